@@ -1,0 +1,1 @@
+"""The postings service: a job-postings API with its outbox relay and search indexer."""

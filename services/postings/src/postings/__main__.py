@@ -1,0 +1,7 @@
+"""`python -m postings` is the `postings` command."""
+
+import sys
+
+from postings.cli import main
+
+sys.exit(main())

@@ -1,0 +1,224 @@
+"""/v1/postings: create, read, patch, archive and list postings."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Body, Header, HTTPException, Path, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+
+from postings.api.deps import CacheDep, StoreDep, WriterDep
+from postings.cache import Cache, list_key
+from postings.schemas import (
+    Language,
+    Posting,
+    PostingCreate,
+    PostingPage,
+    PostingPatch,
+    Problem,
+    Status,
+    ValidationErrorResponse,
+    Workplace,
+)
+from postings.store import ListFilters, request_hash
+
+router = APIRouter(prefix="/v1/postings", tags=["postings"])
+
+MAX_ID = 2**63 - 1
+PostingId = Annotated[int, Path(ge=1, le=MAX_ID, description="The posting's id")]
+TagFilter = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9+#.\-]{0,39}$")]
+TextFilter = Annotated[str | None, Query(min_length=1, max_length=200)]
+_ETAG = re.compile(r'(?:W/)?"(\d{1,18})"')
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No valid bearer token"},
+    403: {"model": Problem, "description": "The token lacks the write scope"},
+    404: {"model": Problem, "description": "No such posting"},
+    422: {"model": ValidationErrorResponse, "description": "Invalid input; each error names its field"},
+}
+
+
+def cache_entry(posting: dict[str, Any]) -> bytes:
+    """The cached form: the version on the first line, so a hit can set the ETag without parsing JSON."""
+    return b"%d\n" % posting["version"] + orjson.dumps(posting)
+
+
+def etag(version: int | bytes) -> str:
+    return f'"{version.decode() if isinstance(version, bytes) else version}"'
+
+
+def _json(body: bytes, *, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(content=body, status_code=status_code, media_type="application/json", headers=headers)
+
+
+def _matches(header: str | None, version: bytes | int) -> bool:
+    if header is None:
+        return False
+    text = version.decode() if isinstance(version, bytes) else str(version)
+    return header.strip() == "*" or text in _ETAG.findall(header)
+
+
+def parse_if_match(header: str) -> frozenset[int] | None:
+    """The versions an If-Match accepts; None for `*`. An unparseable value matches nothing (412)."""
+    if header.strip() == "*":
+        return None
+    return frozenset(int(v) for v in _ETAG.findall(header))
+
+
+async def _after_write(cache: Cache, posting: dict[str, Any]) -> bytes:
+    entry = cache_entry(posting)
+    await cache.write_posting(posting["id"], entry)
+    await cache.invalidate_lists()
+    return entry
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Posting,
+    responses={**ERRORS, 409: {"model": Problem, "description": "Idempotency-Key reused with another body"}},
+    summary="Create a posting",
+)
+async def create_posting(
+    body: PostingCreate,
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    writer: WriterDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Retrying with the same key returns the first result instead of creating a duplicate",
+        ),
+    ] = None,
+) -> Response:
+    posting, created = await run_in_threadpool(
+        store.create,
+        body,
+        token_id=writer.id,
+        idempotency_key=idempotency_key,
+        body_hash=request_hash(body.model_dump(mode="json")),
+    )
+    entry = await _after_write(cache, posting) if created else cache_entry(posting)
+    headers = {"Location": f"/v1/postings/{posting['id']}", "ETag": etag(posting["version"])}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return _json(entry.split(b"\n", 1)[1], status_code=201, headers=headers)
+
+
+@router.get(
+    "/{posting_id}",
+    response_model=Posting,
+    responses={404: ERRORS[404], 422: ERRORS[422], 304: {"description": "Not modified (If-None-Match)"}},
+    summary="Get a posting",
+)
+async def get_posting(
+    posting_id: PostingId,
+    store: StoreDep,
+    cache: CacheDep,
+    if_none_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    entry = await cache.get_posting(posting_id)
+    if entry is None:
+        posting = await run_in_threadpool(store.get, posting_id)
+        if posting is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"posting {posting_id} not found")
+        entry = cache_entry(posting)
+        await cache.fill_posting(posting_id, entry)
+    version, body = entry.split(b"\n", 1)
+    if _matches(if_none_match, version):
+        return Response(status_code=304, headers={"ETag": etag(version)})
+    return _json(body, headers={"ETag": etag(version)})
+
+
+@router.patch(
+    "/{posting_id}",
+    response_model=Posting,
+    responses={
+        **ERRORS,
+        412: {"model": Problem, "description": "If-Match names a stale version"},
+        428: {"model": Problem, "description": "If-Match is required"},
+    },
+    summary="Change some fields of a posting",
+)
+async def patch_posting(
+    posting_id: PostingId,
+    patch: Annotated[PostingPatch, Body()],
+    store: StoreDep,
+    cache: CacheDep,
+    _writer: WriterDep,
+    if_match: Annotated[
+        str | None, Header(max_length=200, description='The ETag you read, e.g. "3"; a stale one gets 412')
+    ] = None,
+) -> Response:
+    if if_match is None:
+        raise HTTPException(
+            status.HTTP_428_PRECONDITION_REQUIRED,
+            "send If-Match with the posting's ETag, so a concurrent edit is never silently overwritten",
+        )
+    changes = patch.model_dump(exclude_unset=True)
+    posting = await run_in_threadpool(store.update, posting_id, changes, if_match=parse_if_match(if_match))
+    entry = await _after_write(cache, posting)
+    return _json(entry.split(b"\n", 1)[1], headers={"ETag": etag(posting["version"])})
+
+
+@router.delete(
+    "/{posting_id}",
+    response_model=Posting,
+    responses={**ERRORS, 412: {"model": Problem, "description": "If-Match names a stale version"}},
+    summary="Archive a posting (it stays readable with status archived)",
+)
+async def archive_posting(
+    posting_id: PostingId,
+    store: StoreDep,
+    cache: CacheDep,
+    _writer: WriterDep,
+    if_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    allowed = parse_if_match(if_match) if if_match is not None else None
+    posting, changed = await run_in_threadpool(store.archive, posting_id, if_match=allowed)
+    entry = await _after_write(cache, posting) if changed else cache_entry(posting)
+    return _json(entry.split(b"\n", 1)[1], headers={"ETag": etag(posting["version"])})
+
+
+@router.get(
+    "", response_model=PostingPage, responses={422: ERRORS[422]}, summary="List postings, newest first"
+)
+async def list_postings(
+    store: StoreDep,
+    cache: CacheDep,
+    company: TextFilter = None,
+    location: TextFilter = None,
+    workplace: Workplace | None = None,
+    tag: TagFilter = None,
+    language: Annotated[Language | None, Query()] = None,
+    status_filter: Annotated[Status, Query(alias="status")] = "published",
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="next_cursor of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    filters = ListFilters(
+        company=company,
+        location=location,
+        workplace=workplace,
+        tag=tag.lower() if tag else None,
+        language=language,
+        status=status_filter,
+    )
+    generation = await cache.list_generation() if cursor is None else None
+    key = list_key(filters.cache_key(), limit)
+    if generation is not None:
+        cached = await cache.get_list(generation, key)
+        if cached is not None:
+            return _json(cached)
+    items, next_cursor = await run_in_threadpool(store.list, filters, cursor=cursor, limit=limit)
+    body = orjson.dumps({"items": items, "next_cursor": next_cursor})
+    if generation is not None:
+        await cache.fill_list(generation, key, body)
+    return _json(body)

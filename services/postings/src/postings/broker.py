@@ -1,0 +1,182 @@
+"""RabbitMQ topology, the confirming publisher the relay uses, and the embedded mode's direct delivery.
+
+Topology (names from settings; `E` the exchange, `Q` the indexer's queue):
+  E            topic exchange, durable; events are routed as posting.created / .updated / .archived
+  Q            durable queue bound to E with `posting.*`; rejected messages dead-letter to E.dead-letter
+  Q.retry      messages wait here for their back-off (per-message TTL), then dead-letter back to Q
+  Q.dead       where a message lands after the last failed try, bound to E.dead-letter
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel
+
+from postings import metrics
+
+log = logging.getLogger(__name__)
+
+ROUTING_PATTERN = "posting.*"
+AMQP_ERRORS: tuple[type[BaseException], ...] = (pika.exceptions.AMQPError, OSError)
+
+
+class PublishError(Exception):
+    """The broker did not confirm the message; it stays in the outbox and is retried."""
+
+
+class Publisher(Protocol):
+    def publish(self, routing_key: str, body: bytes, message_id: str) -> None:
+        """Return only once the message is safely with the broker; raise PublishError otherwise."""
+
+    def close(self) -> None: ...
+
+
+def connection_parameters(url: str) -> pika.URLParameters:
+    params = pika.URLParameters(url)
+    if urlsplit(url).scheme == "amqps":
+        context = ssl.create_default_context()
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        params.ssl_options = pika.SSLOptions(context, server_hostname=params.host)
+    params.heartbeat = 30
+    params.blocked_connection_timeout = 30
+    params.connection_attempts = 1
+    params.socket_timeout = 5
+    return params
+
+
+class Topology:
+    def __init__(self, exchange: str, queue: str, queue_type: str = "quorum") -> None:
+        self.exchange = exchange
+        self.dead_letter_exchange = f"{exchange}.dead-letter"
+        self.queue = queue
+        self.retry_queue = f"{queue}.retry"
+        self.dead_queue = f"{queue}.dead"
+        self.queue_type = queue_type
+
+    def declare(self, channel: BlockingChannel) -> None:
+        """Idempotent: both the relay and the worker declare it, so whichever starts first, no
+        message is published to an exchange without its queue."""
+        channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+        channel.exchange_declare(self.dead_letter_exchange, exchange_type="direct", durable=True)
+        channel.queue_declare(
+            self.queue,
+            durable=True,
+            arguments={
+                "x-queue-type": self.queue_type,
+                "x-dead-letter-exchange": self.dead_letter_exchange,
+                "x-dead-letter-routing-key": self.queue,
+            },
+        )
+        channel.queue_bind(self.queue, self.exchange, routing_key=ROUTING_PATTERN)
+        channel.queue_declare(
+            self.retry_queue,
+            durable=True,
+            arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.queue},
+        )
+        channel.queue_declare(self.dead_queue, durable=True, arguments={"x-queue-type": self.queue_type})
+        channel.queue_bind(self.dead_queue, self.dead_letter_exchange, routing_key=self.queue)
+
+
+class AmqpPublisher:
+    """Publishes persistent, mandatory messages on a confirm-mode channel: basic_publish returns only
+    after the broker has taken responsibility for the message (routed to a durable queue)."""
+
+    def __init__(self, url: str, topology: Topology) -> None:
+        self.url = url
+        self.topology = topology
+        self._connection: pika.BlockingConnection | None = None
+        self._channel: BlockingChannel | None = None
+
+    def _ensure_channel(self) -> BlockingChannel:
+        if self._channel is None or not self._channel.is_open:
+            self.close()
+            self._connection = pika.BlockingConnection(connection_parameters(self.url))
+            channel = self._connection.channel()
+            self.topology.declare(channel)
+            channel.confirm_delivery()
+            self._channel = channel
+        return self._channel
+
+    def publish(self, routing_key: str, body: bytes, message_id: str) -> None:
+        try:
+            channel = self._ensure_channel()
+            channel.basic_publish(
+                self.topology.exchange,
+                routing_key,
+                body,
+                properties=pika.BasicProperties(
+                    content_type="application/json",
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    message_id=message_id,
+                    type=routing_key,
+                ),
+                mandatory=True,
+            )
+        except (pika.exceptions.UnroutableError, pika.exceptions.NackError) as exc:
+            raise PublishError(f"broker refused {message_id}: {exc!r}") from exc
+        except AMQP_ERRORS as exc:
+            self.close()
+            raise PublishError(f"broker unreachable: {exc!r}") from exc
+
+    def close(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None and connection.is_open:
+            with contextlib.suppress(*AMQP_ERRORS):
+                connection.close()
+
+
+def queue_depths(url: str, topology: Topology) -> dict[str, int]:
+    """Messages waiting in the indexer's queues, read with passive declares on a short connection."""
+    connection = pika.BlockingConnection(connection_parameters(url))
+    try:
+        channel = connection.channel()
+        depths = {}
+        for name in (topology.queue, topology.retry_queue, topology.dead_queue):
+            depths[name] = channel.queue_declare(name, passive=True).method.message_count
+        return depths
+    finally:
+        if connection.is_open:
+            connection.close()
+
+
+class DirectPublisher:
+    """The embedded mode's broker: hands each event straight to the handler, retrying with back-off
+    and setting it aside after the last try. The relay marks the event sent only after this returns,
+    so a crash mid-way redelivers it from the outbox, as RabbitMQ would."""
+
+    def __init__(self, handler: Callable[[bytes], Any], *, max_attempts: int, retry_base_ms: int) -> None:
+        self.handler = handler
+        self.max_attempts = max_attempts
+        self.retry_base_ms = retry_base_ms
+        self.dead_letters: list[tuple[str, bytes]] = []
+
+    def publish(self, routing_key: str, body: bytes, message_id: str) -> None:
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                changed = self.handler(body)
+            except Exception:
+                log.warning(
+                    "event handling failed",
+                    exc_info=True,
+                    extra={"message_id": message_id, "attempt": attempt},
+                )
+                if attempt < self.max_attempts:
+                    time.sleep(min(self.retry_base_ms * 2 ** (attempt - 1), 30_000) / 1000)
+                continue
+            metrics.WORKER_MESSAGES.labels("indexed" if changed else "duplicate").inc()
+            return
+        metrics.WORKER_MESSAGES.labels("dead_lettered").inc()
+        log.error("event dead-lettered", extra={"message_id": message_id, "routing_key": routing_key})
+        self.dead_letters.append((message_id, body))
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,238 @@
+"""The `postings` command: serve, worker, relay, migrate, seed and tokens, thin over the modules."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+
+from postings.logs import configure
+from postings.settings import Settings
+
+log = logging.getLogger("postings.cli")
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def _handler(signum: int, _frame: object) -> None:
+        log.info("stopping", extra={"signal": signal.Signals(signum).name})
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _handler)
+    signal.signal(signal.SIGINT, _handler)
+    return stop
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    workers = args.workers
+    if workers > 1 and (settings.is_embedded_database or not settings.uses_redis or not settings.uses_amqp):
+        log.warning(
+            "the embedded mode (SQLite, in-process cache and queue) runs one process; ignoring --workers"
+        )
+        workers = 1
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="postings-metrics-")
+    log.info(
+        "serving", extra={"host": args.host, "port": args.port, "workers": workers, **settings.describe()}
+    )
+    uvicorn.run(
+        "postings.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="*",
+        timeout_graceful_shutdown=20,
+        loop="uvloop",
+        http="httptools",
+    )
+    return 0
+
+
+def _require_broker(settings: Settings) -> str:
+    url = settings.resolved_amqp_url()
+    if url is None:
+        raise SystemExit(
+            "no broker configured: set POSTINGS_AMQP_URL or POSTINGS_AMQP_HOST "
+            "(without one, `postings serve` runs the relay and indexer in-process)"
+        )
+    return url
+
+
+def worker(settings: Settings, args: argparse.Namespace) -> int:
+    from postings.broker import AmqpPublisher
+    from postings.db import create_db_engine
+    from postings.relay import OutboxRelay
+    from postings.resources import create_search, create_topology
+    from postings.worker import AmqpWorker, IndexingHandler
+
+    url = _require_broker(settings)
+    engine = create_db_engine(settings, pool_size=4)
+    search = create_search(settings, engine)
+    search.ensure_ready()
+    topology = create_topology(settings)
+    stop = _stop_on_signals()
+    threads = []
+    if not args.no_relay:
+        relay = OutboxRelay(
+            engine,
+            AmqpPublisher(url, topology),
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        thread = threading.Thread(target=relay.run, args=(stop,), name="outbox-relay", daemon=True)
+        thread.start()
+        threads.append(thread)
+    consumer = AmqpWorker(
+        url,
+        topology,
+        IndexingHandler(search),
+        max_attempts=settings.worker_max_attempts,
+        retry_base_ms=settings.worker_retry_base_ms,
+        prefetch=settings.worker_prefetch,
+    )
+    consumer.run(stop)
+    for thread in threads:
+        thread.join(timeout=10)
+    engine.dispose()
+    return 0
+
+
+def relay(settings: Settings, _args: argparse.Namespace) -> int:
+    from postings.broker import AmqpPublisher
+    from postings.db import create_db_engine
+    from postings.relay import OutboxRelay
+    from postings.resources import create_topology
+
+    url = _require_broker(settings)
+    engine = create_db_engine(settings, pool_size=2)
+    OutboxRelay(
+        engine,
+        AmqpPublisher(url, create_topology(settings)),
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+    ).run(_stop_on_signals())
+    engine.dispose()
+    return 0
+
+
+def migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from postings.migrate import upgrade
+
+    revision = upgrade(settings)
+    print(f"schema at revision {revision}")
+    return 0
+
+
+def seed(settings: Settings, args: argparse.Namespace) -> int:
+    from postings.db import create_db_engine
+    from postings.resources import create_search
+    from postings.seed import seed_postings
+
+    engine = create_db_engine(settings, pool_size=2)
+    search = create_search(settings, engine)
+    started = time.perf_counter()
+    count = seed_postings(
+        engine, search, args.count, batch_size=args.batch_size, random_seed=args.random_seed
+    )
+    print(f"seeded {count} postings in {time.perf_counter() - started:.1f}s")
+    engine.dispose()
+    return 0
+
+
+def tokens(settings: Settings, args: argparse.Namespace) -> int:
+    from postings.db import create_db_engine
+    from postings.tokens import UnknownScopeError, create_token, list_tokens, revoke_token
+
+    engine = create_db_engine(settings, pool_size=1)
+    try:
+        if args.tokens_command == "create":
+            try:
+                token_id, token = create_token(engine, name=args.name, scopes=set(args.scope))
+            except UnknownScopeError as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
+            print(
+                f"token {token_id} ({args.name}, {' '.join(sorted(args.scope))}); shown once, store it now:"
+            )
+            print(token)
+            return 0
+        if args.tokens_command == "revoke":
+            if revoke_token(engine, args.id):
+                print(f"token {args.id} revoked")
+                return 0
+            print(f"no active token {args.id}", file=sys.stderr)
+            return 1
+        for row in list_tokens(engine):
+            state = "revoked" if row["revoked"] else "active"
+            print(f"{row['id']}\t{row['name']}\t{row['scopes']}\t{row['created_at']}\t{state}")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="postings", description="The postings service.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("serve", help="run the HTTP API (production server: uvicorn)")
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=serve)
+
+    p = commands.add_parser(
+        "worker", help="index events from RabbitMQ (runs the outbox relay too, unless --no-relay)"
+    )
+    p.add_argument("--no-relay", action="store_true", help="consume only; run `postings relay` separately")
+    p.set_defaults(func=worker)
+
+    p = commands.add_parser("relay", help="publish the outbox to RabbitMQ, alone")
+    p.set_defaults(func=relay)
+
+    p = commands.add_parser("migrate", help="bring the database schema up to date")
+    p.set_defaults(func=migrate)
+
+    p = commands.add_parser("seed", help="insert N realistic synthetic multilingual postings and index them")
+    p.add_argument("count", type=int)
+    p.add_argument("--batch-size", type=int, default=1000)
+    p.add_argument("--random-seed", type=int, default=42)
+    p.set_defaults(func=seed)
+
+    p = commands.add_parser("tokens", help="create, list or revoke API tokens")
+    token_commands = p.add_subparsers(dest="tokens_command", required=True)
+    create = token_commands.add_parser("create", help="print a new token alone on the last line")
+    create.add_argument("--scope", action="append", required=True, choices=["read", "write"])
+    create.add_argument("--name", default="cli")
+    revoke = token_commands.add_parser("revoke")
+    revoke.add_argument("id", type=int)
+    token_commands.add_parser("list")
+    p.set_defaults(func=tokens)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings()
+    configure(settings.log_level)
+    if settings.is_embedded_database and args.command != "migrate":
+        from postings.migrate import upgrade
+
+        upgrade(settings)  # the embedded database keeps itself current, so one command starts everything
+    result: int = args.func(settings, args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Language-aware text folding and highlighting shared by the search adapters.
+
+Folding makes `İstanbul`, `ISTANBUL`, `Istanbul` and `istanbul` one term (Python's lower() turns `İ`
+into `i̇`, two code points, which breaks naive matching), folds `ё` to `е` and strips other diacritics,
+so a query typed without Turkish or Russian letters still matches. Both the index and the query go
+through the same function.
+"""
+
+# ruff: noqa: RUF001, RUF002 - Turkish and Russian letters are the point here
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+WORD = re.compile(r"\w+")
+_DOTTED_I = {"İ": "i", "I": "i", "ı": "i"}
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character folded; may be empty (combining marks) or longer (ß -> ss)."""
+    if char in _DOTTED_I:
+        return "i"
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    return "".join(fold_char(c) for c in text)
+
+
+def terms(text: str, *, limit: int = 12) -> list[str]:
+    """The distinct folded words of a query, in order, at most `limit`."""
+    seen: dict[str, None] = {}
+    for word in WORD.findall(fold(text)):
+        word = word.strip("_")
+        if word:
+            seen.setdefault(word, None)
+        if len(seen) >= limit:
+            break
+    return list(seen)
+
+
+def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each folded character, the index of the original character."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold_char(char)
+        out.append(folded)
+        offsets.extend([index] * len(folded))
+    return "".join(out), offsets
+
+
+def highlight(
+    text: str, query_terms: list[str], *, fragment_chars: int = 160, max_fragments: int = 2
+) -> list[str]:
+    """Fragments of `text` around matches of the query terms (word prefixes, as the search matches),
+    HTML-escaped, with each match wrapped in <mark></mark>. Returns [] when nothing matches."""
+    if not query_terms or not text:
+        return []
+    folded, offsets = folded_with_offsets(text)
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in sorted(query_terms, key=len, reverse=True)) + r")\w*"
+    )
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(folded):
+        start = offsets[match.start()]
+        end = offsets[match.end() - 1] + 1
+        spans.append((start, end))
+    if not spans:
+        return []
+    fragments: list[str] = []
+    used_until = -1
+    for start, _end in spans:
+        if start < used_until or len(fragments) >= max_fragments:
+            continue
+        frag_start = max(0, start - fragment_chars // 3)
+        frag_end = min(len(text), frag_start + fragment_chars)
+        inside = [(s, e) for s, e in spans if s >= frag_start and e <= frag_end]
+        pieces: list[str] = []
+        cursor = frag_start
+        for s, e in inside:
+            pieces.append(html.escape(text[cursor:s]))
+            pieces.append(f"<mark>{html.escape(text[s:e])}</mark>")
+            cursor = e
+        pieces.append(html.escape(text[cursor:frag_end]))
+        fragment = "".join(pieces).replace("\n", " ").strip()
+        prefix = "…" if frag_start > 0 else ""
+        suffix = "…" if frag_end < len(text) else ""
+        fragments.append(f"{prefix}{fragment}{suffix}")
+        used_until = frag_end
+    return fragments

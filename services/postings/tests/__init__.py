@@ -1,0 +1,1 @@
+"""Tests of the postings service; run from the repository root with pytest."""
