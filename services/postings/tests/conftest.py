@@ -29,6 +29,8 @@ from sqlalchemy import Engine, create_engine, text
 MYSQL_HOST = os.environ.get("POSTINGS_TEST_MYSQL_HOST", "127.0.0.1")
 REDIS_PORT = 6379
 AMQP_PORT = 5672
+_counter = itertools.count()
+AMQP_URL = f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"
 TABLES = ("posting_tags", "idempotency_keys", "search_documents", "outbox", "postings", "api_tokens")
 
 
@@ -153,13 +155,14 @@ def mysql_database(run_id: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def amqp_names(run_id: str) -> Iterator[dict[str, str]]:
-    """Exchange and queue names for this session (the shared broker has no management API for a
-    private vhost), deleted afterwards."""
-    names = {"amqp_exchange": f"postings-test-{run_id}", "amqp_queue": f"postings-test-{run_id}.indexer"}
+    """Exchange and queue names for one test (the shared broker has no management API for a private
+    vhost), deleted afterwards."""
+    unique = f"{run_id}-{next(_counter)}"
+    names = {"amqp_exchange": f"postings-test-{unique}", "amqp_queue": f"postings-test-{unique}.indexer"}
     yield names
-    connection = pika.BlockingConnection(pika.URLParameters(f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"))
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
     channel = connection.channel()
     queue = names["amqp_queue"]
     for name in (queue, f"{queue}.retry", f"{queue}.dead"):
@@ -167,9 +170,6 @@ def amqp_names(run_id: str) -> Iterator[dict[str, str]]:
     for exchange in (names["amqp_exchange"], f"{names['amqp_exchange']}.dead-letter"):
         channel.exchange_delete(exchange)
     connection.close()
-
-
-_counter = itertools.count()
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from postings import metrics
 log = logging.getLogger(__name__)
 
 ROUTING_PATTERN = "posting.*"
-AMQP_ERRORS: tuple[type[BaseException], ...] = (pika.exceptions.AMQPError, OSError)
+# pika reports a connection dropped during its handshake as ValueError ("Expected connected socket").
+AMQP_ERRORS: tuple[type[BaseException], ...] = (pika.exceptions.AMQPError, OSError, ValueError)
 
 
 class PublishError(Exception):

@@ -80,4 +80,6 @@ def configure(level: str) -> None:
         logger.handlers[:] = []
         logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our middleware logs each request with its id
-    logging.getLogger("pika").setLevel(max(logging.WARNING, root.level))
+    # pika logs every failed connection attempt at ERROR with a traceback; the relay and worker log
+    # each failure once, with what they will do about it.
+    logging.getLogger("pika").setLevel(logging.CRITICAL)
