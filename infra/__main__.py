@@ -1,0 +1,260 @@
+"""The postings platform, one environment per stack.
+
+Tiers, in the order they are declared:
+  network     VPC over 2-3 AZs: public, app and data subnets; NAT; flow logs; security groups
+  data        RDS MySQL, ElastiCache Redis, Amazon MQ RabbitMQ, OpenSearch (data subnets only)
+  delivery    ECR repository that `infra release` pushes the postings image to
+  services    ECS cluster; `api` behind the ALB and `worker`, both Fargate in the app subnets
+  operations  bastion host; SNS topic for alerts
+"""
+
+import sys
+from pathlib import Path
+
+# The language host runs this directory as `.` with infra/ as the working directory; the package
+# `infra` lives one level up, so the project root goes on the path before anything imports it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pulumi
+import pulumi_aws as aws
+
+from infra import naming
+from infra.components.broker import Broker, BrokerArgs
+from infra.components.cache import Cache, CacheArgs
+from infra.components.cluster import Cluster
+from infra.components.database import Database, DatabaseArgs
+from infra.components.hosts import Bastion, BastionArgs
+from infra.components.loadbalancer import LoadBalancer, LoadBalancerArgs
+from infra.components.network import Network, NetworkArgs
+from infra.components.notifications import Notifications, NotificationsArgs
+from infra.components.registry import Registry, RegistryArgs
+from infra.components.search import SearchDomain, SearchDomainArgs
+from infra.components.security import SecurityGroups, SecurityGroupsArgs
+from infra.components.service import AppService, AppServiceArgs
+from infra.config import from_pulumi
+from infra.workload import APP_PORT, service_environment, service_secrets
+
+SERVICE_URL = "serviceUrl"
+ECR_REPOSITORY_URL = "ecrRepositoryUrl"
+CLUSTER_NAME = "clusterName"
+API_SERVICE = "apiServiceName"
+WORKER_SERVICE = "workerServiceName"
+VPC_ID = "vpcId"
+APP_SUBNET_IDS = "appSubnetIds"
+APP_SECURITY_GROUP_ID = "apiSecurityGroupId"
+DATABASE_ENDPOINT = "databaseEndpoint"
+DATABASE_SECRET_ARN = "databaseSecretArn"
+REDIS_ENDPOINT = "redisEndpoint"
+REDIS_SECRET_ARN = "redisAuthSecretArn"
+BROKER_ENDPOINT = "brokerEndpoint"
+BROKER_SECRET_ARN = "brokerSecretArn"
+SEARCH_ENDPOINT = "searchEndpoint"
+BASTION_INSTANCE_ID = "bastionInstanceId"
+ALERTS_TOPIC_ARN = "alertsTopicArn"
+
+# Invalid config stops here, before any resource is declared.
+config = from_pulumi()
+env = config.environment
+name = naming.prefix(env)
+
+# Every resource goes through this provider: pinned to the account and region, tagging everything.
+provider = aws.Provider(
+    "aws",
+    region=config.region,
+    allowed_account_ids=config.allowed_account_ids or None,
+    default_tags=aws.ProviderDefaultTagsArgs(
+        tags=naming.default_tags(environment=env, stack=pulumi.get_stack(), owner=config.owner)
+    ),
+)
+opts = pulumi.ResourceOptions(provider=provider)
+zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(provider=provider)).names
+if len(zones) < config.az_count:
+    raise ValueError(f"{config.region} offers {len(zones)} availability zones; azCount is {config.az_count}")
+
+# Network: three tiers over the first az_count zones of the region.
+network = Network(
+    name,
+    NetworkArgs(
+        cidr=config.vpc_cidr,
+        availability_zones=sorted(zones)[: config.az_count],
+        nat_gateway_count=config.nat_gateway_count,
+        log_retention_days=config.log_retention_days,
+    ),
+    opts=opts,
+)
+# Security groups: exactly the allowed paths, nothing else.
+groups = SecurityGroups(
+    name,
+    SecurityGroupsArgs(vpc_id=network.vpc_id, app_port=APP_PORT, admin_cidrs=config.admin_cidrs),
+    opts=opts,
+)
+
+# Data stores: all in the data subnets, reachable only from the service and bastion groups.
+database = Database(
+    f"{name}-db",
+    DatabaseArgs(
+        subnet_ids=network.data_subnet_ids,
+        security_group_id=groups.ids["database"],
+        identifier=naming.physical_name(env, "mysql", 63),
+        instance_class=config.db_instance_class,
+        engine_version=config.db_engine_version,
+        allocated_storage=config.db_allocated_storage,
+        max_allocated_storage=config.db_max_allocated_storage,
+        multi_az=config.db_multi_az,
+        backup_retention_days=config.db_backup_retention_days,
+        deletion_protection=config.db_deletion_protection,
+    ),
+    opts=opts,
+)
+cache = Cache(
+    f"{name}-cache",
+    CacheArgs(
+        subnet_ids=network.data_subnet_ids,
+        security_group_id=groups.ids["cache"],
+        replication_group_id=naming.physical_name(env, "redis", 40),
+        node_type=config.cache_node_type,
+        replicas=config.cache_replicas,
+        engine_version=config.cache_engine_version,
+        snapshot_retention_days=config.db_backup_retention_days,
+    ),
+    opts=opts,
+)
+broker = Broker(
+    f"{name}-broker",
+    BrokerArgs(
+        subnet_ids=network.data_subnet_ids,
+        security_group_id=groups.ids["broker"],
+        broker_name=naming.physical_name(env, "rabbitmq", 50),
+        instance_type=config.broker_instance_type,
+        deployment_mode=config.broker_deployment_mode,
+        engine_version=config.broker_engine_version,
+    ),
+    opts=opts,
+)
+search = SearchDomain(
+    f"{name}-search",
+    SearchDomainArgs(
+        subnet_ids=network.data_subnet_ids,
+        security_group_id=groups.ids["search"],
+        domain_name=naming.physical_name(env, "search", 28),
+        engine_version=config.search_engine_version,
+        instance_type=config.search_instance_type,
+        instance_count=config.search_instance_count,
+        az_count=config.az_count,
+        volume_size=config.search_volume_size,
+        dedicated_masters=config.search_dedicated_masters,
+        master_instance_type=config.search_master_instance_type,
+        log_retention_days=config.log_retention_days,
+    ),
+    opts=opts,
+)
+
+# Delivery: the image repository; the stack runs the tag named in config.
+registry = Registry(
+    name,
+    RegistryArgs(repository_name=naming.prefix(env), force_delete=not config.is_prod),
+    opts=opts,
+)
+image = pulumi.Output.concat(registry.repository_url, ":", config.image_tag)
+
+# Services: the ALB in front of `api`; `worker` consumes the broker and writes the search index.
+load_balancer = LoadBalancer(
+    name,
+    LoadBalancerArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.public_subnet_ids,
+        security_group_id=groups.ids["alb"],
+        app_port=APP_PORT,
+        deletion_protection=config.is_prod,
+        domain=config.domain,
+        hosted_zone_id=config.hosted_zone_id,
+    ),
+    opts=opts,
+)
+cluster = Cluster(name, opts=opts)
+environment = service_environment(
+    environment=env,
+    region=config.region,
+    database_host=database.address,
+    redis_host=cache.primary_endpoint,
+    amqp_host=broker.host,
+    search_endpoint=search.endpoint,
+)
+secrets = service_secrets(
+    database_secret_arn=database.master_secret_arn,
+    redis_secret_arn=cache.auth_secret_arn,
+    broker_secret_arn=broker.credentials_secret_arn,
+)
+secret_arns = [database.master_secret_arn, cache.auth_secret_arn, broker.credentials_secret_arn]
+services: dict[str, AppService] = {}
+for role, size, command in (
+    ("api", config.api, ["postings", "serve", "--host", "0.0.0.0", "--port", str(APP_PORT)]),
+    ("worker", config.worker, ["postings", "worker"]),
+):
+    is_api = role == "api"
+    services[role] = AppService(
+        f"{name}-{role}",
+        AppServiceArgs(
+            cluster_arn=cluster.arn,
+            cluster_name=cluster.cluster_name,
+            region=config.region,
+            image=image,
+            command=command,
+            cpu=size.cpu,
+            memory=size.memory,
+            desired_count=size.desired_count,
+            min_count=size.min_count,
+            max_count=size.max_count,
+            subnet_ids=network.app_subnet_ids,
+            security_group_id=groups.ids[role],
+            environment=environment,
+            secrets=secrets,
+            secret_arns=secret_arns,
+            search_domain_arn=search.arn,
+            log_retention_days=config.log_retention_days,
+            container_port=APP_PORT if is_api else None,
+            target_group_arn=load_balancer.target_group_arn if is_api else None,
+            request_count_label=(
+                pulumi.Output.concat(load_balancer.arn_suffix, "/", load_balancer.target_group_arn_suffix)
+                if is_api
+                else None
+            ),
+            tags={"Service": role},
+        ),
+        opts=opts,
+    )
+# Only the two service roles may call the search domain.
+search.allow_roles([services["api"].task_role_arn, services["worker"].task_role_arn])
+
+# Operations: the bastion (SSH from admin CIDRs, else SSM only) and the alert topic.
+bastion = Bastion(
+    f"{name}-bastion",
+    BastionArgs(
+        public_subnet_id=network.public_subnet_ids.apply(lambda ids: ids[0]),
+        private_subnet_id=network.app_subnet_ids.apply(lambda ids: ids[0]),
+        security_group_id=groups.ids["bastion"],
+        instance_type=config.bastion_instance_type,
+        ssh_reachable=bool(config.admin_cidrs),
+        key_name=config.bastion_key_name,
+    ),
+    opts=opts,
+)
+notifications = Notifications(name, NotificationsArgs(email=config.alert_email), opts=opts)
+
+pulumi.export(SERVICE_URL, load_balancer.url)
+pulumi.export(ECR_REPOSITORY_URL, registry.repository_url)
+pulumi.export(CLUSTER_NAME, cluster.cluster_name)
+pulumi.export(API_SERVICE, services["api"].service_name)
+pulumi.export(WORKER_SERVICE, services["worker"].service_name)
+pulumi.export(VPC_ID, network.vpc_id)
+pulumi.export(APP_SUBNET_IDS, network.app_subnet_ids)
+pulumi.export(APP_SECURITY_GROUP_ID, groups.ids["api"])
+pulumi.export(DATABASE_ENDPOINT, database.address)
+pulumi.export(DATABASE_SECRET_ARN, database.master_secret_arn)
+pulumi.export(REDIS_ENDPOINT, cache.primary_endpoint)
+pulumi.export(REDIS_SECRET_ARN, cache.auth_secret_arn)
+pulumi.export(BROKER_ENDPOINT, broker.host)
+pulumi.export(BROKER_SECRET_ARN, broker.credentials_secret_arn)
+pulumi.export(SEARCH_ENDPOINT, search.endpoint)
+pulumi.export(BASTION_INSTANCE_ID, bastion.instance_id)
+pulumi.export(ALERTS_TOPIC_ARN, notifications.topic_arn)

@@ -1,0 +1,398 @@
+"""The typed stack config: every default stated once, every value validated before a resource is declared."""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import json
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pulumi.runtime.config import CONFIG
+from pydantic import (
+    AliasGenerator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
+
+NAMESPACE = "postings"
+ENVIRONMENTS = ("dev", "staging", "prod")
+MIN_VPC_PREFIX = 16
+MAX_VPC_PREFIX = 20
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557)
+
+# Fargate's accepted task sizes: cpu units -> memory MiB.
+FARGATE_MEMORY: dict[int, list[int]] = {
+    256: [512, 1024, 2048],
+    512: list(range(1024, 4097, 1024)),
+    1024: list(range(2048, 8193, 1024)),
+    2048: list(range(4096, 16385, 1024)),
+    4096: list(range(8192, 30721, 1024)),
+    8192: list(range(16384, 61441, 4096)),
+    16384: list(range(32768, 122881, 8192)),
+}
+
+Count = Annotated[int, Field(ge=0, le=100)]
+
+
+class ConfigError(Exception):
+    """The stack config is invalid; the message lists every bad key, its value and what is allowed."""
+
+    def __init__(self, stack: str, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"stack '{stack}' has {len(problems)} invalid config value(s):\n{lines}\n"
+            f"Fix them in stacks/Pulumi.{stack}.yaml (or `pulumi config set {NAMESPACE}:<key> <value>`)."
+        )
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        alias_generator=AliasGenerator(validation_alias=to_camel, serialization_alias=to_camel),
+        populate_by_name=True,
+    )
+
+
+class TaskSize(_Schema):
+    """Size and scaling bounds of one Fargate service; a stack sets only the fields it changes."""
+
+    cpu: int = 256
+    memory: int = 512
+    desired_count: Count = 1
+    min_count: Count = 1
+    max_count: Count = 2
+
+
+class StackConfig(_Schema):
+    """One environment's settings. Field names are the config keys in camelCase under `postings:`."""
+
+    environment: Literal["dev", "staging", "prod"] = Field(
+        description="Which environment this stack is (dev, staging or prod); empty means the stack name."
+    )
+    region: str = Field("eu-west-1", description="AWS region (read from `aws:region`).")
+    allowed_account_ids: list[str] = Field(
+        default_factory=list,
+        description="AWS account ids this stack may deploy to (required for staging and prod).",
+    )
+    owner: str = Field("platform-team", description="Value of the Owner tag on every resource.")
+
+    vpc_cidr: str = Field("10.10.0.0/16", description="VPC CIDR, /16 to /20, in a private range.")
+    az_count: int = Field(2, ge=2, le=3, description="Availability zones to spread subnets over.")
+    nat_mode: Literal["single", "per_az"] = Field(
+        "single", description="One NAT gateway for the VPC, or one per availability zone."
+    )
+    log_retention_days: int = Field(30, description="Retention of every CloudWatch log group, in days.")
+
+    db_instance_class: str = Field("db.t4g.micro", description="RDS instance class.")
+    db_allocated_storage: int = Field(20, ge=20, le=65536, description="Initial storage, GiB.")
+    db_max_allocated_storage: int = Field(
+        100, ge=0, le=65536, description="Storage autoscaling ceiling, GiB (0 turns autoscaling off)."
+    )
+    db_multi_az: bool = Field(False, description="Standby replica in a second AZ.")
+    db_backup_retention_days: int = Field(1, ge=0, le=35, description="Automated backup retention.")
+    db_deletion_protection: bool = Field(False, description="Refuse deletion of the database.")
+    db_engine_version: str = Field("8.0", description="MySQL engine version (8.0 or 8.4 family).")
+
+    cache_node_type: str = Field("cache.t4g.micro", description="ElastiCache node type.")
+    cache_replicas: int = Field(0, ge=0, le=5, description="Read replicas beside the primary.")
+    cache_engine_version: str = Field("7.1", description="Redis engine version.")
+
+    broker_instance_type: str = Field("mq.t3.micro", description="Amazon MQ instance type.")
+    broker_deployment_mode: Literal["SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"] = Field(
+        "SINGLE_INSTANCE", description="One broker, or a 3-node cluster across AZs."
+    )
+    broker_engine_version: str = Field("3.13", description="RabbitMQ engine version.")
+
+    search_instance_type: str = Field("t3.small.search", description="OpenSearch data node type.")
+    search_instance_count: int = Field(1, ge=1, le=20, description="OpenSearch data nodes.")
+    search_volume_size: int = Field(10, ge=10, le=16384, description="EBS volume per data node, GiB.")
+    search_dedicated_masters: bool = Field(False, description="Three dedicated master nodes.")
+    search_master_instance_type: str = Field("m6g.large.search", description="Dedicated master node type.")
+    search_engine_version: str = Field("OpenSearch_2.19", description="OpenSearch engine version.")
+
+    api: TaskSize = Field(
+        default_factory=TaskSize,
+        description="The `api` Fargate service: cpu, memory, desiredCount, minCount, maxCount.",
+    )
+    worker: TaskSize = Field(
+        default_factory=TaskSize,
+        description="The `worker` Fargate service: cpu, memory, desiredCount, minCount, maxCount.",
+    )
+    image_tag: str = Field(
+        description="Tag of the postings image in the stack's ECR repository (pushed by `infra release`)."
+    )
+
+    domain: str | None = Field(None, description="DNS name for the API; enables HTTPS with ACM.")
+    hosted_zone_id: str | None = Field(None, description="Route 53 zone holding `domain`.")
+    admin_cidrs: list[str] = Field(
+        default_factory=list, description="CIDRs allowed to SSH to the bastion (none: SSM only)."
+    )
+    bastion_instance_type: str = Field("t4g.nano", description="EC2 type of the bastion host (arm64).")
+    bastion_key_name: str | None = Field(
+        None, description="EC2 key pair for SSH to the bastion (none: SSM only)."
+    )
+    alert_email: str | None = Field(None, description="E-mail address subscribed to alerts.")
+
+    @field_validator("allowed_account_ids")
+    @classmethod
+    def _account_ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.fullmatch(r"\d{12}", v)]
+        if bad:
+            raise ValueError(f"account ids are 12 digits; got {bad}")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", value):
+            raise ValueError("expected an AWS region name such as eu-west-1")
+        return value
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_cidr(cls, value: str) -> str:
+        network = _parse_network(value)
+        if not MIN_VPC_PREFIX <= network.prefixlen <= MAX_VPC_PREFIX:
+            raise ValueError(
+                f"prefix must be /{MIN_VPC_PREFIX} to /{MAX_VPC_PREFIX} (AWS allows /16 at most)"
+            )
+        if not network.is_private:
+            raise ValueError("must be a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)")
+        return value
+
+    @field_validator("admin_cidrs")
+    @classmethod
+    def _admin_cidrs(cls, value: list[str]) -> list[str]:
+        networks = [_parse_network(v) for v in value]
+        for network in networks:
+            if network.prefixlen < 8:
+                raise ValueError(f"{network} opens SSH to too much of the internet; use /8 or narrower")
+        for i, a in enumerate(networks):
+            for b in networks[i + 1 :]:
+                if a.overlaps(b):
+                    raise ValueError(f"{a} and {b} overlap; list each network once")
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"CloudWatch accepts only {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        return value
+
+    @field_validator("db_engine_version")
+    @classmethod
+    def _mysql_version(cls, value: str) -> str:
+        if not re.fullmatch(r"8\.(0|4)(\.\d+)?", value):
+            raise ValueError("expected MySQL 8.0 or 8.4 (e.g. 8.0, 8.0.39, 8.4)")
+        return value
+
+    @field_validator("image_tag")
+    @classmethod
+    def _image_tag(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", value):
+            raise ValueError("expected a Docker tag: letters, digits, _ . -, at most 128 characters")
+        if value == "latest":
+            raise ValueError("the registry's tags are immutable; use the release tag `infra release` printed")
+        return value
+
+    @field_validator("alert_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("expected an e-mail address")
+        return value
+
+    @field_validator("db_instance_class")
+    @classmethod
+    def _db_class(cls, value: str) -> str:
+        if not re.fullmatch(r"db\.[a-z0-9]+\.[a-z0-9]+", value):
+            raise ValueError("expected an RDS instance class such as db.t4g.micro")
+        return value
+
+    @field_validator("cache_node_type")
+    @classmethod
+    def _cache_type(cls, value: str) -> str:
+        if not re.fullmatch(r"cache\.[a-z0-9]+\.[a-z0-9]+", value):
+            raise ValueError("expected an ElastiCache node type such as cache.t4g.micro")
+        return value
+
+    @field_validator("broker_instance_type")
+    @classmethod
+    def _broker_type(cls, value: str) -> str:
+        if not re.fullmatch(r"mq\.[a-z0-9]+\.[a-z0-9]+", value):
+            raise ValueError("expected an Amazon MQ instance type such as mq.t3.micro or mq.m5.large")
+        return value
+
+    @field_validator("search_instance_type", "search_master_instance_type")
+    @classmethod
+    def _search_type(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+\.search", value):
+            raise ValueError("expected an OpenSearch instance type such as t3.small.search")
+        return value
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == "prod"
+
+    @property
+    def nat_gateway_count(self) -> int:
+        return self.az_count if self.nat_mode == "per_az" else 1
+
+
+def _parse_network(value: str) -> ipaddress.IPv4Network:
+    try:
+        return ipaddress.IPv4Network(value, strict=True)
+    except ValueError as err:
+        raise ValueError(f"'{value}' is not an IPv4 CIDR with its host bits zero ({err})") from None
+
+
+def _cross_field_problems(c: StackConfig) -> list[str]:
+    """Rules spanning several keys; each message starts with the key to change."""
+    problems: list[str] = []
+    for service_name, size in (("api", c.api), ("worker", c.worker)):
+        choices = FARGATE_MEMORY.get(size.cpu)
+        if choices is None:
+            problems.append(f"{service_name}.cpu = {size.cpu}: Fargate accepts {sorted(FARGATE_MEMORY)}")
+        elif size.memory not in choices:
+            allowed = (
+                f"one of {choices}"
+                if len(choices) <= 4
+                else f"{choices[0]} to {choices[-1]} in steps of {choices[1] - choices[0]}"
+            )
+            problems.append(
+                f"{service_name}.memory = {size.memory}: with cpu {size.cpu} Fargate accepts {allowed} MiB"
+            )
+        if not size.min_count <= size.desired_count <= size.max_count:
+            problems.append(
+                f"{service_name}.desiredCount = {size.desired_count}: must lie between minCount "
+                f"{size.min_count} and maxCount {size.max_count}"
+            )
+        if size.max_count < 1:
+            problems.append(f"{service_name}.maxCount = {size.max_count}: must be at least 1")
+    if c.db_max_allocated_storage and c.db_max_allocated_storage <= c.db_allocated_storage:
+        problems.append(
+            f"dbMaxAllocatedStorage = {c.db_max_allocated_storage}: must exceed dbAllocatedStorage "
+            f"({c.db_allocated_storage}) or be 0 to turn storage autoscaling off"
+        )
+    if c.broker_deployment_mode == "CLUSTER_MULTI_AZ" and c.broker_instance_type.startswith("mq.t3."):
+        problems.append(
+            f"brokerInstanceType = {c.broker_instance_type}: a RabbitMQ cluster needs mq.m5.large or larger"
+        )
+    if c.search_instance_count > 1 and c.search_instance_count % min(c.az_count, c.search_instance_count):
+        problems.append(
+            f"searchInstanceCount = {c.search_instance_count}: with zone awareness over {c.az_count} AZs "
+            f"the data nodes must be a multiple of {c.az_count}"
+        )
+    if (c.domain is None) != (c.hosted_zone_id is None):
+        problems.append(
+            f"domain = {c.domain!r}, hostedZoneId = {c.hosted_zone_id!r}: "
+            "set both (HTTPS) or neither (HTTP only)"
+        )
+    vpc = ipaddress.IPv4Network(c.vpc_cidr)
+    for cidr in c.admin_cidrs:
+        if ipaddress.IPv4Network(cidr).overlaps(vpc):
+            problems.append(f"adminCidrs: {cidr} overlaps vpcCidr {c.vpc_cidr}; admins connect from outside")
+    if c.environment in ("staging", "prod") and not c.allowed_account_ids:
+        problems.append(f"allowedAccountIds = []: {c.environment} must be pinned to its AWS account")
+    if c.is_prod:
+        problems.extend(_prod_problems(c))
+    return problems
+
+
+def _prod_problems(c: StackConfig) -> list[str]:
+    """Settings refused in prod because they lose data or availability."""
+    rules: list[tuple[bool, str]] = [
+        (c.az_count < 3, f"azCount = {c.az_count}: prod spreads over 3 availability zones"),
+        (c.nat_mode != "per_az", f"natMode = {c.nat_mode}: prod needs a NAT gateway per AZ (per_az)"),
+        (not c.db_multi_az, "dbMultiAz = false: prod needs a Multi-AZ database"),
+        (not c.db_deletion_protection, "dbDeletionProtection = false: prod needs deletion protection"),
+        (
+            c.db_backup_retention_days < 7,
+            f"dbBackupRetentionDays = {c.db_backup_retention_days}: prod keeps backups at least 7 days",
+        ),
+        (c.cache_replicas < 1, "cacheReplicas = 0: prod needs a replica for automatic failover"),
+        (
+            c.broker_deployment_mode != "CLUSTER_MULTI_AZ",
+            f"brokerDeploymentMode = {c.broker_deployment_mode}: prod needs CLUSTER_MULTI_AZ",
+        ),
+        (
+            c.search_instance_count < 3,
+            f"searchInstanceCount = {c.search_instance_count}: prod needs at least 3 data nodes",
+        ),
+        (c.api.min_count < 2, f"api.minCount = {c.api.min_count}: prod runs at least 2 api tasks"),
+    ]
+    return [message for broken, message in rules if broken]
+
+
+def _decode(raw: str) -> Any:
+    """Pulumi hands every config value over as a string; lists and objects arrive JSON-encoded.
+    An empty string means "not set": Pulumi.yaml declares optional keys with an empty default."""
+    stripped = raw.strip()
+    if not stripped:
+        return None
+    if stripped[:1] in ("[", "{"):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def _describe(error: ErrorDetails, values: Mapping[str, Any]) -> str:
+    """One line per pydantic error: the full config key, the value given and what is allowed."""
+    loc = [str(part) for part in error["loc"]]
+    key = "aws:region" if loc == ["region"] else f"{NAMESPACE}:{'.'.join(loc)}"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return f"{key}: is required ({StackConfig.model_fields[loc[0]].description})"
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown key"
+    return f"{key} = {json.dumps(error['input'], default=str)}: {message}"
+
+
+def load_config(raw: Mapping[str, str], stack: str) -> StackConfig:
+    """Validate a stack's config (`{"postings:vpcCidr": "10.0.0.0/16", "aws:region": ...}`).
+
+    Raises ConfigError naming every bad key at once, so one run shows everything to fix. Keys that
+    span several values (sizes, prod safety) are checked once every single value is valid.
+    """
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    known = {to_camel(name) for name in StackConfig.model_fields} - {"region"}
+    for key, value in raw.items():
+        namespace, _, name = key.partition(":")
+        if namespace == "aws" and name == "region":
+            values["region"] = value
+        elif namespace == NAMESPACE:
+            if name not in known:
+                hint = difflib.get_close_matches(name, known, n=1)
+                suggestion = f"; did you mean {NAMESPACE}:{hint[0]}?" if hint else ""
+                problems.append(f"{key}: unknown key{suggestion}")
+            elif (decoded := _decode(value)) is not None:
+                values[name] = decoded
+    values.setdefault("environment", stack.rsplit("/", 1)[-1])
+    try:
+        config = StackConfig.model_validate(values)
+    except ValidationError as err:
+        problems.extend(_describe(error, values) for error in err.errors())
+        raise ConfigError(stack, problems) from None
+    problems.extend(f"{NAMESPACE}:{problem}" for problem in _cross_field_problems(config))
+    if problems:
+        raise ConfigError(stack, problems)
+    return config
+
+
+def from_pulumi() -> StackConfig:
+    """The running stack's config, as the language host (or a rehearsal) handed it to the program."""
+    return load_config({str(k): str(v) for k, v in CONFIG.get().items()}, pulumi.get_stack())

@@ -1,0 +1,65 @@
+"""Names, tags and the subnet plan: pure functions the components and tests share."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+PROJECT = "postings"
+TAG_KEYS = ("Project", "Environment", "Stack", "ManagedBy", "Owner")
+
+
+def prefix(environment: str) -> str:
+    """The stem of every resource name in an environment, e.g. `postings-dev`."""
+    return f"{PROJECT}-{environment}"
+
+
+def physical_name(environment: str, part: str, limit: int) -> str:
+    """A fixed AWS name within `limit` characters (e.g. OpenSearch domains allow 28), lowercase."""
+    name = f"{prefix(environment)}-{part}".lower()
+    if len(name) > limit:
+        raise ValueError(f"'{name}' is {len(name)} characters; AWS allows {limit} here")
+    return name
+
+
+def default_tags(*, environment: str, stack: str, owner: str) -> dict[str, str]:
+    """The tags the provider puts on every resource it creates."""
+    return {
+        "Project": PROJECT,
+        "Environment": environment,
+        "Stack": stack,
+        "ManagedBy": "pulumi",
+        "Owner": owner,
+    }
+
+
+@dataclass(frozen=True)
+class SubnetPlan:
+    """CIDRs of each tier, one per availability zone, in AZ order."""
+
+    public: tuple[str, ...]
+    app: tuple[str, ...]
+    data: tuple[str, ...]
+
+    def all(self) -> tuple[str, ...]:
+        return self.public + self.app + self.data
+
+
+MAX_AZS = 3
+
+
+def plan_subnets(vpc_cidr: str, az_count: int) -> SubnetPlan:
+    """Carve the VPC: app subnets get a quarter each (Fargate tasks need the addresses); the last
+    quarter is cut in eight for the public and data tiers. Positions depend only on the AZ index,
+    so adding an AZ never moves an existing subnet.
+    """
+    if not 1 <= az_count <= MAX_AZS:
+        raise ValueError(f"az_count must be 1 to {MAX_AZS}, got {az_count}")
+    vpc = ipaddress.IPv4Network(vpc_cidr, strict=True)
+    quarters = list(vpc.subnets(prefixlen_diff=2))
+    eighths = list(quarters[3].subnets(prefixlen_diff=3))
+    return SubnetPlan(
+        public=tuple(str(eighths[i]) for i in range(az_count)),
+        app=tuple(str(quarters[i]) for i in range(az_count)),
+        data=tuple(str(eighths[4 + i]) for i in range(az_count)),
+    )

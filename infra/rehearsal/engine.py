@@ -1,0 +1,250 @@
+"""Run any Pulumi Python project in-process, the way the CLI's language host runs it, under mocks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import runpy
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+
+SECURE_PLACEHOLDER = "[secure value: not decryptable offline]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class ProjectError(Exception):
+    """The directory is not a runnable Pulumi Python project, or the stack has no config file."""
+
+
+class ProgramError(Exception):
+    """The program raised while it ran; carries the original exception as __cause__."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the CLI reads from Pulumi.yaml to run a Python program."""
+
+    root: Path
+    name: str
+    main: Path
+    stack_config_dir: Path
+
+    def stack_file(self, stack: str) -> Path:
+        return self.stack_config_dir / f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
+
+
+def load_project(root: Path) -> Project:
+    """Read Pulumi.yaml (or .yml) in `root`; `main` and `stackConfigDir` are relative to it."""
+    root = root.resolve()
+    candidates = [root / "Pulumi.yaml", root / "Pulumi.yml"]
+    project_file = next((p for p in candidates if p.is_file()), None)
+    if project_file is None:
+        raise ProjectError(f"{root} has no Pulumi.yaml: pass --project with a Pulumi project directory")
+    data = yaml.safe_load(project_file.read_text()) or {}
+    runtime = data.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise ProjectError(
+            f"{project_file}: runtime is {runtime_name!r}; only python projects can be rehearsed"
+        )
+    main = (root / str(data.get("main", "."))).resolve()
+    if main.is_dir() and not (main / "__main__.py").is_file():
+        raise ProjectError(f"{project_file}: main {main} has no __main__.py")
+    return Project(
+        root=root,
+        name=str(data["name"]),
+        main=main,
+        stack_config_dir=(root / str(data.get("stackConfigDir", "."))).resolve(),
+    )
+
+
+def _config_string(value: Any) -> str:
+    """The CLI passes every config value to the program as a string; structured ones as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"))
+
+
+def read_stack_config(project: Project, stack: str) -> tuple[dict[str, str], list[str]]:
+    """Config values and secret keys for `stack`, as the CLI would hand them to the program.
+
+    Keys without a namespace belong to the project. `secure:` values need the stack's secrets
+    provider to decrypt, which an offline run does not have: they become a marked placeholder.
+    """
+    path = project.stack_file(stack)
+    if not path.is_file():
+        raise ProjectError(f"no config for stack '{stack}': {path} does not exist")
+    data = yaml.safe_load(path.read_text()) or {}
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (data.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project.name}:{key}"
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            config[full_key] = SECURE_PLACEHOLDER
+            secret_keys.append(full_key)
+        else:
+            config[full_key] = _config_string(value)
+    return config, secret_keys
+
+
+@dataclass
+class Registration:
+    """One resource as the engine saw it: identity, parentage, inputs and the state returned."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    id: str | None
+    inputs: dict[str, Any]
+    state: dict[str, Any]
+    dependencies: list[str] = field(default_factory=list)
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, keeping the tree (parents), inputs and stack outputs it sees."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: dict[str, Registration] = {}
+        self.stack_outputs: dict[str, Any] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type != STACK_TYPE:
+            registered = self.resources[response.urn]
+            self.registrations[response.urn] = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                id=registered.id,
+                inputs=rpc.deserialize_properties(request.object),
+                state=dict(registered.state),
+                dependencies=list(request.dependencies),
+            )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn.split("::")[2] == STACK_TYPE:
+            self.stack_outputs = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+
+@dataclass
+class RunResult:
+    """What one in-process run of a program produced."""
+
+    project: str
+    stack: str
+    registrations: list[Registration]
+    outputs: dict[str, Any]
+    seconds: float
+
+    def by_type(self, type_token: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_token]
+
+    def one(self, type_token: str, name: str) -> Registration:
+        matches = [r for r in self.registrations if r.type == type_token and r.name == name]
+        if len(matches) != 1:
+            known = sorted(r.name for r in self.by_type(type_token))
+            raise KeyError(f"{len(matches)} {type_token} named {name!r}; declared: {known}")
+        return matches[0]
+
+
+@contextmanager
+def _program_environment(project: Project) -> Iterator[None]:
+    """cwd and sys.path as the language host sets them; modules the program imported are
+    dropped afterwards, so the next run (maybe another project) imports its own."""
+    saved_cwd, saved_path, saved_argv = os.getcwd(), list(sys.path), list(sys.argv)
+    saved_modules = set(sys.modules)
+    program_dir = project.main if project.main.is_dir() else project.main.parent
+    os.chdir(program_dir)
+    sys.argv = [str(project.main)]
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.argv = saved_argv
+        for name in set(sys.modules) - saved_modules:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(project.root)) and not _is_installed(module_file):
+                del sys.modules[name]
+
+
+def _is_installed(module_file: str) -> bool:
+    return "site-packages" in module_file
+
+
+def run_program(
+    project: Project,
+    stack: str,
+    mocks: pulumi.runtime.Mocks,
+    *,
+    config: Mapping[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+    preview: bool = False,
+) -> RunResult:
+    """Run `project`'s program for `stack` under `mocks` and return everything it declared.
+
+    `config` replaces the stack file's values (tests use it to try variants). With `preview`,
+    values the mocks do not return stay unknown, as in `pulumi preview`; without it, as in
+    `pulumi up`, every apply runs. Exceptions the program raises come out as ProgramError with
+    the original as __cause__.
+    """
+    if config is None:
+        config, file_secret_keys = read_stack_config(project, stack)
+        secret_keys = file_secret_keys if secret_keys is None else secret_keys
+    monitor = RecordingMonitor(mocks)
+    started = time.perf_counter()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
+    pulumi_mocks.set_mocks(
+        mocks,
+        project=project.name,
+        stack=stack,
+        preview=preview,
+        monitor=monitor,
+        logger=logging.getLogger("pulumi.rehearsal"),
+    )
+    # set_mocks installs a root stack of its own; the program gets a fresh one, as under the CLI.
+    pulumi_settings.ROOT.set(None)
+    # As pulumi-language-python-exec does: run_path(".") for a directory (cwd is that directory).
+    entry = "." if project.main.is_dir() else project.main.name
+
+    def _run_main() -> None:
+        runpy.run_path(entry, run_name="__main__")
+
+    try:
+        with _program_environment(project):
+            loop.run_until_complete(pulumi.runtime.run_in_stack(_run_main))
+    except Exception as err:
+        raise ProgramError(f"{project.name} ({stack}): {err}") from err
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return RunResult(
+        project=project.name,
+        stack=stack,
+        registrations=list(monitor.registrations.values()),
+        outputs=monitor.stack_outputs,
+        seconds=time.perf_counter() - started,
+    )
