@@ -167,12 +167,18 @@ class SqlSearchIndex:
     @staticmethod
     def _mysql(query_terms: list[str], where: str, params: dict[str, Any]) -> tuple[TextClause, TextClause]:
         required = " ".join(f"+{pad(t)}" if len(t) < MIN_TOKEN else f"+({t} {t}*)" for t in query_terms)
-        anywhere = " ".join(pad(t) if len(t) < MIN_TOKEN else f"{t}*" for t in query_terms)
-        params |= {"required": required, "anywhere": anywhere}
+        params["required"] = required
         match = "MATCH(d.folded_title, d.folded_body) AGAINST(:required IN BOOLEAN MODE)"
-        title = "MATCH(d.folded_title) AGAINST(:anywhere IN BOOLEAN MODE)"
+        # Title words count by plain word-prefix tests rather than a second MATCH: InnoDB's relevance
+        # leans on index-wide statistics (deleted rows included until OPTIMIZE), so a title MATCH can
+        # score 0 for a word that most titles share; a matched title word should always rank first.
+        title_hits = []
+        for n, term in enumerate(query_terms):
+            params[f"title_{n}"] = "% " + pad(term).replace("_", "\\_") + "%"
+            title_hits.append(f"(CONCAT(' ', d.folded_title) LIKE :title_{n})")
+        title = " + ".join(title_hits)
         statement = text(
-            f"SELECT d.document, ({title} * 3 + {match}) AS score FROM search_documents d "
+            f"SELECT d.document, (({title}) * 10 + {match}) AS score FROM search_documents d "
             f"WHERE {match}{where} ORDER BY score DESC, d.posting_id DESC LIMIT :limit OFFSET :offset"
         )
         count = text(

@@ -1,0 +1,110 @@
+"""The Redis read-through cache, and Redis going away mid-run: the API keeps answering from the
+database, says so in /readyz and /metrics, and serves no stale posting once Redis is back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from postings.app import create_app
+from postings.cache import MemoryCache
+from postings.settings import Settings
+from postings.tokens import create_token
+
+REDIS_PORT = 6379
+
+
+def metric(text: str, sample: str) -> float:
+    """The value of one sample (name plus labels exactly as exposed); 0 for a counter not yet touched."""
+    for line in text.splitlines():
+        if line.rsplit(" ", 1)[0] == sample:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+@pytest.fixture
+def proxied(
+    mysql_settings: Callable[..., Settings], tcp_proxy: Callable[[int], Any]
+) -> Iterator[tuple[TestClient, Any]]:
+    proxy = tcp_proxy(REDIS_PORT)
+    settings = mysql_settings(redis_url=f"redis://127.0.0.1:{proxy.port}/0", cache_retry_seconds=0.3)
+    with TestClient(create_app(settings)) as client:
+        yield client, proxy
+
+
+def test_redis_stopped_mid_run_keeps_serving_and_never_serves_stale(
+    proxied: tuple[TestClient, Any], new_posting: Callable[..., dict[str, Any]], wait: Callable[..., bool]
+) -> None:
+    client, proxy = proxied
+    _id, token = create_token(client.app.state.resources.engine, name="cache-test", scopes={"write"})  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {token}"}
+    posting = client.post("/v1/postings", json=new_posting(title="Version one"), headers=headers).json()
+    url = f"/v1/postings/{posting['id']}"
+    hits_before = metric(client.get("/metrics").text, 'postings_cache_hits_total{kind="posting"}')
+    assert client.get(url).json()["title"] == "Version one"
+    assert metric(client.get("/metrics").text, 'postings_cache_hits_total{kind="posting"}') == hits_before + 1
+
+    proxy.cut()
+    started = time.monotonic()
+    answers = [client.get(url) for _ in range(20)]
+    elapsed = time.monotonic() - started
+    assert [a.status_code for a in answers] == [200] * 20
+    assert elapsed < 5, f"20 reads took {elapsed:.1f}s with Redis down"
+    edited = client.patch(url, json={"title": "Version two"}, headers=headers | {"If-Match": '"1"'})
+    assert edited.status_code == 200
+    assert client.get(url).json()["title"] == "Version two"
+    listed = client.get("/v1/postings").json()["items"]
+    assert [p["title"] for p in listed] == ["Version two"]
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["cache"] == "down (serving from the database)"
+    text = client.get("/metrics").text
+    assert "\npostings_cache_up 0.0\n" in text
+    assert "postings_cache_errors_total" in text
+    assert metric(text, 'postings_cache_bypassed_total{kind="posting"}') >= 1
+
+    proxy.restore()
+    time.sleep(0.4)  # past the cache's retry interval
+    assert client.get(url).json()["title"] == "Version two"
+    assert [p["title"] for p in client.get("/v1/postings").json()["items"]] == ["Version two"]
+    assert wait(lambda: metric(client.get("/metrics").text, "postings_cache_up") == 1.0, timeout=5)
+    hits = metric(client.get("/metrics").text, 'postings_cache_hits_total{kind="posting"}')
+    assert client.get(url).json()["title"] == "Version two"
+    assert metric(client.get("/metrics").text, 'postings_cache_hits_total{kind="posting"}') == hits + 1
+    assert client.get("/readyz").json()["checks"]["cache"] == "up"
+
+
+def test_a_write_replaces_the_cached_posting(
+    app_client: TestClient, writer: dict[str, str], new_posting: Callable[..., dict[str, Any]]
+) -> None:
+    posting = app_client.post("/v1/postings", json=new_posting(title="Old"), headers=writer).json()
+    url = f"/v1/postings/{posting['id']}"
+    assert app_client.get(url).json()["title"] == "Old"
+    app_client.patch(url, json={"title": "New"}, headers=writer | {"If-Match": '"1"'})
+    fetched = app_client.get(url)
+    assert fetched.json()["title"] == "New"
+    assert fetched.headers["etag"] == '"2"'
+
+
+def test_memory_cache_expires_and_evicts() -> None:
+    asyncio.run(memory_cache_checks())
+
+
+async def memory_cache_checks() -> None:
+    cache = MemoryCache(ttl_seconds=0.05, max_entries=2)
+    await cache.write_posting(1, b"1\n{}")
+    await cache.fill_posting(1, b"0\nolder")
+    assert await cache.get_posting(1) == b"1\n{}"
+    await cache.write_posting(2, b"two")
+    await cache.write_posting(3, b"three")
+    assert await cache.get_posting(1) is None
+    assert await cache.get_posting(3) == b"three"
+    time.sleep(0.06)
+    assert await cache.get_posting(3) is None
+    generation = await cache.list_generation()
+    await cache.invalidate_lists()
+    assert await cache.list_generation() != generation
