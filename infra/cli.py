@@ -11,7 +11,10 @@ from infra.config import ConfigError
 from infra.rehearsal.engine import ProgramError, ProjectError
 
 # Each module adds its subcommands through `register(commands)`; the CLI itself stays this thin.
-COMMAND_MODULES = ("infra.rehearsal.commands",)
+COMMAND_MODULES = (
+    "infra.rehearsal.commands",
+    "infra.config_commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

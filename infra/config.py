@@ -19,7 +19,7 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import ErrorDetails
 
 NAMESPACE = "postings"
@@ -355,10 +355,12 @@ def _describe(error: ErrorDetails, values: Mapping[str, Any]) -> str:
     key = "aws:region" if loc == ["region"] else f"{NAMESPACE}:{'.'.join(loc)}"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":
-        return f"{key}: is required ({StackConfig.model_fields[loc[0]].description})"
+        return f"{key}: is required ({StackConfig.model_fields[to_snake(loc[0])].description})"
     if error["type"] == "extra_forbidden":
         return f"{key}: unknown key"
-    return f"{key} = {json.dumps(error['input'], default=str)}: {message}"
+    given = error["input"]
+    shown = given if isinstance(given, str) else json.dumps(given, default=str)
+    return f"{key} = {shown}: {message}"
 
 
 def load_config(raw: Mapping[str, str], stack: str) -> StackConfig:
@@ -396,3 +398,71 @@ def load_config(raw: Mapping[str, str], stack: str) -> StackConfig:
 def from_pulumi() -> StackConfig:
     """The running stack's config, as the language host (or a rehearsal) handed it to the program."""
     return load_config({str(k): str(v) for k, v in CONFIG.get().items()}, pulumi.get_stack())
+
+
+def _key(field_name: str) -> str:
+    return "aws:region" if field_name == "region" else f"{NAMESPACE}:{to_camel(field_name)}"
+
+
+def _default(field_name: str) -> Any:
+    """The schema default as plain data, or PydanticUndefined-free None when the key is required."""
+    info = StackConfig.model_fields[field_name]
+    if info.is_required() and field_name != "environment":
+        return None
+    value = info.get_default(call_default_factory=True)
+    return value.model_dump(by_alias=True) if isinstance(value, BaseModel) else value
+
+
+def project_declarations() -> dict[str, dict[str, Any]]:
+    """The `config:` block of Pulumi.yaml, derived from the schema so that defaults live here only.
+
+    The CLI treats a declared key without a default as required, so optional keys declare an empty
+    default (read back as "not set"), and `imageTag` alone has none.
+    """
+    declarations: dict[str, dict[str, Any]] = {}  # keys of the project's own namespace, unprefixed
+    for field_name, info in StackConfig.model_fields.items():
+        if field_name == "region":
+            continue
+        declaration: dict[str, Any] = {"description": info.description}
+        default = _default(field_name)
+        annotation = info.annotation
+        if annotation is bool:
+            declaration["type"] = "boolean"
+        elif annotation is int:
+            declaration["type"] = "integer"
+        elif annotation == list[str]:
+            declaration["type"] = "array"
+            declaration["items"] = {"type": "string"}
+        elif annotation is not TaskSize:
+            declaration["type"] = "string"
+        if field_name == "environment" or default is None and field_name != "image_tag":
+            declaration["default"] = ""
+        elif default is not None:
+            declaration["default"] = default
+        declarations[to_camel(field_name)] = declaration
+    return declarations
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | dict):
+        return f"`{json.dumps(value, separators=(', ', ': '))}`"
+    return f"`{value}`"
+
+
+def config_table(stack_values: Mapping[str, Mapping[str, Any]]) -> str:
+    """Markdown table of every key: its default and what each stack file sets (blank: the default)."""
+    stacks = list(stack_values)
+    header = ["key", "default", *stacks, "meaning"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for field_name, info in StackConfig.model_fields.items():
+        key = _key(field_name)
+        default = "required" if field_name == "image_tag" else _cell(_default(field_name))
+        if field_name == "environment":
+            default = "stack name"
+        cells = [_cell(stack_values[s].get(key)) if key in stack_values[s] else "" for s in stacks]
+        rows.append(f"| `{key}` | {default} | " + " | ".join(cells) + f" | {info.description} |")
+    return "\n".join(rows)
