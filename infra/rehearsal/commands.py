@@ -1,43 +1,81 @@
-"""`infra rehearse`: run a stack's program offline and print what it would create."""
+"""`infra rehearse`: run a stack's program offline, on an emulated AWS account by default, and print it."""
 
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
 
 from infra.rehearsal.engine import load_project, read_stack_config, run_program
-from infra.rehearsal.recording import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, RecordingMocks
-from infra.rehearsal.report import render
+from infra.rehearsal.plan import build_plan, write_plan
+from infra.rehearsal.recording import DEFAULT_REGION, RecordingMocks
+from infra.rehearsal.rehearse import RehearsalFailed, pinned_account, rehearse
+from infra.rehearsal.report import render, render_coverage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+MOCKS = ("moto", "recording")
+
+__all__ = ["PROJECT_ROOT", "pinned_account", "register"]
 
 
-def pinned_account(config: dict[str, str]) -> str:
-    """The account a stack is pinned to (`<project>:allowedAccountIds` or `aws:allowedAccountIds`)."""
-    for key, value in config.items():
-        if key.endswith(":allowedAccountIds"):
-            ids = json.loads(value) if value.startswith("[") else [value]
-            if ids:
-                return str(ids[0])
-    return DEFAULT_ACCOUNT_ID
-
-
-def rehearse(args: argparse.Namespace) -> int:
+def rehearse_command(args: argparse.Namespace) -> int:
     project = load_project(args.project)
     config, secret_keys = read_stack_config(project, args.stack)
-    mocks = RecordingMocks(region=config.get("aws:region", DEFAULT_REGION), account_id=pinned_account(config))
-    result = run_program(project, args.stack, mocks, config=config, secret_keys=secret_keys)
-    print(render(result, mode="recording mocks (inputs echoed; nothing validated)"))
+    if args.mocks == "recording":
+        mocks = RecordingMocks(
+            region=config.get("aws:region", DEFAULT_REGION), account_id=pinned_account(config)
+        )
+        result = run_program(project, args.stack, mocks, config=config, secret_keys=secret_keys)
+        print(
+            render(
+                result,
+                mode="recording mocks (inputs echoed; nothing validated)",
+                secret_values=[config[k] for k in secret_keys],
+            )
+        )
+        coverage: dict[str, str] = {}
+        account, region = mocks.account_id, mocks.region
+    else:
+        try:
+            rehearsal = rehearse(project, args.stack, config=config, secret_keys=secret_keys)
+        except RehearsalFailed as err:
+            print(f"infra: {err}", file=sys.stderr)
+            return 1
+        with rehearsal:
+            result = rehearsal.result
+            account, region = rehearsal.account.account_id, rehearsal.account.region
+            coverage = dict(rehearsal.coverage.types)
+            print(
+                render(
+                    result,
+                    mode=f"an emulated AWS account (moto; account {account}, {region})",
+                    secret_values=[config[k] for k in secret_keys],
+                    seconds=rehearsal.seconds,
+                )
+            )
+            print("")
+            print(render_coverage(rehearsal.coverage))
+    if args.json is not None:
+        plan = build_plan(
+            result,
+            config=config,
+            secret_keys=secret_keys,
+            coverage=coverage,
+            account_id=account,
+            region=region,
+        )
+        write_plan(plan, args.json)
+        print(f"\nPlan written to {args.json}")
     return 0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "rehearse",
-        help="run a stack's Pulumi program offline and print what it would create",
-        description="Run the Pulumi program of STACK in-process under mocks (no cloud, no Pulumi CLI) "
-        "and print the resource tree, the counts per type and the stack outputs.",
+        help="run a stack's Pulumi program offline against an emulated AWS account and print what it creates",
+        description="Run the Pulumi program of STACK in-process (no cloud, no Pulumi CLI) with mocks that "
+        "create every resource in an emulated AWS account (moto), so AWS's own checks run; print the "
+        "resource tree, the counts per type, the outputs and which types were emulated.",
     )
     parser.add_argument("stack", help="stack name: its config is <stackConfigDir>/Pulumi.<stack>.yaml")
     parser.add_argument(
@@ -46,4 +84,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=PROJECT_ROOT,
         help="directory holding Pulumi.yaml of any Pulumi Python project (default: this repository)",
     )
-    parser.set_defaults(handler=rehearse)
+    parser.add_argument(
+        "--mocks",
+        choices=MOCKS,
+        default="moto",
+        help="moto: emulated AWS account, AWS's checks run (default); recording: echo inputs, check nothing",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="write the deterministic plan (ids as URN references, secrets redacted) for `infra diff`",
+    )
+    parser.set_defaults(handler=rehearse_command)

@@ -8,6 +8,7 @@ import logging
 import os
 import runpy
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ from pulumi.runtime import settings as pulumi_settings
 
 SECURE_PLACEHOLDER = "[secure value: not decryptable offline]"
 STACK_TYPE = "pulumi:pulumi:Stack"
+# How the SDK marks a secret inside deserialized properties: {SPECIAL_SIG_KEY: SECRET_SIG, "value": ...}.
+SPECIAL_SIG_KEY = rpc._special_sig_key
+SECRET_SIG = rpc._special_secret_sig
 
 
 class ProjectError(Exception):
@@ -32,6 +36,31 @@ class ProjectError(Exception):
 
 class ProgramError(Exception):
     """The program raised while it ran; carries the original exception as __cause__."""
+
+
+class DuplicateUrnError(Exception):
+    """Two resources got the same URN (same type and name under the same parent), which the engine refuses."""
+
+    def __init__(self, urn: str) -> None:
+        self.urn = urn
+        super().__init__(f"Duplicate resource URN '{urn}'; give one of the two resources a unique name")
+
+
+class UrnAwareMocks(pulumi.runtime.Mocks):
+    """Mocks that need the URN of the resource being registered (the SDK's MockResourceArgs lacks it).
+
+    The monitor calls `new_resource` on the thread that registers the resource, so a thread-local
+    carries the URN from the monitor to the mocks."""
+
+    def __init__(self) -> None:
+        self._registering = threading.local()
+
+    @property
+    def current_urn(self) -> str:
+        return str(getattr(self._registering, "urn", ""))
+
+    def bind_urn(self, urn: str) -> None:
+        self._registering.urn = urn
 
 
 @dataclass(frozen=True)
@@ -114,6 +143,9 @@ class Registration:
     inputs: dict[str, Any]
     state: dict[str, Any]
     dependencies: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    protect: bool = False
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -123,8 +155,18 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: dict[str, Registration] = {}
         self.stack_outputs: dict[str, Any] = {}
+        self._seen_urns: set[str] = set()
+        self._lock = threading.Lock()
 
     def RegisterResource(self, request: Any) -> Any:
+        if request.type != STACK_TYPE:
+            urn = self.make_urn(request.parent, request.type, request.name)
+            with self._lock:
+                if urn in self._seen_urns:
+                    raise DuplicateUrnError(urn)
+                self._seen_urns.add(urn)
+            if isinstance(self.mocks, UrnAwareMocks):
+                self.mocks.bind_urn(urn)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != STACK_TYPE:
             registered = self.resources[response.urn]
@@ -138,6 +180,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs=rpc.deserialize_properties(request.object),
                 state=dict(registered.state),
                 dependencies=list(request.dependencies),
+                ignore_changes=list(request.ignoreChanges),
+                replace_on_changes=list(request.replaceOnChanges),
+                protect=bool(request.protect),
             )
         return response
 

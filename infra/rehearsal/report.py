@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from infra.rehearsal.engine import Registration, RunResult
+from infra.rehearsal.emulated import NOT_EMULATED, Coverage
+from infra.rehearsal.emulation import Validation
+from infra.rehearsal.engine import SECRET_SIG, SPECIAL_SIG_KEY, Registration, RunResult
 
 SECRET_MASK = "[secret]"
 
@@ -57,23 +59,68 @@ def _show(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def render(result: RunResult, *, mode: str, secret_outputs: Iterable[str] = ()) -> str:
-    """The full terminal report of one rehearsal."""
+def render(
+    result: RunResult,
+    *,
+    mode: str,
+    secret_outputs: Iterable[str] = (),
+    secret_values: Iterable[str] = (),
+    seconds: float | None = None,
+) -> str:
+    """The full terminal report of one rehearsal: tree, counts per type, outputs (secrets masked),
+    and a summary line with the wall time."""
     custom = sum(1 for r in result.registrations if r.custom)
     components = len(result.registrations) - custom
     lines = [f"Rehearsing {result.project} ({result.stack}) with {mode}", ""]
     lines += render_tree(result)
     lines += ["", "Resources by type:"]
     lines += [f"  {count:>4}  {type_token}" for type_token, count in type_counts(result)]
-    hidden = set(secret_outputs)
+    hidden = set(secret_outputs) | {k for k, v in result.outputs.items() if _is_secret(v)}
+    secrets = [value for value in secret_values if value]
     lines += ["", "Outputs:"]
     lines += [
-        f"  {key}: {SECRET_MASK if key in hidden else _show(value)}"
+        f"  {key}: {SECRET_MASK if key in hidden or _contains(value, secrets) else _show(value)}"
         for key, value in sorted(result.outputs.items())
     ]
+    per_type = ", ".join(f"{count} {_short(token)}" for token, count in type_counts(result))
     lines += [
         "",
-        f"{custom} resources to create in {components} components, {len(result.outputs)} outputs; "
-        f"rehearsed in {result.seconds:.2f} s",
+        f"{custom} resources to create in {components} components, {len(result.outputs)} outputs "
+        f"({per_type}); rehearsed in {result.seconds if seconds is None else seconds:.2f} s",
     ]
+    return "\n".join(lines)
+
+
+def _contains(value: Any, secrets: list[str]) -> bool:
+    shown = _show(value)
+    return any(secret in shown for secret in secrets)
+
+
+def _short(token: str) -> str:
+    """`aws:ec2/instance:Instance` -> `ec2.Instance`, short but unambiguous in a summary line."""
+    parts = token.split(":")
+    return f"{parts[1].split('/')[0]}.{parts[-1]}" if len(parts) == 3 else token
+
+
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SPECIAL_SIG_KEY) == SECRET_SIG
+
+
+def render_coverage(coverage: Coverage) -> str:
+    """Which types AWS's checks covered, which moto could not validate, which were only echoed."""
+    lines = ["Emulation:"]
+    for status in (
+        Validation.VALIDATED.value,
+        Validation.UNVALIDATED.value,
+        Validation.LOCAL.value,
+        NOT_EMULATED,
+    ):
+        tokens = coverage.with_status(status)
+        if tokens:
+            total = sum(coverage.counts[t] for t in tokens)
+            lines.append(f"  {status}: {len(tokens)} types, {total} resources")
+            if status != Validation.VALIDATED.value:
+                lines += [f"    {t}  ({coverage.notes[t]})" for t in tokens]
+    if not coverage.not_emulated:
+        lines.append("  not emulated: none")
     return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""Provider resources and the invokes the program makes, answered from the emulated account."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from infra.rehearsal.emulation import (
+    Context,
+    Emulated,
+    EmulationError,
+    Resource,
+    Validation,
+    answers,
+    emulates,
+    stable_hex,
+)
+
+
+def _string_list(value: Any) -> list[str]:
+    """Provider inputs arrive as strings; lists as JSON."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [str(v) for v in json.loads(value)] if value.startswith("[") else [value]
+    return [str(v) for v in value]
+
+
+@emulates(
+    "pulumi:providers:aws",
+    Validation.LOCAL,
+    note="no AWS resource; the emulator checks allowedAccountIds / forbiddenAccountIds against the "
+    "emulated caller identity, as the provider does at configure time",
+)
+def aws_provider(ctx: Context, r: Resource) -> Emulated:
+    account = ctx.aws(r, "allowedAccountIds", "sts", "get_caller_identity")["Account"]
+    allowed = _string_list(r.get("allowedAccountIds"))
+    if allowed and account not in allowed:
+        raise EmulationError(
+            r.urn,
+            "allowedAccountIds",
+            "AccountNotAllowed",
+            f"AWS account ID not allowed: {account} (allowed: {allowed})",
+        )
+    if account in _string_list(r.get("forbiddenAccountIds")):
+        raise EmulationError(
+            r.urn, "forbiddenAccountIds", "AccountForbidden", f"AWS account ID not allowed: {account}"
+        )
+    return "aws-provider", {}
+
+
+@answers("aws:index/getAvailabilityZones:getAvailabilityZones")
+def availability_zones(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    filters = [{"Name": "state", "Values": [args["state"]]}] if args.get("state") else []
+    zones = ctx.client("ec2").describe_availability_zones(Filters=filters)["AvailabilityZones"]
+    zones = sorted(zones, key=lambda z: z["ZoneName"])
+    return {
+        "id": ctx.region,
+        "names": [z["ZoneName"] for z in zones],
+        "zoneIds": [z["ZoneId"] for z in zones],
+        "groupNames": [z.get("GroupName", ctx.region) for z in zones],
+    }
+
+
+@answers("aws:index/getCallerIdentity:getCallerIdentity")
+def caller_identity(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    identity = ctx.client("sts").get_caller_identity()
+    return {
+        "id": identity["Account"],
+        "accountId": identity["Account"],
+        "arn": identity["Arn"],
+        "userId": identity["UserId"],
+    }
+
+
+@answers("aws:index/getRegion:getRegion")
+def region(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    name = str(args.get("region") or args.get("name") or ctx.region)
+    described = ctx.client("ec2").describe_regions(RegionNames=[name])["Regions"][0]
+    return {"id": name, "name": name, "region": name, "endpoint": described["Endpoint"], "description": ""}
+
+
+@answers("aws:index/getPartition:getPartition")
+def partition(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "aws",
+        "partition": "aws",
+        "dnsSuffix": "amazonaws.com",
+        "reverseDnsPrefix": "com.amazonaws",
+    }
+
+
+@answers("aws:ec2/getAmi:getAmi")
+def ami(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if args.get("owners"):
+        kwargs["Owners"] = list(args["owners"])
+    if args.get("filters"):
+        kwargs["Filters"] = [{"Name": f["name"], "Values": list(f["values"])} for f in args["filters"]]
+    images = ctx.client("ec2").describe_images(**kwargs)["Images"]
+    if not images:
+        raise LookupError(
+            f"getAmi: Your query returned no results ({kwargs}); widen the filters or the owners"
+        )
+    if len(images) > 1 and not args.get("mostRecent"):
+        raise LookupError(
+            "getAmi: Your query returned more than one result; set mostRecent or narrow the filters"
+        )
+    image = max(images, key=lambda i: (i.get("CreationDate", ""), i["Name"]))
+    return {
+        "id": image["ImageId"],
+        "imageId": image["ImageId"],
+        "name": image["Name"],
+        "architecture": image.get("Architecture", ""),
+        "ownerId": image.get("OwnerId", ""),
+        "rootDeviceName": image.get("RootDeviceName", "/dev/xvda"),
+        "creationDate": image.get("CreationDate", ""),
+        "arn": f"arn:aws:ec2:{ctx.region}::image/{image['ImageId']}",
+    }
+
+
+def _statement(statement: Mapping[str, Any]) -> dict[str, Any]:
+    converted: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
+    if statement.get("sid"):
+        converted["Sid"] = statement["sid"]
+    for key, name in (
+        ("actions", "Action"),
+        ("notActions", "NotAction"),
+        ("resources", "Resource"),
+        ("notResources", "NotResource"),
+    ):
+        values = statement.get(key)
+        if values:
+            converted[name] = values[0] if len(values) == 1 else sorted(values)
+    for key, name in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+        principals = statement.get(key)
+        if principals:
+            block: dict[str, Any] = {}
+            for principal in principals:
+                identifiers = list(principal["identifiers"])
+                block[principal["type"]] = identifiers[0] if len(identifiers) == 1 else sorted(identifiers)
+            converted[name] = "*" if block == {"*": "*"} else block
+    conditions = statement.get("conditions")
+    if conditions:
+        condition: dict[str, dict[str, Any]] = {}
+        for c in conditions:
+            values = list(c["values"])
+            condition.setdefault(c["test"], {})[c["variable"]] = values[0] if len(values) == 1 else values
+        converted["Condition"] = condition
+    return converted
+
+
+@answers("aws:iam/getPolicyDocument:getPolicyDocument")
+def policy_document(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The provider renders this locally too: no AWS call, same JSON shape."""
+    document: dict[str, Any] = {"Version": args.get("version", "2012-10-17")}
+    if args.get("policyId"):
+        document["Id"] = args["policyId"]
+    document["Statement"] = [_statement(s) for s in args.get("statements", [])]
+    rendered = json.dumps(document, indent=2)
+    return {
+        "id": stable_hex(rendered, length=10),
+        "json": rendered,
+        "minifiedJson": json.dumps(document, separators=(",", ":")),
+    }
