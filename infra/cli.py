@@ -13,6 +13,7 @@ from infra.rehearsal.engine import ProgramError, ProjectError
 # Each module adds its subcommands through `register(commands)`; the CLI itself stays this thin.
 COMMAND_MODULES = (
     "infra.rehearsal.commands",
+    "infra.rehearsal.diff_commands",
     "infra.config_commands",
 )
 

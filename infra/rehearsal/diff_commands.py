@@ -1,0 +1,46 @@
+"""`infra diff BASE.json HEAD.json [--markdown]`: what changes between two plans; exit 1 if destructive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from infra.rehearsal.diff import diff_plans, render_text
+from infra.rehearsal.markdown import render_markdown
+from infra.rehearsal.plan import PlanError, read_plan
+
+EXIT_DESTRUCTIVE = 1
+EXIT_BAD_PLAN = 2
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    try:
+        base, head = read_plan(args.base), read_plan(args.head)
+    except PlanError as err:
+        print(f"infra: {err}", file=sys.stderr)
+        return EXIT_BAD_PLAN
+    diff = diff_plans(base, head)
+    text = render_markdown(diff) if args.markdown else render_text(diff) + "\n"
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_DESTRUCTIVE if diff.destructive else 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "diff",
+        help="compare two plans from `infra rehearse --json`: creates, updates, replacements, deletes",
+        description="List what changes from BASE to HEAD, destructive changes (deleting or replacing a "
+        "database, cache, broker, search domain, registry or secret) first. Exit status: 0 nothing "
+        "destructive, 1 something destructive, 2 a file is not a plan.",
+    )
+    parser.add_argument("base", type=Path, help="plan of the base (e.g. the target branch)")
+    parser.add_argument("head", type=Path, help="plan of the head (e.g. the pull request)")
+    parser.add_argument(
+        "--markdown", action="store_true", help="render a pull-request comment (GitHub markdown)"
+    )
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    parser.set_defaults(handler=diff_command)
