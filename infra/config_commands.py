@@ -67,9 +67,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     check = actions.add_parser("check", help="validate a stack's config and print the effective values")
     check.add_argument("stack", help="dev, staging or prod")
     check.set_defaults(handler=_check)
-    table = actions.add_parser("table", help="print the markdown table of keys, defaults and per-stack values")
+    table = actions.add_parser("table", help="print the markdown table of keys, defaults and stack values")
     table.set_defaults(handler=_table)
-    sync = actions.add_parser("sync", help="regenerate the config declarations in Pulumi.yaml from the schema")
+    sync = actions.add_parser("sync", help="regenerate Pulumi.yaml's config declarations from the schema")
     sync.add_argument("--check", action="store_true", help="only report whether Pulumi.yaml is up to date")
     sync.set_defaults(handler=_sync)
     for sub in (check, table, sync):
