@@ -435,7 +435,7 @@ def project_declarations() -> dict[str, dict[str, Any]]:
             declaration["items"] = {"type": "string"}
         elif annotation is not TaskSize:
             declaration["type"] = "string"
-        if field_name == "environment" or default is None and field_name != "image_tag":
+        if field_name == "environment" or (default is None and field_name != "image_tag"):
             declaration["default"] = ""
         elif default is not None:
             declaration["default"] = default
