@@ -143,8 +143,10 @@ def test_indexing_is_version_gated(search_index: SqlSearchIndex) -> None:
 def test_paging_and_total(search_index: SqlSearchIndex) -> None:
     first = search_index.search("python", ListFilters(), limit=2, offset=0)
     second = search_index.search("python", ListFilters(), limit=2, offset=2)
-    assert first.total == second.total == 4
+    beyond = search_index.search("python", ListFilters(), limit=2, offset=10)
+    assert first.total == second.total == beyond.total == 4
     assert len({h["id"] for h in first.hits + second.hits}) == 4
+    assert beyond.hits == []
 
 
 def test_fold_terms_and_highlight_escape_html() -> None:

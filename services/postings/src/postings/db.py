@@ -130,7 +130,7 @@ search_documents = Table(
     Column("folded_body", LongText, nullable=False),
     Column("document", LongText, nullable=False),
     Index("ix_search_documents_status", "status"),
-    **MYSQL_TABLE_ARGS,
+    **(MYSQL_TABLE_ARGS | {"mysql_engine": "MyISAM"}),
 )
 
 

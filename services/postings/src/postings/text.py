@@ -19,17 +19,21 @@ WORD = re.compile(r"\w+")
 _DOTTED_I = {"İ": "i", "I": "i", "ı": "i"}
 
 
-@lru_cache(maxsize=4096)
-def fold_char(char: str) -> str:
-    """One character folded; may be empty (combining marks) or longer (ß -> ss)."""
-    if char in _DOTTED_I:
-        return "i"
-    decomposed = unicodedata.normalize("NFKD", char.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# The combining-mark blocks used by Latin, Greek and Cyrillic scripts (accents, breves, diaereses).
+_ACCENTS = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
+    """Turkish i variants to i, case folded, compatibility-decomposed and stripped of accents."""
+    for dotted, plain in _DOTTED_I.items():
+        text = text.replace(dotted, plain)
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character folded; may be empty (an accent) or longer (ß -> ss)."""
+    return fold(char)
 
 
 def terms(text: str, *, limit: int = 12) -> list[str]:
@@ -56,16 +60,24 @@ def folded_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def highlight(
-    text: str, query_terms: list[str], *, fragment_chars: int = 160, max_fragments: int = 2
+    text: str,
+    query_terms: list[str],
+    *,
+    fragment_chars: int = 160,
+    max_fragments: int = 2,
+    stem: int | None = None,
 ) -> list[str]:
-    """Fragments of `text` around matches of the query terms (word prefixes, as the search matches),
-    HTML-escaped, with each match wrapped in <mark></mark>. Returns [] when nothing matches."""
+    """Fragments of `text` around matches of the query terms, HTML-escaped, with each match wrapped in
+    <mark></mark>. A term matches a whole word, or with `stem`, any word sharing its first `stem`
+    characters. Returns [] when nothing matches."""
     if not query_terms or not text:
         return []
     folded, offsets = folded_with_offsets(text)
-    pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(t) for t in sorted(query_terms, key=len, reverse=True)) + r")\w*"
-    )
+    alternatives = [
+        re.escape(t[:stem]) + r"\w*" if stem is not None and len(t) >= stem else re.escape(t) + r"\b"
+        for t in sorted(query_terms, key=len, reverse=True)
+    ]
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")")
     spans: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start = offsets[match.start()]

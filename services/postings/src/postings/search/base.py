@@ -9,7 +9,7 @@ from postings.store import ListFilters
 from postings.text import highlight
 
 MAX_QUERY_TERMS = 12
-TOTAL_CAP = 10_000
+TOTAL_CAP = 1_000
 
 
 class IndexUnavailableError(Exception):
@@ -60,11 +60,14 @@ def hit(posting: dict[str, Any], score: float, highlights: dict[str, list[str]])
     return {k: posting[k] for k in keys} | {"score": round(float(score), 4), "highlights": highlights}
 
 
-def local_highlights(posting: dict[str, Any], query_terms: list[str]) -> dict[str, list[str]]:
+def local_highlights(posting: dict[str, Any], query_terms: list[str], *, stem: int) -> dict[str, list[str]]:
+    """Highlights the way the SQL index matches: whole words, or words sharing the first `stem` characters."""
     found = {
-        "title": highlight(posting["title"], query_terms, fragment_chars=400, max_fragments=1),
-        "company": highlight(posting["company"], query_terms, fragment_chars=400, max_fragments=1),
-        "location": highlight(posting["location"], query_terms, fragment_chars=400, max_fragments=1),
-        "description": highlight(posting["description"], query_terms),
+        "title": highlight(posting["title"], query_terms, fragment_chars=400, max_fragments=1, stem=stem),
+        "company": highlight(posting["company"], query_terms, fragment_chars=400, max_fragments=1, stem=stem),
+        "location": highlight(
+            posting["location"], query_terms, fragment_chars=400, max_fragments=1, stem=stem
+        ),
+        "description": highlight(posting["description"], query_terms, stem=stem),
     }
     return {k: v for k, v in found.items() if v}
