@@ -12,7 +12,9 @@ from infra.iam import assume_role_policy
 ADMIN_USERNAME = "postings_admin"
 DATABASE_NAME = "postings"
 PORT = 3306
-LOG_EXPORTS = ["error", "general", "slowquery"]
+LOG_EXPORTS = ["audit", "error", "general", "slowquery"]
+# Connections and schema and privilege changes; the audit log export needs this plugin.
+AUDIT_EVENTS = "CONNECT,QUERY_DDL,QUERY_DCL"
 ENHANCED_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
@@ -78,6 +80,23 @@ class Database(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        options = aws.rds.OptionGroup(
+            f"{name}-options",
+            engine_name="mysql",
+            major_engine_version=family.removeprefix("mysql"),
+            option_group_description=f"postings {family}: audit log",
+            options=[
+                aws.rds.OptionGroupOptionArgs(
+                    option_name="MARIADB_AUDIT_PLUGIN",
+                    option_settings=[
+                        aws.rds.OptionGroupOptionOptionSettingArgs(
+                            name="SERVER_AUDIT_EVENTS", value=AUDIT_EVENTS
+                        )
+                    ],
+                )
+            ],
+            opts=child,
+        )
         monitoring_role = aws.iam.Role(
             f"{name}-monitoring-role",
             assume_role_policy=assume_role_policy("monitoring.rds.amazonaws.com"),
@@ -106,6 +125,7 @@ class Database(pulumi.ComponentResource):
             port=PORT,
             db_subnet_group_name=subnet_group.name,
             parameter_group_name=parameters.name,
+            option_group_name=options.name,
             vpc_security_group_ids=[args.security_group_id],
             publicly_accessible=False,
             multi_az=args.multi_az,

@@ -7,8 +7,65 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.iam import policy
+from infra.policies.suppressions import suppress
+
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 HEALTH_CHECK_PATH = "/healthz"
+ACCESS_LOG_PREFIX = "alb"
+ACCESS_LOG_DAYS = 90
+LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+# Regions opened before August 2022 deliver access logs as this per-region ELB account, not the service.
+ELB_ACCOUNTS = {
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-southeast-3": "589379963580",
+    "ap-south-1": "718504428378",
+    "ap-northeast-3": "383597477331",
+    "ap-northeast-2": "600734575887",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-northeast-1": "582318560864",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-south-1": "635631232127",
+    "eu-west-3": "009996457667",
+    "eu-north-1": "897822967062",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+}
+
+
+def access_log_policy(bucket_arn: str, region: str) -> str:
+    """Bucket policy: ELB log delivery may write under AWSLogs/, and nobody may use plain HTTP."""
+    writer: dict[str, str] = {"Service": LOG_DELIVERY_SERVICE}
+    if region in ELB_ACCOUNTS:
+        writer["AWS"] = f"arn:aws:iam::{ELB_ACCOUNTS[region]}:root"
+    return policy(
+        [
+            {
+                "Sid": "ElbLogDelivery",
+                "Effect": "Allow",
+                "Principal": writer,
+                "Action": "s3:PutObject",
+                "Resource": f"{bucket_arn}/{ACCESS_LOG_PREFIX}/AWSLogs/*",
+            },
+            {
+                "Sid": "DenyPlainHttp",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ]
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +98,7 @@ class LoadBalancer(pulumi.ComponentResource):
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("postings:infra:LoadBalancer", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        logs_bucket, logs_ready = self._access_log_bucket(name, force_destroy=not args.deletion_protection)
         alb = aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
@@ -51,7 +109,11 @@ class LoadBalancer(pulumi.ComponentResource):
             desync_mitigation_mode="defensive",
             enable_deletion_protection=args.deletion_protection,
             idle_timeout=60,
-            opts=child,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=logs_bucket, prefix=ACCESS_LOG_PREFIX, enabled=True
+            ),
+            # ELB checks that it may write to the bucket when logging is switched on.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=logs_ready),
         )
         target_group = aws.lb.TargetGroup(
             f"{name}-api",
@@ -118,6 +180,10 @@ class LoadBalancer(pulumi.ComponentResource):
                 port=80,
                 protocol="HTTP",
                 default_actions=forward,
+                tags=suppress(
+                    "elb-http-redirects-to-https",
+                    "no domain configured so no certificate: HTTP only until postings:domain is set",
+                ),
                 opts=child,
             )
             self.url = alb.dns_name.apply(lambda dns: f"http://{dns}")
@@ -134,6 +200,64 @@ class LoadBalancer(pulumi.ComponentResource):
                 "target_group_arn_suffix": self.target_group_arn_suffix,
             }
         )
+
+    def _access_log_bucket(
+        self, name: str, *, force_destroy: bool
+    ) -> tuple[pulumi.Output[str], list[pulumi.Resource]]:
+        """A private bucket for access logs: SSE-S3 (all ELB can write to), owner-enforced, TLS only."""
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(f"{name}-alb-logs", force_destroy=force_destroy, opts=child)
+        public_access = aws.s3.BucketPublicAccessBlock(
+            f"{name}-alb-logs-public-access",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        ownership = aws.s3.BucketOwnershipControls(
+            f"{name}-alb-logs-ownership",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-alb-logs-encryption",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    )
+                )
+            ],
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-alb-logs-expiry",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-access-logs",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=f"{ACCESS_LOG_PREFIX}/"),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=ACCESS_LOG_DAYS),
+                )
+            ],
+            opts=child,
+        )
+        region = aws.get_region_output(opts=pulumi.InvokeOptions(parent=self)).region
+        bucket_policy = aws.s3.BucketPolicy(
+            f"{name}-alb-logs-policy",
+            bucket=bucket.id,
+            policy=pulumi.Output.all(bucket.arn, region).apply(
+                lambda values: access_log_policy(str(values[0]), str(values[1]))
+            ),
+            # S3 refuses a policy while the public access block is being changed.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
+        )
+        return bucket.id, [bucket_policy, ownership, encryption]
 
     def _certificate(self, name: str, domain: str, zone_id: str) -> pulumi.Output[str]:
         """An ACM certificate validated through DNS in the zone; returns its ARN once issued."""

@@ -44,7 +44,9 @@ def test_dev_instance_inputs() -> None:
         1,
     )
     assert inputs["skipFinalSnapshot"] is True
-    assert inputs["enabledCloudwatchLogsExports"] == ["error", "general", "slowquery"]
+    assert inputs["enabledCloudwatchLogsExports"] == ["audit", "error", "general", "slowquery"]
+    options = result.one("aws:rds/optionGroup:OptionGroup", "postings-dev-db-options")
+    assert inputs["optionGroupName"] == options.state["name"]
     assert inputs["monitoringInterval"] == 60
     assert inputs["performanceInsightsEnabled"] is False
     assert inputs["iamDatabaseAuthenticationEnabled"] is True
@@ -75,6 +77,17 @@ def test_parameter_group_forces_utf8mb4_and_tls() -> None:
         "slow_query_log": "1",
         "long_query_time": "1",
     }
+
+
+def test_option_group_turns_on_the_audit_log() -> None:
+    options = run("dev").one("aws:rds/optionGroup:OptionGroup", "postings-dev-db-options").inputs
+    assert (options["engineName"], options["majorEngineVersion"]) == ("mysql", "8.0")
+    assert options["options"] == [
+        {
+            "optionName": "MARIADB_AUDIT_PLUGIN",
+            "optionSettings": [{"name": "SERVER_AUDIT_EVENTS", "value": "CONNECT,QUERY_DDL,QUERY_DCL"}],
+        }
+    ]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+from infra.components.loadbalancer import access_log_policy
 from tests.infra.program import run, subnet_ids
 
 LISTENER = "aws:lb/listener:Listener"
+S3 = "aws:s3/"
 
 
 def test_alb_in_public_subnets_with_hardening() -> None:
@@ -26,6 +30,63 @@ def test_alb_in_public_subnets_with_hardening() -> None:
     )
 
 
+def test_access_logs_go_to_a_private_sse_s3_bucket_only_elb_may_write() -> None:
+    result = run("dev")
+    alb = result.one("aws:lb/loadBalancer:LoadBalancer", "postings-dev-alb").inputs
+    bucket = result.one(f"{S3}bucket:Bucket", "postings-dev-alb-logs")
+    assert alb["accessLogs"] == {"bucket": bucket.id, "prefix": "alb", "enabled": True}
+    assert bucket.inputs["forceDestroy"] is True
+    assert run("prod").one(f"{S3}bucket:Bucket", "postings-prod-alb-logs").inputs["forceDestroy"] is False
+    block = result.one(
+        f"{S3}bucketPublicAccessBlock:BucketPublicAccessBlock", "postings-dev-alb-logs-public-access"
+    )
+    assert {
+        k: block.inputs[k]
+        for k in (
+            "bucket",
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        )
+    } == {
+        "bucket": bucket.id,
+        "blockPublicAcls": True,
+        "blockPublicPolicy": True,
+        "ignorePublicAcls": True,
+        "restrictPublicBuckets": True,
+    }
+    ownership = result.one(
+        f"{S3}bucketOwnershipControls:BucketOwnershipControls", "postings-dev-alb-logs-ownership"
+    )
+    assert ownership.inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    encryption = result.one(
+        f"{S3}bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "postings-dev-alb-logs-encryption",
+    )
+    assert encryption.inputs["rules"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    expiry = result.one(
+        f"{S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration", "postings-dev-alb-logs-expiry"
+    )
+    assert expiry.inputs["rules"][0]["expiration"] == {"days": 90}
+    bucket_policy = result.one(f"{S3}bucketPolicy:BucketPolicy", "postings-dev-alb-logs-policy").inputs
+    assert json.loads(bucket_policy["policy"]) == json.loads(
+        access_log_policy(bucket.state["arn"], "eu-west-1")
+    )
+
+
+def test_access_log_policy_names_the_regions_elb_account_and_denies_plain_http() -> None:
+    statements = json.loads(access_log_policy("arn:aws:s3:::logs", "eu-west-1"))["Statement"]
+    assert statements[0]["Principal"] == {
+        "Service": "logdelivery.elasticloadbalancing.amazonaws.com",
+        "AWS": "arn:aws:iam::156460612806:root",
+    }
+    assert statements[0]["Resource"] == "arn:aws:s3:::logs/alb/AWSLogs/*"
+    assert statements[1]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    newer = json.loads(access_log_policy("arn:aws:s3:::logs", "ap-southeast-4"))["Statement"][0]
+    assert newer["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+
+
 def test_target_group_checks_healthz_on_the_app_port() -> None:
     inputs = run("dev").one("aws:lb/targetGroup:TargetGroup", "postings-dev-api").inputs
     assert (inputs["port"], inputs["protocol"], inputs["targetType"]) == (8000, "HTTP", "ip")
@@ -43,6 +104,12 @@ def test_without_a_domain_http_forwards_to_the_api() -> None:
     assert listeners[0].inputs["defaultActions"] == [
         {"type": "forward", "targetGroupArn": target_group.state["arn"]}
     ]
+    # Plain HTTP is intended without a domain; the policy pack lists it as a suppression.
+    assert listeners[0].inputs["tags"] == {
+        "policy:suppress:elb-http-redirects-to-https": (
+            "no domain configured so no certificate: HTTP only until postings:domain is set"
+        )
+    }
     assert result.outputs["serviceUrl"].startswith("http://postings-dev-alb-")
     assert result.by_type("aws:acm/certificate:Certificate") == []
 

@@ -1,0 +1,130 @@
+"""Judge a stack's resources against every rule; render the findings as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from infra.policies.model import Enforcement, Finding, Resource, Rule, Stack, Status
+from infra.policies.rules import RULES
+from infra.policies.suppressions import declared
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every finding of one evaluation, suppressed ones included."""
+
+    stack: str
+    findings: tuple[Finding, ...]
+    resources: int
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed is None]
+
+    @property
+    def mandatory(self) -> list[Finding]:
+        return [f for f in self.active if f.enforcement is Enforcement.MANDATORY]
+
+    @property
+    def advisory(self) -> list[Finding]:
+        return [f for f in self.active if f.enforcement is Enforcement.ADVISORY]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed is not None]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mandatory
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "resources": self.resources,
+            "mandatory": len(self.mandatory),
+            "advisory": len(self.advisory),
+            "suppressed": len(self.suppressed),
+        }
+
+
+def _finding(rule: Rule, resource: Resource | None, urn: str, message: str) -> Finding:
+    reason = declared(resource.own_tags).get(rule.id) if resource is not None else None
+    return Finding(
+        rule_id=rule.id,
+        control=rule.control,
+        enforcement=rule.enforcement,
+        severity=rule.severity,
+        urn=urn,
+        type=resource.type if resource is not None else "",
+        name=resource.name if resource is not None else urn,
+        message=message,
+        suppressed=reason if reason is not None and rule.id != "suppressions-valid" else None,
+    )
+
+
+def findings(stack: Stack, rules: Sequence[Rule] = RULES) -> list[Finding]:
+    """Every violation of `rules` in `stack`, suppressed or not, in rule order then resource order."""
+    found: list[Finding] = []
+    for rule in rules:
+        if rule.is_stack_rule:
+            found += [_finding(rule, stack.get(v.urn), v.urn, v.message) for v in rule.evaluate_stack(stack)]
+            continue
+        for resource in stack:
+            status, messages = rule.evaluate(resource)
+            if status is Status.NON_COMPLIANT:
+                found += [_finding(rule, resource, resource.urn, m) for m in messages]
+    return found
+
+
+def evaluate(stack_name: str, resources: Iterable[Resource], rules: Sequence[Rule] = RULES) -> Report:
+    stack = Stack(tuple(resources))
+    return Report(stack=stack_name, findings=tuple(findings(stack, rules)), resources=len(stack.resources))
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def render_findings(report: Report) -> str:
+    """The terminal report: unsuppressed findings, mandatory first, then every suppression with its reason."""
+    lines = [f"Policy findings for {report.stack} ({report.resources} resources, {len(RULES)} rules)"]
+    active = sorted(
+        report.active, key=lambda f: (f.enforcement is not Enforcement.MANDATORY, f.rule_id, f.name)
+    )
+    if active:
+        lines.append("")
+        lines += _table(
+            [["LEVEL", "RULE", "CONTROL", "RESOURCE", "FINDING"]]
+            + [[str(f.enforcement), f.rule_id, f.control, f.name, f.message] for f in active]
+        )
+    if report.suppressed:
+        lines += ["", "Suppressed (declared next to the resource, with the reason):"]
+        lines += _table(
+            [["RULE", "RESOURCE", "REASON"]]
+            + [
+                [f.rule_id, f.name, str(f.suppressed)]
+                for f in sorted(report.suppressed, key=lambda f: (f.rule_id, f.name))
+            ]
+        )
+    s = report.summary()
+    verdict = "FAILED" if s["mandatory"] else "passed"
+    lines += [
+        "",
+        f"{verdict}: {s['mandatory']} mandatory, {s['advisory']} advisory, {s['suppressed']} suppressed",
+    ]
+    return "\n".join(lines)
+
+
+def report_json(report: Report) -> str:
+    document: dict[str, Any] = {
+        "stack": report.stack,
+        "summary": report.summary(),
+        "findings": [f.as_dict() for f in report.active],
+        "suppressed": [f.as_dict() for f in report.suppressed],
+    }
+    return json.dumps(document, indent=2, sort_keys=True)
