@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic.alias_generators import to_camel, to_snake
@@ -40,6 +41,15 @@ FARGATE_MEMORY: dict[int, list[int]] = {
 }
 
 Count = Annotated[int, Field(ge=0, le=100)]
+
+# Instance-type keys: the shape AWS names them in, and an example for the error message.
+INSTANCE_TYPES: dict[str, tuple[str, str]] = {
+    "db_instance_class": (r"db\.[a-z0-9]+\.[a-z0-9]+", "db.t4g.micro"),
+    "cache_node_type": (r"cache\.[a-z0-9]+\.[a-z0-9]+", "cache.t4g.micro"),
+    "broker_instance_type": (r"mq\.[a-z0-9]+\.[a-z0-9]+", "mq.t3.micro or mq.m5.large"),
+    "search_instance_type": (r"[a-z0-9]+\.[a-z0-9]+\.search", "t3.small.search"),
+    "search_master_instance_type": (r"[a-z0-9]+\.[a-z0-9]+\.search", "m6g.large.search"),
+}
 
 
 class ConfigError(Exception):
@@ -213,32 +223,12 @@ class StackConfig(_Schema):
             raise ValueError("expected an e-mail address")
         return value
 
-    @field_validator("db_instance_class")
+    @field_validator(*INSTANCE_TYPES)
     @classmethod
-    def _db_class(cls, value: str) -> str:
-        if not re.fullmatch(r"db\.[a-z0-9]+\.[a-z0-9]+", value):
-            raise ValueError("expected an RDS instance class such as db.t4g.micro")
-        return value
-
-    @field_validator("cache_node_type")
-    @classmethod
-    def _cache_type(cls, value: str) -> str:
-        if not re.fullmatch(r"cache\.[a-z0-9]+\.[a-z0-9]+", value):
-            raise ValueError("expected an ElastiCache node type such as cache.t4g.micro")
-        return value
-
-    @field_validator("broker_instance_type")
-    @classmethod
-    def _broker_type(cls, value: str) -> str:
-        if not re.fullmatch(r"mq\.[a-z0-9]+\.[a-z0-9]+", value):
-            raise ValueError("expected an Amazon MQ instance type such as mq.t3.micro or mq.m5.large")
-        return value
-
-    @field_validator("search_instance_type", "search_master_instance_type")
-    @classmethod
-    def _search_type(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+\.search", value):
-            raise ValueError("expected an OpenSearch instance type such as t3.small.search")
+    def _instance_type(cls, value: str, info: ValidationInfo) -> str:
+        pattern, example = INSTANCE_TYPES[str(info.field_name)]
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"expected an instance type such as {example}")
         return value
 
     @property
