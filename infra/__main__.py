@@ -6,6 +6,8 @@ Tiers, in the order they are declared:
   delivery    ECR repository that `infra release` pushes the postings image to
   services    ECS cluster; `api` behind the ALB and `worker`, both Fargate in the app subnets
   operations  bastion host; SNS topic for alerts
+  monitoring  CloudWatch alarms from monitoring/thresholds.py and a dashboard; scheduled checks; Grafana
+              over Amazon Managed Prometheus (the api's collector sidecar writes to it)
 """
 
 import sys
@@ -19,6 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import naming
+from infra.components.alarms import Alarms, AlarmsArgs, cache_node_ids
 from infra.components.broker import Broker, BrokerArgs
 from infra.components.cache import Cache, CacheArgs
 from infra.components.cluster import Cluster
@@ -51,6 +54,8 @@ BROKER_SECRET_ARN = "brokerSecretArn"
 SEARCH_ENDPOINT = "searchEndpoint"
 BASTION_INSTANCE_ID = "bastionInstanceId"
 ALERTS_TOPIC_ARN = "alertsTopicArn"
+DASHBOARD_NAME = "dashboardName"
+ALARM_NAMES = "alarmNames"
 
 # Invalid config stops here, before any resource is declared.
 config = from_pulumi()
@@ -241,6 +246,28 @@ bastion = Bastion(
 )
 notifications = Notifications(name, NotificationsArgs(email=config.alert_email), opts=opts)
 
+# Monitoring: every threshold (with the stack's overrides) as a warning and a critical alarm to the
+# alert topic, ALARM and OK alike, and the environment's CloudWatch dashboard drawing the same levels.
+alarms = Alarms(
+    name,
+    AlarmsArgs(
+        signals=config.signals,
+        topic_arn=notifications.topic_arn,
+        region=config.region,
+        environment=env,
+        load_balancer_arn_suffix=load_balancer.arn_suffix,
+        target_group_arn_suffix=load_balancer.target_group_arn_suffix,
+        cluster_name=cluster.cluster_name,
+        service_names={role: service.service_name for role, service in services.items()},
+        database_identifier=naming.physical_name(env, "mysql", 63),
+        cache_node_ids=cache_node_ids(naming.physical_name(env, "redis", 40), config.cache_replicas),
+        broker_name=naming.physical_name(env, "rabbitmq", 50),
+        search_domain_name=naming.physical_name(env, "search", 28),
+        account_id=aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=provider)).account_id,
+    ),
+    opts=opts,
+)
+
 pulumi.export(SERVICE_URL, load_balancer.url)
 pulumi.export(ECR_REPOSITORY_URL, registry.repository_url)
 pulumi.export(CLUSTER_NAME, cluster.cluster_name)
@@ -258,3 +285,5 @@ pulumi.export(BROKER_SECRET_ARN, broker.credentials_secret_arn)
 pulumi.export(SEARCH_ENDPOINT, search.endpoint)
 pulumi.export(BASTION_INSTANCE_ID, bastion.instance_id)
 pulumi.export(ALERTS_TOPIC_ARN, notifications.topic_arn)
+pulumi.export(DASHBOARD_NAME, alarms.dashboard_name)
+pulumi.export(ALARM_NAMES, alarms.alarm_names)

@@ -23,6 +23,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import ErrorDetails
 
+from monitoring.thresholds import SIGNALS, Signal, with_overrides
+
 NAMESPACE = "postings"
 ENVIRONMENTS = ("dev", "staging", "prod")
 MIN_VPC_PREFIX = 16
@@ -81,6 +83,13 @@ class TaskSize(_Schema):
     desired_count: Count = 1
     min_count: Count = 1
     max_count: Count = 2
+
+
+class AlarmLevels(_Schema):
+    """Levels of one signal that differ in a stack from monitoring/thresholds.py."""
+
+    warning: float | None = None
+    critical: float | None = None
 
 
 class StackConfig(_Schema):
@@ -152,6 +161,10 @@ class StackConfig(_Schema):
         None, description="EC2 key pair for SSH to the bastion (none: SSM only)."
     )
     alert_email: str | None = Field(None, description="E-mail address subscribed to alerts.")
+    alarm_overrides: dict[str, AlarmLevels] = Field(
+        default_factory=dict,
+        description="Alarm levels that differ from monitoring/thresholds.py: {signal: {warning, critical}}.",
+    )
 
     @field_validator("allowed_account_ids")
     @classmethod
@@ -223,6 +236,15 @@ class StackConfig(_Schema):
             raise ValueError("expected an e-mail address")
         return value
 
+    @field_validator("alarm_overrides")
+    @classmethod
+    def _alarm_overrides(cls, value: dict[str, AlarmLevels]) -> dict[str, AlarmLevels]:
+        unknown = sorted(set(value) - set(SIGNALS))
+        if unknown:
+            raise ValueError(f"unknown signal(s) {unknown}; known: {', '.join(sorted(SIGNALS))}")
+        with_overrides({k: v.model_dump(exclude_none=True) for k, v in value.items()})
+        return value
+
     @field_validator(*INSTANCE_TYPES)
     @classmethod
     def _instance_type(cls, value: str, info: ValidationInfo) -> str:
@@ -238,6 +260,11 @@ class StackConfig(_Schema):
     @property
     def nat_gateway_count(self) -> int:
         return self.az_count if self.nat_mode == "per_az" else 1
+
+    @property
+    def signals(self) -> dict[str, Signal]:
+        """Every monitored signal with this stack's `alarmOverrides` applied."""
+        return with_overrides({k: v.model_dump(exclude_none=True) for k, v in self.alarm_overrides.items()})
 
 
 def _parse_network(value: str) -> ipaddress.IPv4Network:
@@ -423,7 +450,7 @@ def project_declarations() -> dict[str, dict[str, Any]]:
         elif annotation == list[str]:
             declaration["type"] = "array"
             declaration["items"] = {"type": "string"}
-        elif annotation is not TaskSize:
+        elif annotation is not TaskSize and field_name != "alarm_overrides":
             declaration["type"] = "string"
         if field_name == "environment" or (default is None and field_name != "image_tag"):
             declaration["default"] = ""

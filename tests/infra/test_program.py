@@ -25,7 +25,7 @@ DATA_GROUPS = ("database", "cache", "broker", "search")
 
 def test_resource_counts_per_stack() -> None:
     counts = {stack: sum(1 for r in run(stack).registrations if r.custom) for stack in STACKS}
-    assert counts == {"dev": 124, "staging": 131, "prod": 135}
+    assert counts == {"dev": 169, "staging": 182, "prod": 192}
 
 
 def value(result: RunResult, type_token: str, name: str, key: str) -> Any:
@@ -161,6 +161,7 @@ def test_no_secret_value_in_plain_inputs_outputs_or_task_definitions(stack: str)
 
 def test_outputs_an_operator_needs() -> None:
     assert sorted(run("dev").outputs) == [
+        "alarmNames",
         "alertsTopicArn",
         "apiSecurityGroupId",
         "apiServiceName",
@@ -169,6 +170,7 @@ def test_outputs_an_operator_needs() -> None:
         "brokerEndpoint",
         "brokerSecretArn",
         "clusterName",
+        "dashboardName",
         "databaseEndpoint",
         "databaseSecretArn",
         "ecrRepositoryUrl",

@@ -1,0 +1,1 @@
+"""Monitoring as code: the shared thresholds, Grafana dashboards and Nagios-compatible checks."""
