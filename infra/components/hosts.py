@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.iam import assume_role_policy
+from infra.policies.suppressions import suppress
 
 SSM_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 AMI_NAME_PATTERN = "al2023-ami-2023.*-kernel-*-arm64"
@@ -67,7 +68,15 @@ class Bastion(pulumi.ComponentResource):
             root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
                 encrypted=True, volume_type="gp3", volume_size=8
             ),
-            tags={"Name": name, "Role": "bastion"},
+            tags={
+                "Name": name,
+                "Role": "bastion",
+                **(
+                    suppress("ec2-no-public-ip", "SSH bastion: public only when postings:adminCidrs are set")
+                    if args.ssh_reachable
+                    else {}
+                ),
+            },
             # A newer AMI must not replace the host under someone's open session; roll it deliberately.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]),
         )

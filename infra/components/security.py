@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.policies.suppressions import suppress
+
 INTERNET = "0.0.0.0/0"
 MYSQL, REDIS, AMQPS, HTTPS, HTTP, SSH = 3306, 6379, 5671, 443, 80, 22
 GROUPS = ("alb", "api", "worker", "bastion", "database", "cache", "broker", "search")
@@ -95,6 +97,15 @@ class SecurityGroups(pulumi.ComponentResource):
             )
             for group in GROUPS
         }
+        # With admin CIDRs the bastion sits in a public subnet; its maintenance paths are intended.
+        public_bastion = (
+            suppress(
+                "data-not-exposed",
+                "maintenance path from the SSH bastion which admits only postings:adminCidrs",
+            )
+            if args.admin_cidrs
+            else None
+        )
         for path in allowed_paths(app_port=args.app_port, admin_cidrs=args.admin_cidrs):
             if not path.target_is_cidr:
                 aws.vpc.SecurityGroupIngressRule(
@@ -106,6 +117,7 @@ class SecurityGroups(pulumi.ComponentResource):
                     cidr_ipv4=path.source if path.source_is_cidr else None,
                     referenced_security_group_id=None if path.source_is_cidr else groups[path.source].id,
                     description=path.description,
+                    tags=public_bastion if path.source == "bastion" and path.target in DATA_STORES else None,
                     opts=child,
                 )
             if not path.source_is_cidr:

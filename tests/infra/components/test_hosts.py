@@ -27,6 +27,12 @@ def test_bastion_with_admin_cidrs_sits_in_a_public_subnet() -> None:
     assert inputs["associatePublicIpAddress"] is True
     assert inputs["subnetId"] == result.one("aws:ec2/subnet:Subnet", "postings-dev-public-eu-west-1a").id
     assert inputs["keyName"] == "ops"
+    # Intended exposure: the policy pack lists it as a suppression with this reason.
+    assert inputs["tags"] == {
+        "Name": "postings-dev-bastion",
+        "Role": "bastion",
+        "policy:suppress:ec2-no-public-ip": "SSH bastion: public only when postings:adminCidrs are set",
+    }
 
 
 def test_ami_is_looked_up_not_hard_coded() -> None:

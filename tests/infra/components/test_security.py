@@ -90,3 +90,15 @@ def test_admin_cidrs_from_config_become_ssh_rules() -> None:
     assert rule.inputs["cidrIpv4"] == "203.0.113.0/24"
     assert rule.inputs["fromPort"] == 22
     assert group_names("dev")[rule.inputs["securityGroupId"]] == "bastion"
+    assert "tags" not in rule.inputs
+
+
+def test_a_public_bastions_maintenance_paths_carry_their_suppression() -> None:
+    reason = "maintenance path from the SSH bastion which admits only postings:adminCidrs"
+    public = run("dev", adminCidrs=["203.0.113.0/24"])
+    private = run("dev")
+    for store, port in (("database", 3306), ("cache", 6379), ("broker", 5671), ("search", 443)):
+        name = f"postings-dev-in-bastion-to-{store}-{port}"
+        assert public.one(INGRESS, name).inputs["tags"] == {"policy:suppress:data-not-exposed": reason}, name
+        assert "tags" not in private.one(INGRESS, name).inputs, name
+    assert "tags" not in public.one(INGRESS, "postings-dev-in-api-to-database-3306").inputs
