@@ -238,6 +238,18 @@ def _is_installed(module_file: str) -> bool:
     return "site-packages" in module_file
 
 
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    """After a failed run, cancel what the program left pending and forget the SDK's global list of
+    outputs, or the next run in this process would await tasks of a closed loop."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    with pulumi_settings.SETTINGS.lock:
+        pulumi_settings.SETTINGS.outputs.clear()
+
+
 def run_program(
     project: Project,
     stack: str,
@@ -284,6 +296,7 @@ def run_program(
     except Exception as err:
         raise ProgramError(f"{project.name} ({stack}): {err}") from err
     finally:
+        _drain(loop)
         loop.close()
         asyncio.set_event_loop(None)
     return RunResult(

@@ -1,5 +1,5 @@
 """Every emulator module, imported once so its type tokens and invokes are registered."""
 
-from infra.rehearsal.emulators import compute, data, edge, network, observability, providers
+from infra.rehearsal.emulators import compute, data, edge, network, observability, providers, storage
 
-__all__ = ["compute", "data", "edge", "network", "observability", "providers"]
+__all__ = ["compute", "data", "edge", "network", "observability", "providers", "storage"]

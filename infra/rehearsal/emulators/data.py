@@ -85,6 +85,42 @@ def db_parameter_group(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "arn": group["DBParameterGroupArn"]}
 
 
+@emulates("aws:rds/optionGroup:OptionGroup", note="moto checks the engine, the major version and the options")
+def db_option_group(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name(lower=True)
+    group = ctx.aws(
+        r,
+        "engineName",
+        "rds",
+        "create_option_group",
+        OptionGroupName=name,
+        EngineName=r.get("engineName"),
+        MajorEngineVersion=r.get("majorEngineVersion"),
+        OptionGroupDescription=r.get("optionGroupDescription", "Managed by Pulumi"),
+        Tags=tags_list(r.get("tags")),
+    )["OptionGroup"]
+    options = [
+        {
+            "OptionName": o["optionName"],
+            "OptionSettings": [
+                {"Name": s["name"], "Value": str(s["value"])} for s in o.get("optionSettings", [])
+            ],
+        }
+        for o in r.get("options", [])
+    ]
+    if options:
+        ctx.aws(
+            r,
+            "options",
+            "rds",
+            "modify_option_group",
+            OptionGroupName=name,
+            OptionsToInclude=options,
+            ApplyImmediately=True,
+        )
+    return name, {"name": name, "arn": group.get("OptionGroupArn", ctx.arn("rds", f"og:{name}"))}
+
+
 @emulates(
     "aws:rds/instance:Instance",
     note="moto checks engine, class, storage, subnet and parameter groups; creates the managed master secret",
@@ -116,6 +152,7 @@ def db_instance(ctx: Context, r: Resource) -> Emulated:
         "port": "Port",
         "dbSubnetGroupName": "DBSubnetGroupName",
         "parameterGroupName": "DBParameterGroupName",
+        "optionGroupName": "OptionGroupName",
         "backupWindow": "PreferredBackupWindow",
         "maintenanceWindow": "PreferredMaintenanceWindow",
         "maxAllocatedStorage": "MaxAllocatedStorage",
