@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.policies.model import Enforcement, Finding, Resource, Rule, Stack, Status
-from infra.policies.rules import RULES
+from infra.policies.rules import RULES, SUPPRESSIONS_RULE
 from infra.policies.suppressions import declared
 
 
@@ -49,8 +49,14 @@ class Report:
         }
 
 
+def suppression_reason(rule: Rule, resource: Resource | None) -> str | None:
+    """The reason declared on `resource` for suppressing `rule`; the suppression rule itself cannot be."""
+    if resource is None or rule.id == SUPPRESSIONS_RULE.id:
+        return None
+    return declared(resource.own_tags).get(rule.id)
+
+
 def _finding(rule: Rule, resource: Resource | None, urn: str, message: str) -> Finding:
-    reason = declared(resource.own_tags).get(rule.id) if resource is not None else None
     return Finding(
         rule_id=rule.id,
         control=rule.control,
@@ -60,7 +66,7 @@ def _finding(rule: Rule, resource: Resource | None, urn: str, message: str) -> F
         type=resource.type if resource is not None else "",
         name=resource.name if resource is not None else urn,
         message=message,
-        suppressed=reason if reason is not None and rule.id != "suppressions-valid" else None,
+        suppressed=suppression_reason(rule, resource),
     )
 
 

@@ -46,8 +46,8 @@ def as_list(value: Any) -> list[Any]:
             value = json.loads(value)
         except json.JSONDecodeError:
             return []
-    if isinstance(value, list | tuple):
-        return list(value)
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return list(value)  # lists, and pulumi-policy's list proxies
     return [] if value is None else [value]
 
 

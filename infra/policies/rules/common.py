@@ -59,12 +59,22 @@ class Ingress:
         return f"{ports} from {', '.join(self.cidrs)}"
 
 
+# Address space only reachable from inside a network: RFC 1918, carrier-grade NAT, IPv6 unique local.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
+
+
 def is_private(cidr: str) -> bool:
     try:
         network = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return False
-    return network.is_private and network.prefixlen > 0
+    return any(
+        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]
+        for private in PRIVATE_NETWORKS
+    )
 
 
 def _port(value: Any, default: int) -> int:

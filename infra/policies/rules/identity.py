@@ -57,9 +57,9 @@ def _no_service_wildcards(resource: Resource) -> Sequence[str]:
     return [f"{resource.name} allows {', '.join(wildcards)}"] if wildcards else []
 
 
-def _no_user_policies(resource: Resource) -> Sequence[str] | None:
+def _no_user_policies(resource: Resource) -> Sequence[str]:
     if resource.type == "aws:iam/policyAttachment:PolicyAttachment" and not as_list(resource.get("users")):
-        return None
+        return []
     return [f"{resource.name} gives permissions to IAM users directly; attach them to a group or role"]
 
 
