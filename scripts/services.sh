@@ -23,3 +23,12 @@ ensure_services() {
         wait_for RabbitMQ 5672
     fi
 }
+# The host-task tests (tests/infra/ops) start their own sshd on 127.0.0.1: only the binary is needed.
+ensure_sshd_binary() {
+    [ -x /usr/sbin/sshd ] && return 0
+    echo "installing openssh-server" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q openssh-server >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null && apt-get install -y -q openssh-server >/dev/null; }
+    [ -x /usr/sbin/sshd ] || { echo "openssh-server did not install /usr/sbin/sshd" >&2; return 1; }
+}
