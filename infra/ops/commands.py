@@ -17,6 +17,8 @@ from infra.ops.errors import OpsError, UsageError
 PROJECT_ROOT = stack.PROJECT_ROOT
 SERVICE_DIR = PROJECT_ROOT / "services" / "postings"
 DATA_SERVICES = {"mysql": 13306, "redis": 16379}
+"""Default local port of each tunnel (above 1024, away from a local server's own port)."""
+DATA_PORTS = {"mysql": 3306, "redis": 6379}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -167,7 +169,12 @@ def _hosts_tunnel(args: argparse.Namespace) -> int:
     environment = stack.check_stack(args.stack)
     session = _session(args)
     bastion = _bastion(args, hosts.require_hosts(session.client("ec2"), environment, hosts.BASTION_ROLE))
-    if args.service == "mysql":
+    if args.to:
+        remote_host, colon, port = args.to.partition(":")
+        if not remote_host or (colon and not port.isdigit()):
+            raise UsageError(f"--to {args.to!r}: expected HOST or HOST:PORT")
+        remote_port = int(port) if colon else DATA_PORTS[args.service]
+    elif args.service == "mysql":
         remote_host, remote_port = stack.database_endpoint(session.client("rds"), environment)
     else:
         remote_host, remote_port = stack.redis_endpoint(session.client("elasticache"), environment)
@@ -180,12 +187,17 @@ def _hosts_tunnel(args: argparse.Namespace) -> int:
             f"127.0.0.1:{port} -> {remote_host}:{remote_port} through the bastion {bastion}; Ctrl-C to close",
             flush=True,
         )
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            _progress("closing the tunnel")
+        hold_open(port)
     conn.close()
     return 0
+
+
+def hold_open(port: int) -> None:
+    """Keep the tunnel on `port` open until the user presses Ctrl-C."""
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        _progress(f"closing the tunnel on 127.0.0.1:{port}")
 
 
 def _hosts_bootstrap(args: argparse.Namespace) -> int:
@@ -308,6 +320,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     tunnel.add_argument("service", choices=sorted(DATA_SERVICES), help="which data store")
     tunnel.add_argument(
         "--local-port", type=int, help="local port (default: 13306 for mysql, 16379 for redis; 0 picks one)"
+    )
+    tunnel.add_argument(
+        "--to",
+        metavar="HOST[:PORT]",
+        help="forward to this address instead of the stack's own endpoint (e.g. a database restored "
+        "from a snapshot, see docs/runbooks/database-restore.md)",
     )
     tunnel.set_defaults(handler=_reports_errors(_hosts_tunnel))
 

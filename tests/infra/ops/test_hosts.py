@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pymysql
 import pytest
 
 from infra.cli import main
-from infra.ops import hosts
+from infra.ops import commands, hosts
 from infra.ops.ssh import Endpoint
 from tests.infra.ops.conftest import REGION, Fleet
 
@@ -168,3 +169,49 @@ def test_hosts_bootstrap_installs_the_checks_on_the_bastion(
         "NRPE not running here, not reloaded\n"
     )
     assert (target / "check_postings_disk").stat().st_mode & 0o777 == 0o755
+
+
+def test_hosts_tunnel_forwards_a_local_port_through_the_bastion(
+    account: dict[str, str], fleet: Fleet, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers: list[tuple[Any, ...]] = []
+
+    def use_the_tunnel(port: int) -> None:
+        # What the operator does while the tunnel is open (instead of waiting for their Ctrl-C).
+        db = pymysql.connect(host="127.0.0.1", port=port, user="root", password="", connect_timeout=5)
+        try:
+            with db.cursor() as cursor:
+                cursor.execute("SELECT @@port, 'through the bastion'")
+                row = cursor.fetchone()
+                assert row is not None
+                answers.append(row)
+        finally:
+            db.close()
+
+    monkeypatch.setattr(commands, "hold_open", use_the_tunnel)
+    args = [
+        "hosts",
+        "tunnel",
+        "dev",
+        "mysql",
+        "--to",
+        "127.0.0.1:3306",
+        "--local-port",
+        "0",
+        *ssh_args(fleet),
+    ]
+    assert main(args) == 0
+    assert answers == [(3306, "through the bastion")]
+    out = capsys.readouterr().out
+    assert out.startswith("127.0.0.1:")
+    assert out.endswith(
+        f" -> 127.0.0.1:3306 through the bastion postings-dev-bastion (127.0.0.1:{fleet.bastion.port}); "
+        "Ctrl-C to close\n"
+    )
+
+
+def test_hosts_run_accepts_the_options_before_the_stack_too(
+    account: dict[str, str], fleet: Fleet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["hosts", "run", "--role", "bastion", *ssh_args(fleet), "dev", "--", "echo", "-n", "x"]) == 0
+    assert capsys.readouterr().out == "[postings-dev-bastion] x\n"
