@@ -1,0 +1,130 @@
+"""Plan diffs: creates, updates per property, predicted replacements, deletes, destructive first; PR markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.cli import main
+from infra.rehearsal.diff import Action, diff_plans
+from infra.rehearsal.markdown import GITHUB_COMMENT_LIMIT, marker, render_markdown
+from infra.rehearsal.plan import read_plan
+from tests.infra.rehearsal.conftest import FIXTURES
+
+PLANS = FIXTURES / "plans"
+URN = "urn:pulumi:dev::postings::"
+
+
+def _diff(case: str) -> Any:
+    return diff_plans(read_plan(PLANS / "base.json"), read_plan(PLANS / f"{case}.json"))
+
+
+def test_create() -> None:
+    diff = _diff("create")
+    assert [(c.action, c.urn) for c in diff.changes] == [
+        (Action.CREATE, f"{URN}aws:cloudwatch/logGroup:LogGroup::worker-logs")
+    ]
+    assert diff.destructive == []
+
+
+def test_update_lists_properties_and_honours_ignore_changes() -> None:
+    diff = _diff("update")
+    assert [(c.action, c.name) for c in diff.changes] == [(Action.UPDATE, "api-logs")]
+    change = diff.changes[0]
+    assert [(p.path, p.old, p.new, p.forces_replacement) for p in change.properties] == [
+        ("retentionInDays", 30, 90, False)
+    ]
+
+
+def test_replacement_is_predicted_from_the_table() -> None:
+    diff = _diff("replace")
+    change = diff.changes[0]
+    assert (change.action, change.name, change.destructive) == (Action.REPLACE, "net-data-a", False)
+    assert [(p.path, p.forces_replacement) for p in change.properties] == [("cidrBlock", True)]
+
+
+def test_delete() -> None:
+    diff = _diff("delete")
+    assert [(c.action, c.name, c.destructive) for c in diff.changes] == [(Action.DELETE, "api-logs", False)]
+
+
+def test_destructive_changes_come_first_and_are_flagged() -> None:
+    diff = _diff("destructive")
+    assert [(c.action, c.name, c.stateful_kind) for c in diff.changes] == [
+        (Action.REPLACE, "db-instance", "database"),
+        (Action.DELETE, "cache-auth-secret", "secret"),
+    ]
+    assert [c.name for c in diff.destructive] == ["db-instance", "cache-auth-secret"]
+    forced = [(p.path, p.forces_replacement) for p in diff.changes[0].properties]
+    assert forced == [("backupRetentionPeriod", False), ("identifier", True)]
+    assert [(p.path, p.old, p.new) for p in diff.outputs] == [
+        ("searchEndpoint", None, "https://search.example.com")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "status"), [("create", 0), ("update", 0), ("replace", 0), ("delete", 0), ("destructive", 1)]
+)
+def test_exit_status_says_whether_anything_destructive_changes(
+    case: str, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diff", str(PLANS / "base.json"), str(PLANS / f"{case}.json")]) == status
+    assert capsys.readouterr().out.startswith("dev: ")
+
+
+def test_a_file_that_is_not_a_plan_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text('{"resources": []}', encoding="utf-8")
+    assert main(["diff", str(PLANS / "base.json"), str(bogus)]) == 2
+    assert "not a format-1 plan" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", ["destructive", "update"])
+def test_markdown_snapshot(case: str) -> None:
+    expected = (PLANS / f"{case}.md").read_text(encoding="utf-8")
+    assert render_markdown(_diff(case)) == expected
+
+
+def _huge_plans(count: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    def plan(version: int) -> dict[str, Any]:
+        resources = []
+        for index in range(count):
+            token = (
+                "aws:rds/instance:Instance" if index % 50 == 0 else "aws:cloudwatch/metricAlarm:MetricAlarm"
+            )
+            inputs = {f"property{p}": f"value-{version}-{p}-" + "x" * 120 for p in range(12)}
+            inputs["identifier" if token.startswith("aws:rds") else "name"] = f"resource-{index}-v{version}"
+            resources.append(
+                {
+                    "urn": f"{URN}{token}::r{index}",
+                    "type": token,
+                    "name": f"r{index}",
+                    "custom": True,
+                    "inputs": inputs,
+                }
+            )
+        return {"format": 1, "stack": "prod", "resources": resources, "outputs": {}}
+
+    return plan(1), plan(2)
+
+
+def test_a_very_large_diff_is_summarised_under_the_comment_limit() -> None:
+    base, head = _huge_plans(3000)
+    diff = diff_plans(base, head)
+    assert len(diff.changes) == 3000
+    body = render_markdown(diff)
+    assert len(body) <= GITHUB_COMMENT_LIMIT
+    assert body.startswith(marker("prod") + "\n")
+    assert "**60 destructive change(s)**" in body
+    assert "| `aws:cloudwatch/metricAlarm:MetricAlarm` | 0 | 0 | 2940 | 0 |" in body
+    assert "does not fit in one comment" in body
+
+
+def test_markdown_of_no_change() -> None:
+    plan = json.loads((PLANS / "base.json").read_text(encoding="utf-8"))
+    body = render_markdown(diff_plans(plan, plan))
+    assert "No infrastructure changes." in body
+    assert body.startswith("<!-- infra-rehearsal:dev -->\n")
