@@ -1,4 +1,4 @@
-"""Plan diffs: creates, updates per property, predicted replacements, deletes, destructive first; PR markdown."""
+"""Plan diffs: creates, per-property updates, predicted replacements, deletes, destructive first; markdown."""
 
 from __future__ import annotations
 
