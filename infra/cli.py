@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "infra.rehearsal.commands",
     "infra.rehearsal.diff_commands",
     "infra.config_commands",
+    "infra.policies.commands",
     "infra.ops.commands",
 )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from infra.policies.model import Enforcement, Finding, Resource, Rule, Stack, Status
 from infra.policies.rules import RULES, SUPPRESSIONS_RULE
-from infra.policies.suppressions import declared
+from infra.policies.suppressions import declared, reason_problem
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ def suppression_reason(rule: Rule, resource: Resource | None) -> str | None:
     """The reason declared on `resource` for suppressing `rule`; the suppression rule itself cannot be."""
     if resource is None or rule.id == SUPPRESSIONS_RULE.id:
         return None
-    return declared(resource.own_tags).get(rule.id)
+    reason = declared(resource.own_tags).get(rule.id)
+    # A suppression without a usable reason suppresses nothing (and suppressions-valid reports it).
+    return reason if reason is not None and reason_problem(reason) is None else None
 
 
 def _finding(rule: Rule, resource: Resource | None, urn: str, message: str) -> Finding:

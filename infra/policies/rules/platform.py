@@ -16,6 +16,7 @@ UNTAGGABLE_TYPES = frozenset(
     {
         "aws:acm/certificateValidation:CertificateValidation",
         "aws:appautoscaling/policy:Policy",
+        "aws:cloudwatch/dashboard:Dashboard",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
         "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
         "aws:ec2/networkAclRule:NetworkAclRule",

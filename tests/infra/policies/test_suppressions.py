@@ -1,0 +1,104 @@
+"""Suppressions: declared with a reason, refused at once when they name no rule or give no reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.policies.evaluate import evaluate, render_findings, report_json
+from infra.policies.suppressions import SuppressionError, declared, suppress
+from tests.infra.policies.helpers import res
+
+INSTANCE = "aws:ec2/instance:Instance"
+
+
+def test_suppress_gives_the_tag() -> None:
+    assert suppress("ec2-no-public-ip", "SSH bastion for admins") == {
+        "policy:suppress:ec2-no-public-ip": "SSH bastion for admins"
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "reason", "message"),
+    [
+        (
+            "ec2-public-ip",
+            "a reason",
+            "cannot suppress unknown rule 'ec2-public-ip'; known rules are listed in ",
+        ),
+        (
+            "ec2-no-public-ip",
+            "  ",
+            "suppression of ec2-no-public-ip: the reason is empty; say why the finding",
+        ),
+        (
+            "ec2-no-public-ip",
+            "x" * 257,
+            "suppression of ec2-no-public-ip: the reason is 257 characters; a tag",
+        ),
+        (
+            "ec2-no-public-ip",
+            "admins (only)",
+            "suppression of ec2-no-public-ip: the reason contains '()'; tag",
+        ),
+    ],
+)
+def test_suppress_refuses_unknown_rules_and_unusable_reasons(rule_id: str, reason: str, message: str) -> None:
+    with pytest.raises(SuppressionError) as raised:
+        suppress(rule_id, reason)
+    assert str(raised.value).startswith(message)
+
+
+def test_declared_reads_only_suppression_tags() -> None:
+    tags = {"Name": "bastion", "policy:suppress:ec2-no-public-ip": "admins", "policy:other": "x"}
+    assert declared(tags) == {"ec2-no-public-ip": "admins"}
+
+
+def test_a_suppressed_finding_is_reported_as_suppressed_and_does_not_fail() -> None:
+    public = {
+        "associatePublicIpAddress": True,
+        "metadataOptions": {"httpTokens": "required"},
+        "rootBlockDevice": {"encrypted": True},
+    }
+    bastion = res(INSTANCE, "bastion", {**public, "tags": suppress("ec2-no-public-ip", "SSH bastion")})
+    stray = res(INSTANCE, "stray", public)
+    report = evaluate("dev", [bastion, stray])
+    assert [(f.rule_id, f.name, f.suppressed) for f in report.findings] == [
+        ("ec2-no-public-ip", "bastion", "SSH bastion"),
+        ("ec2-no-public-ip", "stray", None),
+    ]
+    assert [f.name for f in report.mandatory] == ["stray"]
+    assert render_findings(report).splitlines() == [
+        "Policy findings for dev (2 resources, 82 rules)",
+        "",
+        "LEVEL      RULE              CONTROL  RESOURCE  FINDING",
+        "mandatory  ec2-no-public-ip  EC2.9    stray     stray gets a public IPv4 address",
+        "",
+        "Suppressed (declared next to the resource, with the reason):",
+        "RULE              RESOURCE  REASON",
+        "ec2-no-public-ip  bastion   SSH bastion",
+        "",
+        "FAILED: 1 mandatory, 0 advisory, 1 suppressed",
+    ]
+    assert '"suppressed": "SSH bastion"' in report_json(report)
+
+
+def test_a_hand_written_bad_suppression_is_a_mandatory_finding_and_suppresses_nothing() -> None:
+    bad = res(
+        INSTANCE,
+        "host",
+        {
+            "associatePublicIpAddress": True,
+            "metadataOptions": {"httpTokens": "required"},
+            "rootBlockDevice": {"encrypted": True},
+            "tags": {"policy:suppress:ec2-no-public-ip": ""},
+        },
+    )
+    report = evaluate("dev", [bad])
+    assert [(f.rule_id, f.message, f.suppressed) for f in report.findings] == [
+        ("ec2-no-public-ip", "host gets a public IPv4 address", None),
+        (
+            "suppressions-valid",
+            "host suppresses ec2-no-public-ip: the reason is empty; say why the finding is intended",
+            None,
+        ),
+    ]
