@@ -125,7 +125,7 @@ def _hosts_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_options() -> argparse.ArgumentParser:
+def run_options() -> argparse.ArgumentParser:
     """The options of `hosts run` as they may follow the stack: argparse hands everything after the
     stack to the command (REMAINDER), so they are parsed again from there."""
     parser = argparse.ArgumentParser(prog="infra hosts run STACK", add_help=False)
@@ -139,7 +139,7 @@ def _run_options() -> argparse.ArgumentParser:
 def _hosts_run(args: argparse.Namespace) -> int:
     environment = stack.check_stack(args.stack)
     if args.cmd and args.cmd[0].startswith("-"):
-        args = _run_options().parse_args(args.cmd, namespace=argparse.Namespace(**{**vars(args), "cmd": []}))
+        args = run_options().parse_args(args.cmd, namespace=argparse.Namespace(**{**vars(args), "cmd": []}))
     if not args.role:
         raise UsageError("no role given: `infra hosts run STACK --role ROLE -- CMD ...`")
     command = " ".join(args.cmd).strip()
