@@ -136,3 +136,34 @@ def report_json(report: Report) -> str:
         "suppressed": [f.as_dict() for f in report.suppressed],
     }
     return json.dumps(document, indent=2, sort_keys=True)
+
+
+def render_findings_markdown(report: Report) -> str:
+    """The section for the PR preview comment: verdict, findings, and every suppression with its reason."""
+    s = report.summary()
+    verdict = "❌ mandatory violations" if s["mandatory"] else "✅ no mandatory violation"
+    lines = [
+        f"### Policy: {verdict} ({report.stack})",
+        "",
+        f"{s['mandatory']} mandatory, {s['advisory']} advisory, {s['suppressed']} suppressed "
+        f"over {s['resources']} resources.",
+    ]
+    active = sorted(
+        report.active, key=lambda f: (f.enforcement is not Enforcement.MANDATORY, f.rule_id, f.name)
+    )
+    if active:
+        lines += ["", "| Level | Rule | Control | Resource | Finding |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {f.enforcement} | `{f.rule_id}` | {f.control} | `{f.name}` | {f.message} |" for f in active
+        ]
+    if report.suppressed:
+        lines += [
+            "",
+            "<details><summary>Suppressions</summary>",
+            "",
+            "| Rule | Resource | Reason |",
+            "|---|---|---|",
+        ]
+        lines += [f"| `{f.rule_id}` | `{f.name}` | {f.suppressed} |" for f in report.suppressed]
+        lines += ["", "</details>"]
+    return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.policies.evaluate import evaluate, render_findings, report_json
+from infra.policies.evaluate import evaluate, render_findings, render_findings_markdown, report_json
 from infra.policies.suppressions import SuppressionError, declared, suppress
 from tests.infra.policies.helpers import res
 
@@ -101,4 +101,36 @@ def test_a_hand_written_bad_suppression_is_a_mandatory_finding_and_suppresses_no
             "host suppresses ec2-no-public-ip: the reason is empty; say why the finding is intended",
             None,
         ),
+    ]
+
+
+def test_the_pr_comment_section_lists_findings_and_suppressions() -> None:
+    public = {
+        "associatePublicIpAddress": True,
+        "metadataOptions": {"httpTokens": "required"},
+        "rootBlockDevice": {"encrypted": True},
+    }
+    report = evaluate(
+        "dev",
+        [
+            res(INSTANCE, "bastion", {**public, "tags": suppress("ec2-no-public-ip", "SSH bastion")}),
+            res(INSTANCE, "stray", public),
+        ],
+    )
+    assert render_findings_markdown(report).splitlines() == [
+        "### Policy: ❌ mandatory violations (dev)",
+        "",
+        "1 mandatory, 0 advisory, 1 suppressed over 2 resources.",
+        "",
+        "| Level | Rule | Control | Resource | Finding |",
+        "|---|---|---|---|---|",
+        "| mandatory | `ec2-no-public-ip` | EC2.9 | `stray` | stray gets a public IPv4 address |",
+        "",
+        "<details><summary>Suppressions</summary>",
+        "",
+        "| Rule | Resource | Reason |",
+        "|---|---|---|",
+        "| `ec2-no-public-ip` | `bastion` | SSH bastion |",
+        "",
+        "</details>",
     ]
