@@ -11,10 +11,11 @@ from pathlib import Path, PurePosixPath
 from fabric import Connection
 from invoke.exceptions import UnexpectedExit
 
+from infra.ops import defaults
 from infra.ops.errors import OpsError
 
-REMOTE_PLUGIN_DIR = PurePosixPath("/usr/local/lib/nagios/plugins/postings")
-NRPE_COMMAND_FILE = PurePosixPath("/etc/nagios/nrpe.d/postings.cfg")
+REMOTE_PLUGIN_DIR = defaults.REMOTE_PLUGIN_DIR
+NRPE_COMMAND_FILE = defaults.NRPE_COMMAND_FILE
 NRPE_SERVICE = "nagios-nrpe-server"
 PLUGIN_NAME = re.compile(r"check_[a-z0-9_]+")
 

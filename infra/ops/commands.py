@@ -8,11 +8,17 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import boto3
-
-from infra.ops import bootstrap, hosts, migrate, release, ssh, stack
+from infra.ops import defaults, stack
 from infra.ops.errors import OpsError, UsageError
+
+# The modules that need boto3, docker or fabric are imported by the handlers that use them, so the
+# rest of `infra` (rehearse, diff, config) works without those packages installed.
+if TYPE_CHECKING:
+    import boto3
+
+    from infra.ops import hosts, ssh
 
 PROJECT_ROOT = stack.PROJECT_ROOT
 SERVICE_DIR = PROJECT_ROOT / "services" / "postings"
@@ -38,6 +44,8 @@ def _reports_errors(handler: Handler) -> Handler:
 
 
 def _session(args: argparse.Namespace) -> boto3.session.Session:
+    import boto3
+
     region = args.region or stack.stack_region(args.stack, args.project)
     return boto3.session.Session(region_name=region)
 
@@ -47,6 +55,8 @@ def _progress(line: str) -> None:
 
 
 def _release(args: argparse.Namespace) -> int:
+    from infra.ops import release
+
     environment = stack.check_stack(args.stack)
     context: Path = args.context.resolve()
     dockerfile: Path = (args.dockerfile or context / "Dockerfile").resolve()
@@ -73,6 +83,8 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from infra.ops import migrate, release
+
     environment = stack.check_stack(args.stack)
     tag = release.check_tag(args.image)
     session = _session(args)
@@ -97,6 +109,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> ssh.SshSettings:
+    from infra.ops import ssh
+
     return ssh.SshSettings(
         user=args.user,
         known_hosts=args.known_hosts,
@@ -107,6 +121,8 @@ def _settings(args: argparse.Namespace) -> ssh.SshSettings:
 
 
 def _bastion(args: argparse.Namespace, ec2_hosts: list[hosts.Host]) -> ssh.Endpoint:
+    from infra.ops import hosts, ssh
+
     bastion = next(iter(ec2_hosts), None)
     if bastion is None:
         raise hosts.NoHosts(f"the stack {args.stack} has no running bastion (Role=bastion)")
@@ -119,6 +135,8 @@ def _bastion(args: argparse.Namespace, ec2_hosts: list[hosts.Host]) -> ssh.Endpo
 
 
 def _hosts_list(args: argparse.Namespace) -> int:
+    from infra.ops import hosts
+
     environment = stack.check_stack(args.stack)
     found = hosts.require_hosts(_session(args).client("ec2"), environment, args.role)
     print(hosts.render_hosts(found))
@@ -137,6 +155,8 @@ def run_options() -> argparse.ArgumentParser:
 
 
 def _hosts_run(args: argparse.Namespace) -> int:
+    from infra.ops import hosts, ssh
+
     environment = stack.check_stack(args.stack)
     if args.cmd and args.cmd[0].startswith("-"):
         args = run_options().parse_args(args.cmd, namespace=argparse.Namespace(**{**vars(args), "cmd": []}))
@@ -166,6 +186,8 @@ def _hosts_run(args: argparse.Namespace) -> int:
 
 
 def _hosts_tunnel(args: argparse.Namespace) -> int:
+    from infra.ops import hosts, ssh
+
     environment = stack.check_stack(args.stack)
     session = _session(args)
     bastion = _bastion(args, hosts.require_hosts(session.client("ec2"), environment, hosts.BASTION_ROLE))
@@ -201,6 +223,8 @@ def hold_open(port: int) -> None:
 
 
 def _hosts_bootstrap(args: argparse.Namespace) -> int:
+    from infra.ops import bootstrap, hosts, ssh
+
     environment = stack.check_stack(args.stack)
     settings = _settings(args)
     ec2 = _session(args).client("ec2")
@@ -235,18 +259,18 @@ def _add_aws(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_ssh(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", default=ssh.DEFAULT_USER, help=f"SSH user (default: {ssh.DEFAULT_USER})")
+    parser.add_argument("--user", default=defaults.SSH_USER, help=f"SSH user (default: {defaults.SSH_USER})")
     parser.add_argument(
         "--identity", type=Path, help="private key file (default: the keys of the running ssh-agent)"
     )
     parser.add_argument(
         "--known-hosts",
         type=Path,
-        default=ssh.DEFAULT_KNOWN_HOSTS,
+        default=defaults.KNOWN_HOSTS,
         help="known_hosts to verify host keys against; unknown keys are refused (default: %(default)s)",
     )
     parser.add_argument(
-        "--port", type=int, default=hosts.SSH_PORT, help="SSH port of the hosts (default: 22)"
+        "--port", type=int, default=defaults.SSH_PORT, help="SSH port of the hosts (default: 22)"
     )
     parser.add_argument(
         "--bastion-address",
@@ -334,7 +358,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     _add_aws(boot)
     _add_ssh(boot)
-    boot.add_argument("--role", default=hosts.BASTION_ROLE, help="Role tag of the hosts (default: bastion)")
+    boot.add_argument(
+        "--role", default=defaults.BASTION_ROLE, help="Role tag of the hosts (default: bastion)"
+    )
     boot.add_argument(
         "--checks",
         type=Path,
@@ -342,9 +368,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="directory of check plugins, files named check_<name> (default: %(default)s)",
     )
     boot.add_argument(
-        "--plugin-dir", type=PurePosixPath, default=bootstrap.REMOTE_PLUGIN_DIR, help="(default: %(default)s)"
+        "--plugin-dir", type=PurePosixPath, default=defaults.REMOTE_PLUGIN_DIR, help="(default: %(default)s)"
     )
     boot.add_argument(
-        "--nrpe-file", type=PurePosixPath, default=bootstrap.NRPE_COMMAND_FILE, help="(default: %(default)s)"
+        "--nrpe-file", type=PurePosixPath, default=defaults.NRPE_COMMAND_FILE, help="(default: %(default)s)"
     )
     boot.set_defaults(handler=_reports_errors(_hosts_bootstrap))

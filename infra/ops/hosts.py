@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from infra.ops import defaults
 from infra.ops.errors import OpsError
 from infra.ops.ssh import Endpoint
 from infra.ops.stack import stack_tags
@@ -13,8 +14,8 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ec2.type_defs import FilterTypeDef
 
-BASTION_ROLE = "bastion"
-SSH_PORT = 22
+BASTION_ROLE = defaults.BASTION_ROLE
+SSH_PORT = defaults.SSH_PORT
 
 
 class NoHosts(OpsError):

@@ -19,10 +19,11 @@ from fabric import Config, Connection
 from invoke.exceptions import CommandTimedOut
 from paramiko.ssh_exception import NoValidConnectionsError
 
+from infra.ops import defaults
 from infra.ops.errors import OpsError, UsageError
 
-DEFAULT_USER = "ec2-user"
-DEFAULT_KNOWN_HOSTS = Path("~/.ssh/known_hosts")
+DEFAULT_USER = defaults.SSH_USER
+DEFAULT_KNOWN_HOSTS = defaults.KNOWN_HOSTS
 MAX_PARALLEL = 16
 
 
