@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from infra.policies.model import Enforcement, Finding, Resource, Rule, Stack, Status
+from infra.policies.model import Enforcement, Finding, Resource, Rule, Severity, Stack, Status
 from infra.policies.rules import RULES, SUPPRESSIONS_RULE
 from infra.policies.suppressions import declared, reason_problem
 
@@ -128,14 +128,39 @@ def render_findings(report: Report) -> str:
     return "\n".join(lines)
 
 
-def report_json(report: Report) -> str:
-    document: dict[str, Any] = {
+def policy_document(report: Report) -> dict[str, Any]:
+    """The report as plain data: what `infra policy --format json` prints and a rehearsal plan can carry."""
+    return {
         "stack": report.stack,
         "summary": report.summary(),
         "findings": [f.as_dict() for f in report.active],
         "suppressed": [f.as_dict() for f in report.suppressed],
     }
-    return json.dumps(document, indent=2, sort_keys=True)
+
+
+def report_from_document(document: Mapping[str, Any]) -> Report:
+    """A report back from `policy_document` (e.g. read from a plan to render the PR comment)."""
+    findings = [
+        Finding(
+            rule_id=f["rule"],
+            control=f["control"],
+            enforcement=Enforcement(f["enforcement"]),
+            severity=Severity(f["severity"]),
+            urn=f["urn"],
+            type=f["type"],
+            name=f["name"],
+            message=f["message"],
+            suppressed=f["suppressed"],
+        )
+        for f in [*document["findings"], *document["suppressed"]]
+    ]
+    return Report(
+        stack=document["stack"], findings=tuple(findings), resources=document["summary"]["resources"]
+    )
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(policy_document(report), indent=2, sort_keys=True)
 
 
 def render_findings_markdown(report: Report) -> str:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from infra.policies.evaluate import evaluate, render_findings, render_findings_markdown, report_json
+from infra.policies.evaluate import (
+    evaluate,
+    policy_document,
+    render_findings,
+    render_findings_markdown,
+    report_from_document,
+    report_json,
+)
 from infra.policies.suppressions import SuppressionError, declared, suppress
 from tests.infra.policies.helpers import res
 
@@ -134,3 +143,18 @@ def test_the_pr_comment_section_lists_findings_and_suppressions() -> None:
         "",
         "</details>",
     ]
+
+
+def test_a_report_survives_the_round_trip_through_a_plan() -> None:
+    public = {"associatePublicIpAddress": True}
+    report = evaluate(
+        "dev",
+        [
+            res(INSTANCE, "a", {**public, "tags": suppress("ec2-no-public-ip", "SSH bastion")}),
+            res(INSTANCE, "b", public),
+        ],
+    )
+    document = json.loads(json.dumps(policy_document(report)))
+    restored = report_from_document(document)
+    assert sorted(restored.findings, key=repr) == sorted(report.findings, key=repr)
+    assert (restored.stack, restored.resources, policy_document(restored)) == ("dev", 2, document)
