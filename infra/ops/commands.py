@@ -200,17 +200,20 @@ def _hosts_tunnel(args: argparse.Namespace) -> int:
         remote_host, remote_port = stack.database_endpoint(session.client("rds"), environment)
     else:
         remote_host, remote_port = stack.redis_endpoint(session.client("elasticache"), environment)
-    conn = ssh.connect(bastion, _settings(args))
     local_port = DATA_SERVICES[args.service] if args.local_port is None else args.local_port
-    with ssh.forward_local(
-        conn, remote_host=remote_host, remote_port=remote_port, local_port=local_port, on_error=_progress
-    ) as port:
-        print(
-            f"127.0.0.1:{port} -> {remote_host}:{remote_port} through the bastion {bastion}; Ctrl-C to close",
-            flush=True,
-        )
-        hold_open(port)
-    conn.close()
+    conn = ssh.connect(bastion, _settings(args))
+    try:
+        with ssh.forward_local(
+            conn, remote_host=remote_host, remote_port=remote_port, local_port=local_port, on_error=_progress
+        ) as port:
+            print(
+                f"127.0.0.1:{port} -> {remote_host}:{remote_port} through the bastion {bastion}; "
+                "Ctrl-C to close",
+                flush=True,
+            )
+            hold_open(port)
+    finally:
+        conn.close()
     return 0
 
 
@@ -232,10 +235,16 @@ def _hosts_bootstrap(args: argparse.Namespace) -> int:
     bastions = hosts.require_hosts(ec2, environment, hosts.BASTION_ROLE)
     bastion = _bastion(args, bastions)
     failures = 0
+    bootstrap.find_plugins(args.checks)  # a wrong directory fails once, before any host is touched
     for host in found:
         is_bastion = host.instance_id in {b.instance_id for b in bastions}
         endpoint = bastion if is_bastion else hosts.host_endpoint(host, args.port)
-        conn = ssh.connect(endpoint, settings, bastion=None if is_bastion else bastion)
+        try:
+            conn = ssh.connect(endpoint, settings, bastion=None if is_bastion else bastion)
+        except OpsError as err:
+            _progress(f"{host.label}: FAILED: {err}")
+            failures += 1
+            continue
         try:
             done = bootstrap.install_checks(
                 conn, args.checks, plugin_dir=args.plugin_dir, nrpe_file=args.nrpe_file
@@ -246,6 +255,8 @@ def _hosts_bootstrap(args: argparse.Namespace) -> int:
             continue
         finally:
             conn.close()
+            if conn.gateway is not None:
+                conn.gateway.close()
         reloaded = "NRPE reloaded" if done.nrpe_reloaded else "NRPE not running here, not reloaded"
         removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
         print(f"{host.label}: installed {', '.join(done.plugins)} in {done.plugin_dir}{removed}; {reloaded}")

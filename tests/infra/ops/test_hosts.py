@@ -215,3 +215,36 @@ def test_hosts_run_accepts_the_options_before_the_stack_too(
 ) -> None:
     assert main(["hosts", "run", "--role", "bastion", *ssh_args(fleet), "dev", "--", "echo", "-n", "x"]) == 0
     assert capsys.readouterr().out == "[postings-dev-bastion] x\n"
+
+
+def test_hosts_bootstrap_without_a_checks_directory_fails_before_connecting(
+    account: dict[str, str], fleet: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = fleet.bastion.log.count("Accepted publickey")
+    assert main(["hosts", "bootstrap", "dev", *ssh_args(fleet), "--checks", str(tmp_path / "none")]) == 1
+    assert f"infra: {tmp_path / 'none'} is not a directory: pass the directory" in capsys.readouterr().err
+    assert fleet.bastion.log.count("Accepted publickey") == before
+
+
+def test_hosts_bootstrap_reports_a_host_it_cannot_trust(
+    account: dict[str, str], fleet: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "check_postings_disk").write_text("#!/bin/sh\necho 'DISK OK'\n")
+    empty = tmp_path / "known_hosts"
+    empty.write_text("")
+    args = [
+        *ssh_args(fleet),
+        "--known-hosts",
+        str(empty),
+        "--checks",
+        str(checks),
+        "--plugin-dir",
+        str(tmp_path / "p"),
+    ]
+    assert main(["hosts", "bootstrap", "dev", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("postings-dev-bastion: FAILED: postings-dev-bastion (127.0.0.1:")
+    assert "refusing to trust an unknown host key" in err
+    assert not (tmp_path / "p").exists()
