@@ -97,16 +97,17 @@ class Stack:
     """Every resource of one stack, with the lookups the stack-wide rules need."""
 
     resources: tuple[Resource, ...]
+    by_urn: dict[str, Resource] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_urn", {r.urn: r for r in self.resources})
+        # Frozen: the index is set once, here.
+        object.__setattr__(self, "by_urn", {r.urn: r for r in self.resources})
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
 
     def get(self, urn: str) -> Resource | None:
-        by_urn: dict[str, Resource] = object.__getattribute__(self, "_by_urn")
-        return by_urn.get(urn)
+        return self.by_urn.get(urn)
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
