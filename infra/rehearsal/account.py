@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
-from moto.iam.models import iam_backends
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.models import AWSManagedPolicy, IAMBackend, ManagedPolicy, iam_backends
 
 REHEARSAL_USER = "rehearsal"
 
 _lock = threading.Lock()
-# AWS managed policies (e.g. AmazonECSTaskExecutionRolePolicy) exist in every real account; moto loads
-# them only when asked, and attaching one that is missing fails as on AWS.
-_mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
+_mock = mock_aws()
+
+
+@functools.cache
+def _managed_policy_data() -> dict[str, Any]:
+    return dict(json.loads(aws_managed_policies_data))
+
+
+def _load_aws_managed_policies(iam: IAMBackend) -> None:
+    """AWS managed policies (e.g. AmazonECSTaskExecutionRolePolicy) exist in every real account, and
+    attaching a missing one fails as on AWS. moto's own switch loads them into all five partitions of
+    every account it touches (seconds per account); this loads them once, where the stack runs."""
+    policies: list[ManagedPolicy] = [
+        AWSManagedPolicy.from_data(name, iam.account_id, iam.region_name, data)
+        for name, data in _managed_policy_data().items()
+    ]
+    iam.aws_managed_policies = list(policies)
+    iam.managed_policies.update({policy.arn: policy for policy in policies})
 
 
 def _forget(account_id: str) -> None:
@@ -43,6 +62,7 @@ class EmulatedAccount:
             _mock.start(reset=False)
             _forget(account_id)
             iam = iam_backends[account_id]["aws"]
+            _load_aws_managed_policies(iam)
             iam.create_user(region, REHEARSAL_USER)
             key = iam.create_access_key(REHEARSAL_USER)
         session = boto3.Session(

@@ -75,7 +75,13 @@ class EmulatedMocks(UrnAwareMocks):
         if not args.custom:
             return None, {}
         urn = self.current_urn
-        resource = Resource(urn=urn, type=args.typ, name=args.name, inputs=unwrap(dict(args.inputs)))
+        resource = Resource(
+            urn=urn,
+            type=args.typ,
+            name=args.name,
+            inputs=unwrap(dict(args.inputs)),
+            account_id=self.context.account_id,
+        )
         emulator = EMULATORS.get(args.typ)
         with self._lock:
             if emulator is None:

@@ -64,17 +64,20 @@ class Resource:
     type: str
     name: str
     inputs: Mapping[str, Any]
+    account_id: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.inputs.get(key)
         return default if value is None else value
 
     def physical_name(self, key: str = "name", *, max_length: int = 255, lower: bool = False) -> str:
-        """The input `key`, else an auto-name as the provider makes one: `<name>-<7 hex>`."""
+        """The input `key`, else an auto-name as the provider makes one: `<name>-<7 hex>`. The provider's
+        suffix is random; this one is derived from the account and the URN, so a rehearsal repeats and two
+        accounts never collide in a global namespace (S3)."""
         explicit = self.inputs.get(key)
         if explicit:
             return str(explicit)
-        suffix = stable_hex(self.urn)
+        suffix = stable_hex(self.account_id, self.urn)
         base = self.name.lower() if lower else self.name
         return f"{base[: max_length - len(suffix) - 1]}-{suffix}"
 
@@ -86,6 +89,10 @@ class Context:
     session: boto3.Session
     region: str
     account_id: str
+    group_vpcs: dict[str, str] = field(default_factory=dict)
+    """Security group id -> VPC id, as created or read from the account."""
+    grafana_workspaces: set[str] = field(default_factory=set)
+    """Managed Grafana workspaces emulated in this rehearsal (moto has no Grafana to ask)."""
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:

@@ -13,6 +13,8 @@ from infra.rehearsal.emulation import (
     tag_specifications,
 )
 
+ALLOW_ALL = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+
 
 def _ec2_arn(ctx: Context, kind: str, resource_id: str) -> str:
     return ctx.arn("ec2", f"{kind}/{resource_id}")
@@ -267,18 +269,11 @@ def security_group(ctx: Context, r: Resource) -> Emulated:
     if r.get("vpcId"):
         kwargs["VpcId"] = r.get("vpcId")
     group_id = ctx.aws(r, "name", "ec2", "create_security_group", **kwargs)["GroupId"]
-    # The provider revokes the allow-all egress AWS adds, then applies the rules it was given.
-    described = ctx.aws(r, "egress", "ec2", "describe_security_groups", GroupIds=[group_id])[
-        "SecurityGroups"
-    ][0]
-    if described["IpPermissionsEgress"]:
+    ctx.group_vpcs[group_id] = str(r.get("vpcId", ""))
+    # The provider revokes the allow-all egress AWS adds to every VPC group, then applies its rules.
+    if r.get("vpcId"):
         ctx.aws(
-            r,
-            "egress",
-            "ec2",
-            "revoke_security_group_egress",
-            GroupId=group_id,
-            IpPermissions=described["IpPermissionsEgress"],
+            r, "egress", "ec2", "revoke_security_group_egress", GroupId=group_id, IpPermissions=[ALLOW_ALL]
         )
     for direction, operation in (
         ("ingress", "authorize_security_group_ingress"),
@@ -292,7 +287,7 @@ def security_group(ctx: Context, r: Resource) -> Emulated:
         "name": name,
         "ownerId": ctx.account_id,
         "description": kwargs["Description"],
-        "vpcId": described.get("VpcId", ""),
+        "vpcId": str(r.get("vpcId", "")),
     }
 
 
@@ -310,8 +305,11 @@ def _inline_permission(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def _group_vpc(ctx: Context, r: Resource, prop: str, group_id: str) -> str:
-    groups = ctx.aws(r, prop, "ec2", "describe_security_groups", GroupIds=[group_id])["SecurityGroups"]
-    return str(groups[0].get("VpcId", ""))
+    """The VPC of a group, read from the account once (a group never changes VPC)."""
+    if group_id not in ctx.group_vpcs:
+        groups = ctx.aws(r, prop, "ec2", "describe_security_groups", GroupIds=[group_id])["SecurityGroups"]
+        ctx.group_vpcs[group_id] = str(groups[0].get("VpcId", ""))
+    return ctx.group_vpcs[group_id]
 
 
 def _vpc_rule(ctx: Context, r: Resource, direction: str) -> Emulated:

@@ -33,10 +33,14 @@ def test_stack_rehearses_with_nothing_left_unemulated(stacks: Stacks, stack: str
     assert rehearsal.account.account_id == ACCOUNTS[stack]
 
 
-def test_only_certificate_validation_is_emulated_without_validation() -> None:
+def test_only_what_moto_lacks_is_emulated_without_validation() -> None:
     types = emulated_types()
     unvalidated = sorted(t for t, v in types.items() if v is Validation.UNVALIDATED)
-    assert unvalidated == ["aws:acm/certificateValidation:CertificateValidation"]
+    assert unvalidated == [
+        "aws:acm/certificateValidation:CertificateValidation",
+        "aws:grafana/workspace:Workspace",
+        "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
+    ]
     local = sorted(t for t, v in types.items() if v is Validation.LOCAL)
     assert local == ["pulumi:providers:aws", "random:index/randomPassword:RandomPassword"]
 
