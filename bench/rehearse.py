@@ -1,4 +1,4 @@
-"""Wall time per stack: the recording-mock run against the moto-backed rehearsal (median of 5 after a warm-up).
+"""Wall time per stack: the recording-mock run against the moto-backed rehearsal, median of 5 after a warm-up.
 
 Usage: .venv/bin/python bench/rehearse.py [--runs 5] [STACK ...]
 Both runs are in-process and include everything a rehearsal does (for moto: opening a fresh emulated
@@ -45,7 +45,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     cold_recording, cold_moto = recording_seconds(args.stacks[0]), moto_seconds(args.stacks[0])
-    print(f"warm-up ({args.stacks[0]}, not counted): recording {cold_recording:.2f} s, moto {cold_moto:.2f} s")
+    print(
+        f"warm-up ({args.stacks[0]}, not counted): recording {cold_recording:.2f} s, moto {cold_moto:.2f} s"
+    )
     print(f"{'stack':<8} {'recording':>10} {'moto':>8} {'ratio':>6}   (median of {args.runs}, seconds)")
     failed = False
     for stack in args.stacks:
@@ -55,8 +57,10 @@ def main() -> int:
         print(f"{stack:<8} {recording:>10.2f} {moto:>8.2f} {ratio:>5.2f}x")
         if stack == "prod":
             failed = moto >= TARGET_SECONDS or ratio >= TARGET_RATIO
-    print(f"target: prod under {TARGET_SECONDS:.0f} s and under {TARGET_RATIO:.0f}x the recording run: "
-          f"{'missed' if failed else 'met'}")
+    print(
+        f"target: prod under {TARGET_SECONDS:.0f} s and under {TARGET_RATIO:.0f}x the recording run: "
+        f"{'missed' if failed else 'met'}"
+    )
     return 1 if failed else 0
 
 

@@ -211,7 +211,8 @@ def cache_subnet_group(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:elasticache/replicationGroup:ReplicationGroup",
-    note="moto checks the group id is unique; endpoints are moto's",
+    note="moto checks the group id is unique; it keeps one member cluster whatever numCacheClusters says "
+    "and names endpoints in us-east-1 (moto's, returned as is)",
 )
 def replication_group(ctx: Context, r: Resource) -> Emulated:
     group_id = r.physical_name("replicationGroupId", lower=True, max_length=40)
