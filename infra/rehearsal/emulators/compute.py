@@ -16,7 +16,7 @@ from infra.rehearsal.emulation import (
 )
 
 
-@emulates("aws:iam/role:Role", note="moto checks the name and the trust policy document")
+@emulates("aws:iam/role:Role", note="create_role")
 def iam_role(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=64)
     kwargs: dict[str, Any] = {
@@ -42,9 +42,7 @@ def iam_role(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates(
-    "aws:iam/rolePolicy:RolePolicy", note="moto checks the role exists and the policy document's grammar"
-)
+@emulates("aws:iam/rolePolicy:RolePolicy", note="put_role_policy")
 def iam_role_policy(ctx: Context, r: Resource) -> Emulated:
     role = str(r.get("role"))
     name = r.physical_name(max_length=128)
@@ -54,7 +52,7 @@ def iam_role_policy(ctx: Context, r: Resource) -> Emulated:
     return f"{role}:{name}", {"name": name}
 
 
-@emulates("aws:iam/policy:Policy", note="moto checks the name and the policy document's grammar")
+@emulates("aws:iam/policy:Policy", note="create_policy")
 def iam_policy(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=128)
     created = ctx.aws(
@@ -71,7 +69,7 @@ def iam_policy(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    note="moto checks the role and that the policy ARN exists",
+    note="attach_role_policy; moto refuses a policy ARN that does not exist (NoSuchEntity)",
 )
 def iam_role_policy_attachment(ctx: Context, r: Resource) -> Emulated:
     role = str(r.get("role"))
@@ -79,7 +77,9 @@ def iam_role_policy_attachment(ctx: Context, r: Resource) -> Emulated:
     return f"{role}-{r.get('policyArn')}", {}
 
 
-@emulates("aws:iam/instanceProfile:InstanceProfile", note="moto checks the name and the role")
+@emulates(
+    "aws:iam/instanceProfile:InstanceProfile", note="create_instance_profile, add_role_to_instance_profile"
+)
 def iam_instance_profile(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=128)
     profile = ctx.aws(
@@ -92,7 +92,10 @@ def iam_instance_profile(ctx: Context, r: Resource) -> Emulated:
     return name, {"arn": profile["Arn"], "name": name, "uniqueId": profile["InstanceProfileId"]}
 
 
-@emulates("aws:ecr/repository:Repository", note="moto checks the name, tag mutability and encryption")
+@emulates(
+    "aws:ecr/repository:Repository",
+    note="create_repository; moto refuses a name in use (RepositoryAlreadyExistsException)",
+)
 def ecr_repository(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(lower=True)
     kwargs: dict[str, Any] = {
@@ -118,7 +121,7 @@ def ecr_repository(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:ecr/lifecyclePolicy:LifecyclePolicy", note="moto checks the repository and the policy's rules")
+@emulates("aws:ecr/lifecyclePolicy:LifecyclePolicy", note="put_lifecycle_policy")
 def ecr_lifecycle_policy(ctx: Context, r: Resource) -> Emulated:
     repository = str(r.get("repository"))
     created = ctx.aws(
@@ -132,9 +135,7 @@ def ecr_lifecycle_policy(ctx: Context, r: Resource) -> Emulated:
     return repository, {"registryId": created["registryId"]}
 
 
-@emulates(
-    "aws:ecr/repositoryPolicy:RepositoryPolicy", note="moto checks the repository and the policy document"
-)
+@emulates("aws:ecr/repositoryPolicy:RepositoryPolicy", note="set_repository_policy")
 def ecr_repository_policy(ctx: Context, r: Resource) -> Emulated:
     repository = str(r.get("repository"))
     created = ctx.aws(
@@ -143,7 +144,7 @@ def ecr_repository_policy(ctx: Context, r: Resource) -> Emulated:
     return repository, {"registryId": created["registryId"]}
 
 
-@emulates("aws:ecs/cluster:Cluster", note="moto creates the cluster with its settings")
+@emulates("aws:ecs/cluster:Cluster", note="create_cluster")
 def ecs_cluster(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
     settings = [{"name": s["name"], "value": s["value"]} for s in r.get("settings", [])]
@@ -161,7 +162,7 @@ def ecs_cluster(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
-    note="moto checks the cluster exists and the providers are known",
+    note="put_cluster_capacity_providers",
 )
 def ecs_capacity_providers(ctx: Context, r: Resource) -> Emulated:
     cluster = str(r.get("clusterName"))
@@ -187,7 +188,7 @@ def ecs_capacity_providers(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:ecs/taskDefinition:TaskDefinition",
-    note="moto checks the container definitions' shape, network mode and compatibilities",
+    note="register_task_definition",
 )
 def ecs_task_definition(ctx: Context, r: Resource) -> Emulated:
     try:
@@ -227,7 +228,7 @@ def ecs_task_definition(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:ecs/service:Service",
-    note="moto checks the cluster, the task definition and the launch type",
+    note="create_service",
 )
 def ecs_service(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
@@ -291,7 +292,7 @@ def ecs_service(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:appautoscaling/target:Target",
-    note="moto checks the namespace, the dimension and that the ECS service exists",
+    note="register_scalable_target; moto looks the ECS service up",
 )
 def scaling_target(ctx: Context, r: Resource) -> Emulated:
     kwargs = {
@@ -308,9 +309,7 @@ def scaling_target(ctx: Context, r: Resource) -> Emulated:
     return str(r.get("resourceId")), {"arn": arn}
 
 
-@emulates(
-    "aws:appautoscaling/policy:Policy", note="moto checks the policy type and that the target is registered"
-)
+@emulates("aws:appautoscaling/policy:Policy", note="put_scaling_policy on the registered target")
 def scaling_policy(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=255)
     kwargs: dict[str, Any] = {
@@ -349,7 +348,7 @@ def scaling_policy(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:ec2/instance:Instance",
-    note="moto checks the AMI, instance type, subnet, groups and instance profile",
+    note="run_instances with the AMI the getAmi invoke found in moto's catalogue",
 )
 def ec2_instance(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {

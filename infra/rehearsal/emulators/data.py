@@ -25,7 +25,8 @@ def _subnet_zones(ctx: Context, r: Resource, subnet_ids: list[str]) -> list[str]
 
 @emulates(
     "aws:rds/subnetGroup:SubnetGroup",
-    note="moto checks the subnets exist; the emulator checks AZ coverage (moto does not)",
+    note="create_db_subnet_group; the emulator refuses fewer than 2 AZs, read back from the account (moto "
+    "does not)",
 )
 def db_subnet_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(lower=True)
@@ -52,7 +53,9 @@ def db_subnet_group(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "arn": group["DBSubnetGroupArn"], "vpcId": group.get("VpcId", "")}
 
 
-@emulates("aws:rds/parameterGroup:ParameterGroup", note="moto checks the family and the parameters")
+@emulates(
+    "aws:rds/parameterGroup:ParameterGroup", note="create_db_parameter_group, modify_db_parameter_group"
+)
 def db_parameter_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(lower=True)
     group = ctx.aws(
@@ -85,7 +88,7 @@ def db_parameter_group(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "arn": group["DBParameterGroupArn"]}
 
 
-@emulates("aws:rds/optionGroup:OptionGroup", note="moto checks the engine, the major version and the options")
+@emulates("aws:rds/optionGroup:OptionGroup", note="create_option_group, modify_option_group")
 def db_option_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(lower=True)
     group = ctx.aws(
@@ -123,7 +126,7 @@ def db_option_group(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:rds/instance:Instance",
-    note="moto checks engine, class, storage, subnet and parameter groups; creates the managed master secret",
+    note="create_db_instance; moto creates the managed master secret",
 )
 def db_instance(ctx: Context, r: Resource) -> Emulated:
     identifier = r.physical_name("identifier", lower=True, max_length=63)
@@ -194,7 +197,7 @@ def db_instance(ctx: Context, r: Resource) -> Emulated:
     return identifier, state
 
 
-@emulates("aws:elasticache/subnetGroup:SubnetGroup", note="moto checks the subnets exist")
+@emulates("aws:elasticache/subnetGroup:SubnetGroup", note="create_cache_subnet_group")
 def cache_subnet_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(lower=True)
     group = ctx.aws(
@@ -211,8 +214,8 @@ def cache_subnet_group(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:elasticache/replicationGroup:ReplicationGroup",
-    note="moto checks the group id is unique; it keeps one member cluster whatever numCacheClusters says "
-    "and names endpoints in us-east-1 (moto's, returned as is)",
+    note="create_replication_group; moto keeps one member cluster whatever numCacheClusters says and names "
+    "endpoints in us-east-1 (returned as moto gives them)",
 )
 def replication_group(ctx: Context, r: Resource) -> Emulated:
     group_id = r.physical_name("replicationGroupId", lower=True, max_length=40)
@@ -267,8 +270,7 @@ def replication_group(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:mq/broker:Broker",
-    note="moto checks engine and deployment mode; AMQP endpoints are derived from the broker id "
-    "(moto returns a placeholder host)",
+    note="create_broker; AMQP endpoints are built from the broker id (moto returns a placeholder host)",
 )
 def broker(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name("brokerName", max_length=50)
@@ -318,9 +320,7 @@ def broker(ctx: Context, r: Resource) -> Emulated:
     return broker_id, {"arn": created["BrokerArn"], "brokerName": name, "instances": instances}
 
 
-@emulates(
-    "aws:opensearch/domain:Domain", note="moto checks the engine version and the name; VPC endpoint is moto's"
-)
+@emulates("aws:opensearch/domain:Domain", note="create_domain; the VPC endpoint is moto's")
 def opensearch_domain(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name("domainName", lower=True, max_length=28)
     cluster = r.get("clusterConfig", {})
@@ -389,7 +389,7 @@ def opensearch_domain(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:opensearch/domainPolicy:DomainPolicy", note="moto checks the domain exists")
+@emulates("aws:opensearch/domainPolicy:DomainPolicy", note="update_domain_config with the access policy")
 def opensearch_domain_policy(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("domainName"))
     ctx.aws(
@@ -403,7 +403,7 @@ def opensearch_domain_policy(ctx: Context, r: Resource) -> Emulated:
     return f"esd-policy-{name}", {}
 
 
-@emulates("aws:secretsmanager/secret:Secret", note="moto checks the name is unused and the recovery window")
+@emulates("aws:secretsmanager/secret:Secret", note="create_secret")
 def secret(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
     kwargs: dict[str, Any] = {"Name": name, "Tags": tags_list(r.get("tags"))}
@@ -415,7 +415,7 @@ def secret(ctx: Context, r: Resource) -> Emulated:
     return created["ARN"], {"arn": created["ARN"], "name": name}
 
 
-@emulates("aws:secretsmanager/secretVersion:SecretVersion", note="moto checks the secret exists")
+@emulates("aws:secretsmanager/secretVersion:SecretVersion", note="put_secret_value")
 def secret_version(ctx: Context, r: Resource) -> Emulated:
     secret_id = str(r.get("secretId"))
     kwargs: dict[str, Any] = {"SecretId": secret_id}
@@ -429,7 +429,7 @@ def secret_version(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:kms/key:Key", note="moto checks the key spec, usage and policy")
+@emulates("aws:kms/key:Key", note="create_key, enable_key_rotation")
 def kms_key(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {
         "Description": r.get("description", ""),
@@ -446,7 +446,7 @@ def kms_key(ctx: Context, r: Resource) -> Emulated:
     return key_id, {"arn": metadata["Arn"], "keyId": key_id}
 
 
-@emulates("aws:kms/alias:Alias", note="moto checks the alias name and the target key")
+@emulates("aws:kms/alias:Alias", note="create_alias")
 def kms_alias(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
     ctx.aws(r, "name", "kms", "create_alias", AliasName=name, TargetKeyId=r.get("targetKeyId"))

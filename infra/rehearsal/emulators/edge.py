@@ -21,9 +21,7 @@ def _arn_suffix(arn: str) -> str:
     return arn.split(":", 5)[-1].split("/", 1)[-1]
 
 
-@emulates(
-    "aws:lb/loadBalancer:LoadBalancer", note="moto checks the name, subnets (one per AZ, 2+ AZs) and groups"
-)
+@emulates("aws:lb/loadBalancer:LoadBalancer", note="create_load_balancer, modify_load_balancer_attributes")
 def load_balancer(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=MAX_ELB_NAME)
     kwargs: dict[str, Any] = {
@@ -67,7 +65,7 @@ def load_balancer(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:lb/targetGroup:TargetGroup", note="moto checks the name, protocol, port, VPC and health check")
+@emulates("aws:lb/targetGroup:TargetGroup", note="create_target_group, modify_target_group_attributes")
 def target_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=MAX_ELB_NAME)
     kwargs: dict[str, Any] = {
@@ -135,7 +133,7 @@ def _action(action: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-@emulates("aws:lb/listener:Listener", note="moto checks the load balancer, port, actions and certificate")
+@emulates("aws:lb/listener:Listener", note="create_listener")
 def listener(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {
         "LoadBalancerArn": r.get("loadBalancerArn"),
@@ -151,7 +149,10 @@ def listener(ctx: Context, r: Resource) -> Emulated:
     return created["ListenerArn"], {"arn": created["ListenerArn"]}
 
 
-@emulates("aws:acm/certificate:Certificate", note="moto issues the certificate and its DNS validation record")
+@emulates(
+    "aws:acm/certificate:Certificate",
+    note="request_certificate; moto issues it with its DNS validation record",
+)
 def certificate(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {
         "DomainName": r.get("domainName"),
@@ -202,8 +203,8 @@ def certificate_validation(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:route53/record:Record",
-    note="moto checks the hosted zone exists and the change batch; a zone the stack does not create must be "
-    "seeded into the emulated account first",
+    note="change_resource_record_sets in the zone; a zone the stack does not create must be seeded into the "
+    "account",
 )
 def record(ctx: Context, r: Resource) -> Emulated:
     zone_id = str(r.get("zoneId"))
@@ -232,7 +233,7 @@ def record(ctx: Context, r: Resource) -> Emulated:
     return f"{zone_id}_{name}_{r.get('type')}", {"fqdn": name, "name": name}
 
 
-@emulates("aws:route53/zone:Zone", note="moto creates the zone and its name servers")
+@emulates("aws:route53/zone:Zone", note="create_hosted_zone")
 def zone(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("name"))
     created = ctx.aws(

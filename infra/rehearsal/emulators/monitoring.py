@@ -15,7 +15,7 @@ from infra.rehearsal.emulation import (
 )
 
 
-@emulates("aws:amp/workspace:Workspace", note="moto creates the workspace")
+@emulates("aws:amp/workspace:Workspace", note="amp create_workspace")
 def prometheus_workspace(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {"tags": dict(r.get("tags", {}))}
     if r.get("alias"):
@@ -74,9 +74,7 @@ def grafana_service_account(ctx: Context, r: Resource) -> Emulated:
     return f"{workspace_id},{account_id}", {"serviceAccountId": account_id}
 
 
-@emulates(
-    "aws:scheduler/schedule:Schedule", note="moto checks the expression, the time window and the target"
-)
+@emulates("aws:scheduler/schedule:Schedule", note="scheduler create_schedule")
 def schedule(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=64)
     target = r.get("target", {})

@@ -20,7 +20,7 @@ def _ec2_arn(ctx: Context, kind: str, resource_id: str) -> str:
     return ctx.arn("ec2", f"{kind}/{resource_id}")
 
 
-@emulates("aws:ec2/vpc:Vpc", note="moto checks the CIDR block (size, format)")
+@emulates("aws:ec2/vpc:Vpc", note="create_vpc, modify_vpc_attribute")
 def vpc(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,
@@ -73,7 +73,8 @@ def vpc(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    note="adopts the VPC's default group and revokes the rules it is declared without",
+    note="adopts the VPC's default group read back from the account; revokes the rules it is declared "
+    "without",
 )
 def default_security_group(ctx: Context, r: Resource) -> Emulated:
     group = ctx.aws(
@@ -119,7 +120,7 @@ def default_security_group(ctx: Context, r: Resource) -> Emulated:
 
 
 @emulates(
-    "aws:ec2/subnet:Subnet", note="moto checks the CIDR lies in the VPC and does not overlap, and the AZ"
+    "aws:ec2/subnet:Subnet", note="create_subnet; moto refuses a CIDR outside the VPC (InvalidSubnet.Range)"
 )
 def subnet(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {
@@ -149,9 +150,7 @@ def subnet(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates(
-    "aws:ec2/internetGateway:InternetGateway", note="moto checks the VPC exists and has no other gateway"
-)
+@emulates("aws:ec2/internetGateway:InternetGateway", note="create_internet_gateway, attach_internet_gateway")
 def internet_gateway(ctx: Context, r: Resource) -> Emulated:
     gateway_id = ctx.aws(
         r,
@@ -167,7 +166,7 @@ def internet_gateway(ctx: Context, r: Resource) -> Emulated:
     return gateway_id, {"arn": _ec2_arn(ctx, "internet-gateway", gateway_id), "ownerId": ctx.account_id}
 
 
-@emulates("aws:ec2/eip:Eip", note="moto allocates the address")
+@emulates("aws:ec2/eip:Eip", note="allocate_address")
 def eip(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,
@@ -189,7 +188,7 @@ def eip(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:ec2/natGateway:NatGateway", note="moto checks the subnet and the EIP allocation exist")
+@emulates("aws:ec2/natGateway:NatGateway", note="create_nat_gateway in the subnet with the allocation")
 def nat_gateway(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,
@@ -220,7 +219,7 @@ _ROUTE_TARGETS = {
 }
 
 
-@emulates("aws:ec2/routeTable:RouteTable", note="moto checks the VPC and every route's target exist")
+@emulates("aws:ec2/routeTable:RouteTable", note="create_route_table, create_route per route")
 def route_table(ctx: Context, r: Resource) -> Emulated:
     table_id = ctx.aws(
         r,
@@ -241,9 +240,7 @@ def route_table(ctx: Context, r: Resource) -> Emulated:
     return table_id, {"arn": _ec2_arn(ctx, "route-table", table_id), "ownerId": ctx.account_id}
 
 
-@emulates(
-    "aws:ec2/routeTableAssociation:RouteTableAssociation", note="moto checks the table and subnet exist"
-)
+@emulates("aws:ec2/routeTableAssociation:RouteTableAssociation", note="associate_route_table")
 def route_table_association(ctx: Context, r: Resource) -> Emulated:
     kwargs = {"RouteTableId": r.get("routeTableId")}
     if r.get("subnetId"):
@@ -256,8 +253,7 @@ def route_table_association(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:ec2/securityGroup:SecurityGroup",
-    note="moto checks the VPC and that the name is unique in it; the default egress rule is removed as the "
-    "provider does",
+    note="create_security_group; the allow-all egress AWS adds is revoked, as the provider does",
 )
 def security_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
@@ -351,7 +347,7 @@ def _vpc_rule(ctx: Context, r: Resource, direction: str) -> Emulated:
 
 @emulates(
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    note="moto checks the group and duplicates; the emulator also refuses a group of another VPC",
+    note="authorize_security_group_ingress; the emulator refuses a group of another VPC (moto does not)",
 )
 def ingress_rule(ctx: Context, r: Resource) -> Emulated:
     return _vpc_rule(ctx, r, "ingress")
@@ -359,13 +355,13 @@ def ingress_rule(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    note="moto checks the group and duplicates; the emulator also refuses a group of another VPC",
+    note="authorize_security_group_egress; the emulator refuses a group of another VPC (moto does not)",
 )
 def egress_rule(ctx: Context, r: Resource) -> Emulated:
     return _vpc_rule(ctx, r, "egress")
 
 
-@emulates("aws:ec2/flowLog:FlowLog", note="moto checks the VPC and the log destination")
+@emulates("aws:ec2/flowLog:FlowLog", note="create_flow_logs to the log group")
 def flow_log(ctx: Context, r: Resource) -> Emulated:
     destination_type = r.get("logDestinationType", "cloud-watch-logs")
     kwargs: dict[str, Any] = {

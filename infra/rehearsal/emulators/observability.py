@@ -7,7 +7,7 @@ from typing import Any
 from infra.rehearsal.emulation import Context, Emulated, Resource, emulates, tags_list
 
 
-@emulates("aws:cloudwatch/logGroup:LogGroup", note="moto checks the name and the retention value")
+@emulates("aws:cloudwatch/logGroup:LogGroup", note="create_log_group, put_retention_policy")
 def log_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=512)
     kwargs: dict[str, Any] = {"logGroupName": name}
@@ -28,9 +28,7 @@ def log_group(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "arn": ctx.arn("logs", f"log-group:{name}")}
 
 
-@emulates(
-    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", note="moto checks the policy name and document size"
-)
+@emulates("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", note="logs put_resource_policy")
 def log_resource_policy(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("policyName"))
     ctx.aws(
@@ -44,9 +42,7 @@ def log_resource_policy(ctx: Context, r: Resource) -> Emulated:
     return name, {}
 
 
-@emulates(
-    "aws:cloudwatch/metricAlarm:MetricAlarm", note="moto checks the comparison, statistic and actions' shape"
-)
+@emulates("aws:cloudwatch/metricAlarm:MetricAlarm", note="put_metric_alarm")
 def metric_alarm(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=255)
     kwargs: dict[str, Any] = {
@@ -103,7 +99,7 @@ def _metric_query(query: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-@emulates("aws:cloudwatch/dashboard:Dashboard", note="moto checks the dashboard body is a JSON object")
+@emulates("aws:cloudwatch/dashboard:Dashboard", note="put_dashboard")
 def dashboard(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("dashboardName"))
     ctx.aws(
@@ -117,7 +113,7 @@ def dashboard(ctx: Context, r: Resource) -> Emulated:
     return name, {"dashboardArn": ctx.arn("cloudwatch", f"dashboard/{name}", region=False)}
 
 
-@emulates("aws:sns/topic:Topic", note="moto checks the name and the attributes")
+@emulates("aws:sns/topic:Topic", note="create_topic")
 def topic(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name(max_length=256)
     attributes = {
@@ -137,7 +133,7 @@ def topic(ctx: Context, r: Resource) -> Emulated:
     return created["TopicArn"], {"arn": created["TopicArn"], "name": name, "owner": ctx.account_id}
 
 
-@emulates("aws:sns/topicSubscription:TopicSubscription", note="moto checks the topic, protocol and endpoint")
+@emulates("aws:sns/topicSubscription:TopicSubscription", note="subscribe")
 def topic_subscription(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,

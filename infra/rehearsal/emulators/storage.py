@@ -14,7 +14,10 @@ S3_HOSTED_ZONES = {
 }
 
 
-@emulates("aws:s3/bucket:Bucket", note="moto checks the bucket name (format, global uniqueness)")
+@emulates(
+    "aws:s3/bucket:Bucket",
+    note="create_bucket; moto refuses a name taken in any account (BucketAlreadyExists)",
+)
 def bucket(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name("bucket", lower=True, max_length=63)
     kwargs: dict[str, Any] = {"Bucket": name}
@@ -35,7 +38,7 @@ def bucket(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", note="moto checks the bucket exists")
+@emulates("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", note="put_public_access_block")
 def public_access_block(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
     config = {
@@ -50,7 +53,7 @@ def public_access_block(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    note="moto checks the bucket and the ownership value",
+    note="put_bucket_ownership_controls",
 )
 def ownership_controls(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
@@ -68,7 +71,7 @@ def ownership_controls(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    note="moto checks the bucket and the algorithm",
+    note="put_bucket_encryption",
 )
 def encryption(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
@@ -96,7 +99,7 @@ def encryption(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    note="moto checks the bucket and each rule's shape",
+    note="put_bucket_lifecycle_configuration",
 )
 def lifecycle(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
@@ -120,7 +123,7 @@ def lifecycle(ctx: Context, r: Resource) -> Emulated:
     return name, {}
 
 
-@emulates("aws:s3/bucketPolicy:BucketPolicy", note="moto checks the bucket exists and the policy is JSON")
+@emulates("aws:s3/bucketPolicy:BucketPolicy", note="put_bucket_policy")
 def bucket_policy(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
     ctx.aws(r, "policy", "s3", "put_bucket_policy", Bucket=name, Policy=r.get("policy"))
