@@ -45,7 +45,9 @@ def test_https_listener_uses_the_issued_certificate(with_domain: Rehearsal) -> N
     )
     assert described["Certificate"]["DomainName"] == DOMAIN, certificate.urn
     alb = with_domain.result.one("aws:lb/loadBalancer:LoadBalancer", "postings-dev-alb")
-    listeners = session.client("elbv2", region_name="eu-west-1").describe_listeners(LoadBalancerArn=alb.id)
+    listeners = session.client("elbv2", region_name="eu-west-1").describe_listeners(
+        LoadBalancerArn=str(alb.id)
+    )
     by_port = {x["Port"]: x for x in listeners["Listeners"]}
     assert sorted(by_port) == [80, 443]
     assert by_port[443]["Certificates"] == [{"CertificateArn": certificate.id}]
