@@ -259,6 +259,7 @@ CONTROLS: tuple[Control, ...] = (
         "RDS DB instances should be configured to copy tags to snapshots",
         "rds-copy-tags-to-snapshots",
     ),
+    _rule("RDS.18", "RDS instances should be deployed in a VPC", "rds-in-vpc"),
     _account(
         "RDS.19", "Existing RDS event notification subscriptions should cover critical cluster events", EVENTS
     ),
@@ -273,6 +274,9 @@ CONTROLS: tuple[Control, ...] = (
     _unused("RDS.24", "RDS Database clusters should use a custom administrator username", CLUSTER),
     _rule(
         "RDS.25", "RDS database instances should use a custom administrator username", "rds-custom-admin-name"
+    ),
+    _account(
+        "RDS.26", "RDS DB instances should be protected by a backup plan", "AWS Backup plans are account-wide"
     ),
     _unused("RDS.27", "RDS DB clusters should be encrypted at rest", CLUSTER),
     _unused("RDS.34", "Aurora MySQL DB clusters should publish audit logs to CloudWatch Logs", CLUSTER),

@@ -221,6 +221,15 @@ RULES = (
         _flag("publiclyAccessible", False, "is publicly accessible", default=False),
     ),
     _rule(
+        "rds-in-vpc",
+        "RDS.18",
+        "RDS instances are deployed in a VPC, through their own subnet group.",
+        "Set db_subnet_group_name to a subnet group over the private data subnets.",
+        H,
+        (RDS,),
+        lambda r: [] if r.get("dbSubnetGroupName") else [f"{r.name} has no DB subnet group (not in a VPC)"],
+    ),
+    _rule(
         "rds-encrypted",
         "RDS.3",
         "RDS instances encrypt their storage.",

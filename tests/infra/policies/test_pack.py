@@ -195,6 +195,7 @@ def test_served_pack_analyzes_a_resource_like_a_preview(served_pack: analyzer_pb
         ("rds-custom-admin-name", True),
         ("rds-enhanced-monitoring", True),
         ("rds-iam-auth", True),
+        ("rds-in-vpc", True),
         ("rds-log-exports", True),
         ("rds-non-default-port", False),
         ("rds-not-public", True),

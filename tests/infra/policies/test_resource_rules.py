@@ -53,6 +53,7 @@ def doc(*statements: dict[str, Any]) -> str:
 
 RDS_OK = {
     "engine": "mysql",
+    "dbSubnetGroupName": "postings-data",
     "publiclyAccessible": False,
     "storageEncrypted": True,
     "multiAz": True,
@@ -269,6 +270,12 @@ CASES: dict[str, Case] = {
         ["listener r uses TLS policy ELBSecurityPolicy-2016-08"],
     ),
     "rds-not-public": (RDS, RDS_OK, {**RDS_OK, "publiclyAccessible": True}, ["r is publicly accessible"]),
+    "rds-in-vpc": (
+        RDS,
+        RDS_OK,
+        {**RDS_OK, "dbSubnetGroupName": None},
+        ["r has no DB subnet group (not in a VPC)"],
+    ),
     "rds-encrypted": (RDS, RDS_OK, {**RDS_OK, "storageEncrypted": False}, ["r stores data unencrypted"]),
     "rds-enhanced-monitoring": (
         RDS,
