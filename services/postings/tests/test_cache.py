@@ -108,3 +108,33 @@ async def memory_cache_checks() -> None:
     generation = await cache.list_generation()
     await cache.invalidate_lists()
     assert await cache.list_generation() != generation
+
+
+def test_a_write_in_one_process_reaches_the_near_cache_of_another(
+    mysql_settings: Callable[..., Settings],
+    new_posting: Callable[..., dict[str, Any]],
+    wait: Callable[..., bool],
+) -> None:
+    settings = mysql_settings()
+    with TestClient(create_app(settings)) as reader, TestClient(create_app(settings)) as writer:
+        reader_cache: Any = reader.app.state.resources.cache  # type: ignore[attr-defined]
+        writer_engine: Any = writer.app.state.resources.engine  # type: ignore[attr-defined]
+        _id, token = create_token(writer_engine, name="near", scopes={"write"})
+        headers = {"Authorization": f"Bearer {token}"}
+        posting = writer.post("/v1/postings", json=new_posting(title="First"), headers=headers).json()
+        url = f"/v1/postings/{posting['id']}"
+        assert reader.get(url).json()["title"] == "First"  # starts the reader's invalidation feed
+        assert wait(lambda: reader_cache._near_live, timeout=5)
+        assert reader.get(url).json()["title"] == "First"
+        assert posting["id"] in reader_cache._near
+        near_hits = metric(reader.get("/metrics").text, "postings_cache_near_hits_total")
+        assert reader.get(url).json()["title"] == "First"
+        assert metric(reader.get("/metrics").text, "postings_cache_near_hits_total") == near_hits + 1
+
+        assert (
+            writer.patch(url, json={"title": "Second"}, headers=headers | {"If-Match": '"1"'}).status_code
+            == 200
+        )
+
+        assert wait(lambda: reader.get(url).json()["title"] == "Second", timeout=2)
+        assert reader.get(url).headers["etag"] == '"2"'

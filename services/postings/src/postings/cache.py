@@ -5,10 +5,18 @@ fill a missing entry with SET NX, so a reader holding an older row can never rep
 When Redis fails the cache steps aside for `retry_seconds` (requests go to the database) and remembers
 the invalidations it could not make; it replays them before it serves anything from Redis again, so
 an outage never leaves a stale posting behind.
+
+In front of Redis each process keeps a near cache of postings, kept honest by Redis pub/sub: every
+write publishes the posting id and every process drops it. The near cache is used only while the
+subscription is live (a dropped subscription empties and disables it), an entry read from Redis is kept
+only if no invalidation arrived while it was being read, and entries expire after NEAR_TTL_SECONDS
+whatever happens, so a cache hit costs no network round trip and is never more than a moment stale.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -23,6 +31,9 @@ from redis.retry import Retry
 from postings import metrics
 
 log = logging.getLogger(__name__)
+
+NEAR_TTL_SECONDS = 10.0
+NEAR_MAX_ENTRIES = 10_000
 
 
 class Cache(Protocol):
@@ -143,6 +154,52 @@ class RedisCache:
         self._lost_postings: set[int] = set()
         self._lost_lists = False
         metrics.CACHE_UP.set(1)
+        # The subscriber waits on its socket indefinitely; it pings to notice a dead connection.
+        self._subscriber: Redis = Redis.from_url(url, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
+        self._near: OrderedDict[int, tuple[float, bytes]] = OrderedDict()
+        self._near_live = False
+        self._epoch = 0
+        self._listener: asyncio.Task[None] | None = None
+
+    @property
+    def _channel(self) -> str:
+        return f"{self.prefix}invalidations"
+
+    def _drop_near(self) -> None:
+        self._near.clear()
+        self._epoch += 1
+
+    def _start_listener(self) -> None:
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+
+    async def _listen(self) -> None:
+        while True:
+            pubsub = self._subscriber.pubsub()
+            try:
+                await pubsub.subscribe(self._channel)
+                self._drop_near()
+                self._near_live = True
+                last_ping = time.monotonic()
+                while True:
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if message is not None and message["type"] == "message":
+                        self._epoch += 1
+                        self._near.pop(int(message["data"]), None)
+                    if time.monotonic() - last_ping > 5:
+                        await asyncio.wait_for(pubsub.ping(), timeout=1.0)
+                        last_ping = time.monotonic()
+            except (RedisError, OSError, TimeoutError, ValueError) as exc:
+                log.info(
+                    "cache invalidation feed lost; near cache off until it is back",
+                    extra={"error": repr(exc)},
+                )
+            finally:
+                self._near_live = False
+                self._drop_near()
+                with contextlib.suppress(RedisError, OSError, TimeoutError):
+                    await asyncio.wait_for(pubsub.aclose(), timeout=1.0)  # type: ignore[no-untyped-call]
+            await asyncio.sleep(self.retry_seconds)
 
     @property
     def available(self) -> bool:
@@ -155,6 +212,7 @@ class RedisCache:
                 extra={"operation": operation, "error": str(exc)},
             )
         self._down_until = time.monotonic() + self.retry_seconds
+        self._drop_near()
         metrics.CACHE_ERRORS.labels(operation).inc()
         metrics.CACHE_UP.set(0)
 
@@ -176,6 +234,8 @@ class RedisCache:
     async def _replay_lost(self) -> None:
         if self._lost_postings:
             await self.client.delete(*(self._posting_key(i) for i in self._lost_postings))
+            for posting_id in self._lost_postings:
+                await self.client.publish(self._channel, posting_id)
             self._lost_postings.clear()
         if self._lost_lists:
             await self.client.incr(self._generation_key)
@@ -192,12 +252,24 @@ class RedisCache:
         if not await self._usable():
             metrics.CACHE_BYPASSED.labels("posting").inc()
             return None
+        self._start_listener()
+        if self._near_live:
+            near = self._near.get(posting_id)
+            if near is not None and near[0] > time.monotonic():
+                self._near.move_to_end(posting_id)
+                metrics.CACHE_NEAR_HITS.inc()
+                return _count("posting", near[1])
+        epoch = self._epoch
         try:
-            value = await self.client.get(self._posting_key(posting_id))
+            value = _as_bytes(await self.client.get(self._posting_key(posting_id)))
         except RedisError as exc:
             self._fail("get", exc)
             return None
-        return _count("posting", _as_bytes(value))
+        if value is not None and self._near_live and epoch == self._epoch:
+            self._near[posting_id] = (time.monotonic() + NEAR_TTL_SECONDS, value)
+            if len(self._near) > NEAR_MAX_ENTRIES:
+                self._near.popitem(last=False)
+        return _count("posting", value)
 
     async def fill_posting(self, posting_id: int, body: bytes) -> None:
         if not await self._usable():
@@ -208,9 +280,12 @@ class RedisCache:
             self._fail("set", exc)
 
     async def write_posting(self, posting_id: int, body: bytes) -> None:
+        self._epoch += 1
+        self._near.pop(posting_id, None)
         if await self._usable():
             try:
                 await self.client.set(self._posting_key(posting_id), body, ex=self.ttl)
+                await self.client.publish(self._channel, posting_id)
                 return
             except RedisError as exc:
                 self._fail("set", exc)
@@ -259,4 +334,8 @@ class RedisCache:
         return True
 
     async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.wait({self._listener}, timeout=2.0)
         await self.client.aclose()
+        await self._subscriber.aclose()

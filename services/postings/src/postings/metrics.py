@@ -28,6 +28,7 @@ LATENCY = Histogram(
 )
 ERRORS = Counter("postings_errors_total", "Unhandled errors", ["component"])
 CACHE_HITS = Counter("postings_cache_hits_total", "Cache hits", ["kind"])
+CACHE_NEAR_HITS = Counter("postings_cache_near_hits_total", "Posting cache hits served from process memory")
 CACHE_MISSES = Counter("postings_cache_misses_total", "Cache misses", ["kind"])
 CACHE_BYPASSED = Counter(
     "postings_cache_bypassed_total", "Reads sent to the database because the cache is down", ["kind"]

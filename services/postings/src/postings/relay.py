@@ -107,8 +107,12 @@ class OutboxRelay:
 def outbox_backlog(engine: Engine) -> tuple[int, float]:
     """Unpublished events and the age in seconds of the oldest one (0 when none)."""
     with engine.connect() as conn:
-        count, oldest = conn.execute(
-            select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+        row = conn.execute(
+            select(func.count().label("n"), func.min(outbox.c.created_at).label("oldest")).where(
+                outbox.c.published_at.is_(None)
+            )
         ).one()
+    count: Any = row.n
+    oldest: Any = row.oldest
     age = (utcnow() - oldest).total_seconds() if isinstance(oldest, datetime) else 0.0
     return int(count), max(age, 0.0)

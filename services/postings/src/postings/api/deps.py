@@ -1,4 +1,7 @@
-"""Request dependencies as Annotated aliases: the process's resources and the write-token check."""
+"""Request dependencies as Annotated aliases: the process's resources and the write-token check.
+
+They are `async def` on purpose: FastAPI runs a plain `def` dependency in the thread pool, and a
+thread hop per dependency costs more than the cached GET it serves."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from postings.store import PostingStore
 from postings.tokens import TokenInfo, verify_token
 
 
-def get_resources(request: Request) -> Resources:
+async def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
@@ -23,15 +26,15 @@ def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
-def get_store(resources: ResourcesDep) -> PostingStore:
+async def get_store(resources: ResourcesDep) -> PostingStore:
     return resources.store
 
 
-def get_cache(resources: ResourcesDep) -> Cache:
+async def get_cache(resources: ResourcesDep) -> Cache:
     return resources.cache
 
 
-def get_search(resources: ResourcesDep) -> SearchIndex:
+async def get_search(resources: ResourcesDep) -> SearchIndex:
     return resources.search
 
 

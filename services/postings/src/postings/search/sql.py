@@ -206,7 +206,7 @@ class SqlSearchIndex:
             if not rows and offset > 0:
                 total = int(conn.execute(self._count(ranked), params).scalar_one())
             ids = [int(r.posting_id) for r in rows]
-            documents = (
+            documents: dict[int, str] = (
                 dict(
                     conn.execute(
                         select(search_documents.c.posting_id, search_documents.c.document).where(
