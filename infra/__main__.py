@@ -26,11 +26,14 @@ from infra.components.broker import Broker, BrokerArgs
 from infra.components.cache import Cache, CacheArgs
 from infra.components.cluster import Cluster
 from infra.components.database import Database, DatabaseArgs
+from infra.components.grafana import Grafana, GrafanaArgs
 from infra.components.hosts import Bastion, BastionArgs
 from infra.components.loadbalancer import LoadBalancer, LoadBalancerArgs
 from infra.components.network import Network, NetworkArgs
 from infra.components.notifications import Notifications, NotificationsArgs
+from infra.components.observability import COLLECTOR_IMAGE, MetricsStore, MetricsStoreArgs, collector_config
 from infra.components.registry import Registry, RegistryArgs
+from infra.components.scheduled_checks import ScheduledChecks, ScheduledChecksArgs
 from infra.components.search import SearchDomain, SearchDomainArgs
 from infra.components.security import SecurityGroups, SecurityGroupsArgs
 from infra.components.service import AppService, AppServiceArgs
@@ -56,6 +59,15 @@ BASTION_INSTANCE_ID = "bastionInstanceId"
 ALERTS_TOPIC_ARN = "alertsTopicArn"
 DASHBOARD_NAME = "dashboardName"
 ALARM_NAMES = "alarmNames"
+DATABASE_IDENTIFIER = "databaseIdentifier"
+BROKER_NAME = "brokerName"
+SEARCH_DOMAIN_NAME = "searchDomainName"
+PROMETHEUS_WORKSPACE_ID = "prometheusWorkspaceId"
+PROMETHEUS_ENDPOINT = "prometheusEndpoint"
+GRAFANA_WORKSPACE_ID = "grafanaWorkspaceId"
+GRAFANA_URL = "grafanaUrl"
+GRAFANA_SERVICE_ACCOUNT_ID = "grafanaServiceAccountId"
+CHECKS_SCHEDULE_ARN = "checksScheduleArn"
 
 # Invalid config stops here, before any resource is declared.
 config = from_pulumi()
@@ -177,6 +189,11 @@ load_balancer = LoadBalancer(
     opts=opts,
 )
 cluster = Cluster(name, opts=opts)
+# The service's metrics: every series to Amazon Managed Prometheus, the alarmed gauges to CloudWatch
+# (EMF), both written by a collector sidecar beside each api task.
+metrics_store = MetricsStore(
+    name, MetricsStoreArgs(region=config.region, log_retention_days=config.log_retention_days), opts=opts
+)
 environment = service_environment(
     environment=env,
     region=config.region,
@@ -225,6 +242,23 @@ for role, size, command in (
                 else None
             ),
             tags={"Service": role},
+            # Only the api serves /metrics (the outbox and queue gauges are read at scrape time).
+            collector_image=COLLECTOR_IMAGE if is_api else None,
+            collector_config=pulumi.Output.all(
+                metrics_store.remote_write_url, metrics_store.emf_log_group_name
+            ).apply(
+                lambda v: collector_config(
+                    environment=env,
+                    region=config.region,
+                    app_port=APP_PORT,
+                    remote_write_url=str(v[0]),
+                    emf_log_group=str(v[1]),
+                )
+            )
+            if is_api
+            else None,
+            prometheus_workspace_arn=metrics_store.workspace_arn if is_api else None,
+            metrics_log_group_arn=metrics_store.emf_log_group_arn if is_api else None,
         ),
         opts=opts,
     )
@@ -267,6 +301,29 @@ alarms = Alarms(
     ),
     opts=opts,
 )
+# The Nagios checks every five minutes as a Fargate task (checks image beside the release in ECR),
+# each status a CloudWatch metric, an alarm on CRITICAL to the same topic.
+scheduled_checks = ScheduledChecks(
+    name,
+    ScheduledChecksArgs(
+        environment=env,
+        region=config.region,
+        cluster_arn=cluster.arn,
+        image=pulumi.Output.concat(registry.repository_url, ":checks-", config.image_tag),
+        subnet_ids=network.app_subnet_ids,
+        security_group_id=groups.ids["worker"],
+        service_url=load_balancer.url,
+        database_identifier=naming.physical_name(env, "mysql", 63),
+        broker_name=naming.physical_name(env, "rabbitmq", 50),
+        search_domain_name=naming.physical_name(env, "search", 28),
+        alarm_prefix=f"{name}-",
+        topic_arn=notifications.topic_arn,
+        log_retention_days=config.log_retention_days,
+    ),
+    opts=opts,
+)
+# Grafana over AMP and CloudWatch; `python -m monitoring.grafana.provision` loads the dashboards.
+grafana = Grafana(name, GrafanaArgs(prometheus_workspace_arn=metrics_store.workspace_arn), opts=opts)
 
 pulumi.export(SERVICE_URL, load_balancer.url)
 pulumi.export(ECR_REPOSITORY_URL, registry.repository_url)
@@ -287,3 +344,12 @@ pulumi.export(BASTION_INSTANCE_ID, bastion.instance_id)
 pulumi.export(ALERTS_TOPIC_ARN, notifications.topic_arn)
 pulumi.export(DASHBOARD_NAME, alarms.dashboard_name)
 pulumi.export(ALARM_NAMES, alarms.alarm_names)
+pulumi.export(DATABASE_IDENTIFIER, naming.physical_name(env, "mysql", 63))
+pulumi.export(BROKER_NAME, naming.physical_name(env, "rabbitmq", 50))
+pulumi.export(SEARCH_DOMAIN_NAME, naming.physical_name(env, "search", 28))
+pulumi.export(PROMETHEUS_WORKSPACE_ID, metrics_store.workspace_id)
+pulumi.export(PROMETHEUS_ENDPOINT, metrics_store.prometheus_endpoint)
+pulumi.export(GRAFANA_WORKSPACE_ID, grafana.workspace_id)
+pulumi.export(GRAFANA_URL, grafana.endpoint.apply(lambda host: f"https://{host}" if host else ""))
+pulumi.export(GRAFANA_SERVICE_ACCOUNT_ID, grafana.service_account_id)
+pulumi.export(CHECKS_SCHEDULE_ARN, scheduled_checks.schedule_arn)

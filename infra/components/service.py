@@ -10,6 +10,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.observability import (
+    COLLECTOR_CONFIG_ENV,
+    COLLECTOR_USER,
+    EMF_LOG_ACTIONS,
+    REMOTE_WRITE_ACTIONS,
+)
 from infra.iam import allow, assume_role_policy, policy
 
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -30,9 +36,12 @@ def container_definitions(
     log_group: str,
     region: str,
     container_port: int | None,
+    collector_image: str | None = None,
+    collector_config: str | None = None,
 ) -> str:
-    """The task's one container. Secrets go in `secrets` (fetched by ECS from Secrets Manager at
-    start), never in `environment`; the root filesystem is read-only with a scratch /tmp."""
+    """The task's app container, and the metrics collector beside it when one is given. Secrets go in
+    `secrets` (fetched by ECS from Secrets Manager at start), never in `environment`; root filesystems
+    are read-only with a scratch /tmp."""
     overlap = set(environment) & set(secrets)
     if overlap:
         raise ValueError(f"{name}: {sorted(overlap)} set both as plain environment and as secrets")
@@ -67,7 +76,31 @@ def container_definitions(
             "retries": 3,
             "startPeriod": 20,
         }
-    return json.dumps([container], sort_keys=True)
+    containers = [container]
+    if collector_image is not None and collector_config is not None:
+        # Not essential: losing metrics must not take the api down with it.
+        containers.append(
+            {
+                "name": f"{name}-collector",
+                "image": collector_image,
+                "essential": False,
+                "command": [f"--config=env:{COLLECTOR_CONFIG_ENV}"],
+                "user": COLLECTOR_USER,
+                "environment": [{"name": COLLECTOR_CONFIG_ENV, "value": collector_config}],
+                "readonlyRootFilesystem": True,
+                "privileged": False,
+                "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": False}],
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": log_group,
+                        "awslogs-region": region,
+                        "awslogs-stream-prefix": f"{name}-collector",
+                    },
+                },
+            }
+        )
+    return json.dumps(containers, sort_keys=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +147,14 @@ class AppServiceArgs:
     """`<alb arn suffix>/<target group arn suffix>`: scale on requests per target too."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags (e.g. Service)."""
+    collector_image: str | None = None
+    """Metrics collector (ADOT) to run beside the app, scraping its /metrics; none: no sidecar."""
+    collector_config: pulumi.Input[str] | None = None
+    """The collector's config (see observability.collector_config)."""
+    prometheus_workspace_arn: pulumi.Input[str] | None = None
+    """AMP workspace the collector remote-writes to with the task role."""
+    metrics_log_group_arn: pulumi.Input[str] | None = None
+    """Log group the collector writes EMF metrics to with the task role."""
 
 
 class AppService(pulumi.ComponentResource):
@@ -162,8 +203,23 @@ class AppService(pulumi.ComponentResource):
             opts=child,
         )
 
+        if args.prometheus_workspace_arn is not None and args.metrics_log_group_arn is not None:
+            aws.iam.RolePolicy(
+                f"{name}-task-metrics",
+                role=task_role.id,
+                policy=pulumi.Output.all(args.prometheus_workspace_arn, args.metrics_log_group_arn).apply(
+                    lambda arns: policy(
+                        [
+                            allow(REMOTE_WRITE_ACTIONS, [arns[0]]),
+                            allow(EMF_LOG_ACTIONS, [arns[1], f"{arns[1]}:*"]),
+                        ]
+                    )
+                ),
+                opts=child,
+            )
         definitions = pulumi.Output.all(
             image=args.image,
+            collector_config=args.collector_config,
             environment=pulumi.Output.from_input(dict(args.environment)),
             secrets=pulumi.Output.from_input(dict(args.secrets)),
             log_group=log_group.name,
@@ -177,6 +233,8 @@ class AppService(pulumi.ComponentResource):
                 log_group=v["log_group"],
                 region=args.region,
                 container_port=args.container_port,
+                collector_image=args.collector_image,
+                collector_config=v["collector_config"],
             )
         )
         task_definition = aws.ecs.TaskDefinition(

@@ -25,7 +25,7 @@ DATA_GROUPS = ("database", "cache", "broker", "search")
 
 def test_resource_counts_per_stack() -> None:
     counts = {stack: sum(1 for r in run(stack).registrations if r.custom) for stack in STACKS}
-    assert counts == {"dev": 169, "staging": 182, "prod": 192}
+    assert counts == {"dev": 190, "staging": 203, "prod": 213}
 
 
 def value(result: RunResult, type_token: str, name: str, key: str) -> Any:
@@ -168,14 +168,22 @@ def test_outputs_an_operator_needs() -> None:
         "appSubnetIds",
         "bastionInstanceId",
         "brokerEndpoint",
+        "brokerName",
         "brokerSecretArn",
+        "checksScheduleArn",
         "clusterName",
         "dashboardName",
         "databaseEndpoint",
+        "databaseIdentifier",
         "databaseSecretArn",
         "ecrRepositoryUrl",
+        "grafanaUrl",
+        "grafanaWorkspaceId",
+        "prometheusEndpoint",
+        "prometheusWorkspaceId",
         "redisAuthSecretArn",
         "redisEndpoint",
+        "searchDomainName",
         "searchEndpoint",
         "serviceUrl",
         "vpcId",
