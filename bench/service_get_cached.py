@@ -141,8 +141,9 @@ def main() -> int:
         print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         for name, result in (("bare /healthz", bare), ("cached GET /v1/postings/{id}", cached)):
             print(
-                f"{name:30} {result['rps']:9.0f} req/s  p50 {result['p50_ms']:.2f} ms  p90 {result['p90_ms']:.2f} ms  "
-                f"p99 {result['p99_ms']:.2f} ms  non-2xx {result['non_2xx']:.0f}"
+                f"{name:30} {result['rps']:9.0f} req/s  p50 {result['p50_ms']:.2f} ms  "
+                f"p90 {result['p90_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  "
+                f"non-2xx {result['non_2xx']:.0f}"
             )
         print(f"cached GET / bare: {cached['rps'] / bare['rps']:.2f} (target >= 0.50)")
         line = next(
