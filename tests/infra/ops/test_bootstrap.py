@@ -50,10 +50,11 @@ def test_a_directory_without_plugins_is_refused(tmp_path: Path) -> None:
 
 
 def test_nrpe_commands_name_each_plugin_by_its_installed_path() -> None:
-    text = bootstrap.nrpe_commands(["check_a", "check_b"], PurePosixPath("/opt/plugins"))
+    plugins = (("check_a", PurePosixPath("check_a")), ("check_b", PurePosixPath("pkg/check_b.py")))
+    text = bootstrap.nrpe_commands(plugins, PurePosixPath("/opt/plugins"))
     assert text.splitlines()[1:] == [
         "command[check_a]=/opt/plugins/check_a",
-        "command[check_b]=/opt/plugins/check_b",
+        "command[check_b]=/opt/plugins/pkg/check_b.py",
     ]
 
 
@@ -119,3 +120,126 @@ def test_a_failing_step_is_reported_with_the_hosts_error(
             plugin_dir=PurePosixPath(blocker / "plugins"),
             nrpe_file=PurePosixPath(tmp_path / "n.cfg"),
         )
+
+
+PACKAGED_PLUGIN = """#!/usr/bin/env python3
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from demo.checks.plugin import status_line
+from demo.thresholds import LEVEL
+
+print(status_line(LEVEL))
+sys.exit(0)
+"""
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A package laid out like the repository's monitoring/checks: plugins that import their siblings
+    and a module of the package above."""
+    root = tmp_path / "src" / "demo"
+    checks = root / "checks"
+    (checks / "tests").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "thresholds.py").write_text("LEVEL = 5\n")
+    (root / "dashboards.json").write_text("{}")
+    (checks / "__init__.py").write_text("")
+    (checks / "plugin.py").write_text("def status_line(level):\n    return f'DEMO OK - level {level}'\n")
+    (checks / "check_demo.py").write_text(PACKAGED_PLUGIN)
+    (checks / "tests" / "test_demo.py").write_text("")
+    return checks
+
+
+def test_a_package_is_bundled_with_the_packages_above_it(package: Path) -> None:
+    found = bootstrap.bundle(package)
+    assert [str(rel) for _, rel in found.files] == [
+        "demo/__init__.py",
+        "demo/checks/__init__.py",
+        "demo/checks/check_demo.py",
+        "demo/checks/plugin.py",
+        "demo/thresholds.py",
+    ]
+    assert found.plugins == (("check_demo", PurePosixPath("demo/checks/check_demo.py")),)
+
+
+def test_a_packaged_plugin_runs_from_its_installed_tree(
+    host: Connection, package: Path, tmp_path: Path
+) -> None:
+    plugin_dir, nrpe_file = PurePosixPath(tmp_path / "plugins"), PurePosixPath(tmp_path / "nrpe.cfg")
+
+    done = bootstrap.install_checks(host, package, plugin_dir=plugin_dir, nrpe_file=nrpe_file)
+
+    assert done.plugins == ("check_demo",)
+    installed = Path(plugin_dir)
+    assert stat.S_IMODE((installed / "demo" / "checks" / "check_demo.py").stat().st_mode) == 0o755
+    assert stat.S_IMODE((installed / "demo" / "thresholds.py").stat().st_mode) == 0o644
+    command = Path(nrpe_file).read_text().splitlines()[1]
+    assert command == f"command[check_demo]={plugin_dir}/demo/checks/check_demo.py"
+    ran = host.run(command.split("=", 1)[1], hide=True, in_stream=False)
+    assert ran.stdout == "DEMO OK - level 5\n"
+
+
+def test_the_repositorys_monitoring_checks_install_and_start_or_name_what_is_missing(
+    host: Connection, tmp_path: Path
+) -> None:
+    checks = Path(__file__).resolve().parents[3] / "monitoring" / "checks"
+    plugins = bootstrap.find_plugins(checks)
+    names = tuple(p.name.removesuffix(".py") for p in plugins)
+    needs_boto3 = sorted(
+        p.name.removesuffix(".py")
+        for p in plugins
+        if "monitoring.checks.aws" in p.read_text() or "botocore" in p.read_text()
+    )
+    assert needs_boto3, "expected some AWS checks among the repository's plugins"
+    assert "check_postings_http" in names
+    # The AWS checks need boto3 in the host's python3; whether this test host has it depends on its
+    # python3 (Debian's has not, a pyenv one may): both outcomes are checked exactly.
+    has_boto3 = host.run("python3 -c 'import boto3'", hide=True, warn=True, in_stream=False).exited == 0
+    plugin_dir = PurePosixPath(tmp_path / "plugins")
+    nrpe_file = PurePosixPath(tmp_path / "n.cfg")
+
+    if has_boto3:
+        assert (
+            bootstrap.install_checks(host, checks, plugin_dir=plugin_dir, nrpe_file=nrpe_file).plugins
+            == names
+        )
+    else:
+        with pytest.raises(bootstrap.BootstrapFailed) as failed:
+            bootstrap.install_checks(host, checks, plugin_dir=plugin_dir, nrpe_file=nrpe_file)
+        message = str(failed.value)
+        assert f"but {len(needs_boto3)} cannot start there" in message
+        for name in needs_boto3:
+            assert f"{name}: exit 1: ModuleNotFoundError: No module named 'boto3'" in message
+        assert "python3-boto3" in message
+    usage = host.run(
+        f"{plugin_dir}/monitoring/checks/check_postings_http.py --help", hide=True, warn=True, in_stream=False
+    )
+    assert usage.exited in (0, 3)  # OK or UNKNOWN, as Nagios plugins answer --help
+    assert usage.stdout.startswith("usage: check_postings_http")
+
+
+def test_plugins_that_cannot_start_on_the_host_fail_the_bootstrap_by_name(
+    host: Connection, plugins: Path, tmp_path: Path
+) -> None:
+    (plugins / "check_no_interpreter").write_text("#!/opt/nowhere/python9\nprint('never')\n")
+    (plugins / "check_no_module").write_text(
+        "#!/usr/bin/env python3\nimport postings_module_that_does_not_exist\n"
+    )
+    plugin_dir = PurePosixPath(tmp_path / "plugins")
+    with pytest.raises(bootstrap.BootstrapFailed) as failed:
+        bootstrap.install_checks(
+            host, plugins, plugin_dir=plugin_dir, nrpe_file=PurePosixPath(tmp_path / "n.cfg")
+        )
+    message = str(failed.value)
+    assert (
+        "but 2 cannot start there (check_no_interpreter: exit 127: timeout: failed to run command" in message
+    )
+    missing = "No module named 'postings_module_that_does_not_exist'"
+    assert f"; check_no_module: exit 1: ModuleNotFoundError: {missing}" in message
+    assert "check_postings_ok" not in message
+    assert "check_postings_queue" not in message
+    assert (Path(plugin_dir) / "check_postings_ok").is_file()  # installed; only the broken ones are named
