@@ -140,12 +140,14 @@ def smoke_script(found: Bundle, plugin_dir: PurePosixPath) -> str:
     for name, rel in found.plugins:
         path = shlex.quote(str(plugin_dir / rel))
         lines += [
-            f"err=$(timeout {SMOKE_TIMEOUT} {path} --help 2>&1 >/dev/null); code=$?",
-            'case "$err" in *"Traceback (most recent call last)"*) tb=1;; *) tb=0;; esac',
-            f'printf \'SMOKE\\t%s\\t%s\\t%s\\t%s\\n\' {shlex.quote(name)} "$code" "$tb" '
+            "(",  # all at once: each prints one short line, which the pipe keeps whole
+            f"  err=$(timeout {SMOKE_TIMEOUT} {path} --help 2>&1 >/dev/null); code=$?",
+            '  case "$err" in *"Traceback (most recent call last)"*) tb=1;; *) tb=0;; esac',
+            f'  printf \'SMOKE\\t%s\\t%s\\t%s\\t%s\\n\' {shlex.quote(name)} "$code" "$tb" '
             '"$(printf \'%s\\n\' "$err" | tail -n 1)"',
+            ") &",
         ]
-    return "\n".join(lines)
+    return "\n".join([*lines, "wait"])
 
 
 def smoke_test(conn: Connection, found: Bundle, plugin_dir: PurePosixPath) -> dict[str, str]:
