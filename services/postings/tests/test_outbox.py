@@ -300,3 +300,43 @@ def test_poison_message_is_dead_lettered_after_n_tries_and_the_rest_flow(
     assert sorted(attempts) == ["poison-1"] * 3 + ["poison-2"] * 3
     depths = queue_depths(AMQP_URL, pipeline.topology)
     assert depths[pipeline.topology.queue] == depths[pipeline.topology.retry_queue] == 0
+
+
+def test_the_worker_command_relays_and_indexes_then_stops_on_sigterm(
+    broker_settings: Callable[..., Settings],
+    new_posting: Callable[..., dict[str, Any]],
+    wait: Callable[..., bool],
+    tmp_path: Path,
+) -> None:
+    settings = broker_settings()
+    engine = create_db_engine(settings, pool_size=2)
+    env = os.environ | {
+        "POSTINGS_DATABASE_URL": settings.resolved_database_url(),
+        "POSTINGS_AMQP_URL": AMQP_URL,
+        "POSTINGS_AMQP_EXCHANGE": settings.amqp_exchange,
+        "POSTINGS_AMQP_QUEUE": settings.amqp_queue,
+        "POSTINGS_RELAY_POLL_SECONDS": "0.1",
+    }
+    log = (tmp_path / "worker.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postings", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        with TestClient(create_app(settings)) as client:
+            headers = writer_headers(engine)
+            posting = client.post(
+                "/v1/postings", json=new_posting(title="Via the worker"), headers=headers
+            ).json()
+            assert wait(lambda: indexed(engine) == {posting["id"]: 1}, timeout=30)
+            assert all(r.published_at is not None for r in outbox_rows(engine))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        engine.dispose()
+    lines = (tmp_path / "worker.log").read_text().splitlines()
+    messages = [orjson.loads(line)["message"] for line in lines if line.startswith("{")]
+    assert "event handled" in messages
+    assert {"worker stopped", "outbox relay stopped"} <= set(messages)
