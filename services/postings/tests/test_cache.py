@@ -138,3 +138,26 @@ def test_a_write_in_one_process_reaches_the_near_cache_of_another(
 
         assert wait(lambda: reader.get(url).json()["title"] == "Second", timeout=2)
         assert reader.get(url).headers["etag"] == '"2"'
+
+
+def test_readiness_fails_while_the_database_is_down_and_recovers(
+    mysql_settings: Callable[..., Settings], tcp_proxy: Callable[[int], Any], wait: Callable[..., bool]
+) -> None:
+    proxy = tcp_proxy(3306)
+    database = mysql_settings().resolved_database_url().replace("127.0.0.1:3306", f"127.0.0.1:{proxy.port}")
+    with TestClient(create_app(mysql_settings(database_url=database))) as client:
+        assert client.get("/readyz").status_code == 200
+
+        proxy.cut()
+        down = client.get("/readyz")
+        listing = client.get("/v1/postings", params={"company": "Nobody"})
+
+        assert down.status_code == 503
+        assert down.json()["ready"] is False
+        assert down.json()["checks"]["database"] == "down"
+        assert client.get("/healthz").status_code == 200
+        assert listing.status_code == 503
+        assert listing.headers["retry-after"] == "2"
+
+        proxy.restore()
+        assert wait(lambda: client.get("/readyz").status_code == 200, timeout=10)
