@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "infra.config_commands",
     "infra.policies.commands",
     "infra.ops.commands",
+    "infra.verify.commands",
 )
 
 

@@ -97,7 +97,7 @@ def latest(
         MetricName=metric,
         Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
         StartTime=end - dt.timedelta(minutes=LOOKBACK_MINUTES),
-        EndTime=end,
+        EndTime=end + dt.timedelta(seconds=period),  # the current, still open period too
         Period=period,
         **stat,
     )

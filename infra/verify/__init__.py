@@ -1,0 +1,1 @@
+"""`infra verify`: run the monitoring checks against a deployed (or emulated) environment."""
