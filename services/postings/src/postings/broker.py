@@ -136,10 +136,12 @@ class AmqpPublisher:
 
 
 def queue_depths(url: str, topology: Topology) -> dict[str, int]:
-    """Messages waiting in the indexer's queues, read with passive declares on a short connection."""
+    """Messages waiting in the indexer's queues, read on a short connection. The topology is declared
+    first (idempotent), so an API started before any relay or worker reports 0, not an error."""
     connection = pika.BlockingConnection(connection_parameters(url))
     try:
         channel = connection.channel()
+        topology.declare(channel)
         depths = {}
         for name in (topology.queue, topology.retry_queue, topology.dead_queue):
             depths[name] = channel.queue_declare(name, passive=True).method.message_count
