@@ -454,3 +454,20 @@ def with_overrides(overrides: Mapping[str, Mapping[str, float]]) -> dict[str, Si
             warning=levels.get("warning"), critical=levels.get("critical")
         )
     return signals
+
+
+def _level(signal: Signal, severity: str) -> str:
+    value = signal.level(severity)
+    shown = f"{value / GIB:g} GiB" if signal.unit == "Bytes" else f"{value:g} {signal.unit}"
+    return ("> " if signal.direction is Direction.ABOVE else "< ") + shown
+
+
+def markdown_table() -> str:
+    """The signals as monitoring/README.md lists them (a test keeps the README current)."""
+    rows = ["| signal | warning | critical | scope | meaning | runbook |", "|---|---|---|---|---|---|"]
+    rows += [
+        f"| `{s.id}` | {_level(s, 'warning')} | {_level(s, 'critical')} | {s.scope.value} | {s.meaning} "
+        f"| [{s.id}](../{s.runbook}) |"
+        for s in SIGNALS.values()
+    ]
+    return "\n".join(rows)

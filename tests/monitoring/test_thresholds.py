@@ -116,3 +116,14 @@ def test_stack_config_overrides_are_validated_against_the_known_signals() -> Non
     (problem,) = overridden('{"rds-cpu": {"warning": 90, "critical": 85}}')
     assert "rds-cpu: critical 85.0 must be at least as bad as warning 90.0" in problem
     assert overridden('{"rds-cpu": {"severe": 1}}') == ["postings:alarmOverrides.rds-cpu.severe: unknown key"]
+
+
+def test_readme_signals_table_is_current() -> None:
+    from monitoring.thresholds import markdown_table
+
+    readme = (ROOT / "monitoring" / "README.md").read_text()
+    start = readme.index("<!-- signals-table")
+    end = readme.index("<!-- /signals-table -->")
+    assert readme[readme.index("\n", start) + 1 : end].strip() == markdown_table(), (
+        "monitoring/README.md's signals table is stale: paste monitoring.thresholds.markdown_table()"
+    )
