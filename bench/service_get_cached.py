@@ -25,6 +25,8 @@ import time
 import uuid
 
 import httpx
+import pika
+import redis
 from sqlalchemy import create_engine, text
 
 POSTING = {
@@ -68,6 +70,22 @@ def wrk(url: str, seconds: int, connections: int, threads: int) -> dict[str, flo
     return result
 
 
+def cleanup_broker_and_cache(name: str) -> None:
+    """Remove this run's queues, exchanges and cache keys from the shared servers."""
+    connection = pika.BlockingConnection(pika.URLParameters("amqp://guest:guest@127.0.0.1:5672/%2F"))
+    channel = connection.channel()
+    for queue in (f"{name}.indexer", f"{name}.indexer.retry", f"{name}.indexer.dead"):
+        channel.queue_delete(queue)
+    for exchange in (name, f"{name}.dead-letter"):
+        channel.exchange_delete(exchange)
+    connection.close()
+    client = redis.Redis(port=6379)
+    keys = list(client.scan_iter(match=f"{name}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -92,6 +110,8 @@ def main() -> int:
         "POSTINGS_CACHE_PREFIX": f"{database}:",
         # A broker URL makes `serve` production-shaped (no in-process relay); nothing is published here.
         "POSTINGS_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/%2F",
+        "POSTINGS_AMQP_EXCHANGE": database,
+        "POSTINGS_AMQP_QUEUE": f"{database}.indexer",
         "POSTINGS_LOG_LEVEL": "WARNING",
     }
     postings = [sys.executable, "-m", "postings"]
@@ -157,6 +177,7 @@ def main() -> int:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS `{database}`"))
         admin.dispose()
+        cleanup_broker_and_cache(database)
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings
@@ -77,6 +78,11 @@ def live_server(mysql_database: str, run_id: str) -> Iterator[tuple[str, str]]:
     yield base, token
     server.should_exit = True
     thread.join(timeout=20)
+    cache = redis.Redis(port=6379)
+    keys = list(cache.scan_iter(match=f"{settings.cache_prefix}*", count=1000))
+    if keys:
+        cache.delete(*keys)
+    cache.close()
 
 
 # The schema the app serves at /openapi.json; building it reads no settings and opens no connection.
