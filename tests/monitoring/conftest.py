@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,13 +37,13 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     raise RuntimeError(f"postings serve did not answer {url}/healthz in {START_SECONDS} s")
 
 
-@pytest.fixture(scope="session")
-def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of `postings serve`, started once per test session and stopped after it."""
-    workdir = tmp_path_factory.mktemp("postings")
+@contextmanager
+def running_service(workdir: Path, **settings: str) -> Iterator[str]:
+    """`postings serve` with POSTINGS_* `settings`; embedded SQLite in `workdir` unless they say otherwise."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTINGS_")}
     env["POSTINGS_SQLITE_PATH"] = str(workdir / "postings.sqlite3")
+    env.update({f"POSTINGS_{k.upper()}": v for k, v in settings.items()})
     log = workdir / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -63,3 +64,28 @@ def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of `postings serve` in embedded mode, started once per test session."""
+    with running_service(tmp_path_factory.mktemp("postings")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def service_without_cache_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The service configured with a Redis that does not answer: it serves from the database (degraded)."""
+    with running_service(
+        tmp_path_factory.mktemp("no-cache"), redis_host="127.0.0.1", redis_port=str(free_port())
+    ) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def service_without_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The service configured with a MySQL that does not answer: it runs, and is not ready."""
+    workdir = tmp_path_factory.mktemp("no-database")
+    settings = {"db_host": "127.0.0.1", "db_port": str(free_port()), "db_username": "u", "db_password": "p"}
+    with running_service(workdir, **settings) as url:
+        yield url

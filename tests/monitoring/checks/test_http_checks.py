@@ -96,3 +96,24 @@ def test_ready_unknown_when_the_answer_is_not_a_readiness_document(service_url: 
         Status.UNKNOWN,
         f"{service_url}/healthz/readyz answered HTTP 404 without the readiness document",
     )
+
+
+def test_ready_warning_when_a_dependency_is_down(service_without_cache_url: str) -> None:
+    code, line = plugin("check_postings_ready.py", "-u", service_without_cache_url)
+    assert code == 1, line
+    assert line.startswith(
+        "POSTINGS_READY WARNING - ready, degraded: cache (broker: in-process, "
+        "cache: down (serving from the database), database: up, search: sql: up) | "
+    ), line
+    assert line.endswith(" degraded=1;0;3;0;4"), line
+
+
+def test_ready_critical_when_the_database_is_down(service_without_database_url: str) -> None:
+    code, line = plugin("check_postings_ready.py", "-u", service_without_database_url)
+    assert code == 2, line
+    assert line.startswith("POSTINGS_READY CRITICAL - not ready (HTTP 503): "), line
+    assert "database: down" in line, line
+    code, line = plugin("check_postings_http.py", "-u", f"{service_without_database_url}/readyz")
+    assert code == 2, line
+    assert "HTTP 503" in line, line
+    assert "expected 200" in line, line
