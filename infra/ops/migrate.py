@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from mypy_boto3_ecs.type_defs import TagTypeDef
     from mypy_boto3_logs import CloudWatchLogsClient
 
-COMMAND = ("postings", "migrate")
+ENTRY_POINT = ("postings",)
+COMMAND = ("migrate",)
+"""`postings migrate`, whatever ENTRYPOINT the image declares: the definition sets both."""
 STARTED_BY = "infra-migrate"
 LOG_PREFIX = "migrate"
 # What register_task_definition accepts back from describe_task_definition, besides the containers.
@@ -60,21 +62,25 @@ def migration_family(environment: str) -> str:
 
 
 def migration_task_definition(api: Mapping[str, Any], *, image: str, family: str) -> dict[str, Any]:
-    """The api task definition turned into the migration's: same roles, size, network mode,
-    settings and secrets; the new image; `postings migrate` instead of the server; no port, no
-    health check; its log streams under `migrate/`."""
-    containers = api.get("containerDefinitions") or []
+    """The api task definition turned into the migration's: the api's app container (the one named
+    after the family; sidecars such as the metrics collector are left out) with the same roles, size,
+    network mode, settings and secrets; the new image; `postings migrate` as entry point and command
+    instead of the server; no port, no health check; its log streams under `migrate/`."""
+    api_family = api.get("family")
+    containers = [c for c in api.get("containerDefinitions") or [] if c.get("name") == api_family]
     if len(containers) != 1:
         raise MigrationFailed(
-            f"the api task definition {api.get('taskDefinitionArn')} has {len(containers)} containers; "
-            "the platform defines exactly one, so it was changed outside Pulumi: run `pulumi up` first"
+            f"the api task definition {api.get('taskDefinitionArn')} has no container named {api_family}; "
+            "the platform names the app container after the family, so it was changed outside Pulumi: "
+            "run `pulumi up` first"
         )
     container = copy.deepcopy(dict(containers[0]))
     container["name"] = family
     container["image"] = image
+    container["entryPoint"] = list(ENTRY_POINT)
     container["command"] = list(COMMAND)
     container["essential"] = True
-    for key in ("portMappings", "healthCheck", "entryPoint"):
+    for key in ("portMappings", "healthCheck", "dependsOn"):
         container.pop(key, None)
     log_config = container.get("logConfiguration")
     if not log_config or log_config.get("logDriver") != "awslogs":

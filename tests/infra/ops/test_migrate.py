@@ -25,6 +25,7 @@ from tests.infra.ops.conftest import REGION
 ACCOUNT = "123456789012"  # moto's default account
 TAG = "0123456789abcdef0123456789abcdef01234567"
 LOG_GROUP = "postings-dev-api-logs-4f2a1c9"
+COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1"
 MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:postings-dev-db-AbCdEf"
 
@@ -115,6 +116,8 @@ def world(aws: None) -> World:
                 log_group=LOG_GROUP,
                 region=REGION,
                 container_port=8000,
+                collector_image=COLLECTOR_IMAGE,
+                collector_config="receivers: {}",
             ),
             512,
         ),
@@ -210,10 +213,11 @@ def test_the_migration_definition_is_the_apis_with_the_new_image_and_command(wor
         api, image=f"{world.repository}:{TAG}", family="postings-dev-migrate"
     )
 
-    (container,) = wanted["containerDefinitions"]
-    (api_container,) = api["containerDefinitions"]
+    (container,) = wanted["containerDefinitions"]  # the collector sidecar stays with the api
+    api_container, collector = api["containerDefinitions"]
+    assert (api_container["name"], collector["name"]) == ("postings-dev-api", "postings-dev-api-collector")
     assert container["image"] == f"{world.repository}:{TAG}"
-    assert container["command"] == ["postings", "migrate"]
+    assert (container["entryPoint"], container["command"]) == (["postings"], ["migrate"])
     assert container["name"] == "postings-dev-migrate"
     assert "portMappings" not in container
     assert "healthCheck" not in container
@@ -260,14 +264,16 @@ def test_a_successful_migration_runs_the_new_image_in_the_app_subnets_and_stream
         }
     }
     assert call["overrides"] == {
-        "containerOverrides": [{"name": "postings-dev-migrate", "command": ["postings", "migrate"]}]
+        "containerOverrides": [{"name": "postings-dev-migrate", "command": ["migrate"]}]
     }
     assert call["startedBy"] == "infra-migrate"
     ecs = boto3.client("ecs", region_name=REGION)
     definition = ecs.describe_task_definition(taskDefinition=call["taskDefinition"])["taskDefinition"]
     assert definition["family"] == "postings-dev-migrate"
     assert definition["containerDefinitions"][0]["image"] == f"{world.repository}:{TAG}"
-    assert definition["containerDefinitions"][0]["command"] == ["postings", "migrate"]
+    assert definition["containerDefinitions"][0]["command"] == ["migrate"]
+    assert definition["containerDefinitions"][0]["entryPoint"] == ["postings"]
+    assert len(definition["containerDefinitions"]) == 1
     (task,) = ecs.describe_tasks(cluster=world.cluster_arn, tasks=[done.task_arn])["tasks"]
     assert task["taskDefinitionArn"] == done.task_definition_arn == call["taskDefinition"]
     # the api's service still runs its own definition
@@ -354,3 +360,15 @@ def test_migrate_cli_waits_for_the_task_and_reports_success(
 def test_migrate_cli_refuses_latest(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "dev", "--image", "latest", "--region", REGION]) == 2
     assert "'latest' is not a release tag" in capsys.readouterr().err
+
+
+def test_an_api_definition_without_its_app_container_is_refused() -> None:
+    api = {
+        "family": "postings-dev-api",
+        "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/postings-dev-api:7",
+        "containerDefinitions": [{"name": "web", "image": "x"}],
+    }
+    with pytest.raises(
+        migrate.MigrationFailed, match=r"postings-dev-api:7 has no container named postings-dev-api"
+    ):
+        migrate.migration_task_definition(api, image="repo:tag", family="postings-dev-migrate")
