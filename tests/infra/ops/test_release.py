@@ -259,3 +259,36 @@ def test_allow_dirty_pushes_a_dirty_tag(
     assert out.startswith(f"image: {repository}:{head}-dirty.")
     assert "warning:" in err
     assert "(not for deploys)" in err
+
+
+def test_the_service_context_sent_to_the_engine_holds_what_its_dockerfile_copies(
+    engine: FakeEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = Path(__file__).resolve().parents[3] / "services" / "postings"
+    dockerfile = service / "Dockerfile"
+    client = release.docker_client()
+    release.build(
+        client,
+        context=service,
+        dockerfile=dockerfile,
+        reference="postings:context-check",
+        labels={},
+        progress=lambda line: None,
+    )
+    build = engine.requests[-1]
+    assert build.query["dockerfile"] == "Dockerfile"
+    names = build.tar_names()
+    sources = [
+        source
+        for line in dockerfile.read_text().splitlines()
+        if line.startswith("COPY ") and "--from=" not in line
+        for source in line.split()[1:-1]
+    ]
+    assert sources, "the Dockerfile copies nothing from the context"
+    for source in sources:
+        assert any(n == source or n.startswith(f"{source}/") for n in names), f"{source} is not sent"
+    assert "src/postings/cli.py" in names
+    # the SDK applies the context's .dockerignore (tests/, __pycache__/ ...) before sending it
+    ignored = (service / ".dockerignore").read_text().split()
+    assert "tests/" in ignored
+    assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
