@@ -253,7 +253,7 @@ class ScheduledChecks(pulumi.ComponentResource):
         )
         alarms = [
             aws.cloudwatch.MetricAlarm(
-                f"{args.alarm_prefix}check-{check}-critical",
+                f"{name}-check-{check}-critical",
                 name=f"{args.alarm_prefix}check-{check}-critical",
                 alarm_description=(
                     f"CRITICAL: the scheduled `{check}` check returned CRITICAL twice in a row. "
