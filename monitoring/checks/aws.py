@@ -118,8 +118,13 @@ class Finding:
     perf: PerfData | None
 
 
-def judge(label: str, signal: Signal, value: float | None, warning: Range | None = None,
-          critical: Range | None = None) -> Finding:  # fmt: skip
+def judge(
+    label: str,
+    signal: Signal,
+    value: float | None,
+    warning: Range | None = None,
+    critical: Range | None = None,
+) -> Finding:
     """A value against the given ranges, or the signal's shared levels when none are given."""
     warning = warning or Range.parse(signal.nagios_range("warning"))
     critical = critical or Range.parse(signal.nagios_range("critical"))

@@ -168,17 +168,29 @@ def parser(
     p.add_argument("-h", "--help", action="help", help="print this help and exit")
     p.add_argument("-V", "--version", action="version", version=f"{prog} {VERSION}")
     p.add_argument(
-        "-w", "--warning", type=threshold, default=None if warning is None else Range.parse(warning),
-        metavar="RANGE", help=f"warning range (default: {warning or 'none'})",
-    )  # fmt: skip
+        "-w",
+        "--warning",
+        type=threshold,
+        default=None if warning is None else Range.parse(warning),
+        metavar="RANGE",
+        help=f"warning range (default: {warning or 'none'})",
+    )
     p.add_argument(
-        "-c", "--critical", type=threshold, default=None if critical is None else Range.parse(critical),
-        metavar="RANGE", help=f"critical range (default: {critical or 'none'})",
-    )  # fmt: skip
+        "-c",
+        "--critical",
+        type=threshold,
+        default=None if critical is None else Range.parse(critical),
+        metavar="RANGE",
+        help=f"critical range (default: {critical or 'none'})",
+    )
     p.add_argument(
-        "-t", "--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        "-t",
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
         help=f"give up (UNKNOWN) after this many seconds (default: {DEFAULT_TIMEOUT})",
-    )  # fmt: skip
+    )
     return p
 
 

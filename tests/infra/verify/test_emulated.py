@@ -39,8 +39,10 @@ def test_cli_passes_on_a_fresh_rehearsal_of_prod(capsys: pytest.CaptureFixture[s
         ["search", "OK"],
         ["alarms", "OK"],
     ]
-    assert lines[1].endswith("POSTINGS_DATABASE OK - postings-prod-mysql available, free_storage no data, "
-                             "cpu no data, connections no data")  # fmt: skip
+    assert lines[1].endswith(
+        "POSTINGS_DATABASE OK - postings-prod-mysql available, free_storage no data, "
+        "cpu no data, connections no data"
+    )
     assert lines[-1] == "prod (eu-west-1, found by stack outputs): OK"
 
 
