@@ -7,6 +7,7 @@ database and the search index (no outbox events: a seed is a load, not a stream 
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -383,41 +384,57 @@ def synthetic_posting(rng: random.Random) -> dict[str, Any]:
 def seed_postings(
     engine: Engine, search: SearchIndex, count: int, *, batch_size: int = 1000, random_seed: int = 42
 ) -> int:
-    """Insert `count` postings (ids after the current maximum) and bulk-load them into the index."""
+    """Insert `count` postings (ids after the current maximum) and bulk-load them into the index.
+
+    On MySQL with the SQL index the index rows go first, with the MyISAM FULLTEXT index disabled; the
+    index is then built once, by sorting, while the postings themselves are inserted alongside."""
     rng = random.Random(random_seed)
-    done = 0
-    bulk = engine.dialect.name in ("mysql", "mariadb") and search.name == "sql"
-    if bulk:
-        # MyISAM: load rows without maintaining the FULLTEXT index, then build it once, by sorting.
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE search_documents DISABLE KEYS"))
+    with engine.connect() as conn:
+        first_id = int(conn.execute(select(func.coalesce(func.max(postings.c.id), 0))).scalar_one()) + 1
+    now = utcnow()
+    rows = [
+        synthetic_posting(rng)
+        | {"id": first_id + n, "created_at": now - timedelta(seconds=count - n), "version": 1}
+        for n in range(count)
+    ]
+    for row in rows:
+        row["updated_at"] = row["created_at"]
+    batches = [rows[i : i + batch_size] for i in range(0, count, batch_size)]
+    if not (engine.dialect.name in ("mysql", "mariadb") and search.name == "sql"):
+        for batch in batches:
+            _insert_postings(engine, batch)
+            search.index_many([posting_dict(r) for r in batch])
+        return count
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE search_documents DISABLE KEYS"))
+    failure: list[BaseException] = []
     try:
-        done = _load(engine, search, count, batch_size, rng)
+        for batch in batches:
+            search.index_many([posting_dict(r) for r in batch])
     finally:
-        if bulk:
-            with engine.begin() as conn:
-                conn.execute(text("ALTER TABLE search_documents ENABLE KEYS"))
-    return done
+        builder = threading.Thread(target=_enable_keys, args=(engine, failure), name="fulltext-build")
+        builder.start()
+    try:
+        for batch in batches:
+            _insert_postings(engine, batch)
+    finally:
+        builder.join()
+    if failure:
+        raise failure[0]
+    return count
 
 
-def _load(engine: Engine, search: SearchIndex, count: int, batch_size: int, rng: random.Random) -> int:
-    done = 0
-    while done < count:
-        size = min(batch_size, count - done)
-        now = utcnow()
+def _enable_keys(engine: Engine, failure: list[BaseException]) -> None:
+    try:
         with engine.begin() as conn:
-            first_id = int(conn.execute(select(func.coalesce(func.max(postings.c.id), 0))).scalar_one()) + 1
-            rows = []
-            for offset in range(size):
-                created = now - timedelta(seconds=size - offset)
-                rows.append(
-                    synthetic_posting(rng)
-                    | {"id": first_id + offset, "created_at": created, "updated_at": created, "version": 1}
-                )
-            conn.execute(insert(postings), rows)
-            conn.execute(
-                insert(posting_tags), [{"tag": t, "posting_id": r["id"]} for r in rows for t in r["tags"]]
-            )
-        search.index_many([posting_dict(r) for r in rows])
-        done += size
-    return done
+            conn.execute(text("ALTER TABLE search_documents ENABLE KEYS"))
+    except BaseException as exc:  # reported by the caller, after the postings are in
+        failure.append(exc)
+
+
+def _insert_postings(engine: Engine, batch: list[dict[str, Any]]) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(postings), batch)
+        conn.execute(
+            insert(posting_tags), [{"tag": t, "posting_id": r["id"]} for r in batch for t in r["tags"]]
+        )
