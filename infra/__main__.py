@@ -38,7 +38,14 @@ from infra.components.search import SearchDomain, SearchDomainArgs
 from infra.components.security import SecurityGroups, SecurityGroupsArgs
 from infra.components.service import AppService, AppServiceArgs
 from infra.config import from_pulumi
-from infra.workload import APP_PORT, service_environment, service_secrets
+from infra.workload import (
+    API_COMMAND,
+    APP_PORT,
+    ENTRY_POINT,
+    WORKER_COMMAND,
+    service_environment,
+    service_secrets,
+)
 
 SERVICE_URL = "serviceUrl"
 ECR_REPOSITORY_URL = "ecrRepositoryUrl"
@@ -210,8 +217,8 @@ secrets = service_secrets(
 secret_arns = [database.master_secret_arn, cache.auth_secret_arn, broker.credentials_secret_arn]
 services: dict[str, AppService] = {}
 for role, size, command in (
-    ("api", config.api, ["postings", "serve", "--host", "0.0.0.0", "--port", str(APP_PORT)]),
-    ("worker", config.worker, ["postings", "worker"]),
+    ("api", config.api, API_COMMAND),
+    ("worker", config.worker, WORKER_COMMAND),
 ):
     is_api = role == "api"
     services[role] = AppService(
@@ -221,6 +228,7 @@ for role, size, command in (
             cluster_name=cluster.cluster_name,
             region=config.region,
             image=image,
+            entry_point=ENTRY_POINT,
             command=command,
             cpu=size.cpu,
             memory=size.memory,

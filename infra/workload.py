@@ -5,6 +5,10 @@ from __future__ import annotations
 import pulumi
 
 APP_PORT = 8000
+# The image's executable and the arguments of each process (services/postings/Dockerfile, `postings --help`).
+ENTRY_POINT = ["postings"]
+API_COMMAND = ["serve", "--host", "0.0.0.0", "--port", str(APP_PORT)]
+WORKER_COMMAND = ["worker"]
 DB_PORT = 3306
 REDIS_PORT = 6379
 AMQP_PORT = 5671

@@ -30,6 +30,7 @@ def container_definitions(
     *,
     name: str,
     image: str,
+    entry_point: Sequence[str],
     command: Sequence[str],
     environment: Mapping[str, str],
     secrets: Mapping[str, str],
@@ -49,6 +50,7 @@ def container_definitions(
         "name": name,
         "image": image,
         "essential": True,
+        "entryPoint": list(entry_point),
         "command": list(command),
         "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
@@ -113,8 +115,10 @@ class AppServiceArgs:
     """Region of the log group."""
     image: pulumi.Input[str]
     """Full image reference, repository URL and tag."""
+    entry_point: list[str]
+    """The container's executable, set here rather than trusted to the image's ENTRYPOINT."""
     command: list[str]
-    """The container command, e.g. ["postings", "serve"]."""
+    """Its arguments, e.g. ["serve", "--port", "8000"]."""
     cpu: int
     """Task CPU units."""
     memory: int
@@ -227,6 +231,7 @@ class AppService(pulumi.ComponentResource):
             lambda v: container_definitions(
                 name=name,
                 image=v["image"],
+                entry_point=args.entry_point,
                 command=args.command,
                 environment=v["environment"],
                 secrets=v["secrets"],

@@ -29,6 +29,7 @@ def test_container_definitions_refuse_a_setting_both_plain_and_secret() -> None:
         container_definitions(
             name="api",
             image="i",
+            entry_point=[],
             command=[],
             environment={"X": "1"},
             secrets={"X": "arn"},
@@ -41,7 +42,8 @@ def test_container_definitions_refuse_a_setting_both_plain_and_secret() -> None:
 def test_api_container() -> None:
     container = containers("dev", "api")
     assert container["image"] == "111111111111.dkr.ecr.eu-west-1.amazonaws.com/postings-dev:0.1.0"
-    assert container["command"] == ["postings", "serve", "--host", "0.0.0.0", "--port", "8000"]
+    assert container["entryPoint"] == ["postings"]
+    assert container["command"] == ["serve", "--host", "0.0.0.0", "--port", "8000"]
     assert container["portMappings"] == [{"containerPort": 8000, "protocol": "tcp"}]
     assert container["readonlyRootFilesystem"] is True
     assert container["privileged"] is False
@@ -71,7 +73,8 @@ def test_secrets_reference_json_keys_of_the_right_secrets() -> None:
 
 def test_worker_has_no_port_and_its_own_command() -> None:
     container = containers("dev", "worker")
-    assert container["command"] == ["postings", "worker"]
+    assert container["entryPoint"] == ["postings"]
+    assert container["command"] == ["worker"]
     assert "portMappings" not in container
 
 

@@ -110,7 +110,8 @@ def world(aws: None) -> World:
             container_definitions(
                 name="postings-dev-api",
                 image=f"{repository}:previous",
-                command=["postings", "serve", "--host", "0.0.0.0", "--port", "8000"],
+                entry_point=["postings"],
+                command=["serve", "--host", "0.0.0.0", "--port", "8000"],
                 environment={"POSTINGS_DB_HOST": "postings-dev-mysql.example", "POSTINGS_ENVIRONMENT": "dev"},
                 secrets={"POSTINGS_DB_PASSWORD": f"{SECRET}:password::"},
                 log_group=LOG_GROUP,
