@@ -199,13 +199,9 @@ class SqlSearchIndex:
         params |= {"limit": limit, "offset": offset, "cap": TOTAL_CAP}
         with self.engine.connect() as conn:
             rows = conn.execute(ranked, params).all()
-            if self.dialect == "sqlite":
-                total = int(rows[0].total) if rows else 0
-                if not rows and offset > 0:
-                    total = int(conn.execute(self._count(ranked), params).scalar_one())
-            else:
-                # MyISAM streams unranked matches cheaply: count up to the cap rather than all of them.
-                total = int(conn.execute(self._capped_count(ranked), params).scalar_one())
+            total = int(rows[0].total) if rows else 0
+            if not rows and offset > 0:
+                total = int(conn.execute(self._count(ranked), params).scalar_one())
             ids = [int(r.posting_id) for r in rows]
             documents: dict[int, str] = (
                 dict(
@@ -224,11 +220,6 @@ class SqlSearchIndex:
             highlights = local_highlights(posting, query_terms, stem=STEM)
             hits.append(hit(posting, abs(float(row.score)), highlights))
         return SearchPage(total=min(total, TOTAL_CAP), hits=hits)
-
-    @staticmethod
-    def _capped_count(ranked: TextClause) -> TextClause:
-        where = ranked.text.split(" WHERE ", 1)[1].rsplit(" ORDER BY ", 1)[0]
-        return text(f"SELECT COUNT(*) FROM (SELECT 1 FROM search_documents d WHERE {where} LIMIT :cap) t")
 
     @staticmethod
     def _count(ranked: TextClause) -> TextClause:
@@ -259,8 +250,9 @@ class SqlSearchIndex:
             params[f"title_{n}"] = "% " + tok.replace("_", "\\_") + "%"
             title_hits.append(f"(CONCAT(' ', d.folded_title) LIKE :title_{n})")
         title = " + ".join(title_hits)
+        # One evaluation of the full-text match gives the page and the total (the window count).
         return text(
-            f"SELECT d.posting_id, (({title}) * 10 + {match}) AS score "
+            f"SELECT d.posting_id, (({title}) * 10 + {match}) AS score, COUNT(*) OVER () AS total "
             f"FROM search_documents d WHERE {match}{where} "
             "ORDER BY score DESC, d.posting_id DESC LIMIT :limit OFFSET :offset"
         )
