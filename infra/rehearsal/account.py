@@ -37,6 +37,11 @@ def _load_aws_managed_policies(iam: IAMBackend) -> None:
     iam.managed_policies.update({policy.arn: policy for policy in policies})
 
 
+@functools.cache
+def _shared_session() -> boto3.Session:
+    return boto3.Session()
+
+
 def _forget(account_id: str) -> None:
     """Drop everything moto holds for one account, in every service, leaving other accounts alone."""
     for backend in list(BackendDict._instances):  # type: ignore[misc]
@@ -53,6 +58,7 @@ class EmulatedAccount:
     account_id: str
     region: str
     session: boto3.Session
+    _credentials: tuple[str, str] = ("", "")
     _open: bool = True
 
     @classmethod
@@ -70,7 +76,20 @@ class EmulatedAccount:
             aws_secret_access_key=key.secret_access_key,
             region_name=region,
         )
-        return cls(account_id=account_id, region=region, session=session)
+        return cls(
+            account_id=account_id,
+            region=region,
+            session=session,
+            _credentials=(key.access_key_id, key.secret_access_key),
+        )
+
+    def client(self, service: str) -> Any:
+        """A boto3 client on this account. Clients share one session's loaded service models: a fresh
+        session per rehearsal would parse every model again (a large share of a rehearsal's time)."""
+        access_key, secret_key = self._credentials
+        return _shared_session().client(  # type: ignore[call-overload]
+            service, region_name=self.region, aws_access_key_id=access_key, aws_secret_access_key=secret_key
+        )
 
     def close(self) -> None:
         """Stop moto's patching when the last open account closes; the data goes with it."""

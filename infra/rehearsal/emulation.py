@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError, ParamValidationError
 
 from infra.rehearsal.engine import SECRET_SIG, SPECIAL_SIG_KEY
@@ -84,9 +83,9 @@ class Resource:
 
 @dataclass
 class Context:
-    """The emulated account as the emulators reach it: boto3 clients of its session."""
+    """The emulated account as the emulators reach it: boto3 clients from `clients(service)`."""
 
-    session: boto3.Session
+    clients: Callable[[str], Any]
     region: str
     account_id: str
     group_vpcs: dict[str, str] = field(default_factory=dict)
@@ -97,7 +96,7 @@ class Context:
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = self.session.client(service, region_name=self.region)  # type: ignore[call-overload]
+            self._clients[service] = self.clients(service)
         return self._clients[service]
 
     def arn(self, service: str, resource: str, *, region: bool = True) -> str:

@@ -97,7 +97,7 @@ def rehearse(
     try:
         if seed is not None:
             values.update(seed(account.session))
-        mocks = EmulatedMocks(Context(account.session, account.region, account.account_id))
+        mocks = EmulatedMocks(Context(account.client, account.region, account.account_id))
         try:
             result = run_program(project, stack, mocks, config=values, secret_keys=list(secret_keys or []))
         except ProgramError as err:
