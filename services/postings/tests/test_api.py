@@ -141,6 +141,22 @@ def test_concurrent_patches_with_the_same_etag_exactly_one_wins(
     assert app_client.get(url).json()["version"] == 2
 
 
+def test_a_patch_that_changes_nothing_writes_nothing(
+    app_client: TestClient,
+    writer: dict[str, str],
+    new_posting: Callable[..., dict[str, Any]],
+    app_engine: Engine,
+) -> None:
+    created = create(app_client, writer, new_posting())
+    url = f"/v1/postings/{created['id']}"
+    for patch in ({}, {"title": created["title"]}, {"tags": ["python", "go"]}):
+        response = app_client.patch(url, json=patch, headers=writer | {"If-Match": '"1"'})
+        assert response.status_code == 200
+        assert response.json() == created
+        assert response.headers["etag"] == '"1"'
+    assert outbox_events(app_engine, created["id"]) == ["posting.created"]
+
+
 def test_patch_without_if_match_is_428(
     app_client: TestClient, writer: dict[str, str], new_posting: Callable[..., dict[str, Any]]
 ) -> None:

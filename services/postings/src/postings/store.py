@@ -205,7 +205,10 @@ class PostingStore:
                     [dict(e) for e in exc.errors(include_url=False) if not e["loc"] or e["loc"][0] in patch]
                     or [dict(e) for e in exc.errors(include_url=False)]
                 ) from exc
-            return self._write_update(conn, current, fields.to_row(), EVENT_UPDATED)
+            row = fields.to_row()
+            if all(row[k] == current[k] for k in row):
+                return current  # a patch that changes nothing writes nothing: no new version, no event
+            return self._write_update(conn, current, row, EVENT_UPDATED)
 
     def archive(self, posting_id: int, *, if_match: frozenset[int] | None) -> tuple[dict[str, Any], bool]:
         """Archive the posting; archiving an archived posting changes nothing (returns False)."""
