@@ -273,6 +273,16 @@ def run_program(
     started = time.perf_counter()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    failed: list[BaseException] = []
+
+    def _report_once(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        # After a failure the SDK's pending outputs die holding the same exception; the caller
+        # reports it once, so their "never retrieved" echoes are noise.
+        if failed and "never retrieved" in str(context.get("message", "")):
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(_report_once)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
     pulumi_mocks.set_mocks(
         mocks,
@@ -294,6 +304,7 @@ def run_program(
         with _program_environment(project):
             loop.run_until_complete(pulumi.runtime.run_in_stack(_run_main))
     except Exception as err:
+        failed.append(err)
         raise ProgramError(f"{project.name} ({stack}): {err}") from err
     finally:
         _drain(loop)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from infra.cli import main
+from infra.rehearsal.emulated import InvokeNotEmulatedError
 from infra.rehearsal.engine import DuplicateUrnError, ProgramError
 from infra.rehearsal.rehearse import RehearsalFailed, rehearse
 from tests.infra.rehearsal.conftest import FIXTURES
@@ -68,3 +70,25 @@ def test_duplicate_logical_name() -> None:
         cause.urn
         == STACK_URN.format(stack="duplicate-logical-name") + "aws:ec2/securityGroup:SecurityGroup::app"
     )
+
+
+def test_provider_pinned_to_another_account() -> None:
+    error = _refusal("provider-pinned-elsewhere").error
+    assert error.urn == STACK_URN.format(stack="provider-pinned-elsewhere") + "pulumi:providers:aws::pinned"
+    assert (error.prop, error.code) == ("allowedAccountIds", "AccountNotAllowed")
+    assert error.aws_message == "AWS account ID not allowed: 999999999999 (allowed: ['000000000000'])"
+
+
+def test_an_invoke_without_an_answer_stops_the_run() -> None:
+    with pytest.raises(ProgramError) as caught:
+        rehearse(MISTAKES, "unknown-invoke")
+    cause = caught.value.__cause__
+    assert isinstance(cause, InvokeNotEmulatedError)
+    assert "aws:index/getBillingServiceAccount:getBillingServiceAccount is not emulated" in str(cause)
+
+
+def test_the_cli_reports_a_refusal_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rehearse", "subnet-outside-vpc", "--project", str(MISTAKES)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("infra: mistakes (subnet-outside-vpc) refused by the emulated account: ")
+    assert "property 'cidrBlock' refused by AWS (InvalidSubnet.Range)" in err

@@ -81,3 +81,10 @@ def test_types_the_platform_declares_next_are_emulated() -> None:
         certificate = rehearsal.result.one("aws:acm/certificate:Certificate", "web")
         validation_name = certificate.state["domainValidationOptions"][0]["resourceRecordName"].rstrip(".")
         assert validation_name in [r["Name"].rstrip(".") for r in records if r["Type"] == "CNAME"]
+
+
+def test_recording_mocks_stay_available(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rehearse", "test", "--project", str(MINIMAL), "--mocks", "recording"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Rehearsing minimal (test) with recording mocks (inputs echoed; nothing validated)")
+    assert "Emulation:" not in out
