@@ -153,3 +153,14 @@ def test_every_stack_in_the_matrix_has_config() -> None:
     assert stacks == ["dev", "staging", "prod"]
     for stack in stacks:
         assert Path(PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml").is_file(), stack
+
+
+def test_jobs_that_run_the_infra_command_install_its_tools() -> None:
+    # requirements/deploy.txt is the program's alone; moto and boto3 come with the `tools` extra (dev.txt).
+    for name in _workflow_files():
+        for job_name, job in _load(name)["jobs"].items():
+            runs = "\n".join(step.get("run", "") for step in job.get("steps", []))
+            if "-m infra.cli" in runs:
+                assert "requirements/dev.txt" in runs, f"{name}:{job_name}"
+    assert "moto" not in (PROJECT_ROOT / "requirements" / "deploy.txt").read_text(encoding="utf-8")
+    assert "\nmoto==" in (PROJECT_ROOT / "requirements" / "dev.txt").read_text(encoding="utf-8")
