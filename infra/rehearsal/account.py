@@ -13,6 +13,9 @@ from moto import mock_aws
 from moto.core.base_backend import BackendDict
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, IAMBackend, ManagedPolicy, iam_backends
+from moto.kms import models as kms_models
+from moto.kms.utils import KeySpec
+from moto.kms.utils import generate_private_key as _original_private_key
 
 REHEARSAL_USER = "rehearsal"
 
@@ -35,6 +38,21 @@ def _load_aws_managed_policies(iam: IAMBackend) -> None:
     ]
     iam.aws_managed_policies = list(policies)
     iam.managed_policies.update({policy.arn: policy for policy in policies})
+
+
+_ASYMMETRIC_SPECS = frozenset({"RSA_2048", "RSA_3072", "RSA_4096"}) | frozenset(KeySpec.ecc_key_specs())
+
+
+@functools.cache
+def _unused_rsa_key() -> Any:
+    return _original_private_key("SYMMETRIC_DEFAULT")
+
+
+def _private_key(key_spec: str) -> Any:
+    """moto generates an RSA-2048 key for every KMS key, even symmetric ones that never use it (a
+    quarter of a second each, and RDS and Secrets Manager create such keys); asymmetric keys keep
+    their own."""
+    return _original_private_key(key_spec) if key_spec in _ASYMMETRIC_SPECS else _unused_rsa_key()
 
 
 @functools.cache
@@ -65,6 +83,7 @@ class EmulatedAccount:
     def open(cls, account_id: str, region: str) -> EmulatedAccount:
         """Start moto (once per process) and give `account_id` a clean slate and its own credentials."""
         with _lock:
+            setattr(kms_models, "generate_private_key", _private_key)  # noqa: B010  (the name moto calls)
             _mock.start(reset=False)
             _forget(account_id)
             iam = iam_backends[account_id]["aws"]
