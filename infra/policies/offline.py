@@ -57,17 +57,19 @@ def resources_from(result: RunResult) -> list[Resource]:
     default_tags = _default_tags(result.registrations)
     resources = []
     for registration in custom:
-        keys: dict[str, str] = {}
+        # Several dependencies can share an identifier (an S3 bucket's public access block has the
+        # bucket's name as its id): a value refers to every dependency it identifies, in any order.
+        keys: dict[str, set[str]] = {}
         for urn in registration.dependencies:
             dependency = by_urn.get(urn)
             if dependency is None:
                 continue
             for key in (dependency.id, dependency.state.get("arn"), dependency.state.get("name")):
                 if isinstance(key, str) and key:
-                    keys.setdefault(key, urn)
+                    keys.setdefault(key, set()).add(urn)
         props = _plain(registration.inputs)
         refs = {
-            prop: tuple(sorted({keys[s] for s in _strings(value) if s in keys}))
+            prop: tuple(sorted(set().union(*(keys[s] for s in _strings(value) if s in keys))))
             for prop, value in props.items()
         }
         resources.append(

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from infra.policies.evaluate import policy_document, render_findings
+from infra.policies.offline import findings_for
 from infra.rehearsal.engine import load_project, read_stack_config, run_program
 from infra.rehearsal.plan import build_plan, write_plan
 from infra.rehearsal.recording import DEFAULT_REGION, RecordingMocks
@@ -55,6 +57,10 @@ def rehearse_command(args: argparse.Namespace) -> int:
             )
             print("")
             print(render_coverage(rehearsal.coverage))
+    # The policy pack's findings on what was declared; `infra policy` is the gate that fails on them.
+    findings = findings_for(result)
+    print("")
+    print(render_findings(findings))
     if args.json is not None:
         plan = build_plan(
             result,
@@ -63,6 +69,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
             coverage=coverage,
             account_id=account,
             region=region,
+            policy=policy_document(findings),
         )
         write_plan(plan, args.json)
         print(f"\nPlan written to {args.json}")

@@ -5,13 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
+from infra.policies.evaluate import render_findings_markdown, report_from_document
 from infra.rehearsal.diff import diff_plans, render_text
-from infra.rehearsal.markdown import render_markdown
+from infra.rehearsal.markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from infra.rehearsal.plan import PlanError, read_plan
 
 EXIT_DESTRUCTIVE = 1
 EXIT_BAD_PLAN = 2
+
+
+def with_policy(comment: str, policy: dict[str, Any]) -> str:
+    """The PR comment followed by the head's policy findings; cut to their summary if the whole
+    would pass GitHub's comment limit."""
+    report = report_from_document(policy)
+    section = render_findings_markdown(report)
+    if len(comment) + len(section) + 2 > GITHUB_COMMENT_LIMIT:
+        section = "\n".join(section.splitlines()[:3])
+        section += f"\n\nThe findings did not fit in this comment: run `infra policy {report.stack}`."
+    return comment.rstrip("\n") + "\n\n" + section + "\n"
 
 
 def diff_command(args: argparse.Namespace) -> int:
@@ -22,6 +35,8 @@ def diff_command(args: argparse.Namespace) -> int:
         return EXIT_BAD_PLAN
     diff = diff_plans(base, head)
     text = render_markdown(diff) if args.markdown else render_text(diff) + "\n"
+    if args.markdown and "policy" in head:
+        text = with_policy(text, head["policy"])
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
     else:

@@ -123,8 +123,10 @@ def build_plan(
     coverage: Mapping[str, str] | None = None,
     account_id: str = "",
     region: str = "",
+    policy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The plan of one rehearsal as plain data (see the module docstring)."""
+    """The plan of one rehearsal as plain data (see the module docstring); `policy` is the policy
+    pack's report on it (`infra.policies.evaluate.policy_document`), carried for the PR comment."""
     hidden = set(secret_keys)
     secrets: set[str] = set()
     for r in result.registrations:
@@ -152,7 +154,7 @@ def build_plan(
         if r.protect:
             entry["protect"] = True
         resources.append(entry)
-    return {
+    plan = {
         "format": PLAN_FORMAT,
         "project": result.project,
         "stack": result.stack,
@@ -161,6 +163,16 @@ def build_plan(
         "resources": resources,
         "outputs": _normalise(result.outputs, references, redactor),
     }
+    if policy is not None:
+        # Findings come in evaluation order, which follows registration; the plan must not.
+        plan["policy"] = {
+            **policy,
+            **{
+                key: sorted(policy[key], key=lambda f: (f["rule"], f["urn"], f["message"]))
+                for key in ("findings", "suppressed")
+            },
+        }
+    return plan
 
 
 def dumps(plan: Mapping[str, Any]) -> str:

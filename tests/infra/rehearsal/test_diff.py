@@ -10,7 +10,8 @@ import pytest
 
 from infra.cli import main
 from infra.rehearsal.diff import Action, diff_plans
-from infra.rehearsal.markdown import GITHUB_COMMENT_LIMIT, marker, render_markdown
+from infra.rehearsal.diff_commands import with_policy
+from infra.rehearsal.markdown import COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, marker, render_markdown
 from infra.rehearsal.plan import read_plan
 from tests.infra.rehearsal.conftest import FIXTURES
 
@@ -128,3 +129,35 @@ def test_markdown_of_no_change() -> None:
     body = render_markdown(diff_plans(plan, plan))
     assert "No infrastructure changes." in body
     assert body.startswith("<!-- infra-rehearsal:dev -->\n")
+
+
+def test_the_markdown_comment_ends_with_the_heads_policy_findings() -> None:
+    policy = {
+        "stack": "dev",
+        "summary": {"resources": 3, "mandatory": 1, "advisory": 0, "suppressed": 0},
+        "findings": [
+            {
+                "rule": "rds-not-public",
+                "control": "RDS.2",
+                "enforcement": "mandatory",
+                "severity": "critical",
+                "urn": "urn:pulumi:dev::p::aws:rds/instance:Instance::db",
+                "type": "aws:rds/instance:Instance",
+                "name": "db",
+                "message": "db: publicly accessible",
+                "suppressed": None,
+            }
+        ],
+        "suppressed": [],
+    }
+    comment = with_policy("## Plan\n\nno changes\n", policy)
+    assert comment.startswith("## Plan\n\nno changes\n\n### Policy: ❌ mandatory violations (dev)\n")
+    assert "| mandatory | `rds-not-public` | RDS.2 | `db` | db: publicly accessible |" in comment
+    # render_markdown keeps a comment within COMMENT_BUDGET; a short report fits in what is left.
+    full = with_policy("x" * COMMENT_BUDGET, policy)
+    assert len(full) < GITHUB_COMMENT_LIMIT
+    assert full.endswith("| mandatory | `rds-not-public` | RDS.2 | `db` | db: publicly accessible |\n")
+    # A report too long for the room left is cut to its verdict and summary.
+    cut = with_policy("x" * (GITHUB_COMMENT_LIMIT - 100), policy)
+    assert "rds-not-public" not in cut
+    assert cut.endswith("The findings did not fit in this comment: run `infra policy dev`.\n")

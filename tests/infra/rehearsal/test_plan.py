@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from infra.policies.evaluate import policy_document
+from infra.policies.offline import findings_for
 from infra.rehearsal.plan import REDACTED, build_plan, dumps
 from infra.rehearsal.rehearse import Rehearsal
 
@@ -28,6 +30,7 @@ def _plan(rehearsal: Rehearsal) -> str:
             coverage=rehearsal.coverage.types,
             account_id=rehearsal.account.account_id,
             region=rehearsal.account.region,
+            policy=policy_document(findings_for(rehearsal.result)),
         )
     )
 
@@ -87,3 +90,11 @@ def test_plan_records_coverage_and_config(prod_plan: str) -> None:
     assert plan["coverage"]["aws:rds/instance:Instance"] == "emulated"
     assert plan["coverage"]["random:index/randomPassword:RandomPassword"] == "computed locally"
     assert "not emulated" not in plan["coverage"].values()
+
+
+def test_plan_carries_the_policy_report_of_the_rehearsal(prod_plan: str) -> None:
+    policy = json.loads(prod_plan)["policy"]
+    assert policy["stack"] == "prod"
+    assert policy["summary"]["mandatory"] == 0
+    assert policy["summary"]["advisory"] == len(policy["findings"])
+    assert {f["rule"] for f in policy["suppressed"]} == {"elb-http-redirects-to-https"}
