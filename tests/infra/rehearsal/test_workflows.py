@@ -104,6 +104,9 @@ def test_real_preview_only_for_branches_of_this_repository() -> None:
     assert pulumi["with"]["command"] == "preview"
     assert pulumi["with"]["diff"] is True
     assert pulumi["with"]["comment-on-pr"] is True
+    # The real preview enforces the same policy pack the rehearsal evaluates offline.
+    assert pulumi["with"]["policyPacks"] == "infra/policies"
+    assert (PROJECT_ROOT / "infra" / "policies" / "PulumiPolicy.yaml").is_file()
     assert any(s.get("uses", "").startswith("aws-actions/configure-aws-credentials@") for s in job["steps"])
     assert job["strategy"]["matrix"]["stack"] == ["dev", "staging", "prod"]
 
