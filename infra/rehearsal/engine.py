@@ -222,16 +222,21 @@ def _program_environment(project: Project) -> Iterator[None]:
     program_dir = project.main if project.main.is_dir() else project.main.parent
     os.chdir(program_dir)
     sys.argv = [str(project.main)]
+    # The program runs as "." (a relative sys.path entry): the importer cached for "." belongs to
+    # whichever directory was current when it was made, so it must not outlive this run.
+    sys.path_importer_cache.pop(".", None)
     try:
         yield
     finally:
+        for name in set(sys.modules) - saved_modules:
+            # Modules found through "." have a relative __file__: resolve it while cwd is still main.
+            module_file = os.path.abspath(getattr(sys.modules[name], "__file__", None) or "")
+            if module_file.startswith(str(project.root)) and not _is_installed(module_file):
+                del sys.modules[name]
+        sys.path_importer_cache.pop(".", None)
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         sys.argv = saved_argv
-        for name in set(sys.modules) - saved_modules:
-            module_file = getattr(sys.modules[name], "__file__", None) or ""
-            if module_file.startswith(str(project.root)) and not _is_installed(module_file):
-                del sys.modules[name]
 
 
 def _is_installed(module_file: str) -> bool:

@@ -88,3 +88,23 @@ def test_recording_mocks_stay_available(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert out.startswith("Rehearsing minimal (test) with recording mocks (inputs echoed; nothing validated)")
     assert "Emulation:" not in out
+
+
+def test_two_projects_with_main_dot_and_same_module_names_each_run_their_own(tmp_path: Path) -> None:
+    from infra.rehearsal.engine import load_project, run_program
+    from infra.rehearsal.recording import RecordingMocks
+
+    for name in ("first", "second"):
+        directory = tmp_path / name
+        directory.mkdir()
+        (directory / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+        (directory / "Pulumi.dev.yaml").write_text("config: {}\n")
+        (directory / "helper.py").write_text(f"VALUE = {name!r}\n")
+        (directory / "__main__.py").write_text(
+            "import pulumi\nfrom helper import VALUE\npulumi.export('value', VALUE)\n"
+        )
+    seen = [
+        run_program(load_project(tmp_path / name), "dev", RecordingMocks()).outputs["value"]
+        for name in ("first", "second", "first")
+    ]
+    assert seen == ["first", "second", "first"]
