@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import sys
 import threading
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 
 PROJECT_ROOT = stack.PROJECT_ROOT
 SERVICE_DIR = PROJECT_ROOT / "services" / "postings"
+# The scheduled checks' image (infra/components/scheduled_checks.py runs `<repository>:checks-<imageTag>`),
+# built from the repository root.
+CHECKS_DOCKERFILE = PurePosixPath("monitoring/checks/Dockerfile")
+CHECKS_TAG_PREFIX = "checks-"
 DATA_SERVICES = {"mysql": 13306, "redis": 16379}
 """Default local port of each tunnel (above 1024, away from a local server's own port)."""
 DATA_PORTS = {"mysql": 3306, "redis": 6379}
@@ -58,11 +63,17 @@ def _release(args: argparse.Namespace) -> int:
     from infra.ops import release
 
     environment = stack.check_stack(args.stack)
-    context: Path = args.context.resolve()
-    dockerfile: Path = (args.dockerfile or context / "Dockerfile").resolve()
+    if args.checks:
+        context = args.project.resolve()
+        dockerfile = (args.dockerfile or context / CHECKS_DOCKERFILE).resolve()
+    else:
+        context = args.context.resolve()
+        dockerfile = (args.dockerfile or context / "Dockerfile").resolve()
     if not dockerfile.is_relative_to(context):
         raise UsageError(f"--dockerfile {dockerfile} must be inside the build context {context}")
     revision = release.revision(args.project, context, allow_dirty=args.allow_dirty)
+    if args.checks:
+        revision = dataclasses.replace(revision, tag=CHECKS_TAG_PREFIX + revision.tag)
     if revision.dirty:
         _progress(f"warning: {context} has uncommitted changes; tagging {revision.tag} (not for deploys)")
     ecr = _session(args).client("ecr")
@@ -302,6 +313,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     _add_aws(rel)
     rel.add_argument("--context", type=Path, default=SERVICE_DIR, help="build context (default: %(default)s)")
+    rel.add_argument(
+        "--checks",
+        action="store_true",
+        help=f"build the scheduled checks' image instead ({CHECKS_DOCKERFILE} from the repository root, "
+        f"tagged {CHECKS_TAG_PREFIX}<sha>, the image the stack's scheduled checks run)",
+    )
     rel.add_argument("--dockerfile", type=Path, help="Dockerfile (default: CONTEXT/Dockerfile)")
     rel.add_argument(
         "--allow-dirty",

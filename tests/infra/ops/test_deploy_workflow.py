@@ -23,9 +23,15 @@ def deploy_steps() -> list[dict[str, Any]]:
     return steps
 
 
+RELEASE = 'bin/infra release "$STACK"\n'
+CHECKS_RELEASE = 'bin/infra release "$STACK" --checks'
+
+
 def index_of(steps: list[dict[str, Any]], predicate: str) -> int:
     matches = [
-        i for i, s in enumerate(steps) if predicate in s.get("run", "") or predicate in s.get("uses", "")
+        i
+        for i, s in enumerate(steps)
+        if predicate in s.get("run", "") + "\n" or predicate in s.get("uses", "")
     ]
     assert len(matches) == 1, f"{len(matches)} deploy steps match {predicate!r}"
     return matches[0]
@@ -34,21 +40,25 @@ def index_of(steps: list[dict[str, Any]], predicate: str) -> int:
 def test_release_then_migrate_then_pulumi_up_after_the_aws_credentials() -> None:
     steps = deploy_steps()
     credentials = index_of(steps, "aws-actions/configure-aws-credentials@")
-    release = index_of(steps, "bin/infra release")
+    release = index_of(steps, RELEASE)
+    checks = index_of(steps, CHECKS_RELEASE)
     migrate = index_of(steps, "bin/infra migrate")
     up = index_of(steps, "pulumi/actions@")
     assert credentials < release < migrate < up
+    assert credentials < checks < up
     assert steps[up]["with"]["command"] == "up"
 
 
 def test_all_three_use_the_commit_sha_and_the_deployed_stack() -> None:
     steps = deploy_steps()
     release, migrate = (
-        steps[index_of(steps, "bin/infra release")],
+        steps[index_of(steps, RELEASE)],
         steps[index_of(steps, "bin/infra migrate")],
     )
-    assert release["env"] == migrate["env"] == {"STACK": STACK}
+    checks = steps[index_of(steps, CHECKS_RELEASE)]
+    assert release["env"] == migrate["env"] == checks["env"] == {"STACK": STACK}
     assert shlex.split(release["run"])[1:] == ["release", "$STACK"]
+    assert shlex.split(checks["run"])[1:] == ["release", "$STACK", "--checks"]
     assert shlex.split(migrate["run"])[1:] == ["migrate", "$STACK", "--image", "$GITHUB_SHA"]
     up = steps[index_of(steps, "pulumi/actions@")]["with"]
     assert up["stack-name"].endswith(f"/postings/{STACK}")
@@ -60,14 +70,14 @@ def test_all_three_use_the_commit_sha_and_the_deployed_stack() -> None:
 def test_the_ops_commands_run_from_a_venv_that_has_the_tools() -> None:
     steps = deploy_steps()
     install = steps[index_of(steps, "-r requirements/deploy.txt")]["run"]
-    venv = shlex.split(steps[index_of(steps, "bin/infra release")]["run"])[0].removesuffix("/bin/infra")
+    venv = shlex.split(steps[index_of(steps, RELEASE)]["run"])[0].removesuffix("/bin/infra")
     assert f"{venv}/bin/pip install --require-hashes -r requirements/dev.txt" in install
     assert f"{venv}/bin/pip install --no-deps -e ." in install
     assert (ROOT / "requirements" / "dev.txt").read_text().count("\ndocker==") == 1
 
 
 def test_the_commands_of_the_deploy_job_parse() -> None:
-    for predicate in ("bin/infra release", "bin/infra migrate"):
+    for predicate in (RELEASE, CHECKS_RELEASE, "bin/infra migrate"):
         run = deploy_steps()[index_of(deploy_steps(), predicate)]["run"]
         argv = shlex.split(run.replace("$STACK", "staging").replace("$GITHUB_SHA", "a" * 40))[1:]
         assert callable(build_parser().parse_args(argv).handler), run

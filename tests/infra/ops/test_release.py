@@ -292,3 +292,34 @@ def test_the_service_context_sent_to_the_engine_holds_what_its_dockerfile_copies
     ignored = (service / ".dockerignore").read_text().split()
     assert "tests/" in ignored
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
+
+
+def test_checks_image_is_built_from_the_repository_root_and_tagged_for_the_schedule(
+    checkout: Path, repository: str, engine: FakeEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checks = checkout / "monitoring" / "checks"
+    checks.mkdir(parents=True)
+    (checks / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY monitoring/ /app/monitoring/\n")
+    (checks / "check_http.py").write_text("print('OK')\n")
+    git(checkout, "add", ".")
+    git(checkout, "commit", "-q", "-m", "checks")
+    head = git(checkout, "rev-parse", "HEAD")
+
+    assert release_cli(checkout, "--checks") == 0
+
+    _, build, push = engine.requests
+    assert build.query["t"] == f"{repository}:checks-{head}"
+    assert build.query["dockerfile"] == "monitoring/checks/Dockerfile"
+    assert "monitoring/checks/check_http.py" in build.tar_names()
+    assert "NOTES.md" in build.tar_names()
+    assert push.query == {"tag": f"checks-{head}"}
+    assert capsys.readouterr().out.startswith(f"image: {repository}:checks-{head}\n")
+
+
+def test_checks_image_refuses_a_dirty_repository(
+    checkout: Path, repository: str, engine: FakeEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (checkout / "NOTES.md").write_text("changed outside the service, inside the checks' context\n")
+    assert release_cli(checkout, "--checks") == 1
+    assert engine.requests == []
+    assert "uncommitted change" in capsys.readouterr().err
