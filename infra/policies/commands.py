@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from infra.policies.evaluate import Report, render_findings, report_json
 from infra.policies.offline import findings_for
+from infra.rehearsal.commands import add_stack_arguments
 from infra.rehearsal.engine import Project, load_project, read_stack_config, run_program
 from infra.rehearsal.recording import DEFAULT_REGION, RecordingMocks
 from infra.rehearsal.rehearse import RehearsalFailed, pinned_account, rehearse
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-MOCKS = ("moto", "recording")
 FAILED = 1
 
 
@@ -47,18 +45,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "infra/policies (AWS Foundational Security Best Practices and the platform's rules). Suppressions "
         "are listed with their reasons. Exits 1 when a mandatory rule is violated.",
     )
-    parser.add_argument("stack", help="stack name: its config is <stackConfigDir>/Pulumi.<stack>.yaml")
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=PROJECT_ROOT,
-        help="directory holding Pulumi.yaml of any Pulumi Python project (default: this repository)",
-    )
-    parser.add_argument(
-        "--mocks",
-        choices=MOCKS,
-        default="moto",
-        help="moto: emulated AWS account (default); recording: echo inputs, faster, nothing validated",
-    )
+    add_stack_arguments(parser)
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     parser.set_defaults(handler=policy_command)

@@ -17,7 +17,7 @@ from infra.rehearsal.report import render, render_coverage
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 MOCKS = ("moto", "recording")
 
-__all__ = ["PROJECT_ROOT", "pinned_account", "register"]
+__all__ = ["PROJECT_ROOT", "add_stack_arguments", "pinned_account", "register"]
 
 
 def rehearse_command(args: argparse.Namespace) -> int:
@@ -76,14 +76,8 @@ def rehearse_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "rehearse",
-        help="run a stack's Pulumi program offline against an emulated AWS account and print what it creates",
-        description="Run the Pulumi program of STACK in-process (no cloud, no Pulumi CLI) with mocks that "
-        "create every resource in an emulated AWS account (moto), so AWS's own checks run; print the "
-        "resource tree, the counts per type, the outputs and which types were emulated.",
-    )
+def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+    """STACK, --project and --mocks: how every command that rehearses a stack is told which and how."""
     parser.add_argument("stack", help="stack name: its config is <stackConfigDir>/Pulumi.<stack>.yaml")
     parser.add_argument(
         "--project",
@@ -97,6 +91,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default="moto",
         help="moto: emulated AWS account, AWS's checks run (default); recording: echo inputs, check nothing",
     )
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "rehearse",
+        help="run a stack's Pulumi program offline against an emulated AWS account and print what it creates",
+        description="Run the Pulumi program of STACK in-process (no cloud, no Pulumi CLI) with mocks that "
+        "create every resource in an emulated AWS account (moto), so AWS's own checks run; print the "
+        "resource tree, the counts per type, the outputs and which types were emulated.",
+    )
+    add_stack_arguments(parser)
     parser.add_argument(
         "--json",
         type=Path,
