@@ -80,6 +80,11 @@ CHECKS_SCHEDULE_ARN = "checksScheduleArn"
 config = from_pulumi()
 env = config.environment
 name = naming.prefix(env)
+# The data stores' fixed AWS names: the components create them, alarms, checks and exports find them.
+database_identifier = naming.physical_name(env, "mysql", 63)
+redis_group_id = naming.physical_name(env, "redis", 40)
+broker_name = naming.physical_name(env, "rabbitmq", 50)
+search_domain_name = naming.physical_name(env, "search", 28)
 
 # Every resource goes through this provider: pinned to the account and region, tagging everything.
 provider = aws.Provider(
@@ -119,7 +124,7 @@ database = Database(
     DatabaseArgs(
         subnet_ids=network.data_subnet_ids,
         security_group_id=groups.ids["database"],
-        identifier=naming.physical_name(env, "mysql", 63),
+        identifier=database_identifier,
         instance_class=config.db_instance_class,
         engine_version=config.db_engine_version,
         allocated_storage=config.db_allocated_storage,
@@ -135,7 +140,7 @@ cache = Cache(
     CacheArgs(
         subnet_ids=network.data_subnet_ids,
         security_group_id=groups.ids["cache"],
-        replication_group_id=naming.physical_name(env, "redis", 40),
+        replication_group_id=redis_group_id,
         node_type=config.cache_node_type,
         replicas=config.cache_replicas,
         engine_version=config.cache_engine_version,
@@ -148,7 +153,7 @@ broker = Broker(
     BrokerArgs(
         subnet_ids=network.data_subnet_ids,
         security_group_id=groups.ids["broker"],
-        broker_name=naming.physical_name(env, "rabbitmq", 50),
+        broker_name=broker_name,
         instance_type=config.broker_instance_type,
         deployment_mode=config.broker_deployment_mode,
         engine_version=config.broker_engine_version,
@@ -160,7 +165,7 @@ search = SearchDomain(
     SearchDomainArgs(
         subnet_ids=network.data_subnet_ids,
         security_group_id=groups.ids["search"],
-        domain_name=naming.physical_name(env, "search", 28),
+        domain_name=search_domain_name,
         engine_version=config.search_engine_version,
         instance_type=config.search_instance_type,
         instance_count=config.search_instance_count,
@@ -301,10 +306,10 @@ alarms = Alarms(
         target_group_arn_suffix=load_balancer.target_group_arn_suffix,
         cluster_name=cluster.cluster_name,
         service_names={role: service.service_name for role, service in services.items()},
-        database_identifier=naming.physical_name(env, "mysql", 63),
-        cache_node_ids=cache_node_ids(naming.physical_name(env, "redis", 40), config.cache_replicas),
-        broker_name=naming.physical_name(env, "rabbitmq", 50),
-        search_domain_name=naming.physical_name(env, "search", 28),
+        database_identifier=database_identifier,
+        cache_node_ids=cache_node_ids(redis_group_id, config.cache_replicas),
+        broker_name=broker_name,
+        search_domain_name=search_domain_name,
         account_id=aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=provider)).account_id,
     ),
     opts=opts,
@@ -321,9 +326,9 @@ scheduled_checks = ScheduledChecks(
         subnet_ids=network.app_subnet_ids,
         security_group_id=groups.ids["worker"],
         service_url=load_balancer.url,
-        database_identifier=naming.physical_name(env, "mysql", 63),
-        broker_name=naming.physical_name(env, "rabbitmq", 50),
-        search_domain_name=naming.physical_name(env, "search", 28),
+        database_identifier=database_identifier,
+        broker_name=broker_name,
+        search_domain_name=search_domain_name,
         alarm_prefix=f"{name}-",
         topic_arn=notifications.topic_arn,
         log_retention_days=config.log_retention_days,
@@ -352,9 +357,9 @@ pulumi.export(BASTION_INSTANCE_ID, bastion.instance_id)
 pulumi.export(ALERTS_TOPIC_ARN, notifications.topic_arn)
 pulumi.export(DASHBOARD_NAME, alarms.dashboard_name)
 pulumi.export(ALARM_NAMES, alarms.alarm_names)
-pulumi.export(DATABASE_IDENTIFIER, naming.physical_name(env, "mysql", 63))
-pulumi.export(BROKER_NAME, naming.physical_name(env, "rabbitmq", 50))
-pulumi.export(SEARCH_DOMAIN_NAME, naming.physical_name(env, "search", 28))
+pulumi.export(DATABASE_IDENTIFIER, database_identifier)
+pulumi.export(BROKER_NAME, broker_name)
+pulumi.export(SEARCH_DOMAIN_NAME, search_domain_name)
 pulumi.export(PROMETHEUS_WORKSPACE_ID, metrics_store.workspace_id)
 pulumi.export(PROMETHEUS_ENDPOINT, metrics_store.prometheus_endpoint)
 pulumi.export(GRAFANA_WORKSPACE_ID, grafana.workspace_id)
