@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.service import task_identity
 from infra.iam import allow, assume_role_policy, policy
 from monitoring.checks.contract import (
     ALARM_PREFIX,
@@ -25,7 +26,6 @@ from monitoring.checks.contract import (
     SERVICE_URL,
 )
 
-EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 SCHEDULE = "rate(5 minutes)"
 CHECKS_USER = "65534:65534"  # nobody, as monitoring/checks/Dockerfile runs
 CHECK_PERIOD = 300
@@ -154,25 +154,8 @@ class ScheduledChecks(pulumi.ComponentResource):
     ) -> None:
         super().__init__("postings:infra:ScheduledChecks", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-checks-logs", retention_in_days=args.log_retention_days, opts=child
-        )
-        execution_role = aws.iam.Role(
-            f"{name}-checks-execution-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
-            opts=child,
-        )
-        aws.iam.RolePolicyAttachment(
-            f"{name}-checks-execution-managed",
-            role=execution_role.name,
-            policy_arn=EXECUTION_POLICY,
-            opts=child,
-        )
-        task_role = aws.iam.Role(
-            f"{name}-checks-task-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
-            opts=child,
-        )
+        identity = task_identity(f"{name}-checks", log_retention_days=args.log_retention_days, parent=self)
+        log_group, execution_role, task_role = identity.log_group, identity.execution_role, identity.task_role
         aws.iam.RolePolicy(f"{name}-checks-task-read", role=task_role.id, policy=task_policy(), opts=child)
         definitions = pulumi.Output.all(
             image=args.image, url=args.service_url, log_group=log_group.name

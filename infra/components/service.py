@@ -105,6 +105,34 @@ def container_definitions(
     return json.dumps(containers, sort_keys=True)
 
 
+@dataclass(frozen=True)
+class TaskIdentity:
+    """What every Fargate task of the platform runs with."""
+
+    log_group: aws.cloudwatch.LogGroup
+    execution_role: aws.iam.Role
+    task_role: aws.iam.Role
+
+
+def task_identity(prefix: str, *, log_retention_days: int, parent: pulumi.Resource) -> TaskIdentity:
+    """A task's log group, its execution role (ECS's managed policy: pull the image, write logs) and
+    an empty task role for the caller's grants, named `<prefix>-logs`, `-execution-role`, `-task-role`."""
+    child = pulumi.ResourceOptions(parent=parent)
+    log_group = aws.cloudwatch.LogGroup(f"{prefix}-logs", retention_in_days=log_retention_days, opts=child)
+    execution_role = aws.iam.Role(
+        f"{prefix}-execution-role",
+        assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+        opts=child,
+    )
+    aws.iam.RolePolicyAttachment(
+        f"{prefix}-execution-managed", role=execution_role.name, policy_arn=EXECUTION_POLICY, opts=child
+    )
+    task_role = aws.iam.Role(
+        f"{prefix}-task-role", assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"), opts=child
+    )
+    return TaskIdentity(log_group=log_group, execution_role=execution_role, task_role=task_role)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AppServiceArgs:
     cluster_arn: pulumi.Input[str]
@@ -173,18 +201,8 @@ class AppService(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("postings:infra:AppService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", retention_in_days=args.log_retention_days, opts=child
-        )
-
-        execution_role = aws.iam.Role(
-            f"{name}-execution-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
-            opts=child,
-        )
-        aws.iam.RolePolicyAttachment(
-            f"{name}-execution-managed", role=execution_role.name, policy_arn=EXECUTION_POLICY, opts=child
-        )
+        identity = task_identity(name, log_retention_days=args.log_retention_days, parent=self)
+        log_group, execution_role, task_role = identity.log_group, identity.execution_role, identity.task_role
         aws.iam.RolePolicy(
             f"{name}-execution-secrets",
             role=execution_role.id,
@@ -194,9 +212,6 @@ class AppService(pulumi.ComponentResource):
                 )
             ),
             opts=child,
-        )
-        task_role = aws.iam.Role(
-            f"{name}-task-role", assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"), opts=child
         )
         aws.iam.RolePolicy(
             f"{name}-task-search",
