@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from infra.rehearsal.engine import Registration
 from infra.rehearsal.rehearse import Rehearsal
 
@@ -17,8 +15,8 @@ def _client(rehearsal: Rehearsal, service: str) -> Any:
 
 def _all(rehearsal: Rehearsal, token: str) -> list[Registration]:
     found = rehearsal.result.by_type(token)
-    if not found:
-        pytest.skip(f"the program declares no {token} in {rehearsal.result.stack}")
+    # The program declares every type read back here; losing one must fail, not skip the check.
+    assert found, f"the program declares no {token} in {rehearsal.result.stack}"
     return found
 
 
