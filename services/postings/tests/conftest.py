@@ -31,7 +31,16 @@ REDIS_PORT = 6379
 AMQP_PORT = 5672
 _counter = itertools.count()
 AMQP_URL = f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"
-TABLES = ("posting_tags", "idempotency_keys", "search_documents", "outbox", "postings", "api_tokens")
+TABLES = (
+    "posting_tags",
+    "idempotency_keys",
+    "search_documents",
+    "search_terms",
+    "search_title_terms",
+    "outbox",
+    "postings",
+    "api_tokens",
+)
 
 
 class TcpProxy:

@@ -39,6 +39,8 @@ def live_server(mysql_database: str, run_id: str) -> Iterator[tuple[str, str]]:
             "posting_tags",
             "idempotency_keys",
             "search_documents",
+            "search_terms",
+            "search_title_terms",
             "outbox",
             "postings",
             "api_tokens",

@@ -1,19 +1,28 @@
-"""The SQL search adapter on MariaDB (InnoDB FULLTEXT) and SQLite (FTS5): Turkish and Russian matching,
-short words, ranking, filters, highlights and version-gated (idempotent) indexing."""
+"""The SQL search adapter on MariaDB (the term tables) and SQLite (FTS5): Turkish and Russian matching,
+short words, ranking, filters, highlights and version-gated (idempotent) indexing; on MariaDB, the tiered
+ranking against a reference, concurrent indexing and the migration from the FULLTEXT index."""
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 import pytest
+from alembic import command
+from alembic.config import Config
 from fastapi.testclient import TestClient
-from postings.db import create_db_engine
-from postings.migrate import upgrade
-from postings.search.sql import SqlSearchIndex
+from postings.db import create_db_engine, search_documents, search_terms, search_title_terms
+from postings.migrate import SCRIPTS, upgrade
+from postings.search import sql
+from postings.search.sql import SqlSearchIndex, index_text
+from postings.seed import seed_postings
 from postings.settings import Settings
 from postings.store import ListFilters
 from postings.text import fold, highlight, terms
+from sqlalchemy import create_engine, func, select, text
 
 # ruff: noqa: RUF001 - Turkish and Russian letters are the point here
 
@@ -183,3 +192,199 @@ def test_search_endpoint_on_mariadb(
         "total": 0,
         "items": [],
     }
+
+
+VOCABULARY = ["alpha", "bravo", "charlie", "delta", "echo", "golang", "istanbul", "москва"]
+
+
+def random_corpus(rng: random.Random, size: int) -> list[dict[str, Any]]:
+    return [
+        doc(
+            n,
+            title=" ".join(rng.sample(VOCABULARY, rng.randint(1, 3))),
+            description=" ".join(rng.choices(VOCABULARY, k=rng.randint(0, 5))),
+            workplace=rng.choice(["remote", "onsite"]),
+            status=rng.choice(["published", "published", "archived"]),
+        )
+        for n in range(1, size + 1)
+    ]
+
+
+def reference(corpus: list[dict[str, Any]], query: str, **filters: str | None) -> list[tuple[int, float]]:
+    """The MySQL ranking spelled out: every query token somewhere; more in the title, then newer, first."""
+    wanted = set(index_text(query).split())
+    ranked = []
+    for posting in corpus:
+        if any(v is not None and posting[k] != v for k, v in filters.items()):
+            continue
+        title, every = sql.posting_terms(posting)
+        if wanted <= every:
+            ranked.append((posting["id"], 1.0 + sql.TITLE_WEIGHT * len(wanted & title)))
+    return sorted(ranked, key=lambda r: (-r[1], -r[0]))
+
+
+def all_pages(
+    index: SqlSearchIndex, query: str, size: int, **filters: str | None
+) -> tuple[list[Any], set[int]]:
+    found: list[Any] = []
+    totals: set[int] = set()
+    offset = 0
+    while True:
+        page = index.search(query, ListFilters(**filters), limit=size, offset=offset)
+        totals.add(page.total)
+        found += [(h["id"], h["score"]) for h in page.hits]
+        if len(page.hits) < size:
+            return found, totals
+        offset += size
+
+
+def test_mariadb_ranking_matches_the_reference_across_tiers_and_pages(
+    mysql_settings: Callable[..., Settings],
+) -> None:
+    rng = random.Random(4)
+    corpus = random_corpus(rng, 120)
+    engine = create_db_engine(mysql_settings(), pool_size=2)
+    index = SqlSearchIndex(engine)
+    index.index_many(corpus[:60])  # the seeding path
+    for posting in corpus[60:]:  # the worker's path
+        assert index.index(posting) is True
+    queries = [" ".join(rng.sample(VOCABULARY, rng.randint(1, 3))) for _ in range(40)]
+    checked_tiers = set()
+    for query in queries:
+        for filters in (
+            {"status": None},
+            {"status": "published"},
+            {"status": "archived"},
+            {"status": "published", "workplace": "onsite"},
+        ):
+            expected = reference(corpus, query, **filters)
+            for page_size in (1, 4, 100):
+                found, totals = all_pages(index, query, page_size, **filters)
+                assert found == expected, (query, filters, page_size)
+                assert totals == {len(expected)}, (query, filters, page_size)
+            checked_tiers |= {score for _id, score in expected}
+    assert checked_tiers >= {1.0, 11.0, 21.0, 31.0}  # body-only, and one to three title tokens
+    engine.dispose()
+
+
+def test_seeding_mariadb_loads_the_documents_and_every_term(mysql_settings: Callable[..., Settings]) -> None:
+    engine = create_db_engine(mysql_settings(), pool_size=2)
+    index = SqlSearchIndex(engine)
+    assert seed_postings(engine, index, 250, batch_size=100) == 250
+    with engine.connect() as conn:
+        corpus = [orjson.loads(d) for d in conn.execute(select(search_documents.c.document)).scalars()]
+        assert sorted(p["id"] for p in corpus) == list(range(1, 251))
+        for table, part in ((search_title_terms, 0), (search_terms, 1)):
+            count = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            assert count == sum(len(sql.posting_terms(p)[part]) for p in corpus), table.name
+    for query in ("python", "senior backend", "разработчик"):
+        found, totals = all_pages(index, query, 50, status="published")
+        assert found == reference(corpus, query, status="published"), query
+        assert totals == {len(found)} != {0}, query
+    engine.dispose()
+
+
+def test_mariadb_total_stops_counting_at_the_cap(
+    mysql_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "TOTAL_CAP", 5)
+    engine = create_db_engine(mysql_settings(), pool_size=1)
+    index = SqlSearchIndex(engine)
+    index.index_many([doc(n, description="golang") for n in range(1, 13)])
+    first = index.search("golang", ListFilters(), limit=2, offset=0)
+    assert (first.total, [h["id"] for h in first.hits]) == (5, [12, 11])
+    assert [h["id"] for h in index.search("golang", ListFilters(), limit=2, offset=10).hits] == [2, 1]
+    engine.dispose()
+
+
+def test_mariadb_concurrent_versions_of_one_posting_leave_the_newest(
+    mysql_settings: Callable[..., Settings],
+) -> None:
+    engine = create_db_engine(mysql_settings(), pool_size=8)
+    index = SqlSearchIndex(engine)
+    versions = [
+        doc(7, title=f"{word} engineer", description=word, version=v) for v, word in enumerate(VOCABULARY, 1)
+    ]
+    rng = random.Random(1)
+    rng.shuffle(versions)
+    errors: list[BaseException] = []
+
+    def write(posting: dict[str, Any]) -> None:
+        try:
+            index.index(posting)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(v,)) for v in versions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    title, every = sql.posting_terms(max(versions, key=lambda v: v["version"]))
+    with engine.connect() as conn:
+        assert conn.execute(select(search_documents.c.version)).scalars().all() == [len(VOCABULARY)]
+        assert set(conn.execute(select(search_title_terms.c.token)).scalars()) == title
+        assert set(conn.execute(select(search_terms.c.token)).scalars()) == every
+    engine.dispose()
+
+
+def test_migration_from_the_fulltext_index_backfills_the_terms_and_reverts(run_id: str) -> None:
+    name = f"postings_test_{run_id}_migration"
+    url = f"mysql+pymysql://root@127.0.0.1:3306/{name}?charset=utf8mb4"
+    admin = create_engine("mysql+pymysql://root@127.0.0.1:3306/", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    settings = Settings(database_url=url)  # type: ignore[arg-type]
+    engine = create_db_engine(settings, pool_size=1)
+    try:
+        assert upgrade(settings, "0001") == "0001"
+        with engine.begin() as conn:  # documents as the FULLTEXT version of the worker wrote them
+            conn.execute(
+                text(
+                    "INSERT INTO search_documents (posting_id, version, status, company, location, "
+                    "workplace, language, tags, folded_title, folded_body, document) VALUES "
+                    "(:posting_id, :version, :status, :company, :location, :workplace, :language, :tags, "
+                    ":title, :body, :document)"
+                ),
+                [
+                    SqlSearchIndex.document_row(p) | {"title": sql.title_text(p), "body": sql.body_text(p)}
+                    for p in CORPUS
+                ],
+            )
+        assert upgrade(settings) == "0002"
+        with engine.connect() as conn:
+            engines: dict[str, str] = dict(
+                conn.execute(
+                    text("SELECT table_name, engine FROM information_schema.tables WHERE table_schema = :db"),
+                    {"db": name},
+                ).all()
+            )
+            assert engines["search_documents"] == "InnoDB"
+            columns = text("SHOW COLUMNS FROM search_documents")
+            assert not {r.Field for r in conn.execute(columns)} & {"folded_title", "folded_body"}
+            expected = [sql.posting_terms(p) for p in CORPUS]
+            for table, part in ((search_title_terms, 0), (search_terms, 1)):
+                count = conn.execute(select(func.count()).select_from(table)).scalar_one()
+                assert count == sum(len(sets[part]) for sets in expected), table.name
+        index = SqlSearchIndex(engine)
+        assert ids(index, "python") == [3, 5, 4, 2]
+        assert ids(index, "разработчика") == [3]
+
+        config = Config()
+        config.set_main_option("script_location", str(SCRIPTS))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+        with engine.connect() as conn:
+            tables: set[str] = set(conn.execute(text("SHOW TABLES")).scalars())
+            assert not tables & {"search_terms", "search_title_terms"}
+            fulltext = conn.execute(text("SHOW INDEX FROM search_documents WHERE Index_type = 'FULLTEXT'"))
+            assert {r.Key_name for r in fulltext} == {"ft_search_all"}
+            folded = text("SELECT folded_title FROM search_documents WHERE posting_id = 3")
+            assert conn.execute(folded).scalar_one() == "разрабо_ python_"
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()

@@ -113,8 +113,8 @@ outbox = Table(
     **MYSQL_TABLE_ARGS,
 )
 
-# The SQL search adapter's index. Only the worker writes it; the text columns hold folded text
-# (see postings.text) so that İstanbul/istanbul/ISTANBUL and both spellings of Russian yo match.
+# The SQL search adapter's index, a projection only the worker writes: each posting's latest indexed
+# version, the fields SQLite filters on, and the posting itself (the hits are built from it).
 search_documents = Table(
     "search_documents",
     metadata,
@@ -126,11 +126,33 @@ search_documents = Table(
     Column("workplace", String(16), nullable=False),
     Column("language", String(35), nullable=False),
     Column("tags", String(1000), nullable=False),
-    Column("folded_title", Text, nullable=False),
-    Column("folded_body", LongText, nullable=False),
     Column("document", LongText, nullable=False),
     Index("ix_search_documents_status", "status"),
-    **(MYSQL_TABLE_ARGS | {"mysql_engine": "MyISAM"}),
+    **MYSQL_TABLE_ARGS,
+)
+
+# On MySQL the SQL search adapter's inverted index (SQLite has FTS5 instead): one row per term of a
+# posting (each token of its folded text, and each filterable field as `status=published`), and one
+# more in search_title_terms per token of its title. The primary key (token, posting_id) keeps each
+# term's postings in id order, so "the newest N postings holding all these terms" is an index walk
+# that stops after N (see postings.search.sql). Terms are compared byte for byte: they are folded.
+TERM_CHARS = 255
+Term = String(TERM_CHARS).with_variant(
+    mysql.VARCHAR(TERM_CHARS, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+)
+search_terms = Table(
+    "search_terms",
+    metadata,
+    Column("token", Term, primary_key=True),
+    Column("posting_id", Id, primary_key=True, autoincrement=False),
+    **MYSQL_TABLE_ARGS,
+)
+search_title_terms = Table(
+    "search_title_terms",
+    metadata,
+    Column("token", Term, primary_key=True),
+    Column("posting_id", Id, primary_key=True, autoincrement=False),
+    **MYSQL_TABLE_ARGS,
 )
 
 

@@ -7,12 +7,12 @@ database and the search index (no outbox events: a seed is a load, not a stream 
 from __future__ import annotations
 
 import random
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 
 from postings.db import posting_tags, postings
 from postings.search.base import SearchIndex
@@ -385,9 +385,7 @@ def seed_postings(
     engine: Engine, search: SearchIndex, count: int, *, batch_size: int = 1000, random_seed: int = 42
 ) -> int:
     """Insert `count` postings (ids after the current maximum) and bulk-load them into the index.
-
-    On MySQL with the SQL index the index rows go first, with the MyISAM FULLTEXT index disabled; the
-    index is then built once, by sorting, while the postings themselves are inserted alongside."""
+    The engine's pool needs two connections."""
     rng = random.Random(random_seed)
     with engine.connect() as conn:
         first_id = int(conn.execute(select(func.coalesce(func.max(postings.c.id), 0))).scalar_one()) + 1
@@ -399,37 +397,19 @@ def seed_postings(
     ]
     for row in rows:
         row["updated_at"] = row["created_at"]
-    batches = [rows[i : i + batch_size] for i in range(0, count, batch_size)]
-    if not (engine.dialect.name in ("mysql", "mariadb") and search.name == "sql"):
-        for batch in batches:
+    # The index is loaded on a second connection while the postings go in: each side's database work
+    # overlaps the other's Python work.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-index") as indexer:
+        loads = []
+        for i in range(0, count, batch_size):
+            batch = rows[i : i + batch_size]
             _insert_postings(engine, batch)
-            search.index_many([posting_dict(r) for r in batch])
-        return count
-    with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE search_documents DISABLE KEYS"))
-    failure: list[BaseException] = []
-    try:
-        for batch in batches:
-            search.index_many([posting_dict(r) for r in batch])
-    finally:
-        builder = threading.Thread(target=_enable_keys, args=(engine, failure), name="fulltext-build")
-        builder.start()
-    try:
-        for batch in batches:
-            _insert_postings(engine, batch)
-    finally:
-        builder.join()
-    if failure:
-        raise failure[0]
+            loads.append(indexer.submit(search.index_many, [posting_dict(r) for r in batch]))
+            if loads[0].done():
+                loads.pop(0).result()  # an indexing error stops the seed here
+        for load in loads:
+            load.result()
     return count
-
-
-def _enable_keys(engine: Engine, failure: list[BaseException]) -> None:
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE search_documents ENABLE KEYS"))
-    except BaseException as exc:  # reported by the caller, after the postings are in
-        failure.append(exc)
 
 
 def _insert_postings(engine: Engine, batch: list[dict[str, Any]]) -> None:

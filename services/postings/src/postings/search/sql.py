@@ -1,27 +1,40 @@
-"""SQL full-text search: a MyISAM FULLTEXT index on MariaDB/MySQL, FTS5 on SQLite.
-
-The index is a projection the worker rebuilds from events, not the record of truth, so on MySQL it
-uses MyISAM: its FULLTEXT ranks a common word over 100,000 postings about twenty times faster than
-InnoDB's. Writes are single version-gated upserts, atomic without transactions.
+"""SQL full-text search: an inverted index of InnoDB tables on MariaDB/MySQL, FTS5 on SQLite.
 
 Both engines index the same tokens: folded text (postings.text.fold, so Turkish dotted/dotless i and
 Russian ё match however typed), each word cut to its first STEM characters (a crude stemmer that lets
 `разработчика` find `разработчик` and `yazilimci` find `yazilim` with exact-term lookups, no costly
-prefix expansion), then suffixed with `_` and padded to MIN_TOKEN: MyISAM ignores words under
-ft_min_word_len (4) and its stopwords, and `go_` / `the_` are neither.
+prefix expansion), then suffixed with `_` and padded to MIN_TOKEN (so FTS5 keeps `go_` whole and no
+word is a stopword).
+
+Ranking on MySQL: a posting matches when it holds every query token and every filter; more query
+tokens in its title rank it higher, then newer postings first (score = 1 + TITLE_WEIGHT per title
+token). A FULLTEXT index ranks every match before it returns a page (40-120 ms for a common word over
+100,000 postings), so MySQL keeps instead one row per term of a posting in search_terms (its tokens,
+and its filterable fields as terms such as `status=published`) and one per title token in
+search_title_terms, each term's postings in id order. A search walks them in tiers that stop as soon as
+the page is full:
+
+1. postings with every query token in the title: the title lists, joined, newest first;
+2. postings with some but not all of them in the title: the title lists, grouped (only when the
+   query has several tokens and tier 1 did not fill the page);
+3. the rest: every term's list, joined, newest first, without the postings of tiers 1-2.
+
+The total is counted the same way and stops at TOTAL_CAP. The index is a projection the worker writes
+from events: a posting's document and terms change in one transaction, gated on its version.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, TextClause, insert, select, text, update
+from sqlalchemy import Connection, Engine, String, Table, delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
-from postings.db import search_documents
+from postings.db import TERM_CHARS, search_documents, search_terms, search_title_terms
 from postings.search.base import (
     MAX_QUERY_TERMS,
     TOTAL_CAP,
@@ -35,19 +48,12 @@ from postings.text import fold, terms
 
 STEM = 7
 MIN_TOKEN = 4
+TITLE_WEIGHT = 10
+FILTER_FIELDS = ("company", "location", "workplace", "language", "status")
+TERMS_PER_STATEMENT = 20_000
 FTS_INSERT = "INSERT INTO search_fts (rowid, folded_title, folded_body) VALUES (:id, :title, :body)"
 _STEMS = re.compile(rf"(\w{{1,{STEM}}})\w*")
-_UPSERT_COLUMNS = (
-    "status",
-    "company",
-    "location",
-    "workplace",
-    "language",
-    "tags",
-    "folded_title",
-    "folded_body",
-    "document",
-)
+_RETRY_ERRORS = {1205, 1213}  # MySQL: lock wait timeout, deadlock (two workers indexing one posting)
 
 
 @lru_cache(maxsize=65536)
@@ -62,10 +68,85 @@ def index_text(*parts: str) -> str:
     return " ".join([token(stem) for part in parts for stem in _STEMS.findall(fold(part))])
 
 
+def title_text(posting: dict[str, Any]) -> str:
+    return index_text(posting["title"])
+
+
+def body_text(posting: dict[str, Any]) -> str:
+    return index_text(
+        posting["description"], posting["company"], posting["location"], " ".join(posting["tags"])
+    )
+
+
 def query_tokens(query: str) -> tuple[list[str], list[str]]:
     """The query's folded terms (for highlighting) and their distinct index tokens."""
     found = terms(query, limit=MAX_QUERY_TERMS)
     return found, list(dict.fromkeys(token(t) for t in found))
+
+
+def field_term(name: str, value: str) -> str:
+    """A field's value as a term, `status=published`, folded like the text (so on MySQL a filter matches
+    as its case-insensitive collation would). Text tokens hold no `=`, so the two never meet."""
+    return f"{name}={fold(value)}"[:TERM_CHARS]
+
+
+def filter_terms(filters: ListFilters) -> list[str]:
+    found = [
+        field_term(name, value) for name in FILTER_FIELDS if (value := getattr(filters, name)) is not None
+    ]
+    if filters.tag is not None:
+        found.append(field_term("tag", filters.tag))
+    return found
+
+
+def posting_terms(posting: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """A posting's title tokens, and all its terms: its text's tokens and its fields' terms."""
+    title = set(title_text(posting).split())
+    fields = {field_term(name, posting[name]) for name in FILTER_FIELDS}
+    fields |= {field_term("tag", tag) for tag in posting["tags"]}
+    return title, title | set(body_text(posting).split()) | fields
+
+
+def insert_terms(conn: Connection, table: Table, pairs: Iterable[tuple[str, int]]) -> None:
+    """Multi-row INSERTs written out in full: seeding 100,000 postings writes 8 million term rows, where
+    binding parameters row by row costs more than the database does. Each distinct term is quoted once
+    by the dialect's own string literal processor; ids are ints."""
+    quote = String().literal_processor(conn.dialect)  # type: ignore[no-untyped-call]
+    assert quote is not None
+    literal: dict[str, str] = {}
+    values: list[str] = []
+
+    def flush() -> None:
+        if values:
+            statement = f"INSERT INTO {table.name} (token, posting_id) VALUES {','.join(values)}"
+            conn.exec_driver_sql(statement, execution_options={"no_parameters": True})
+            values.clear()
+
+    for term, posting_id in pairs:
+        quoted = literal.get(term)
+        if quoted is None:
+            quoted = literal[term] = quote(term)
+        values.append(f"({quoted},{int(posting_id)})")
+        if len(values) == TERMS_PER_STATEMENT:
+            flush()
+    flush()
+
+
+def insert_posting_terms(conn: Connection, postings: list[dict[str, Any]]) -> None:
+    """The term rows of postings the index has none for yet (seeding, and the 0002 migration's backfill)."""
+    sets = [(int(p["id"]), posting_terms(p)) for p in postings]
+    insert_terms(
+        conn, search_title_terms, ((t, posting_id) for posting_id, (title, _) in sets for t in title)
+    )
+    insert_terms(conn, search_terms, ((t, posting_id) for posting_id, (_, every) in sets for t in every))
+
+
+def _require(table: str, alias: str, names: Iterable[str], posting: str) -> str:
+    """Joins keeping only the postings (`posting`, a column) that hold each term `:name` in `table`."""
+    return "".join(
+        f" JOIN {table} {alias}{n} ON {alias}{n}.token = :{n} AND {alias}{n}.posting_id = {posting}"
+        for n in names
+    )
 
 
 class SqlSearchIndex:
@@ -73,7 +154,7 @@ class SqlSearchIndex:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.dialect = engine.dialect.name
+        self.mysql = engine.dialect.name != "sqlite"
 
     def ensure_ready(self) -> None:
         # The tables come with the schema (postings migrate); check they are there.
@@ -88,8 +169,6 @@ class SqlSearchIndex:
         return True
 
     def index(self, posting: dict[str, Any]) -> bool:
-        if self.dialect != "sqlite":
-            return self._upsert_mysql(posting)
         for _attempt in range(3):
             try:
                 with self.engine.begin() as conn:
@@ -97,46 +176,21 @@ class SqlSearchIndex:
             except IntegrityError:
                 continue  # another worker inserted the same posting first; compare versions again
             except DBAPIError as exc:
+                if exc.orig is not None and exc.orig.args and exc.orig.args[0] in _RETRY_ERRORS:
+                    continue  # another worker holds this posting; compare versions again
                 if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
                     raise IndexUnavailableError(str(exc)[:300]) from exc
                 raise
-        raise RuntimeError(f"could not index posting {posting['id']}: concurrent inserts kept conflicting")
-
-    def _upsert_mysql(self, posting: dict[str, Any]) -> bool:
-        """One INSERT .. ON DUPLICATE KEY UPDATE whose every assignment keeps the stored values unless
-        the event's version is newer; `version` is assigned last, so the comparisons see the old one."""
-        row = self.document_row(posting)
-        keep_newer = ", ".join(
-            f"{c} = IF(VALUES(version) > version, VALUES({c}), {c})" for c in _UPSERT_COLUMNS
-        )
-        statement = text(
-            f"INSERT INTO search_documents (posting_id, version, {', '.join(_UPSERT_COLUMNS)}) "
-            f"VALUES (:posting_id, :version, {', '.join(':' + c for c in _UPSERT_COLUMNS)}) "
-            f"ON DUPLICATE KEY UPDATE {keep_newer}, version = GREATEST(version, VALUES(version))"
-        )
-        try:
-            with self.engine.begin() as conn:
-                before = conn.execute(
-                    select(search_documents.c.version).where(
-                        search_documents.c.posting_id == row["posting_id"]
-                    )
-                ).scalar()
-                conn.execute(statement, row)
-        except DBAPIError as exc:
-            if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
-                raise IndexUnavailableError(str(exc)[:300]) from exc
-            raise
-        # `before` only decides what to report; the statement itself is what keeps the newest version.
-        return before is None or before < row["version"]
+        raise RuntimeError(f"could not index posting {posting['id']}: concurrent writers kept conflicting")
 
     def _index(self, conn: Connection, posting: dict[str, Any]) -> bool:
         posting_id = int(posting["id"])
         current = conn.execute(
-            select(search_documents.c.version)
+            select(search_documents.c.version, search_documents.c.document)
             .where(search_documents.c.posting_id == posting_id)
             .with_for_update()
-        ).scalar()
-        if current is not None and current >= posting["version"]:
+        ).first()
+        if current is not None and current.version >= posting["version"]:
             return False
         row = self.document_row(posting)
         if current is None:
@@ -145,27 +199,32 @@ class SqlSearchIndex:
             conn.execute(
                 update(search_documents).where(search_documents.c.posting_id == posting_id).values(**row)
             )
-        if self.dialect == "sqlite":
+        if self.mysql:
+            old = posting_terms(orjson.loads(current.document)) if current is not None else (set(), set())
+            tables = (search_title_terms, search_terms)
+            for table, before, after in zip(tables, old, posting_terms(posting), strict=True):
+                if before - after:
+                    gone = table.c.token.in_(before - after)
+                    conn.execute(delete(table).where(table.c.posting_id == posting_id, gone))
+                insert_terms(conn, table, ((t, posting_id) for t in sorted(after - before)))
+        else:
             conn.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": posting_id})
             conn.execute(
-                text(FTS_INSERT),
-                {"id": posting_id, "title": row["folded_title"], "body": row["folded_body"]},
+                text(FTS_INSERT), {"id": posting_id, "title": title_text(posting), "body": body_text(posting)}
             )
         return True
 
     def index_many(self, postings: list[dict[str, Any]]) -> None:
-        rows = [self.document_row(p) for p in postings]
-        if not rows:
+        if not postings:
             return
         with self.engine.begin() as conn:
-            conn.execute(insert(search_documents), rows)
-            if self.dialect == "sqlite":
+            conn.execute(insert(search_documents), [self.document_row(p) for p in postings])
+            if self.mysql:
+                insert_posting_terms(conn, postings)
+            else:
                 conn.execute(
                     text(FTS_INSERT),
-                    [
-                        {"id": r["posting_id"], "title": r["folded_title"], "body": r["folded_body"]}
-                        for r in rows
-                    ],
+                    [{"id": p["id"], "title": title_text(p), "body": body_text(p)} for p in postings],
                 )
 
     @staticmethod
@@ -179,10 +238,6 @@ class SqlSearchIndex:
             "workplace": posting["workplace"],
             "language": posting["language"],
             "tags": " " + " ".join(posting["tags"]) + " ",
-            "folded_title": index_text(posting["title"]),
-            "folded_body": index_text(
-                posting["description"], posting["company"], posting["location"], " ".join(posting["tags"])
-            ),
             "document": orjson.dumps(posting).decode(),
         }
 
@@ -190,19 +245,13 @@ class SqlSearchIndex:
         query_terms, tokens = query_tokens(query)
         if not tokens:
             return SearchPage(total=0)
-        where, params = self._filters(filters)
-        ranked = (
-            self._sqlite(tokens, where, params)
-            if self.dialect == "sqlite"
-            else self._mysql(tokens, where, params)
-        )
-        params |= {"limit": limit, "offset": offset, "cap": TOTAL_CAP}
         with self.engine.connect() as conn:
-            rows = conn.execute(ranked, params).all()
-            total = int(rows[0].total) if rows else 0
-            if not rows and offset > 0:
-                total = int(conn.execute(self._count(ranked), params).scalar_one())
-            ids = [int(r.posting_id) for r in rows]
+            if self.mysql:
+                ranked, total = self._rank_mysql(conn, tokens, filter_terms(filters), want=offset + limit)
+                page = ranked[offset:]
+            else:
+                page, total = self._rank_sqlite(conn, tokens, filters, limit=limit, offset=offset)
+            ids = [posting_id for posting_id, _score in page]
             documents: dict[int, str] = (
                 dict(
                     conn.execute(
@@ -215,56 +264,87 @@ class SqlSearchIndex:
                 else {}
             )
         hits = []
-        for row in rows:
-            posting = orjson.loads(documents[row.posting_id])
+        for posting_id, score in page:
+            posting = orjson.loads(documents[posting_id])
             highlights = local_highlights(posting, query_terms, stem=STEM)
-            hits.append(hit(posting, abs(float(row.score)), highlights))
+            hits.append(hit(posting, score, highlights))
         return SearchPage(total=min(total, TOTAL_CAP), hits=hits)
 
     @staticmethod
-    def _count(ranked: TextClause) -> TextClause:
-        """The total alone, for a page past the last match (where the window count has no row)."""
-        return text(f"SELECT COUNT(*) FROM ({ranked.text.rsplit(' ORDER BY ', 1)[0]}) t")
+    def _rank_mysql(
+        conn: Connection, tokens: list[str], fields: list[str], *, want: int
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The best `want` matches as (posting id, score), and the total (exact up to TOTAL_CAP): the
+        three tiers of the module docstring, each a walk that stops once `want` rows are found."""
+        n = len(tokens)
+        ks = [f"k{i}" for i in range(n)]
+        fs = [f"f{i}" for i in range(len(fields))]
+        params: dict[str, Any] = dict(zip(ks, tokens, strict=True)) | dict(zip(fs, fields, strict=True))
+        params |= {"n": n, "cap": TOTAL_CAP}
+        tiers = [
+            "SELECT tk0.posting_id, :n AS hits FROM search_title_terms tk0"
+            + _require("search_title_terms", "t", ks[1:], "tk0.posting_id")
+            + _require("search_terms", "a", fs, "tk0.posting_id")
+            + " WHERE tk0.token = :k0 ORDER BY tk0.posting_id DESC LIMIT :want"
+        ]
+        if n > 1:
+            listed = ", ".join(f":{k}" for k in ks)
+            tiers.append(
+                "SELECT u.posting_id, u.hits FROM (SELECT posting_id, COUNT(*) AS hits "
+                f"FROM search_title_terms WHERE token IN ({listed}) GROUP BY posting_id HAVING hits < :n) u"
+                + _require("search_terms", "a", ks + fs, "u.posting_id")
+                + " ORDER BY u.hits DESC, u.posting_id DESC LIMIT :want"
+            )
+        every_term = "FROM search_terms ak0" + _require("search_terms", "a", ks[1:] + fs, "ak0.posting_id")
+        untitled = "".join(
+            f" LEFT JOIN search_title_terms x{k} ON x{k}.token = :{k} AND x{k}.posting_id = ak0.posting_id"
+            for k in ks
+        )
+        tiers.append(
+            f"SELECT ak0.posting_id, 0 AS hits {every_term}{untitled} WHERE ak0.token = :k0"
+            + "".join(f" AND x{k}.posting_id IS NULL" for k in ks)
+            + " ORDER BY ak0.posting_id DESC LIMIT :want"
+        )
+        ranked: list[tuple[int, float]] = []
+        for tier in tiers:
+            rows = conn.execute(text(tier), params | {"want": want - len(ranked)}).all()
+            ranked += [(int(r.posting_id), 1.0 + TITLE_WEIGHT * int(r.hits)) for r in rows]
+            if len(ranked) == want:
+                break
+        else:
+            return ranked, len(ranked)  # every tier came up short: these are all the matches
+        count = (
+            f"SELECT COUNT(*) FROM (SELECT ak0.posting_id {every_term} WHERE ak0.token = :k0 LIMIT :cap) m"
+        )
+        return ranked, int(conn.execute(text(count), params).scalar_one())
 
     @staticmethod
-    def _filters(filters: ListFilters) -> tuple[str, dict[str, Any]]:
+    def _rank_sqlite(
+        conn: Connection, tokens: list[str], filters: ListFilters, *, limit: int, offset: int
+    ) -> tuple[list[tuple[int, float]], int]:
         clauses: list[str] = []
-        params: dict[str, Any] = {}
-        for name in ("company", "location", "workplace", "language", "status"):
-            value = getattr(filters, name)
-            if value is not None:
-                clauses.append(f"d.{name} = :{name}")
+        params: dict[str, Any] = {"fts": " ".join(f'"{t}"' for t in tokens), "limit": limit, "offset": offset}
+        for name in FILTER_FIELDS:
+            if (value := getattr(filters, name)) is not None:
+                clauses.append(f" AND d.{name} = :{name}")
                 params[name] = value
         if filters.tag is not None:
-            clauses.append("d.tags LIKE :tag")
+            clauses.append(" AND d.tags LIKE :tag")
             params["tag"] = f"% {filters.tag} %"
-        return "".join(f" AND {c}" for c in clauses), params
-
-    @staticmethod
-    def _mysql(tokens: list[str], where: str, params: dict[str, Any]) -> TextClause:
-        params["required"] = " ".join(f"+{t}" for t in tokens)
-        match = "MATCH(d.folded_title, d.folded_body) AGAINST(:required IN BOOLEAN MODE)"
-        # A title word outranks any number of body matches; tokens end in `_`, so LIKE finds whole tokens.
-        title_hits = []
-        for n, tok in enumerate(tokens):
-            params[f"title_{n}"] = "% " + tok.replace("_", "\\_") + "%"
-            title_hits.append(f"(CONCAT(' ', d.folded_title) LIKE :title_{n})")
-        title = " + ".join(title_hits)
-        # One evaluation of the full-text match gives the page and the total (the window count).
-        return text(
-            f"SELECT d.posting_id, (({title}) * 10 + {match}) AS score, COUNT(*) OVER () AS total "
-            f"FROM search_documents d WHERE {match}{where} "
-            "ORDER BY score DESC, d.posting_id DESC LIMIT :limit OFFSET :offset"
-        )
-
-    @staticmethod
-    def _sqlite(tokens: list[str], where: str, params: dict[str, Any]) -> TextClause:
-        params["fts"] = " ".join(f'"{t}"' for t in tokens)
         # bm25 is lower-is-better; title weighs 3x the body. (FTS5 functions can't sit beside a window.)
-        return text(
-            "SELECT posting_id, score, COUNT(*) OVER () AS total FROM ("
+        matches = (
             "SELECT d.posting_id AS posting_id, bm25(search_fts, 3.0, 1.0) AS score "
             "FROM search_fts JOIN search_documents d ON d.posting_id = search_fts.rowid "
-            f"WHERE search_fts MATCH :fts{where}) m "
-            "ORDER BY score, posting_id DESC LIMIT :limit OFFSET :offset"
+            f"WHERE search_fts MATCH :fts{''.join(clauses)}"
         )
+        rows = conn.execute(
+            text(
+                f"SELECT posting_id, score, COUNT(*) OVER () AS total FROM ({matches}) m "
+                "ORDER BY score, posting_id DESC LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        ).all()
+        total = int(rows[0].total) if rows else 0
+        if not rows and offset > 0:  # a page past the last match, where the window count has no row
+            total = int(conn.execute(text(f"SELECT COUNT(*) FROM ({matches}) m"), params).scalar_one())
+        return [(int(r.posting_id), abs(float(r.score))) for r in rows], total
