@@ -268,11 +268,12 @@ def test_mariadb_ranking_matches_the_reference_across_tiers_and_pages(
 
 
 def test_seeding_mariadb_loads_the_documents_and_every_term(mysql_settings: Callable[..., Settings]) -> None:
-    engine = create_db_engine(mysql_settings(), pool_size=2)
+    engine = create_db_engine(mysql_settings(), pool_size=3)
     index = SqlSearchIndex(engine)
-    assert seed_postings(engine, index, 250, batch_size=100) == 250
+    assert seed_postings(engine, index, 250, batch_size=40) == 250
     with engine.connect() as conn:
-        corpus = [orjson.loads(d) for d in conn.execute(select(search_documents.c.document)).scalars()]
+        documents: list[str] = list(conn.execute(select(search_documents.c.document)).scalars())
+        corpus = [orjson.loads(d) for d in documents]
         assert sorted(p["id"] for p in corpus) == list(range(1, 251))
         for table, part in ((search_title_terms, 0), (search_terms, 1)):
             count = conn.execute(select(func.count()).select_from(table)).scalar_one()

@@ -138,9 +138,9 @@ def migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def seed(settings: Settings, args: argparse.Namespace) -> int:
     from postings.db import create_db_engine
     from postings.resources import create_search
-    from postings.seed import seed_postings
+    from postings.seed import INDEX_LOADERS, seed_postings
 
-    engine = create_db_engine(settings, pool_size=2)
+    engine = create_db_engine(settings, pool_size=1 + INDEX_LOADERS)
     search = create_search(settings, engine)
     started = time.perf_counter()
     count = seed_postings(

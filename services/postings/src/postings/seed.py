@@ -18,6 +18,8 @@ from postings.db import posting_tags, postings
 from postings.search.base import SearchIndex
 from postings.store import posting_dict, utcnow
 
+INDEX_LOADERS = 2
+
 
 @dataclass(frozen=True)
 class Locale:
@@ -384,8 +386,8 @@ def synthetic_posting(rng: random.Random) -> dict[str, Any]:
 def seed_postings(
     engine: Engine, search: SearchIndex, count: int, *, batch_size: int = 1000, random_seed: int = 42
 ) -> int:
-    """Insert `count` postings (ids after the current maximum) and bulk-load them into the index.
-    The engine's pool needs two connections."""
+    """Insert `count` postings (ids after the current maximum) and bulk-load them into the index, on
+    1 + INDEX_LOADERS connections at once."""
     rng = random.Random(random_seed)
     with engine.connect() as conn:
         first_id = int(conn.execute(select(func.coalesce(func.max(postings.c.id), 0))).scalar_one()) + 1
@@ -397,9 +399,9 @@ def seed_postings(
     ]
     for row in rows:
         row["updated_at"] = row["created_at"]
-    # The index is loaded on a second connection while the postings go in: each side's database work
-    # overlaps the other's Python work.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-index") as indexer:
+    # The index is loaded on other connections while the postings go in, so that the database works
+    # on both cores while Python prepares the next batch.
+    with ThreadPoolExecutor(max_workers=INDEX_LOADERS, thread_name_prefix="seed-index") as indexer:
         loads = []
         for i in range(0, count, batch_size):
             batch = rows[i : i + batch_size]

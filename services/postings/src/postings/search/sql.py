@@ -63,9 +63,17 @@ def token(word: str) -> str:
     return stem + "_" * (MIN_TOKEN - len(stem))
 
 
+def index_tokens(*parts: str) -> list[str]:
+    """The tokens of the parts' words (_STEMS yields each word's first STEM characters)."""
+    return [token(stem) for part in parts for stem in _STEMS.findall(fold(part))]
+
+
 def index_text(*parts: str) -> str:
-    """The tokens of the parts' words, space-separated (_STEMS yields each word's first STEM characters)."""
-    return " ".join([token(stem) for part in parts for stem in _STEMS.findall(fold(part))])
+    return " ".join(index_tokens(*parts))
+
+
+def _body(posting: dict[str, Any]) -> tuple[str, ...]:
+    return posting["description"], posting["company"], posting["location"], " ".join(posting["tags"])
 
 
 def title_text(posting: dict[str, Any]) -> str:
@@ -73,9 +81,7 @@ def title_text(posting: dict[str, Any]) -> str:
 
 
 def body_text(posting: dict[str, Any]) -> str:
-    return index_text(
-        posting["description"], posting["company"], posting["location"], " ".join(posting["tags"])
-    )
+    return index_text(*_body(posting))
 
 
 def query_tokens(query: str) -> tuple[list[str], list[str]]:
@@ -84,6 +90,7 @@ def query_tokens(query: str) -> tuple[list[str], list[str]]:
     return found, list(dict.fromkeys(token(t) for t in found))
 
 
+@lru_cache(maxsize=65536)
 def field_term(name: str, value: str) -> str:
     """A field's value as a term, `status=published`, folded like the text (so on MySQL a filter matches
     as its case-insensitive collation would). Text tokens hold no `=`, so the two never meet."""
@@ -101,19 +108,20 @@ def filter_terms(filters: ListFilters) -> list[str]:
 
 def posting_terms(posting: dict[str, Any]) -> tuple[set[str], set[str]]:
     """A posting's title tokens, and all its terms: its text's tokens and its fields' terms."""
-    title = set(title_text(posting).split())
-    fields = {field_term(name, posting[name]) for name in FILTER_FIELDS}
-    fields |= {field_term("tag", tag) for tag in posting["tags"]}
-    return title, title | set(body_text(posting).split()) | fields
+    title = set(index_tokens(posting["title"]))
+    fields = [field_term(name, posting[name]) for name in FILTER_FIELDS]
+    tags = [field_term("tag", tag) for tag in posting["tags"]]
+    return title, title.union(index_tokens(*_body(posting)), fields, tags)
 
 
-def insert_terms(conn: Connection, table: Table, pairs: Iterable[tuple[str, int]]) -> None:
-    """Multi-row INSERTs written out in full: seeding 100,000 postings writes 8 million term rows, where
-    binding parameters row by row costs more than the database does. Each distinct term is quoted once
-    by the dialect's own string literal processor; ids are ints."""
+def insert_terms(conn: Connection, table: Table, postings: Iterable[tuple[int, Iterable[str]]]) -> None:
+    """Rows (term, posting id) for each posting id and its terms, as multi-row INSERTs written out in full:
+    seeding 100,000 postings writes 8 million term rows, where binding parameters row by row costs more
+    than the database does. Each distinct term is quoted once by the dialect's own string literal
+    processor; ids are ints."""
     quote = String().literal_processor(conn.dialect)  # type: ignore[no-untyped-call]
     assert quote is not None
-    literal: dict[str, str] = {}
+    heads: dict[str, str] = {}
     values: list[str] = []
 
     def flush() -> None:
@@ -122,12 +130,14 @@ def insert_terms(conn: Connection, table: Table, pairs: Iterable[tuple[str, int]
             conn.exec_driver_sql(statement, execution_options={"no_parameters": True})
             values.clear()
 
-    for term, posting_id in pairs:
-        quoted = literal.get(term)
-        if quoted is None:
-            quoted = literal[term] = quote(term)
-        values.append(f"({quoted},{int(posting_id)})")
-        if len(values) == TERMS_PER_STATEMENT:
+    for posting_id, terms_of_posting in postings:
+        tail = f",{int(posting_id)})"
+        for term in terms_of_posting:
+            head = heads.get(term)
+            if head is None:
+                head = heads[term] = "(" + quote(term)
+            values.append(head + tail)
+        if len(values) >= TERMS_PER_STATEMENT:
             flush()
     flush()
 
@@ -135,10 +145,8 @@ def insert_terms(conn: Connection, table: Table, pairs: Iterable[tuple[str, int]
 def insert_posting_terms(conn: Connection, postings: list[dict[str, Any]]) -> None:
     """The term rows of postings the index has none for yet (seeding, and the 0002 migration's backfill)."""
     sets = [(int(p["id"]), posting_terms(p)) for p in postings]
-    insert_terms(
-        conn, search_title_terms, ((t, posting_id) for posting_id, (title, _) in sets for t in title)
-    )
-    insert_terms(conn, search_terms, ((t, posting_id) for posting_id, (_, every) in sets for t in every))
+    insert_terms(conn, search_title_terms, ((posting_id, title) for posting_id, (title, _) in sets))
+    insert_terms(conn, search_terms, ((posting_id, every) for posting_id, (_, every) in sets))
 
 
 def _require(table: str, alias: str, names: Iterable[str], posting: str) -> str:
@@ -206,7 +214,7 @@ class SqlSearchIndex:
                 if before - after:
                     gone = table.c.token.in_(before - after)
                     conn.execute(delete(table).where(table.c.posting_id == posting_id, gone))
-                insert_terms(conn, table, ((t, posting_id) for t in sorted(after - before)))
+                insert_terms(conn, table, [(posting_id, sorted(after - before))])
         else:
             conn.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": posting_id})
             conn.execute(
