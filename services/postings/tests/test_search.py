@@ -202,7 +202,7 @@ def random_corpus(rng: random.Random, size: int) -> list[dict[str, Any]]:
         doc(
             n,
             title=" ".join(rng.sample(VOCABULARY, rng.randint(1, 3))),
-            description=" ".join(rng.choices(VOCABULARY, k=rng.randint(0, 5))),
+            description=" ".join(rng.choices(VOCABULARY, k=rng.randint(0, 8))),
             workplace=rng.choice(["remote", "onsite"]),
             status=rng.choice(["published", "published", "archived"]),
         )
@@ -248,8 +248,9 @@ def test_mariadb_ranking_matches_the_reference_across_tiers_and_pages(
     index.index_many(corpus[:60])  # the seeding path
     for posting in corpus[60:]:  # the worker's path
         assert index.index(posting) is True
-    queries = [" ".join(rng.sample(VOCABULARY, rng.randint(1, 3))) for _ in range(40)]
-    checked_tiers = set()
+    # Up to 5 tokens: every level is walked up to sql.WALKED_TOKENS, the middle ones grouped past it.
+    queries = [" ".join(rng.sample(VOCABULARY, rng.randint(1, 5))) for _ in range(40)]
+    levels: set[tuple[int, float]] = set()  # (query tokens, score) pairs seen
     for query in queries:
         for filters in (
             {"status": None},
@@ -262,8 +263,10 @@ def test_mariadb_ranking_matches_the_reference_across_tiers_and_pages(
                 found, totals = all_pages(index, query, page_size, **filters)
                 assert found == expected, (query, filters, page_size)
                 assert totals == {len(expected)}, (query, filters, page_size)
-            checked_tiers |= {score for _id, score in expected}
-    assert checked_tiers >= {1.0, 11.0, 21.0, 31.0}  # body-only, and one to three title tokens
+            levels |= {(len(query.split()), score) for _id, score in expected}
+    # Every level of 1-3 token queries, and middle levels past WALKED_TOKENS, had matches to compare.
+    assert {(n, 1.0 + 10 * hits) for n in (1, 2, 3) for hits in range(n + 1)} <= levels
+    assert {score for n, score in levels if n > sql.WALKED_TOKENS} & {11.0, 21.0, 31.0}
     engine.dispose()
 
 

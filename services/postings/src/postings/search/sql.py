@@ -11,13 +11,12 @@ tokens in its title rank it higher, then newer postings first (score = 1 + TITLE
 token). A FULLTEXT index ranks every match before it returns a page (40-120 ms for a common word over
 100,000 postings), so MySQL keeps instead one row per term of a posting in search_terms (its tokens,
 and its filterable fields as terms such as `status=published`) and one per title token in
-search_title_terms, each term's postings in id order. A search walks them in tiers that stop as soon as
-the page is full:
-
-1. postings with every query token in the title: the title lists, joined, newest first;
-2. postings with some but not all of them in the title: the title lists, grouped (only when the
-   query has several tokens and tier 1 did not fill the page);
-3. the rest: every term's list, joined, newest first, without the postings of tiers 1-2.
+search_title_terms, each term's postings in id order. A search takes the levels of title hits in turn,
+from all of the query's tokens in the title down to none, and stops once the page is full. Within a
+level every posting has the same score, so a level is the newest postings of a union of walks, one per
+set of tokens that can make up the title's hits (for `senior backend` at one hit: `senior` in the
+title and `backend` only in the text, or the other way round); each walk goes down one term's list,
+newest first, joining the others by primary key, and stops at the page's size.
 
 The total is counted the same way and stops at TOTAL_CAP. The index is a projection the worker writes
 from events: a posting's document and terms change in one transaction, gated on its version.
@@ -26,8 +25,9 @@ from events: a posting's document and terms change in one transaction, gated on 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
 import orjson
@@ -49,7 +49,8 @@ from postings.text import fold, terms
 STEM = 7
 MIN_TOKEN = 4
 TITLE_WEIGHT = 10
-FILTER_FIELDS = ("company", "location", "workplace", "language", "status")
+WALKED_TOKENS = 4
+FILTER_FIELDS = ("company", "location", "language", "workplace", "status")  # see filter_terms
 TERMS_PER_STATEMENT = 20_000
 FTS_INSERT = "INSERT INTO search_fts (rowid, folded_title, folded_body) VALUES (:id, :title, :body)"
 _STEMS = re.compile(rf"(\w{{1,{STEM}}})\w*")
@@ -98,11 +99,12 @@ def field_term(name: str, value: str) -> str:
 
 
 def filter_terms(filters: ListFilters) -> list[str]:
-    found = [
-        field_term(name, value) for name in FILTER_FIELDS if (value := getattr(filters, name)) is not None
-    ]
-    if filters.tag is not None:
-        found.append(field_term("tag", filters.tag))
+    """The filters as terms, the likely most selective first: MySQL checks a posting against its terms
+    in the order they are joined, so `status=published` (most postings) is best checked last."""
+    found = [field_term("tag", filters.tag)] if filters.tag is not None else []
+    for name in FILTER_FIELDS:
+        if (value := getattr(filters, name)) is not None:
+            found.append(field_term(name, value))
     return found
 
 
@@ -155,6 +157,55 @@ def _require(table: str, alias: str, names: Iterable[str], posting: str) -> str:
         f" JOIN {table} {alias}{n} ON {alias}{n}.token = :{n} AND {alias}{n}.posting_id = {posting}"
         for n in names
     )
+
+
+def _walk(titled: Sequence[str], untitled: Sequence[str], fields: Sequence[str]) -> str:
+    """The newest :want postings that hold every term and have, of the query's tokens (parameter names),
+    exactly those in `titled` in their title: one walk down a term's list, stopped at :want."""
+    driver = titled[0] if titled else untitled[0]
+    head = f"t{driver}" if titled else f"a{driver}"
+    posting = f"{head}.posting_id"
+    required = list(untitled if titled else untitled[1:]) + list(fields)
+    return (
+        f"SELECT {posting} AS posting_id, {len(titled)} AS hits "
+        f"FROM {'search_title_terms' if titled else 'search_terms'} {head}"
+        + _require("search_title_terms", "t", titled[1:], posting)
+        + _require("search_terms", "a", required, posting)
+        + "".join(
+            f" LEFT JOIN search_title_terms x{k} ON x{k}.token = :{k} AND x{k}.posting_id = {posting}"
+            for k in untitled
+        )
+        + f" WHERE {head}.token = :{driver}"
+        + "".join(f" AND x{k}.posting_id IS NULL" for k in untitled)
+        + f" ORDER BY {posting} DESC LIMIT :want"
+    )
+
+
+def _levels(ks: list[str], fs: list[str]) -> list[str]:
+    """One query per level of title hits, from all of the query's tokens down to none. A level is the
+    union of one walk per set of tokens that can make up the title's hits; past WALKED_TOKENS tokens
+    (2^n walks) the middle levels are one query instead, grouping the title lists."""
+    if len(ks) <= WALKED_TOKENS:
+        levels = []
+        for hits in range(len(ks), -1, -1):
+            walks = [
+                _walk(titled, [k for k in ks if k not in titled], fs) for titled in combinations(ks, hits)
+            ]
+            union = " UNION ALL ".join(f"({walk})" for walk in walks)
+            levels.append(
+                walks[0]
+                if len(walks) == 1
+                else f"SELECT posting_id, hits FROM ({union}) w ORDER BY posting_id DESC LIMIT :want"
+            )
+        return levels
+    listed = ", ".join(f":{k}" for k in ks)
+    middle = (
+        "SELECT u.posting_id, u.hits FROM (SELECT posting_id, COUNT(*) AS hits FROM search_title_terms "
+        f"WHERE token IN ({listed}) GROUP BY posting_id HAVING hits < {len(ks)}) u"
+        + _require("search_terms", "a", ks + fs, "u.posting_id")
+        + " ORDER BY u.hits DESC, u.posting_id DESC LIMIT :want"
+    )
+    return [_walk(ks, [], fs), middle, _walk([], ks, fs)]
 
 
 class SqlSearchIndex:
@@ -283,48 +334,22 @@ class SqlSearchIndex:
         conn: Connection, tokens: list[str], fields: list[str], *, want: int
     ) -> tuple[list[tuple[int, float]], int]:
         """The best `want` matches as (posting id, score), and the total (exact up to TOTAL_CAP): the
-        three tiers of the module docstring, each a walk that stops once `want` rows are found."""
-        n = len(tokens)
-        ks = [f"k{i}" for i in range(n)]
+        levels of the module docstring, best first, until `want` rows are found."""
+        ks = [f"k{i}" for i in range(len(tokens))]
         fs = [f"f{i}" for i in range(len(fields))]
         params: dict[str, Any] = dict(zip(ks, tokens, strict=True)) | dict(zip(fs, fields, strict=True))
-        params |= {"n": n, "cap": TOTAL_CAP}
-        tiers = [
-            "SELECT tk0.posting_id, :n AS hits FROM search_title_terms tk0"
-            + _require("search_title_terms", "t", ks[1:], "tk0.posting_id")
-            + _require("search_terms", "a", fs, "tk0.posting_id")
-            + " WHERE tk0.token = :k0 ORDER BY tk0.posting_id DESC LIMIT :want"
-        ]
-        if n > 1:
-            listed = ", ".join(f":{k}" for k in ks)
-            tiers.append(
-                "SELECT u.posting_id, u.hits FROM (SELECT posting_id, COUNT(*) AS hits "
-                f"FROM search_title_terms WHERE token IN ({listed}) GROUP BY posting_id HAVING hits < :n) u"
-                + _require("search_terms", "a", ks + fs, "u.posting_id")
-                + " ORDER BY u.hits DESC, u.posting_id DESC LIMIT :want"
-            )
-        every_term = "FROM search_terms ak0" + _require("search_terms", "a", ks[1:] + fs, "ak0.posting_id")
-        untitled = "".join(
-            f" LEFT JOIN search_title_terms x{k} ON x{k}.token = :{k} AND x{k}.posting_id = ak0.posting_id"
-            for k in ks
-        )
-        tiers.append(
-            f"SELECT ak0.posting_id, 0 AS hits {every_term}{untitled} WHERE ak0.token = :k0"
-            + "".join(f" AND x{k}.posting_id IS NULL" for k in ks)
-            + " ORDER BY ak0.posting_id DESC LIMIT :want"
-        )
         ranked: list[tuple[int, float]] = []
-        for tier in tiers:
-            rows = conn.execute(text(tier), params | {"want": want - len(ranked)}).all()
+        for level in _levels(ks, fs):
+            rows = conn.execute(text(level), params | {"want": want - len(ranked)}).all()
             ranked += [(int(r.posting_id), 1.0 + TITLE_WEIGHT * int(r.hits)) for r in rows]
             if len(ranked) == want:
                 break
         else:
-            return ranked, len(ranked)  # every tier came up short: these are all the matches
-        count = (
-            f"SELECT COUNT(*) FROM (SELECT ak0.posting_id {every_term} WHERE ak0.token = :k0 LIMIT :cap) m"
-        )
-        return ranked, int(conn.execute(text(count), params).scalar_one())
+            return ranked, len(ranked)  # every level came up short: these are all the matches
+        every_term = _require("search_terms", "a", ks[1:] + fs, "ak0.posting_id")
+        count = f"SELECT COUNT(*) FROM (SELECT ak0.posting_id FROM search_terms ak0{every_term} "
+        count += "WHERE ak0.token = :k0 LIMIT :cap) m"
+        return ranked, int(conn.execute(text(count), params | {"cap": TOTAL_CAP}).scalar_one())
 
     @staticmethod
     def _rank_sqlite(
