@@ -18,8 +18,12 @@ set of tokens that can make up the title's hits (for `senior backend` at one hit
 title and `backend` only in the text, or the other way round); each walk goes down one term's list,
 newest first, joining the others by primary key, and stops at the page's size.
 
-The total is counted the same way and stops at TOTAL_CAP. The index is a projection the worker writes
-from events: a posting's document and terms change in one transaction, gated on its version.
+A search first collects the matches, up to TOTAL_CAP + 1, in one walk: that gives the total (exact up
+to TOTAL_CAP), and when there are no more than TOTAL_CAP (a rare word, a narrow filter), they are
+ranked from there, since the levels would each read every list to the end.
+
+The index is a projection the worker writes from events: a posting's document and terms change in one
+transaction, gated on its version.
 """
 
 from __future__ import annotations
@@ -333,23 +337,37 @@ class SqlSearchIndex:
     def _rank_mysql(
         conn: Connection, tokens: list[str], fields: list[str], *, want: int
     ) -> tuple[list[tuple[int, float]], int]:
-        """The best `want` matches as (posting id, score), and the total (exact up to TOTAL_CAP): the
-        levels of the module docstring, best first, until `want` rows are found."""
+        """The best `want` matches as (posting id, score), and the total (exact up to TOTAL_CAP).
+
+        One walk collects the matches up to TOTAL_CAP + 1. When they are all there (a rare word, a
+        narrow filter), they are ranked here; when there are more, the levels of the module docstring
+        are taken in turn, best first, until `want` rows are found."""
         ks = [f"k{i}" for i in range(len(tokens))]
         fs = [f"f{i}" for i in range(len(fields))]
         params: dict[str, Any] = dict(zip(ks, tokens, strict=True)) | dict(zip(fs, fields, strict=True))
+        matches = (
+            "SELECT ak0.posting_id FROM search_terms ak0"
+            + _require("search_terms", "a", ks[1:] + fs, "ak0.posting_id")
+            + " WHERE ak0.token = :k0 LIMIT :over"
+        )
+        found = [int(r[0]) for r in conn.execute(text(matches), params | {"over": TOTAL_CAP + 1})]
+        if len(found) <= TOTAL_CAP:
+            hits = dict.fromkeys(found, 0)
+            if found:
+                titled = select(search_title_terms.c.posting_id).where(
+                    search_title_terms.c.token.in_(tokens), search_title_terms.c.posting_id.in_(found)
+                )
+                for row in conn.execute(titled):
+                    hits[int(row.posting_id)] += 1
+            best = sorted(hits.items(), key=lambda item: (-item[1], -item[0]))[:want]
+            return [(posting_id, 1.0 + TITLE_WEIGHT * h) for posting_id, h in best], len(found)
         ranked: list[tuple[int, float]] = []
         for level in _levels(ks, fs):
             rows = conn.execute(text(level), params | {"want": want - len(ranked)}).all()
             ranked += [(int(r.posting_id), 1.0 + TITLE_WEIGHT * int(r.hits)) for r in rows]
             if len(ranked) == want:
                 break
-        else:
-            return ranked, len(ranked)  # every level came up short: these are all the matches
-        every_term = _require("search_terms", "a", ks[1:] + fs, "ak0.posting_id")
-        count = f"SELECT COUNT(*) FROM (SELECT ak0.posting_id FROM search_terms ak0{every_term} "
-        count += "WHERE ak0.token = :k0 LIMIT :cap) m"
-        return ranked, int(conn.execute(text(count), params | {"cap": TOTAL_CAP}).scalar_one())
+        return ranked, len(found)
 
     @staticmethod
     def _rank_sqlite(
