@@ -20,7 +20,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 from postings.app import create_app
-from postings.db import create_db_engine
+from postings.db import create_db_engine, metadata
 from postings.migrate import upgrade
 from postings.settings import Settings
 from postings.tokens import create_token
@@ -31,16 +31,6 @@ REDIS_PORT = 6379
 AMQP_PORT = 5672
 _counter = itertools.count()
 AMQP_URL = f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"
-TABLES = (
-    "posting_tags",
-    "idempotency_keys",
-    "search_documents",
-    "search_terms",
-    "search_title_terms",
-    "outbox",
-    "postings",
-    "api_tokens",
-)
 
 
 class TcpProxy:
@@ -197,8 +187,8 @@ def mysql_settings(mysql_database: str, cache_prefix: str) -> Callable[..., Sett
     """Settings for MariaDB and Redis (no broker, so the API indexes in-process) with an empty schema."""
     engine = create_db_engine(Settings(database_url=mysql_url(mysql_database)), pool_size=1)  # type: ignore[arg-type]
     with engine.begin() as conn:
-        for table in TABLES:
-            conn.execute(text(f"DELETE FROM {table}"))
+        for table in reversed(metadata.sorted_tables):  # children before their parents
+            conn.execute(table.delete())
     engine.dispose()
 
     def make(**overrides: Any) -> Settings:

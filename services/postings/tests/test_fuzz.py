@@ -16,10 +16,9 @@ import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings
 from postings.app import create_app
-from postings.db import create_db_engine
+from postings.db import create_db_engine, metadata
 from postings.settings import Settings
 from postings.tokens import create_token
-from sqlalchemy import text
 
 EXAMPLES_PER_OPERATION = 40
 
@@ -35,17 +34,8 @@ def live_server(mysql_database: str, run_id: str) -> Iterator[tuple[str, str]]:
     )
     engine = create_db_engine(settings, pool_size=1)
     with engine.begin() as conn:
-        for table in (
-            "posting_tags",
-            "idempotency_keys",
-            "search_documents",
-            "search_terms",
-            "search_title_terms",
-            "outbox",
-            "postings",
-            "api_tokens",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
+        for table in reversed(metadata.sorted_tables):  # children before their parents
+            conn.execute(table.delete())
     _id, token = create_token(engine, name="fuzz", scopes={"write"})
     engine.dispose()
     with socket.socket() as s:
