@@ -42,6 +42,8 @@ class Coverage:
     types: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
+    assumed: dict[str, list[str]] = field(default_factory=dict)
+    """Context.assumed: what the emulated account was given because the stack uses it (-> URNs)."""
 
     def record(self, token: str, status: str, note: str) -> None:
         self.types[token] = status
@@ -66,7 +68,7 @@ class EmulatedMocks(UrnAwareMocks):
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
-        self.coverage = Coverage()
+        self.coverage = Coverage(assumed=context.assumed)
         self.failures: list[EmulationError] = []
         self.invokes: list[str] = []
         self._lock = threading.Lock()

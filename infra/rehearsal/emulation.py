@@ -92,6 +92,9 @@ class Context:
     """Security group id -> VPC id, as created or read from the account."""
     grafana_workspaces: set[str] = field(default_factory=set)
     """Managed Grafana workspaces emulated in this rehearsal (moto has no Grafana to ask)."""
+    assumed: dict[str, list[str]] = field(default_factory=dict)
+    """What the stack uses without creating it, which the emulated account was given -> the URNs that
+    used it. A real account must already hold these; the report lists them."""
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:

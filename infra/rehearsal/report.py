@@ -123,4 +123,9 @@ def render_coverage(coverage: Coverage) -> str:
                 lines += [f"    {t}  ({coverage.notes[t]})" for t in tokens]
     if not coverage.not_emulated:
         lines.append("  not emulated: none")
+    if coverage.assumed:
+        count = len(coverage.assumed)
+        lines.append(f"  assumed to exist outside the stack (added to the emulated account): {count}")
+        for what, urns in sorted(coverage.assumed.items()):
+            lines.append(f"    {what}  (used by {', '.join(sorted(u.rsplit('::', 1)[-1] for u in urns))})")
     return "\n".join(lines)

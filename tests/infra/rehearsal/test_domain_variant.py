@@ -9,6 +9,7 @@ import pytest
 
 from infra.rehearsal.engine import load_project, read_stack_config
 from infra.rehearsal.rehearse import Rehearsal, rehearse
+from infra.rehearsal.report import render_coverage
 from tests.infra.rehearsal.conftest import PROJECT_ROOT
 
 DOMAIN = "jobs.example.com"
@@ -70,6 +71,7 @@ def test_alias_and_validation_records_are_in_the_zone(with_domain: Rehearsal) ->
         coverage.types["aws:acm/certificateValidation:CertificateValidation"] == "emulated without validation"
     )
     assert coverage.not_emulated == []
+    assert coverage.assumed == {}  # the zone was seeded, as a real account holds it
 
 
 def test_alert_email_is_subscribed(with_domain: Rehearsal) -> None:
@@ -77,3 +79,31 @@ def test_alert_email_is_subscribed(with_domain: Rehearsal) -> None:
     sns = with_domain.session.client("sns", region_name="eu-west-1")
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic.id)["Subscriptions"]
     assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "oncall@example.com")]
+
+
+def test_a_zone_named_only_by_the_config_is_assumed_to_exist_and_reported() -> None:
+    """As `infra rehearse` runs a stack whose config names a real zone: nothing seeds it."""
+    zone_id = "Z0123456789ABCDEFGHIJ"
+    config, secret_keys = read_stack_config(load_project(PROJECT_ROOT), "dev")
+    config.update(
+        {
+            "postings:allowedAccountIds": '["777777777777"]',
+            "postings:domain": DOMAIN,
+            "postings:hostedZoneId": zone_id,
+        }
+    )
+    with rehearse(PROJECT_ROOT, "dev", config=config, secret_keys=secret_keys) as rehearsal:
+        records = rehearsal.result.by_type("aws:route53/record:Record")
+        assert rehearsal.coverage.assumed.keys() == {f"route53 hosted zone {zone_id}"}
+        assert sorted(rehearsal.coverage.assumed[f"route53 hosted zone {zone_id}"]) == sorted(
+            r.urn for r in records
+        )
+        assert len(records) == 2  # the certificate's validation record and the alias
+        route53 = rehearsal.session.client("route53")
+        written = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+        assert {(r["Name"].rstrip("."), r["Type"]) for r in written} >= {(DOMAIN, "A")}
+        assert render_coverage(rehearsal.coverage).splitlines()[-2:] == [
+            "  assumed to exist outside the stack (added to the emulated account): 1",
+            f"    route53 hosted zone {zone_id}  "
+            "(used by postings-dev-alias, postings-dev-certificate-validation)",
+        ]
