@@ -36,6 +36,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
             )
         )
         coverage: dict[str, str] = {}
+        assumed: dict[str, list[str]] = {}
         account, region = mocks.account_id, mocks.region
     else:
         try:
@@ -47,6 +48,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
             result = rehearsal.result
             account, region = rehearsal.account.account_id, rehearsal.account.region
             coverage = dict(rehearsal.coverage.types)
+            assumed = rehearsal.coverage.assumed
             print(
                 render(
                     result,
@@ -67,6 +69,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
             config=config,
             secret_keys=secret_keys,
             coverage=coverage,
+            assumed=assumed,
             account_id=account,
             region=region,
             policy=policy_document(findings),

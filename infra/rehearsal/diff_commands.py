@@ -27,6 +27,19 @@ def with_policy(comment: str, policy: dict[str, Any]) -> str:
     return comment.rstrip("\n") + "\n\n" + section + "\n"
 
 
+def with_assumed(comment: str, assumed: dict[str, list[str]]) -> str:
+    """The PR comment followed by what the rehearsal had to assume the real account already holds."""
+    lines = [
+        "**Assumed to exist outside the stack**: the rehearsal added these to the emulated account; "
+        "the real account must hold them.",
+        "",
+    ]
+    for what, urns in assumed.items():
+        users = ", ".join(f"`{urn.rsplit('::', 1)[-1]}`" for urn in urns)
+        lines.append(f"- `{what}` (used by {users})")
+    return comment.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+
+
 def diff_command(args: argparse.Namespace) -> int:
     try:
         base, head = read_plan(args.base), read_plan(args.head)
@@ -35,6 +48,8 @@ def diff_command(args: argparse.Namespace) -> int:
         return EXIT_BAD_PLAN
     diff = diff_plans(base, head)
     text = render_markdown(diff) if args.markdown else render_text(diff) + "\n"
+    if args.markdown and "assumed" in head:
+        text = with_assumed(text, head["assumed"])
     if args.markdown and "policy" in head:
         text = with_policy(text, head["policy"])
     if args.output is not None:

@@ -121,12 +121,15 @@ def build_plan(
     config: Mapping[str, str],
     secret_keys: Iterable[str] = (),
     coverage: Mapping[str, str] | None = None,
+    assumed: Mapping[str, Iterable[str]] | None = None,
     account_id: str = "",
     region: str = "",
     policy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The plan of one rehearsal as plain data (see the module docstring); `policy` is the policy
-    pack's report on it (`infra.policies.evaluate.policy_document`), carried for the PR comment."""
+    pack's report on it (`infra.policies.evaluate.policy_document`), and `assumed` what the emulated
+    account was given because the stack uses it without creating it (-> URNs), both carried for the PR
+    comment."""
     hidden = set(secret_keys)
     secrets: set[str] = set()
     for r in result.registrations:
@@ -163,6 +166,8 @@ def build_plan(
         "resources": resources,
         "outputs": _normalise(result.outputs, references, redactor),
     }
+    if assumed:
+        plan["assumed"] = {what: sorted(urns) for what, urns in sorted(assumed.items())}
     if policy is not None:
         # Findings come in evaluation order, which follows registration; the plan must not.
         plan["policy"] = {

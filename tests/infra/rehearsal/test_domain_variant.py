@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import boto3
 import pytest
 
+from infra.rehearsal.diff_commands import diff_command
 from infra.rehearsal.engine import load_project, read_stack_config
+from infra.rehearsal.plan import build_plan, write_plan
 from infra.rehearsal.rehearse import Rehearsal, rehearse
 from infra.rehearsal.report import render_coverage
 from tests.infra.rehearsal.conftest import PROJECT_ROOT
@@ -81,7 +85,7 @@ def test_alert_email_is_subscribed(with_domain: Rehearsal) -> None:
     assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "oncall@example.com")]
 
 
-def test_a_zone_named_only_by_the_config_is_assumed_to_exist_and_reported() -> None:
+def test_a_zone_named_only_by_the_config_is_assumed_to_exist_and_reported(tmp_path: Path) -> None:
     """As `infra rehearse` runs a stack whose config names a real zone: nothing seeds it."""
     zone_id = "Z0123456789ABCDEFGHIJ"
     config, secret_keys = read_stack_config(load_project(PROJECT_ROOT), "dev")
@@ -102,6 +106,18 @@ def test_a_zone_named_only_by_the_config_is_assumed_to_exist_and_reported() -> N
         route53 = rehearsal.session.client("route53")
         written = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
         assert {(r["Name"].rstrip("."), r["Type"]) for r in written} >= {(DOMAIN, "A")}
+        plan = build_plan(rehearsal.result, config=config, assumed=rehearsal.coverage.assumed)
+        assert plan["assumed"] == {f"route53 hosted zone {zone_id}": sorted(r.urn for r in records)}
+        path = tmp_path / "plan.json"
+        write_plan(plan, path)
+        comment = tmp_path / "comment.md"
+        args = argparse.Namespace(base=path, head=path, markdown=True, output=comment)
+        assert diff_command(args) == 0
+        assert comment.read_text().endswith(
+            "the real account must hold them.\n\n"
+            f"- `route53 hosted zone {zone_id}` "
+            "(used by `postings-dev-alias`, `postings-dev-certificate-validation`)\n"
+        )
         assert render_coverage(rehearsal.coverage).splitlines()[-2:] == [
             "  assumed to exist outside the stack (added to the emulated account): 1",
             f"    route53 hosted zone {zone_id}  "
