@@ -23,7 +23,7 @@ from postings.seed import seed_postings
 from postings.settings import Settings
 from postings.store import ListFilters
 from postings.text import fold, highlight, terms
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, inspect, select, text
 
 # ruff: noqa: RUF001 - Turkish and Russian letters are the point here
 
@@ -337,6 +337,64 @@ def test_mariadb_concurrent_versions_of_one_posting_leave_the_newest(
     engine.dispose()
 
 
+def insert_documents_as_0001_did(engine: Engine) -> None:
+    """The corpus in search_documents (and on SQLite in search_fts) as the worker wrote it at 0001."""
+    rows = [
+        SqlSearchIndex.document_row(p) | {"title": sql.title_text(p), "body": sql.body_text(p)}
+        for p in CORPUS
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO search_documents (posting_id, version, status, company, location, "
+                "workplace, language, tags, folded_title, folded_body, document) VALUES "
+                "(:posting_id, :version, :status, :company, :location, :workplace, :language, :tags, "
+                ":title, :body, :document)"
+            ),
+            rows,
+        )
+        if engine.dialect.name == "sqlite":
+            conn.execute(text(sql.FTS_INSERT), [{"id": r["posting_id"]} | r for r in rows])
+
+
+REFOLDED = text("SELECT folded_title, folded_body FROM search_documents WHERE posting_id = 3")
+REFOLDED_3 = ("разрабо_ python_", "ищем_ разрабо_ елка_ и___ мед_ acme_ москва_")  # as 0001 stored it
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def test_migration_on_sqlite_drops_the_unread_folded_columns_and_restores_them(
+    sqlite_settings: Callable[..., Settings],
+) -> None:
+    settings = sqlite_settings()
+    engine = create_db_engine(settings)
+    assert upgrade(settings, "0001") == "0001"
+    insert_documents_as_0001_did(engine)
+    assert upgrade(settings) == "0002"
+    assert {c["name"] for c in inspect(engine).get_columns("search_documents")} == {
+        "posting_id",
+        "version",
+        "status",
+        "company",
+        "location",
+        "workplace",
+        "language",
+        "tags",
+        "document",
+    }
+    assert sorted(ids(SqlSearchIndex(engine), "python")) == [2, 3, 4, 5]
+    downgrade(engine, "0001")
+    with engine.connect() as conn:
+        assert tuple(conn.execute(REFOLDED).one()) == REFOLDED_3
+    engine.dispose()
+
+
 def test_migration_from_the_fulltext_index_backfills_the_terms_and_reverts(run_id: str) -> None:
     name = f"postings_test_{run_id}_migration"
     url = f"mysql+pymysql://root@127.0.0.1:3306/{name}?charset=utf8mb4"
@@ -347,19 +405,7 @@ def test_migration_from_the_fulltext_index_backfills_the_terms_and_reverts(run_i
     engine = create_db_engine(settings, pool_size=1)
     try:
         assert upgrade(settings, "0001") == "0001"
-        with engine.begin() as conn:  # documents as the FULLTEXT version of the worker wrote them
-            conn.execute(
-                text(
-                    "INSERT INTO search_documents (posting_id, version, status, company, location, "
-                    "workplace, language, tags, folded_title, folded_body, document) VALUES "
-                    "(:posting_id, :version, :status, :company, :location, :workplace, :language, :tags, "
-                    ":title, :body, :document)"
-                ),
-                [
-                    SqlSearchIndex.document_row(p) | {"title": sql.title_text(p), "body": sql.body_text(p)}
-                    for p in CORPUS
-                ],
-            )
+        insert_documents_as_0001_did(engine)
         assert upgrade(settings) == "0002"
         with engine.connect() as conn:
             engines: dict[str, str] = dict(
@@ -379,18 +425,13 @@ def test_migration_from_the_fulltext_index_backfills_the_terms_and_reverts(run_i
         assert ids(index, "python") == [3, 5, 4, 2]
         assert ids(index, "разработчика") == [3]
 
-        config = Config()
-        config.set_main_option("script_location", str(SCRIPTS))
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0001")
+        downgrade(engine, "0001")
         with engine.connect() as conn:
             tables: set[str] = set(conn.execute(text("SHOW TABLES")).scalars())
             assert not tables & {"search_terms", "search_title_terms"}
             fulltext = conn.execute(text("SHOW INDEX FROM search_documents WHERE Index_type = 'FULLTEXT'"))
             assert {r.Key_name for r in fulltext} == {"ft_search_all"}
-            folded = text("SELECT folded_title FROM search_documents WHERE posting_id = 3")
-            assert conn.execute(folded).scalar_one() == "разрабо_ python_"
+            assert tuple(conn.execute(REFOLDED).one()) == REFOLDED_3
     finally:
         engine.dispose()
         with admin.connect() as conn:
