@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Body, Header, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from postings.api.deps import CacheDep, StoreDep, WriterDep
@@ -31,6 +31,28 @@ MAX_ID = 2**63 - 1
 PostingId = Annotated[int, Path(ge=1, le=MAX_ID, description="The posting's id")]
 TagFilter = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9+#.\-]{0,39}$")]
 TextFilter = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+async def list_filters(
+    company: TextFilter = None,
+    location: TextFilter = None,
+    workplace: Workplace | None = None,
+    tag: TagFilter = None,
+    language: Annotated[Language | None, Query()] = None,
+    status_filter: Annotated[Status, Query(alias="status")] = "published",
+) -> ListFilters:
+    """The filters that listing and search share, as query parameters."""
+    return ListFilters(
+        company=company,
+        location=location,
+        workplace=workplace,
+        tag=tag.lower() if tag else None,
+        language=language,
+        status=status_filter,
+    )
+
+
+FiltersDep = Annotated[ListFilters, Depends(list_filters)]
 _ETAG = re.compile(r'(?:W/)?"(\d{1,18})"')
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -204,25 +226,12 @@ async def archive_posting(
 async def list_postings(
     store: StoreDep,
     cache: CacheDep,
-    company: TextFilter = None,
-    location: TextFilter = None,
-    workplace: Workplace | None = None,
-    tag: TagFilter = None,
-    language: Annotated[Language | None, Query()] = None,
-    status_filter: Annotated[Status, Query(alias="status")] = "published",
+    filters: FiltersDep,
     cursor: Annotated[
         str | None, Query(max_length=200, description="next_cursor of the previous page")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    filters = ListFilters(
-        company=company,
-        location=location,
-        workplace=workplace,
-        tag=tag.lower() if tag else None,
-        language=language,
-        status=status_filter,
-    )
     generation = await cache.list_generation() if cursor is None else None
     key = list_key(filters.cache_key(), limit)
     if generation is not None:

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from postings.api.deps import SearchDep
-from postings.api.routes.postings import ERRORS, TagFilter, TextFilter
-from postings.schemas import Language, SearchResults, Status, Workplace
-from postings.store import ListFilters
+from postings.api.routes.postings import ERRORS, FiltersDep
+from postings.schemas import SearchResults
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -19,22 +18,9 @@ router = APIRouter(prefix="/v1", tags=["search"])
 async def search_postings(
     search: SearchDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find, in any language")],
-    company: TextFilter = None,
-    location: TextFilter = None,
-    workplace: Workplace | None = None,
-    tag: TagFilter = None,
-    language: Annotated[Language | None, Query()] = None,
-    status_filter: Annotated[Status, Query(alias="status")] = "published",
+    filters: FiltersDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> SearchResults:
-    filters = ListFilters(
-        company=company,
-        location=location,
-        workplace=workplace,
-        tag=tag.lower() if tag else None,
-        language=language,
-        status=status_filter,
-    )
     page = await run_in_threadpool(search.search, q, filters, limit=limit, offset=offset)
     return SearchResults.model_validate({"query": q, "total": page.total, "items": page.hits})
