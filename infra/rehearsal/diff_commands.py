@@ -11,6 +11,7 @@ from infra.policies.evaluate import render_findings_markdown, report_from_docume
 from infra.rehearsal.diff import diff_plans, render_text
 from infra.rehearsal.markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from infra.rehearsal.plan import PlanError, read_plan
+from infra.rehearsal.report import resource_names
 
 EXIT_DESTRUCTIVE = 1
 EXIT_BAD_PLAN = 2
@@ -35,7 +36,7 @@ def with_assumed(comment: str, assumed: dict[str, list[str]]) -> str:
         "",
     ]
     for what, urns in assumed.items():
-        users = ", ".join(f"`{urn.rsplit('::', 1)[-1]}`" for urn in urns)
+        users = ", ".join(f"`{name}`" for name in resource_names(urns))
         lines.append(f"- `{what}` (used by {users})")
     return comment.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 

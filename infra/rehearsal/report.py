@@ -106,6 +106,11 @@ def _is_secret(value: Any) -> bool:
     return isinstance(value, dict) and value.get(SPECIAL_SIG_KEY) == SECRET_SIG
 
 
+def resource_names(urns: Iterable[str]) -> list[str]:
+    """The resources' names (the last `::` part of each URN), sorted."""
+    return sorted(urn.rsplit("::", 1)[-1] for urn in urns)
+
+
 def render_coverage(coverage: Coverage) -> str:
     """Which types AWS's checks covered, which moto could not validate, which were only echoed."""
     lines = ["Emulation:"]
@@ -127,5 +132,5 @@ def render_coverage(coverage: Coverage) -> str:
         count = len(coverage.assumed)
         lines.append(f"  assumed to exist outside the stack (added to the emulated account): {count}")
         for what, urns in sorted(coverage.assumed.items()):
-            lines.append(f"    {what}  (used by {', '.join(sorted(u.rsplit('::', 1)[-1] for u in urns))})")
+            lines.append(f"    {what}  (used by {', '.join(resource_names(urns))})")
     return "\n".join(lines)
