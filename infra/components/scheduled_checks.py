@@ -176,19 +176,12 @@ class ScheduledChecks(pulumi.ComponentResource):
                 region=args.region,
             )
         )
-        task_definition = aws.ecs.TaskDefinition(
+        task_definition = identity.task_definition(
             f"{name}-checks-task",
             family=f"{name}-checks",
             cpu="256",
             memory="512",
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                operating_system_family="LINUX", cpu_architecture="X86_64"
-            ),
-            execution_role_arn=execution_role.arn,
-            task_role_arn=task_role.arn,
-            container_definitions=definitions,
+            containers=definitions,
             opts=child,
         )
         scheduler_role = aws.iam.Role(

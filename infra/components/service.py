@@ -113,6 +113,35 @@ class TaskIdentity:
     execution_role: aws.iam.Role
     task_role: aws.iam.Role
 
+    def task_definition(
+        self,
+        resource_name: str,
+        *,
+        family: str,
+        cpu: str,
+        memory: str,
+        containers: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+        volumes: list[aws.ecs.TaskDefinitionVolumeArgs] | None = None,
+    ) -> aws.ecs.TaskDefinition:
+        """A Fargate task definition (awsvpc, Linux on x86_64) that runs as this identity."""
+        return aws.ecs.TaskDefinition(
+            resource_name,
+            family=family,
+            cpu=cpu,
+            memory=memory,
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture="X86_64"
+            ),
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            container_definitions=containers,
+            volumes=volumes,
+            opts=opts,
+        )
+
 
 def task_identity(prefix: str, *, log_retention_days: int, parent: pulumi.Resource) -> TaskIdentity:
     """A task's log group, its execution role (ECS's managed policy: pull the image, write logs) and
@@ -257,19 +286,12 @@ class AppService(pulumi.ComponentResource):
                 collector_config=v["collector_config"],
             )
         )
-        task_definition = aws.ecs.TaskDefinition(
+        task_definition = identity.task_definition(
             f"{name}-task",
             family=name,
             cpu=str(args.cpu),
             memory=str(args.memory),
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                operating_system_family="LINUX", cpu_architecture="X86_64"
-            ),
-            execution_role_arn=execution_role.arn,
-            task_role_arn=task_role.arn,
-            container_definitions=definitions,
+            containers=definitions,
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name="tmp")],
             opts=child,
         )
