@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra.rehearsal.replacements import STATEFUL, forcing_replacement, top_level
+from infra.rehearsal.replacements import forcing_replacement, stateful_kind, top_level
 
 
 class Action(enum.Enum):
@@ -104,7 +104,7 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
         current = after or before
         assert current is not None
         token, name = current["type"], current["name"]
-        kind = STATEFUL.get(token)
+        kind = stateful_kind(token)
         if before is None:
             changes.append(ResourceChange(urn, token, name, Action.CREATE, stateful_kind=kind))
             continue

@@ -9,18 +9,18 @@ from typing import Any
 
 import pulumi.runtime
 
-import infra.rehearsal.emulators  # noqa: F401  (registers every emulator)
-from infra.rehearsal.emulation import (
-    EMULATORS,
-    INVOKES,
-    Context,
-    EmulationError,
-    Resource,
-    Validation,
-    unwrap,
-)
+from infra.rehearsal.emulation import INVOKES, Context, EmulationError, Resource, unwrap
 from infra.rehearsal.engine import UrnAwareMocks
-from infra.rehearsal.recording import ID_PREFIXES, stable_hex
+from infra.rehearsal.spec import (
+    UNNAMED,
+    TypeSpec,
+    Validation,
+    Where,
+    all_specs,
+    computed_outputs,
+    rules_for,
+    stable_hex,
+)
 
 NOT_EMULATED = "not emulated"
 
@@ -61,9 +61,11 @@ class Coverage:
 class EmulatedMocks(UrnAwareMocks):
     """`new_resource` and `call` create and read resources in the emulated account through boto3.
 
-    A type without an emulator is echoed (inputs returned, a deterministic id) and recorded as
-    "not emulated" in `coverage`, so the report can say so. AWS refusals raise EmulationError,
-    naming the resource's URN and the property."""
+    Before a resource is emulated, its explicit name is checked against its spec's naming rules and every
+    catalogued rule of its type runs; every AWS call is checked against the service model (`Context.aws`).
+    A type without a spec is echoed (inputs returned with a deterministic id and provider-shaped outputs)
+    and recorded as "not emulated" in `coverage`, so the report can say so. Refusals raise EmulationError,
+    naming the resource's URN, the property, the constraint and its source."""
 
     def __init__(self, context: Context) -> None:
         super().__init__()
@@ -77,21 +79,24 @@ class EmulatedMocks(UrnAwareMocks):
         if not args.custom:
             return None, {}
         urn = self.current_urn
+        spec = all_specs().get(args.typ)
         resource = Resource(
             urn=urn,
             type=args.typ,
             name=args.name,
             inputs=unwrap(dict(args.inputs)),
             account_id=self.context.account_id,
+            naming=spec.naming if spec is not None else UNNAMED,
         )
-        emulator = EMULATORS.get(args.typ)
         with self._lock:
-            if emulator is None:
-                self.coverage.record(args.typ, NOT_EMULATED, "echoed: inputs returned, nothing created")
-                return self._echo(args), dict(args.inputs)
-            self.coverage.record(args.typ, emulator.validation.value, emulator.note)
+            if spec is None:
+                self.coverage.record(args.typ, NOT_EMULATED, ECHOED)
+                return self._echo(args)
+            self.coverage.record(args.typ, spec.validation.value, spec.note)
             try:
-                resource_id, outputs = emulator.emulate(self.context, resource)
+                if self.context.checks:
+                    self._check(spec, resource)
+                resource_id, outputs = spec.emulate(self.context, resource)
             except EmulationError as err:
                 self.failures.append(err)
                 raise
@@ -107,13 +112,32 @@ class EmulatedMocks(UrnAwareMocks):
                 raise InvokeNotEmulatedError(args.token)
             return answer(self.context, unwrap(dict(args.args))), []
 
-    @staticmethod
-    def _echo(args: pulumi.runtime.MockResourceArgs) -> str:
-        prefix = ID_PREFIXES.get(args.typ)
-        suffix = stable_hex(args.typ, args.name)
-        return f"{prefix}-{suffix}" if prefix else f"{args.name}-{suffix[:7]}"
+    def _check(self, spec: TypeSpec, resource: Resource) -> None:
+        """The spec's naming rules on an explicit name, then the catalogued rules of the type."""
+        naming = spec.naming
+        name = resource.inputs.get(naming.key) if naming.key else None
+        if isinstance(name, str):
+            problem = naming.problem(name)
+            if problem:
+                raise EmulationError(resource.urn, naming.key, "InvalidName", problem, naming.source)
+        for rule in rules_for(spec.token):
+            problem = rule.check(self.context, resource)
+            if problem:
+                raise EmulationError(resource.urn, rule.prop, rule.id, problem, rule.source)
+
+    def _echo(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """A deterministic id and the inputs with provider-shaped outputs (an ARN of the type's service,
+        region and account), so nothing that uses the resource is refused because of the echo."""
+        resource_id = f"{args.name}-{stable_hex(args.typ, args.name)}"
+        where = Where(self.context.region, self.context.account_id)
+        state = dict(args.inputs)
+        state.update(computed_outputs(args.typ, where, args.name, resource_id, state))
+        return resource_id, state
+
+
+ECHOED = "echoed: inputs returned with provider-shaped outputs (id, arn, name), nothing created"
 
 
 def emulated_types() -> dict[str, Validation]:
-    """Every type token an emulator covers, with the validation it carries."""
-    return {token: emulator.validation for token, emulator in sorted(EMULATORS.items())}
+    """Every type token a spec covers, with the validation it carries."""
+    return {token: spec.validation for token, spec in sorted(all_specs().items())}

@@ -1,41 +1,32 @@
-"""The emulator registry: how one Pulumi type token or invoke maps to boto3 calls on the emulated account."""
+"""How emulators reach the emulated account: the resource they see, boto3 calls checked against AWS's own
+service models, and the refusal that names the URN, the property, the constraint and its source."""
 
 from __future__ import annotations
 
-import enum
-import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError, ParamValidationError
-
 from infra.rehearsal.engine import SECRET_SIG, SPECIAL_SIG_KEY
+from infra.rehearsal.spec import UNNAMED, Naming, stable_hex
 
 _TAG_KEYS = frozenset({"Tags", "tags", "TagSpecifications"})
-
-
-class Validation(enum.Enum):
-    """How much of AWS's judgement a rehearsal of one type carries."""
-
-    VALIDATED = "emulated"
-    """Created through moto's API for the type: moto's checks (and the emulator's own) ran."""
-    UNVALIDATED = "emulated without validation"
-    """moto lacks the API: the emulator returns realistic state from what moto holds, nothing more."""
-    LOCAL = "computed locally"
-    """Not a cloud resource (a provider, a random value): no AWS call would happen for real either."""
+MOTO = "moto's emulation of the AWS API"
 
 
 class EmulationError(Exception):
-    """AWS (moto) refused a resource: the message names the URN, the property and AWS's own words."""
+    """AWS (moto, the service model or a catalogued rule) refused a resource: names the URN, the property, the
+    constraint and where it comes from."""
 
-    def __init__(self, urn: str, prop: str, code: str, message: str) -> None:
+    def __init__(self, urn: str, prop: str, code: str, message: str, source: str = MOTO) -> None:
         self.urn = urn
         self.prop = prop
         self.code = code
         self.aws_message = message
+        self.source = source
         super().__init__(
-            f"{urn}: property {prop!r} refused by AWS ({code}): {message.rstrip('.')}. "
+            f"{urn}: property {prop!r} refused by AWS ({code}): {message.rstrip('.')} [source: {source}]. "
             "Fix the value in the program or the stack config and rehearse again."
         )
 
@@ -51,34 +42,67 @@ def unwrap(value: Any) -> Any:
     return value
 
 
-def stable_hex(*parts: str, length: int = 7) -> str:
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
-
-
 @dataclass(frozen=True)
 class Resource:
-    """What an emulator sees of one resource: its URN, logical name and plain (unwrapped) inputs."""
+    """What an emulator sees of one resource: its URN, logical name, plain (unwrapped) inputs and naming."""
 
     urn: str
     type: str
     name: str
     inputs: Mapping[str, Any]
     account_id: str = ""
+    naming: Naming = UNNAMED
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.inputs.get(key)
         return default if value is None else value
 
-    def physical_name(self, key: str = "name", *, max_length: int = 255, lower: bool = False) -> str:
-        """The input `key`, else an auto-name as the provider makes one: `<name>-<7 hex>`. The provider's
-        suffix is random; this one is derived from the account and the URN, so a rehearsal repeats and two
-        accounts never collide in a global namespace (S3)."""
-        explicit = self.inputs.get(key)
+    def physical_name(self) -> str:
+        """The name input of the type's spec, else an auto-name as the provider makes one:
+        `<name>-<7 hex>` within the type's limit. The provider's suffix is random; this one is derived from
+        the account and the URN, so a rehearsal repeats and two accounts never collide in a global
+        namespace (S3)."""
+        explicit = self.inputs.get(self.naming.key) if self.naming.key else None
         if explicit:
             return str(explicit)
-        suffix = stable_hex(self.account_id, self.urn)
-        base = self.name.lower() if lower else self.name
-        return f"{base[: max_length - len(suffix) - 1]}-{suffix}"
+        return self.naming.auto(self.name, stable_hex(self.account_id, self.urn))
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _matching_key(keys: list[str], member: str) -> str | None:
+    """The input key that an API member carries (`DBInstanceClass` <- `instanceClass`), by name."""
+    wanted = _normal(member)
+    by_normal = {_normal(k): k for k in keys}
+    if wanted in by_normal:
+        return by_normal[wanted]
+    ends = [k for n, k in by_normal.items() if len(n) >= 4 and (wanted.endswith(n) or n.endswith(wanted))]
+    return max(ends, key=len) if ends else None
+
+
+def blamed_property(inputs: Mapping[str, Any], path: tuple[str | int, ...], default: str) -> str:
+    """The Pulumi property an API parameter path came from, mapped back by name through the inputs
+    (`ClusterConfig.InstanceType` -> `clusterConfig.instanceType`); `default` when the top member has no
+    counterpart (the emulator computed it)."""
+    parts: list[str] = []
+    value: Any = inputs
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or step >= len(value):
+                break
+            parts[-1] += f"[{step}]"
+            value = value[step]
+            continue
+        key = _matching_key(list(value), step) if isinstance(value, Mapping) else None
+        if key is None:
+            break
+        parts.append(key)
+        value = value[key]
+    if not parts:
+        return default
+    return ".".join(parts)
 
 
 @dataclass
@@ -88,6 +112,9 @@ class Context:
     clients: Callable[[str], Any]
     region: str
     account_id: str
+    checks: bool = True
+    """Check every request against AWS's service model and run the rule catalogue; off, the emulators' calls
+    go to moto unchecked ("moto alone", for the fidelity benchmark)."""
     group_vpcs: dict[str, str] = field(default_factory=dict)
     """Security group id -> VPC id, as created or read from the account."""
     grafana_workspaces: set[str] = field(default_factory=set)
@@ -106,49 +133,56 @@ class Context:
         return f"arn:aws:{service}:{self.region if region else ''}:{self.account_id}:{resource}"
 
     def aws(self, resource: Resource, prop: str, service: str, operation: str, **kwargs: Any) -> Any:
-        """Call one boto3 operation; a refusal becomes an EmulationError blaming `prop` of `resource`."""
+        """Call one boto3 operation after checking it against the service model; a refusal becomes an
+        EmulationError blaming the property the offending parameter came from (else `prop`)."""
+        from botocore.exceptions import ClientError, ParamValidationError
+
         # An empty tag list is "no tags" to the provider, but botocore refuses a zero-length list.
         call = {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
+        client = self.client(service)
+        if self.checks:
+            self._check_model(client, resource, prop, operation, call)
         try:
-            return getattr(self.client(service), operation)(**call)
+            return getattr(client, operation)(**call)
         except ParamValidationError as err:
-            raise EmulationError(resource.urn, prop, "InvalidParameter", str(err).replace("\n", " ")) from err
+            raise EmulationError(
+                resource.urn,
+                prop,
+                "InvalidParameter",
+                str(err).replace("\n", " "),
+                "botocore's parameter validation",
+            ) from err
         except ClientError as err:
             error = err.response.get("Error", {})
             raise EmulationError(
                 resource.urn, prop, str(error.get("Code", "Error")), str(error.get("Message", err))
             ) from err
 
+    def _check_model(
+        self, client: Any, resource: Resource, prop: str, operation: str, call: Mapping[str, Any]
+    ) -> None:
+        from infra.rehearsal.constraints import violations
 
-Emulated = tuple[str, dict[str, Any]]
-"""The id and the output properties the real provider would add to the inputs."""
+        model = client.meta.service_model
+        operation_model = model.operation_model(client.meta.method_to_api_mapping[operation])
+        found = violations(operation_model, call)
+        if not found:
+            return
+        first = found[0]
+        shown = "[secret]" if first.sensitive else repr(first.value)
+        if len(shown) > 120:
+            shown = shown[:117] + "..."
+        raise EmulationError(
+            resource.urn,
+            blamed_property(resource.inputs, first.path, prop),
+            "InvalidParameterValue",
+            f"{first.dotted} must be {first.constraint}; got {shown}",
+            f"AWS service model {model.service_name} {model.api_version}, {operation_model.name}",
+        )
 
-Emulator = Callable[[Context, Resource], Emulated]
+
 Invoke = Callable[[Context, Mapping[str, Any]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class TypeEmulator:
-    token: str
-    emulate: Emulator
-    validation: Validation
-    note: str
-
-
-EMULATORS: dict[str, TypeEmulator] = {}
 INVOKES: dict[str, Invoke] = {}
-
-
-def emulates(
-    token: str, validation: Validation = Validation.VALIDATED, note: str = ""
-) -> Callable[[Emulator], Emulator]:
-    """Register `func` as the emulator of `token`; `note` says what moto checks or lacks."""
-
-    def register(func: Emulator) -> Emulator:
-        EMULATORS[token] = TypeEmulator(token, func, validation, note)
-        return func
-
-    return register
 
 
 def answers(token: str) -> Callable[[Invoke], Invoke]:

@@ -79,11 +79,14 @@ def rehearse(
     config: Mapping[str, str] | None = None,
     secret_keys: list[str] | None = None,
     seed: Seed | None = None,
+    checks: bool = True,
 ) -> Rehearsal:
     """Run `stack` of `project` against a fresh emulated account pinned to the stack's account and region.
 
     `config` replaces the stack file's values; `seed` creates what the stack expects to find in the
-    account already and returns config overrides. Raises RehearsalFailed when AWS refuses a resource.
+    account already and returns config overrides. Without `checks`, neither the service models nor the rule
+    catalogue are consulted: moto alone judges (the fidelity benchmark's baseline). Raises RehearsalFailed when
+    AWS refuses a resource.
     """
     started = time.perf_counter()
     if isinstance(project, Path):
@@ -97,7 +100,7 @@ def rehearse(
     try:
         if seed is not None:
             values.update(seed(account.session))
-        mocks = EmulatedMocks(Context(account.client, account.region, account.account_id))
+        mocks = EmulatedMocks(Context(account.client, account.region, account.account_id, checks=checks))
         try:
             result = run_program(project, stack, mocks, config=values, secret_keys=list(secret_keys or []))
         except ProgramError as err:

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from infra.rehearsal.emulated import NOT_EMULATED, Coverage
-from infra.rehearsal.emulation import Validation
 from infra.rehearsal.engine import SECRET_SIG, SPECIAL_SIG_KEY, Registration, RunResult
+from infra.rehearsal.spec import Validation
 
 SECRET_MASK = "[secret]"
 

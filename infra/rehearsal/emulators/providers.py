@@ -1,21 +1,49 @@
-"""Provider resources and the invokes the program makes, answered from the emulated account."""
+"""What is not an AWS resource: the AWS provider, random values, and the provider's invokes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
-    Emulated,
     EmulationError,
     Resource,
-    Validation,
     answers,
+)
+from infra.rehearsal.spec import (
+    EVERY_INPUT,
+    UNNAMED,
+    Emulated,
+    Validation,
+    Where,
     emulates,
     stable_hex,
 )
+
+_PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _password_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    return {"result": f"mock-secret-{stable_hex(name, length=24)}"}
+
+
+@emulates(
+    "random:index/randomPassword:RandomPassword",
+    note="generated locally as the random provider does; derived from the URN so runs repeat",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="",
+    validation=Validation.LOCAL,
+    computed=_password_outputs,
+)
+def random_password(ctx: Context, r: Resource) -> Emulated:
+    length = int(r.get("length", 16))
+    digest = hashlib.sha256(f"{ctx.account_id}/{r.urn}".encode()).digest() * (length // 32 + 1)
+    value = "".join(_PASSWORD_ALPHABET[b % len(_PASSWORD_ALPHABET)] for b in digest[:length])
+    return "none", {"result": value, "bcryptHash": ""}
 
 
 def _string_list(value: Any) -> list[str]:
@@ -29,9 +57,12 @@ def _string_list(value: Any) -> list[str]:
 
 @emulates(
     "pulumi:providers:aws",
-    Validation.LOCAL,
     note="no AWS resource; the emulator checks allowedAccountIds / forbiddenAccountIds against the "
     "emulated caller identity, as the provider does at configure time",
+    replace_on=(),
+    naming=UNNAMED,
+    arn="",
+    validation=Validation.LOCAL,
 )
 def aws_provider(ctx: Context, r: Resource) -> Emulated:
     account = ctx.aws(r, "allowedAccountIds", "sts", "get_caller_identity")["Account"]
@@ -117,50 +148,4 @@ def ami(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "rootDeviceName": image.get("RootDeviceName", "/dev/xvda"),
         "creationDate": image.get("CreationDate", ""),
         "arn": f"arn:aws:ec2:{ctx.region}::image/{image['ImageId']}",
-    }
-
-
-def _statement(statement: Mapping[str, Any]) -> dict[str, Any]:
-    converted: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
-    if statement.get("sid"):
-        converted["Sid"] = statement["sid"]
-    for key, name in (
-        ("actions", "Action"),
-        ("notActions", "NotAction"),
-        ("resources", "Resource"),
-        ("notResources", "NotResource"),
-    ):
-        values = statement.get(key)
-        if values:
-            converted[name] = values[0] if len(values) == 1 else sorted(values)
-    for key, name in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
-        principals = statement.get(key)
-        if principals:
-            block: dict[str, Any] = {}
-            for principal in principals:
-                identifiers = list(principal["identifiers"])
-                block[principal["type"]] = identifiers[0] if len(identifiers) == 1 else sorted(identifiers)
-            converted[name] = "*" if block == {"*": "*"} else block
-    conditions = statement.get("conditions")
-    if conditions:
-        condition: dict[str, dict[str, Any]] = {}
-        for c in conditions:
-            values = list(c["values"])
-            condition.setdefault(c["test"], {})[c["variable"]] = values[0] if len(values) == 1 else values
-        converted["Condition"] = condition
-    return converted
-
-
-@answers("aws:iam/getPolicyDocument:getPolicyDocument")
-def policy_document(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
-    """The provider renders this locally too: no AWS call, same JSON shape."""
-    document: dict[str, Any] = {"Version": args.get("version", "2012-10-17")}
-    if args.get("policyId"):
-        document["Id"] = args["policyId"]
-    document["Statement"] = [_statement(s) for s in args.get("statements", [])]
-    rendered = json.dumps(document, indent=2)
-    return {
-        "id": stable_hex(rendered, length=10),
-        "json": rendered,
-        "minifiedJson": json.dumps(document, separators=(",", ":")),
     }

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from infra.rehearsal.emulated import emulated_types
-from infra.rehearsal.emulation import Validation
 from infra.rehearsal.engine import load_project, run_program
 from infra.rehearsal.recording import RecordingMocks
+from infra.rehearsal.spec import Validation
 from tests.infra.rehearsal.conftest import PROJECT_ROOT, Stacks
 
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}

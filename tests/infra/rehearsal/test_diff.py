@@ -60,7 +60,8 @@ def test_destructive_changes_come_first_and_are_flagged() -> None:
     ]
     assert [c.name for c in diff.destructive] == ["db-instance", "cache-auth-secret"]
     forced = [(p.path, p.forces_replacement) for p in diff.changes[0].properties]
-    assert forced == [("backupRetentionPeriod", False), ("identifier", True)]
+    # The provider renames a DB instance in place (since v5): the identifier is an update; encryption is not.
+    assert forced == [("backupRetentionPeriod", False), ("identifier", False), ("storageEncrypted", True)]
     assert [(p.path, p.old, p.new) for p in diff.outputs] == [
         ("searchEndpoint", None, "https://search.example.com")
     ]
@@ -97,7 +98,7 @@ def _huge_plans(count: int) -> tuple[dict[str, Any], dict[str, Any]]:
                 "aws:rds/instance:Instance" if index % 50 == 0 else "aws:cloudwatch/metricAlarm:MetricAlarm"
             )
             inputs = {f"property{p}": f"value-{version}-{p}-" + "x" * 120 for p in range(12)}
-            inputs["identifier" if token.startswith("aws:rds") else "name"] = f"resource-{index}-v{version}"
+            inputs["dbName" if token.startswith("aws:rds") else "name"] = f"resource_{index}_v{version}"
             resources.append(
                 {
                     "urn": f"{URN}{token}::r{index}",

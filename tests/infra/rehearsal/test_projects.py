@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from infra.cli import main
+from infra.rehearsal.emulated import ECHOED
 from infra.rehearsal.engine import SECURE_PLACEHOLDER
 from infra.rehearsal.plan import REDACTED
 from infra.rehearsal.rehearse import rehearse
@@ -28,7 +29,7 @@ def test_another_project_rehearses_and_says_what_was_not_emulated(
         in out
     )
     assert "  not emulated: 1 types, 1 resources" in out
-    assert "    aws:glacier/vault:Vault  (echoed: inputs returned, nothing created)" in out
+    assert f"    aws:glacier/vault:Vault  ({ECHOED})" in out
     assert "  token: [secret]" in out
     plan = json.loads(plan_file.read_text(encoding="utf-8"))
     assert plan["project"] == "minimal"

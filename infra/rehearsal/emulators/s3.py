@@ -1,10 +1,26 @@
-"""S3 on the emulated account: buckets and their separate configuration resources."""
+"""S3: buckets and their configuration resources."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from infra.rehearsal.emulation import Context, Emulated, Resource, emulates, tags_list
+from infra.rehearsal.emulation import (
+    Context,
+    Resource,
+    tags_list,
+)
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates
+
+BUCKET_NAME = Naming(
+    key="bucket",
+    max_length=63,
+    pattern=r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+    lower=True,
+    source=(
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
+        " (3-63 lowercase letters, digits, dots, hyphens; begin and end with a letter or digit)"
+    ),
+)
 
 # The S3 website/alias hosted zone per region, as the provider reports it in `hostedZoneId`.
 S3_HOSTED_ZONES = {
@@ -17,9 +33,12 @@ S3_HOSTED_ZONES = {
 @emulates(
     "aws:s3/bucket:Bucket",
     note="create_bucket; moto refuses a name taken in any account (BucketAlreadyExists)",
+    replace_on={"bucket", "bucketPrefix", "objectLockEnabled"},
+    naming=BUCKET_NAME,
+    arn="arn:{partition}:s3:::{name}",
 )
 def bucket(ctx: Context, r: Resource) -> Emulated:
-    name = r.physical_name("bucket", lower=True, max_length=63)
+    name = r.physical_name()
     kwargs: dict[str, Any] = {"Bucket": name}
     if ctx.region != "us-east-1":
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": ctx.region}
@@ -38,7 +57,13 @@ def bucket(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", note="put_public_access_block")
+@emulates(
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    note="put_public_access_block",
+    replace_on={"bucket"},
+    naming=UNNAMED,
+    arn="",
+)
 def public_access_block(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
     config = {
@@ -54,6 +79,9 @@ def public_access_block(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     note="put_bucket_ownership_controls",
+    replace_on={"bucket"},
+    naming=UNNAMED,
+    arn="",
 )
 def ownership_controls(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
@@ -72,6 +100,9 @@ def ownership_controls(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     note="put_bucket_encryption",
+    replace_on={"bucket", "expectedBucketOwner"},
+    naming=UNNAMED,
+    arn="",
 )
 def encryption(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
@@ -100,6 +131,9 @@ def encryption(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     note="put_bucket_lifecycle_configuration",
+    replace_on={"bucket", "expectedBucketOwner"},
+    naming=UNNAMED,
+    arn="",
 )
 def lifecycle(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
@@ -123,7 +157,13 @@ def lifecycle(ctx: Context, r: Resource) -> Emulated:
     return name, {}
 
 
-@emulates("aws:s3/bucketPolicy:BucketPolicy", note="put_bucket_policy")
+@emulates(
+    "aws:s3/bucketPolicy:BucketPolicy",
+    note="put_bucket_policy",
+    replace_on={"bucket"},
+    naming=UNNAMED,
+    arn="",
+)
 def bucket_policy(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("bucket"))
     ctx.aws(r, "policy", "s3", "put_bucket_policy", Bucket=name, Policy=r.get("policy"))

@@ -1,17 +1,116 @@
-"""EC2 networking on the emulated account: VPC, subnets, gateways, routes, security groups, flow logs."""
+"""EC2 and VPC: networks, subnets, gateways, routes, security groups and their rules, flow logs, instances."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
-    Emulated,
     EmulationError,
     Resource,
-    emulates,
     tag_specifications,
 )
+from infra.rehearsal.spec import (
+    EVERY_INPUT,
+    UNNAMED,
+    Emulated,
+    Naming,
+    Where,
+    emulates,
+)
+
+SECURITY_GROUP_NAME = Naming(
+    max_length=255,
+    source=(
+        "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
+        " (GroupName: up to 255 characters)"
+    ),
+)
+
+
+def _instance_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    return {"privateIp": "10.0.0.10", "privateDns": f"ip-10-0-0-10.{where.region}.compute.internal"}
+
+
+@emulates(
+    "aws:ec2/instance:Instance",
+    note="run_instances with the AMI the getAmi invoke found in moto's catalogue",
+    replace_on={
+        "ami",
+        "associatePublicIpAddress",
+        "availabilityZone",
+        "keyName",
+        "privateIp",
+        "rootBlockDevice",
+        "subnetId",
+    },
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:instance/{id}",
+    id_prefix="i",
+    computed=_instance_outputs,
+)
+def ec2_instance(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "ImageId": r.get("ami"),
+        "InstanceType": r.get("instanceType"),
+        "MinCount": 1,
+        "MaxCount": 1,
+        "Monitoring": {"Enabled": bool(r.get("monitoring", False))},
+        "EbsOptimized": bool(r.get("ebsOptimized", False)),
+        "TagSpecifications": tag_specifications("instance", r.get("tags")),
+    }
+    groups = list(r.get("vpcSecurityGroupIds", []))
+    if r.get("associatePublicIpAddress") is not None:
+        kwargs["NetworkInterfaces"] = [
+            {
+                "DeviceIndex": 0,
+                "SubnetId": r.get("subnetId"),
+                "Groups": groups,
+                "AssociatePublicIpAddress": bool(r.get("associatePublicIpAddress")),
+            }
+        ]
+    else:
+        kwargs["SubnetId"] = r.get("subnetId")
+        kwargs["SecurityGroupIds"] = groups
+    if r.get("iamInstanceProfile"):
+        kwargs["IamInstanceProfile"] = {"Name": r.get("iamInstanceProfile")}
+    if r.get("keyName"):
+        kwargs["KeyName"] = r.get("keyName")
+    metadata = r.get("metadataOptions")
+    if metadata:
+        kwargs["MetadataOptions"] = {
+            "HttpEndpoint": metadata.get("httpEndpoint", "enabled"),
+            "HttpTokens": metadata.get("httpTokens", "optional"),
+            "HttpPutResponseHopLimit": int(metadata.get("httpPutResponseHopLimit", 1)),
+        }
+    root = r.get("rootBlockDevice")
+    if root:
+        kwargs["BlockDeviceMappings"] = [
+            {
+                "DeviceName": "/dev/xvda",
+                "Ebs": {
+                    "Encrypted": bool(root.get("encrypted", False)),
+                    "VolumeType": root.get("volumeType", "gp3"),
+                    "VolumeSize": int(root.get("volumeSize", 8)),
+                },
+            }
+        ]
+    instance = ctx.aws(r, "ami", "ec2", "run_instances", **kwargs)["Instances"][0]
+    instance_id = instance["InstanceId"]
+    return instance_id, {
+        "arn": ctx.arn("ec2", f"instance/{instance_id}"),
+        "privateIp": instance.get("PrivateIpAddress", ""),
+        "privateDns": instance.get("PrivateDnsName", ""),
+        "publicIp": instance.get("PublicIpAddress", ""),
+        "publicDns": instance.get("PublicDnsName", ""),
+        "availabilityZone": instance.get("Placement", {}).get("AvailabilityZone", ""),
+        "instanceState": instance.get("State", {}).get("Name", "running"),
+        "primaryNetworkInterfaceId": (instance.get("NetworkInterfaces") or [{}])[0].get(
+            "NetworkInterfaceId", ""
+        ),
+    }
+
 
 ALLOW_ALL = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
 
@@ -20,7 +119,14 @@ def _ec2_arn(ctx: Context, kind: str, resource_id: str) -> str:
     return ctx.arn("ec2", f"{kind}/{resource_id}")
 
 
-@emulates("aws:ec2/vpc:Vpc", note="create_vpc, modify_vpc_attribute")
+@emulates(
+    "aws:ec2/vpc:Vpc",
+    note="create_vpc, modify_vpc_attribute",
+    replace_on={"cidrBlock", "instanceTenancy", "ipv4IpamPoolId", "ipv4NetmaskLength"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:vpc/{id}",
+    id_prefix="vpc",
+)
 def vpc(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,
@@ -75,6 +181,10 @@ def vpc(ctx: Context, r: Resource) -> Emulated:
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     note="adopts the VPC's default group read back from the account; revokes the rules it is declared "
     "without",
+    replace_on={"vpcId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:security-group/{id}",
+    id_prefix="sg",
 )
 def default_security_group(ctx: Context, r: Resource) -> Emulated:
     group = ctx.aws(
@@ -120,7 +230,23 @@ def default_security_group(ctx: Context, r: Resource) -> Emulated:
 
 
 @emulates(
-    "aws:ec2/subnet:Subnet", note="create_subnet; moto refuses a CIDR outside the VPC (InvalidSubnet.Range)"
+    "aws:ec2/subnet:Subnet",
+    note="create_subnet; moto refuses a CIDR outside the VPC (InvalidSubnet.Range)",
+    replace_on={
+        "availabilityZone",
+        "availabilityZoneId",
+        "cidrBlock",
+        "ipv4IpamPoolId",
+        "ipv4NetmaskLength",
+        "ipv6IpamPoolId",
+        "ipv6Native",
+        "ipv6NetmaskLength",
+        "outpostArn",
+        "vpcId",
+    },
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:subnet/{id}",
+    id_prefix="subnet",
 )
 def subnet(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {
@@ -150,7 +276,14 @@ def subnet(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:ec2/internetGateway:InternetGateway", note="create_internet_gateway, attach_internet_gateway")
+@emulates(
+    "aws:ec2/internetGateway:InternetGateway",
+    note="create_internet_gateway, attach_internet_gateway",
+    replace_on=(),
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:internet-gateway/{id}",
+    id_prefix="igw",
+)
 def internet_gateway(ctx: Context, r: Resource) -> Emulated:
     gateway_id = ctx.aws(
         r,
@@ -166,7 +299,14 @@ def internet_gateway(ctx: Context, r: Resource) -> Emulated:
     return gateway_id, {"arn": _ec2_arn(ctx, "internet-gateway", gateway_id), "ownerId": ctx.account_id}
 
 
-@emulates("aws:ec2/eip:Eip", note="allocate_address")
+@emulates(
+    "aws:ec2/eip:Eip",
+    note="allocate_address",
+    replace_on={"address", "domain", "publicIpv4Pool"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:elastic-ip/{id}",
+    id_prefix="eipalloc",
+)
 def eip(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,
@@ -188,7 +328,14 @@ def eip(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-@emulates("aws:ec2/natGateway:NatGateway", note="create_nat_gateway in the subnet with the allocation")
+@emulates(
+    "aws:ec2/natGateway:NatGateway",
+    note="create_nat_gateway in the subnet with the allocation",
+    replace_on={"allocationId", "connectivityType", "privateIp", "subnetId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:natgateway/{id}",
+    id_prefix="nat",
+)
 def nat_gateway(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(
         r,
@@ -219,7 +366,14 @@ _ROUTE_TARGETS = {
 }
 
 
-@emulates("aws:ec2/routeTable:RouteTable", note="create_route_table, create_route per route")
+@emulates(
+    "aws:ec2/routeTable:RouteTable",
+    note="create_route_table, create_route per route",
+    replace_on={"vpcId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:route-table/{id}",
+    id_prefix="rtb",
+)
 def route_table(ctx: Context, r: Resource) -> Emulated:
     table_id = ctx.aws(
         r,
@@ -240,7 +394,14 @@ def route_table(ctx: Context, r: Resource) -> Emulated:
     return table_id, {"arn": _ec2_arn(ctx, "route-table", table_id), "ownerId": ctx.account_id}
 
 
-@emulates("aws:ec2/routeTableAssociation:RouteTableAssociation", note="associate_route_table")
+@emulates(
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    note="associate_route_table",
+    replace_on={"gatewayId", "subnetId"},
+    naming=UNNAMED,
+    arn="",
+    id_prefix="rtbassoc",
+)
 def route_table_association(ctx: Context, r: Resource) -> Emulated:
     kwargs = {"RouteTableId": r.get("routeTableId")}
     if r.get("subnetId"):
@@ -254,6 +415,10 @@ def route_table_association(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:ec2/securityGroup:SecurityGroup",
     note="create_security_group; the allow-all egress AWS adds is revoked, as the provider does",
+    replace_on={"description", "name", "namePrefix", "vpcId"},
+    naming=SECURITY_GROUP_NAME,
+    arn="arn:{partition}:ec2:{region}:{account}:security-group/{id}",
+    id_prefix="sg",
 )
 def security_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
@@ -348,6 +513,10 @@ def _vpc_rule(ctx: Context, r: Resource, direction: str) -> Emulated:
 @emulates(
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     note="authorize_security_group_ingress; the emulator refuses a group of another VPC (moto does not)",
+    replace_on={"securityGroupId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:security-group-rule/{id}",
+    id_prefix="sgr",
 )
 def ingress_rule(ctx: Context, r: Resource) -> Emulated:
     return _vpc_rule(ctx, r, "ingress")
@@ -356,12 +525,23 @@ def ingress_rule(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     note="authorize_security_group_egress; the emulator refuses a group of another VPC (moto does not)",
+    replace_on={"securityGroupId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:security-group-rule/{id}",
+    id_prefix="sgr",
 )
 def egress_rule(ctx: Context, r: Resource) -> Emulated:
     return _vpc_rule(ctx, r, "egress")
 
 
-@emulates("aws:ec2/flowLog:FlowLog", note="create_flow_logs to the log group")
+@emulates(
+    "aws:ec2/flowLog:FlowLog",
+    note="create_flow_logs to the log group",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:vpc-flow-log/{id}",
+    id_prefix="fl",
+)
 def flow_log(ctx: Context, r: Resource) -> Emulated:
     destination_type = r.get("logDestinationType", "cloud-watch-logs")
     kwargs: dict[str, Any] = {

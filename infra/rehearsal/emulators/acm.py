@@ -1,0 +1,95 @@
+"""ACM: certificates and their DNS validation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from infra.rehearsal.emulation import (
+    Context,
+    EmulationError,
+    Resource,
+    tags_list,
+)
+from infra.rehearsal.spec import (
+    EVERY_INPUT,
+    UNNAMED,
+    Emulated,
+    Validation,
+    Where,
+    emulates,
+    stable_hex,
+)
+
+
+def _certificate_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    domain = s.get("domainName", "")
+    return {
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{stable_hex(name, length=32)}.{domain}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{stable_hex(name, 'v', length=32)}.acm-validations.aws.",
+            }
+        ]
+    }
+
+
+@emulates(
+    "aws:acm/certificate:Certificate",
+    note="request_certificate; moto issues it with its DNS validation record",
+    replace_on={"domainName", "keyAlgorithm", "subjectAlternativeNames", "validationMethod"},
+    naming=UNNAMED,
+    arn="arn:{partition}:acm:{region}:{account}:certificate/{id}",
+    computed=_certificate_outputs,
+)
+def certificate(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "DomainName": r.get("domainName"),
+        "ValidationMethod": r.get("validationMethod", "DNS"),
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("subjectAlternativeNames"):
+        kwargs["SubjectAlternativeNames"] = list(r.get("subjectAlternativeNames"))
+    if not kwargs["Tags"]:
+        del kwargs["Tags"]
+    arn = ctx.aws(r, "domainName", "acm", "request_certificate", **kwargs)["CertificateArn"]
+    described = ctx.aws(r, "domainName", "acm", "describe_certificate", CertificateArn=arn)["Certificate"]
+    options = [
+        {
+            "domainName": o["DomainName"],
+            "resourceRecordName": o.get("ResourceRecord", {}).get("Name", ""),
+            "resourceRecordType": o.get("ResourceRecord", {}).get("Type", "CNAME"),
+            "resourceRecordValue": o.get("ResourceRecord", {}).get("Value", ""),
+        }
+        for o in described.get("DomainValidationOptions", [])
+    ]
+    return arn, {"arn": arn, "domainValidationOptions": options, "status": described.get("Status", "")}
+
+
+@emulates(
+    "aws:acm/certificateValidation:CertificateValidation",
+    note="moto has no validation wait; the emulator only checks the certificate exists and the records name "
+    "its validation CNAME",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="",
+    validation=Validation.UNVALIDATED,
+)
+def certificate_validation(ctx: Context, r: Resource) -> Emulated:
+    arn = str(r.get("certificateArn"))
+    described = ctx.aws(r, "certificateArn", "acm", "describe_certificate", CertificateArn=arn)["Certificate"]
+    wanted = {
+        o.get("ResourceRecord", {}).get("Name", "").rstrip(".")
+        for o in described.get("DomainValidationOptions", [])
+    }
+    given = {str(f).rstrip(".") for f in r.get("validationRecordFqdns", []) if f}
+    if given and not wanted <= given:
+        raise EmulationError(
+            r.urn,
+            "validationRecordFqdns",
+            "ValidationTimeout",
+            f"certificate {arn} waits for records {sorted(wanted)} but was given {sorted(given)}",
+        )
+    return arn, {"certificateArn": arn}

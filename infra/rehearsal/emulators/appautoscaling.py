@@ -1,0 +1,84 @@
+"""Application Auto Scaling: scalable targets and scaling policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.rehearsal.emulation import (
+    Context,
+    Resource,
+)
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates
+
+SCALING_POLICY_NAME = Naming(
+    max_length=256,
+    source=(
+        "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html"
+        " (PolicyName: 1-256)"
+    ),
+)
+
+
+@emulates(
+    "aws:appautoscaling/target:Target",
+    note="register_scalable_target; moto looks the ECS service up",
+    replace_on={"resourceId", "scalableDimension", "serviceNamespace"},
+    naming=UNNAMED,
+    arn="arn:{partition}:application-autoscaling:{region}:{account}:scalable-target/{id}",
+)
+def scaling_target(ctx: Context, r: Resource) -> Emulated:
+    kwargs = {
+        "ServiceNamespace": r.get("serviceNamespace"),
+        "ResourceId": r.get("resourceId"),
+        "ScalableDimension": r.get("scalableDimension"),
+        "MinCapacity": int(r.get("minCapacity", 0)),
+        "MaxCapacity": int(r.get("maxCapacity", 0)),
+    }
+    created = ctx.aws(r, "resourceId", "application-autoscaling", "register_scalable_target", **kwargs)
+    arn = created.get("ScalableTargetARN") or ctx.arn(
+        "application-autoscaling", f"scalable-target/{r.get('resourceId')}"
+    )
+    return str(r.get("resourceId")), {"arn": arn}
+
+
+@emulates(
+    "aws:appautoscaling/policy:Policy",
+    note="put_scaling_policy on the registered target",
+    replace_on={"name", "resourceId", "scalableDimension", "serviceNamespace"},
+    naming=SCALING_POLICY_NAME,
+    arn="arn:{partition}:autoscaling:{region}:{account}:scalingPolicy:{id}",
+)
+def scaling_policy(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "PolicyName": name,
+        "ServiceNamespace": r.get("serviceNamespace"),
+        "ResourceId": r.get("resourceId"),
+        "ScalableDimension": r.get("scalableDimension"),
+        "PolicyType": r.get("policyType", "StepScaling"),
+    }
+    tracking = r.get("targetTrackingScalingPolicyConfiguration")
+    if tracking:
+        config: dict[str, Any] = {"TargetValue": float(tracking["targetValue"])}
+        for prop, boto in (("scaleInCooldown", "ScaleInCooldown"), ("scaleOutCooldown", "ScaleOutCooldown")):
+            if tracking.get(prop) is not None:
+                config[boto] = int(tracking[prop])
+        predefined = tracking.get("predefinedMetricSpecification")
+        if predefined:
+            config["PredefinedMetricSpecification"] = {
+                "PredefinedMetricType": predefined["predefinedMetricType"],
+                **({"ResourceLabel": predefined["resourceLabel"]} if predefined.get("resourceLabel") else {}),
+            }
+        kwargs["TargetTrackingScalingPolicyConfiguration"] = config
+    created = ctx.aws(
+        r,
+        "targetTrackingScalingPolicyConfiguration",
+        "application-autoscaling",
+        "put_scaling_policy",
+        **kwargs,
+    )
+    return name, {
+        "arn": created["PolicyARN"],
+        "name": name,
+        "alarmArns": [a["AlarmARN"] for a in created.get("Alarms", [])],
+    }
