@@ -84,9 +84,9 @@ def rehearse(
     """Run `stack` of `project` against a fresh emulated account pinned to the stack's account and region.
 
     `config` replaces the stack file's values; `seed` creates what the stack expects to find in the
-    account already and returns config overrides. Without `checks`, neither the service models nor the rule
-    catalogue are consulted: moto alone judges (the fidelity benchmark's baseline). Raises RehearsalFailed when
-    AWS refuses a resource.
+    account already and returns config overrides. Without `checks`, neither the service models nor the
+    rule catalogue are consulted: moto alone judges (the fidelity benchmark's baseline). Raises
+    RehearsalFailed when AWS refuses a resource.
     """
     started = time.perf_counter()
     if isinstance(project, Path):

@@ -1,4 +1,4 @@
-"""Every corpus program is rehearsed: refused ones fail naming the right resource and property, valid ones pass."""
+"""Every corpus program is rehearsed: refused ones fail naming the resource and property, valid ones pass."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_refused_offline_with_the_property_and_the_source(name: str) -> None:
     error = caught.value.error
     assert f"::{refusal.token}::" in f"::{error.urn.split('::')[2].split('$')[-1]}::", (name, error.urn)
     assert blames(error.prop, refusal.prop), (name, error.prop, str(error))
-    assert error.source and error.code, (name, str(error))
+    assert error.source, (name, str(error))
+    assert error.code, (name, str(error))
 
 
 @pytest.mark.parametrize("name", VALID)

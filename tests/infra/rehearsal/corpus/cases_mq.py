@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
 from tests.infra.rehearsal.corpus.common import network
 
 
-def _broker(name: str, **overrides: object) -> aws.mq.Broker:
+def _broker(name: str, **overrides: Any) -> aws.mq.Broker:
     net = network()
-    args: dict[str, object] = {
+    args: dict[str, Any] = {
         "engine_type": "RabbitMQ",
         "engine_version": "3.13",
         "host_instance_type": "mq.t3.micro",
@@ -21,7 +23,7 @@ def _broker(name: str, **overrides: object) -> aws.mq.Broker:
         "auto_minor_version_upgrade": True,
     }
     args.update(overrides)
-    return aws.mq.Broker(name, **args)  # type: ignore[arg-type]
+    return aws.mq.Broker(name, **args)
 
 
 @valid("mq")
