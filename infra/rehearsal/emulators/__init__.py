@@ -1,51 +1,7 @@
-"""Every emulator module, one per AWS service, imported once so its specs, rules and invokes register."""
+"""One module per AWS service, each declaring its types' specs, rules and invokes; all imported here once."""
 
-from infra.rehearsal.emulators import (
-    acm,
-    amp,
-    appautoscaling,
-    cloudwatch,
-    ec2,
-    ecr,
-    ecs,
-    elasticache,
-    elbv2,
-    grafana,
-    iam,
-    kms,
-    logs,
-    mq,
-    opensearch,
-    providers,
-    rds,
-    route53,
-    s3,
-    scheduler,
-    secretsmanager,
-    sns,
-)
+import importlib
+import pkgutil
 
-__all__ = [
-    "acm",
-    "amp",
-    "appautoscaling",
-    "cloudwatch",
-    "ec2",
-    "ecr",
-    "ecs",
-    "elasticache",
-    "elbv2",
-    "grafana",
-    "iam",
-    "kms",
-    "logs",
-    "mq",
-    "opensearch",
-    "providers",
-    "rds",
-    "route53",
-    "s3",
-    "scheduler",
-    "secretsmanager",
-    "sns",
-]
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
