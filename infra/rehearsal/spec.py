@@ -244,12 +244,13 @@ def computed_outputs(
 ) -> dict[str, Any]:
     """The outputs the provider would add to `inputs` without any AWS call: the spec's ARN and computed
     outputs, else a generic ARN. The recording mocks and the echo of types without an emulator use it."""
-    spec = SPECS.get(token)
+    spec = all_specs().get(token)
     if spec is None:
         return {"arn": generic_arn(token, where, resource_id)} if token.startswith("aws:") else {}
-    physical = str(inputs.get(spec.naming.key) or resource_id) if spec.naming.key else resource_id
     outputs: dict[str, Any] = {}
-    if spec.naming.key and not inputs.get(spec.naming.key):
+    physical = resource_id
+    if spec.naming.key:
+        physical = str(inputs.get(spec.naming.key) or spec.naming.auto(name, stable_hex(token, name)))
         outputs[spec.naming.key] = physical
     if spec.arn:
         outputs["arn"] = spec.arn_for(where, physical, resource_id)

@@ -93,4 +93,6 @@ def broker(ctx: Context, r: Resource) -> Emulated:
             else (described.get("BrokerInstances") or [{}])[0].get("IpAddress", ""),
         }
     ]
-    return broker_id, {"arn": created["BrokerArn"], "brokerName": name, "instances": instances}
+    # moto answers arn:...:broker:<id>; AWS (and the provider) name it broker:<name>:<id>.
+    arn = ctx.arn("mq", f"broker:{name}:{broker_id}")
+    return broker_id, {"arn": arn, "brokerName": name, "instances": instances}

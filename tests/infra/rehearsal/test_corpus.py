@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import pytest
 
+from infra.rehearsal.emulation import EmulationError
 from infra.rehearsal.rehearse import Rehearsal, RehearsalFailed, rehearse
+from infra.rehearsal.spec import RULES, all_specs
 from tests.infra.rehearsal.conftest import FIXTURES
 from tests.infra.rehearsal.corpus import all_cases
 from tests.infra.rehearsal.corpus.common import REGION
@@ -13,10 +18,33 @@ CORPUS = FIXTURES / "corpus"
 CASES = all_cases()
 REFUSED = sorted(name for name, case in CASES.items() if case.refusal is not None)
 VALID = sorted(name for name, case in CASES.items() if case.refusal is None)
+MIN_REFUSED = 150
+MIN_SERVICES = 20
 
 
 def rehearse_case(name: str, *, checks: bool = True) -> Rehearsal:
     return rehearse(CORPUS, "case", config={"corpus:case": name, "aws:region": REGION}, checks=checks)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rehearsal of a case gave: the refusal, or the types it declared and how each was covered."""
+
+    error: EmulationError | None
+    declared: frozenset[str]
+    not_emulated: tuple[str, ...]
+
+
+@functools.cache
+def outcome(name: str) -> Outcome:
+    """Each case is rehearsed once per session, whichever tests ask (their order is random)."""
+    try:
+        rehearsal = rehearse_case(name)
+    except RehearsalFailed as failed:
+        return Outcome(failed.error, frozenset(), ())
+    with rehearsal:
+        declared = frozenset(r.type for r in rehearsal.result.registrations if r.custom)
+        return Outcome(None, declared, tuple(rehearsal.coverage.not_emulated))
 
 
 def blames(prop: str, expected: str) -> bool:
@@ -24,14 +52,17 @@ def blames(prop: str, expected: str) -> bool:
     return prop == expected or prop.startswith((f"{expected}.", f"{expected}["))
 
 
+def resource_type(urn: str) -> str:
+    return urn.split("::")[2].split("$")[-1]
+
+
 @pytest.mark.parametrize("name", REFUSED)
 def test_refused_offline_with_the_property_and_the_source(name: str) -> None:
     refusal = CASES[name].refusal
     assert refusal is not None
-    with pytest.raises(RehearsalFailed) as caught:
-        rehearse_case(name).close()
-    error = caught.value.error
-    assert f"::{refusal.token}::" in f"::{error.urn.split('::')[2].split('$')[-1]}::", (name, error.urn)
+    error = outcome(name).error
+    assert error is not None, f"{name}: accepted, but AWS refuses it ({refusal.source})"
+    assert resource_type(error.urn) == refusal.token, (name, error.urn)
     assert blames(error.prop, refusal.prop), (name, error.prop, str(error))
     assert error.source, (name, str(error))
     assert error.code, (name, str(error))
@@ -39,5 +70,28 @@ def test_refused_offline_with_the_property_and_the_source(name: str) -> None:
 
 @pytest.mark.parametrize("name", VALID)
 def test_valid_program_is_accepted_and_fully_emulated(name: str) -> None:
-    with rehearse_case(name) as rehearsal:
-        assert rehearsal.coverage.not_emulated == [], name
+    result = outcome(name)
+    assert result.error is None, f"{name}: refused: {result.error}"
+    assert result.not_emulated == (), name
+
+
+def test_the_corpus_is_large_and_broad() -> None:
+    services = {CASES[name].service for name in REFUSED}
+    assert len(REFUSED) >= MIN_REFUSED, len(REFUSED)
+    assert len(services) >= MIN_SERVICES, sorted(services)
+
+
+def test_every_rule_refuses_a_case_and_passes_a_valid_one() -> None:
+    refused_by = {error.code for name in REFUSED if (error := outcome(name).error) is not None}
+    declared = set().union(*(outcome(name).declared for name in VALID))
+    never_refused = sorted(set(RULES) - refused_by)
+    never_passed = sorted(rule.id for rule in RULES.values() if not declared & set(rule.tokens))
+    assert never_refused == [], "rules no refused case breaks"
+    assert never_passed == [], "rules no valid case passes"
+
+
+def test_every_spec_type_is_accepted_in_a_valid_program() -> None:
+    declared = set().union(*(outcome(name).declared for name in VALID))
+    stacks_cover = {"pulumi:providers:aws", "random:index/randomPassword:RandomPassword"}
+    missing = sorted(set(all_specs()) - declared - stacks_cover)
+    assert missing == [], "spec'd types no valid corpus program declares"
