@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra.rehearsal.replacements import forcing_replacement, stateful_kind, top_level
+from infra.rehearsal.replacements import forcing_replacement, is_downgrade, stateful_kind, top_level
 
 
 class Action(enum.Enum):
@@ -39,6 +39,22 @@ class ResourceChange:
     action: Action
     properties: tuple[PropertyChange, ...] = ()
     stateful_kind: str | None = None
+    cascade: tuple[str, str] | None = None
+    """(URN of the replaced resource, input of this one that takes its id, ARN or name): a replacement
+    caused by another, since the new resource gets a new id."""
+
+    @property
+    def reason(self) -> str:
+        """Why the action happens, in a few words (markdown code spans around names)."""
+        if self.action is Action.DELETE:
+            return "removed from the program"
+        forced = [p.path for p in self.properties if p.forces_replacement]
+        if forced:
+            return f"`{', '.join(forced)}` forces replacement"
+        if self.cascade is not None:
+            cause, prop = self.cascade
+            return f"`{prop}` takes the id of `{cause.rsplit('::', 1)[-1]}`, which is replaced"
+        return str(self.action.value)
 
     @property
     def destructive(self) -> bool:
@@ -115,15 +131,65 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
         props = property_changes(before.get("inputs", {}), after.get("inputs", {}), ignore)
         if not props:
             continue
-        forced = set(forcing_replacement(token, [p.path for p in props], after.get("replaceOnChanges", [])))
+        downgraded = [p.path for p in props if is_downgrade(p.old, p.new)]
+        forced = set(
+            forcing_replacement(token, [p.path for p in props], after.get("replaceOnChanges", []), downgraded)
+        )
         marked = tuple(PropertyChange(p.path, p.old, p.new, p.path in forced) for p in props)
         action = Action.REPLACE if forced else Action.UPDATE
         changes.append(ResourceChange(urn, token, name, action, marked, kind))
+    changes = _cascade(changes, new)
     changes.sort(key=lambda c: (not c.destructive, _ORDER[c.action], c.type, c.name, c.urn))
     outputs = property_changes(base.get("outputs", {}), head.get("outputs", {}), frozenset())
     return PlanDiff(
         stack=str(head.get("stack", base.get("stack", ""))), changes=tuple(changes), outputs=tuple(outputs)
     )
+
+
+def _references(value: Any, urns: set[str]) -> str | None:
+    """The first replaced URN that `value` refers to (`${urn.id}`, also inside strings), or None."""
+    if isinstance(value, str):
+        return next((urn for urn in urns if "${" + urn + "." in value), None)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return next((found for item in value if (found := _references(item, urns)) is not None), None)
+    return None
+
+
+def _cascade(changes: list[ResourceChange], head: Mapping[str, Mapping[str, Any]]) -> list[ResourceChange]:
+    """Replace every resource whose replace-on-change input takes a replaced resource's id, ARN or name
+    (a new subnet for a new VPC), until nothing more follows. Each cascade names its cause."""
+    by_urn = {c.urn: c for c in changes}
+    replaced = {c.urn for c in changes if c.action is Action.REPLACE}
+    frontier = set(replaced)
+    while frontier:
+        following: set[str] = set()
+        for urn, resource in head.items():
+            current = by_urn.get(urn)
+            if urn in replaced or (current is not None and current.action is not Action.UPDATE):
+                continue
+            inputs = resource.get("inputs", {})
+            for prop in sorted(inputs):
+                cause = _references(inputs[prop], frontier)
+                if cause is None or not forcing_replacement(
+                    resource["type"], [prop], resource.get("replaceOnChanges", [])
+                ):
+                    continue
+                by_urn[urn] = ResourceChange(
+                    urn,
+                    resource["type"],
+                    resource["name"],
+                    Action.REPLACE,
+                    tuple(current.properties) if current is not None else (),
+                    stateful_kind(resource["type"]),
+                    cascade=(cause, prop),
+                )
+                following.add(urn)
+                break
+        replaced |= following
+        frontier = following
+    return list(by_urn.values())
 
 
 def show(value: Any, limit: int = 200) -> str:
@@ -138,9 +204,10 @@ def render_text(diff: PlanDiff) -> str:
         lines.append(f"DESTRUCTIVE: {len(diff.destructive)} change(s) destroy or replace stateful resources")
     for change in diff.changes:
         flag = "  [destructive]" if change.destructive else ""
-        lines.append(
-            f"{SYMBOLS[change.action]:>2} {change.type}  {change.name}  ({change.action.value}){flag}"
-        )
+        action = change.action.value
+        if change.cascade is not None:
+            action += f": {change.reason.replace('`', '')}"
+        lines.append(f"{SYMBOLS[change.action]:>2} {change.type}  {change.name}  ({action}){flag}")
         for prop in change.properties:
             why = "  (forces replacement)" if prop.forces_replacement else ""
             lines.append(f"      {prop.path}: {show(prop.old)} => {show(prop.new)}{why}")

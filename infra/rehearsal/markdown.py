@@ -36,13 +36,6 @@ def _fence(text: str) -> str:
     return text.replace("```", "'''")
 
 
-def _why(change: ResourceChange) -> str:
-    if change.action is Action.DELETE:
-        return "removed from the program"
-    forced = [p.path for p in change.properties if p.forces_replacement]
-    return f"`{_code(', '.join(forced))}` forces replacement" if forced else change.action.value
-
-
 def _destructive_table(diff: PlanDiff, limit: int) -> list[str]:
     rows = diff.destructive
     if not rows:
@@ -57,7 +50,7 @@ def _destructive_table(diff: PlanDiff, limit: int) -> list[str]:
     for change in rows[:limit]:
         lines.append(
             f"| {change.action.value} | `{_code(change.name)}` | {change.stateful_kind} (`{change.type}`) "
-            f"| {_why(change)} |"
+            f"| {change.reason} |"
         )
     if len(rows) > limit:
         lines.append(f"| … | {len(rows) - limit} more | | |")
@@ -67,6 +60,8 @@ def _destructive_table(diff: PlanDiff, limit: int) -> list[str]:
 def _details(change: ResourceChange, value_limit: int, property_limit: int) -> list[str]:
     flag = " **destructive**" if change.destructive else ""
     lines = [f"**`{_code(change.name)}`** `{change.type}`{flag}"]
+    if change.cascade is not None:
+        lines.append(f"Replaced because {change.reason}.")
     if not change.properties:
         return [*lines, ""]
     lines.append("```diff")

@@ -29,11 +29,29 @@ def stateful_kind(token: str) -> str | None:
     return (spec.stateful or None) if spec is not None else None
 
 
+def _version(value: object) -> tuple[int, ...] | None:
+    parts = str(value).split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def is_downgrade(old: object, new: object) -> bool:
+    """`new` is a lower dotted version than `old` (7.1 -> 6.2); False when either is not a version."""
+    before, after = _version(old), _version(new)
+    return before is not None and after is not None and after < before
+
+
 def forcing_replacement(
-    token: str, changed: Iterable[str], replace_on_changes: Iterable[str] = ()
+    token: str,
+    changed: Iterable[str],
+    replace_on_changes: Iterable[str] = (),
+    downgraded: Iterable[str] = (),
 ) -> list[str]:
-    """The changed property paths that force `token` to be replaced."""
+    """The changed property paths that force `token` to be replaced; `downgraded` are the changed paths
+    whose version went down."""
     forced = replace_on(token) | {top_level(p) for p in replace_on_changes}
+    spec = all_specs().get(token)
+    if spec is not None:
+        forced |= spec.replace_on_downgrade & {top_level(p) for p in downgraded}
     if EVERY_INPUT in forced:
         return sorted(changed)
     return sorted(p for p in changed if top_level(p) in forced)

@@ -116,6 +116,8 @@ class TypeSpec:
     stateful: str = ""
     """What data deleting or replacing it loses ("database"); "" when it holds none."""
     computed: Computed | None = None
+    replace_on_downgrade: frozenset[str] = frozenset()
+    """Version inputs that force replacement only when lowered (the provider's CustomizeDiff)."""
 
     def arn_for(self, where: Where, name: str, resource_id: str) -> str:
         if not self.arn:
@@ -151,6 +153,7 @@ def emulates(
     id_prefix: str = "",
     stateful: str = "",
     computed: Computed | None = None,
+    replace_on_downgrade: Iterable[str] = (),
 ) -> Callable[[Emulator], Emulator]:
     """Declare the spec of `token` on its emulator. Every part is required: `replace_on=()` and
     `naming=UNNAMED` and `arn=""` say "none" explicitly, so a forgotten part is a visible choice."""
@@ -169,6 +172,7 @@ def emulates(
             id_prefix=id_prefix,
             stateful=stateful,
             computed=computed,
+            replace_on_downgrade=frozenset(replace_on_downgrade),
         )
         return func
 

@@ -79,6 +79,8 @@ def _replication_group_outputs(where: Where, name: str, s: Mapping[str, Any]) ->
     arn="arn:{partition}:elasticache:{region}:{account}:replicationgroup:{name}",
     stateful="cache",
     computed=_replication_group_outputs,
+    # customizeDiffEngineVersionForceNewOnDowngrade (internal/service/elasticache/replication_group.go).
+    replace_on_downgrade={"engineVersion"},
 )
 def replication_group(ctx: Context, r: Resource) -> Emulated:
     group_id = r.physical_name()
