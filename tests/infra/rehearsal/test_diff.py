@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.cli import main
-from infra.rehearsal.diff import Action, diff_plans
+from infra.rehearsal.diff import Action, diff_plans, render_text
 from infra.rehearsal.diff_commands import with_policy
 from infra.rehearsal.markdown import COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, marker, render_markdown
 from infra.rehearsal.plan import read_plan
@@ -162,3 +162,74 @@ def test_the_markdown_comment_ends_with_the_heads_policy_findings() -> None:
     cut = with_policy("x" * (GITHUB_COMMENT_LIMIT - 100), policy)
     assert "rds-not-public" not in cut
     assert cut.endswith("The findings did not fit in this comment: run `infra policy dev`.\n")
+
+
+def _resource(token: str, name: str, **inputs: Any) -> dict[str, Any]:
+    return {"urn": f"{URN}{token}::{name}", "type": token, "name": name, "custom": True, "inputs": inputs}
+
+
+def _ref(token: str, name: str, prop: str = "id") -> str:
+    return "${" + f"{URN}{token}::{name}.{prop}" + "}"
+
+
+VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+def _network(cidr: str) -> dict[str, Any]:
+    resources = [
+        _resource(VPC, "vpc", cidrBlock=cidr),
+        _resource(SUBNET, "subnet", vpcId=_ref(VPC, "vpc"), cidrBlock="10.0.1.0/24"),
+        _resource("aws:ec2/routeTable:RouteTable", "routes", vpcId=_ref(VPC, "vpc")),
+        _resource(
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            "routes-subnet",
+            subnetId=_ref(SUBNET, "subnet"),
+            routeTableId=_ref("aws:ec2/routeTable:RouteTable", "routes"),
+        ),
+        _resource("aws:cloudwatch/logGroup:LogGroup", "logs", tags={"vpc": _ref(VPC, "vpc")}),
+    ]
+    return {"format": 1, "stack": "dev", "resources": resources, "outputs": {}}
+
+
+def test_a_replacement_cascades_through_replace_on_change_inputs_naming_its_cause() -> None:
+    diff = diff_plans(_network("10.0.0.0/16"), _network("10.1.0.0/16"))
+    got = {
+        c.name: (c.action, c.cascade and (c.cascade[0].rsplit("::", 1)[-1], c.cascade[1]))
+        for c in diff.changes
+    }
+    assert got == {
+        "vpc": (Action.REPLACE, None),
+        "subnet": (Action.REPLACE, ("vpc", "vpcId")),
+        "routes": (Action.REPLACE, ("vpc", "vpcId")),
+        "routes-subnet": (Action.REPLACE, ("subnet", "subnetId")),
+    }
+    subnet = next(c for c in diff.changes if c.name == "subnet")
+    assert subnet.reason == "`vpcId` takes the id of `vpc`, which is replaced"
+    assert "(replace: vpcId takes the id of vpc, which is replaced)" in render_text(diff)
+    assert "Replaced because `vpcId` takes the id of `vpc`, which is replaced." in render_markdown(diff)
+
+
+def _cache(version: str) -> dict[str, Any]:
+    token = "aws:elasticache/replicationGroup:ReplicationGroup"
+    return {"format": 1, "stack": "dev", "resources": [_resource(token, "redis", engineVersion=version)]}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "action"), [("7.1", "6.2", Action.REPLACE), ("7.1", "7.2", Action.UPDATE)]
+)
+def test_an_engine_version_downgrade_replaces_where_the_provider_does(
+    old: str, new: str, action: Action
+) -> None:
+    (change,) = diff_plans(_cache(old), _cache(new)).changes
+    assert (change.name, change.action, change.destructive) == ("redis", action, action is Action.REPLACE)
+
+
+def test_an_rds_rename_is_an_update_since_provider_v5() -> None:
+    token = "aws:rds/instance:Instance"
+
+    def plan(identifier: str) -> dict[str, Any]:
+        return {"format": 1, "stack": "dev", "resources": [_resource(token, "db", identifier=identifier)]}
+
+    (change,) = diff_plans(plan("postings-dev-mysql"), plan("postings-dev-db")).changes
+    assert (change.action, change.destructive) == (Action.UPDATE, False)
