@@ -81,10 +81,10 @@ config = from_pulumi()
 env = config.environment
 name = naming.prefix(env)
 # The data stores' fixed AWS names: the components create them, alarms, checks and exports find them.
-database_identifier = naming.physical_name(env, "mysql", 63)
-redis_group_id = naming.physical_name(env, "redis", 40)
-broker_name = naming.physical_name(env, "rabbitmq", 50)
-search_domain_name = naming.physical_name(env, "search", 28)
+database_identifier = naming.physical_name(env, "mysql", "aws:rds/instance:Instance")
+redis_group_id = naming.physical_name(env, "redis", "aws:elasticache/replicationGroup:ReplicationGroup")
+broker_name = naming.physical_name(env, "rabbitmq", "aws:mq/broker:Broker")
+search_domain_name = naming.physical_name(env, "search", "aws:opensearch/domain:Domain")
 
 # Every resource goes through this provider: pinned to the account and region, tagging everything.
 provider = aws.Provider(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from infra.rehearsal.spec import spec_of
+
 PROJECT = "postings"
 TAG_KEYS = ("Project", "Environment", "Stack", "ManagedBy", "Owner")
 
@@ -14,11 +16,14 @@ def prefix(environment: str) -> str:
     return f"{PROJECT}-{environment}"
 
 
-def physical_name(environment: str, part: str, limit: int) -> str:
-    """A fixed AWS name within `limit` characters (e.g. OpenSearch domains allow 28), lowercase."""
+def physical_name(environment: str, part: str, token: str) -> str:
+    """A fixed AWS name for a resource of type `token`, lowercase, refused when it breaks the naming rules
+    of the type's spec (OpenSearch domains allow 28 characters, for example)."""
+    naming = spec_of(token).naming
     name = f"{prefix(environment)}-{part}".lower()
-    if len(name) > limit:
-        raise ValueError(f"'{name}' is {len(name)} characters; AWS allows {limit} here")
+    problem = naming.problem(name)
+    if problem:
+        raise ValueError(f"{problem} ({token}; {naming.source})")
     return name
 
 

@@ -126,7 +126,7 @@ def repository_uri(ecr: ECRClient, environment: str) -> str:
 
 def database_endpoint(rds: RDSClient, environment: str) -> tuple[str, int]:
     """Address and port of the environment's MySQL instance (`postings-<env>-mysql`)."""
-    identifier = naming.physical_name(environment, "mysql", 63)
+    identifier = naming.physical_name(environment, "mysql", "aws:rds/instance:Instance")
     try:
         instance = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
     except rds.exceptions.DBInstanceNotFoundFault:
@@ -144,7 +144,7 @@ def database_endpoint(rds: RDSClient, environment: str) -> tuple[str, int]:
 
 def redis_endpoint(elasticache: ElastiCacheClient, environment: str) -> tuple[str, int]:
     """Address and port of the primary of the environment's Redis replication group."""
-    group_id = naming.physical_name(environment, "redis", 40)
+    group_id = naming.physical_name(environment, "redis", "aws:elasticache/replicationGroup:ReplicationGroup")
     try:
         group = elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
     except elasticache.exceptions.ReplicationGroupNotFoundFault:

@@ -80,8 +80,9 @@ def test_default_tags_carry_the_five_keys() -> None:
 
 def test_physical_names_are_prefixed_lowercase_and_bounded() -> None:
     assert prefix("staging") == "postings-staging"
-    assert physical_name("staging", "Search", 28) == "postings-staging-search"
+    domain = "aws:opensearch/domain:Domain"
+    assert physical_name("staging", "Search", domain) == "postings-staging-search"
     with pytest.raises(
-        ValueError, match="'postings-staging-search-domain' is 30 characters; AWS allows 28 here"
+        ValueError, match="'postings-staging-search-domain' is 30 characters; at most 28 are allowed"
     ):
-        physical_name("staging", "search-domain", 28)
+        physical_name("staging", "search-domain", domain)

@@ -225,6 +225,9 @@ def cli_config(stack: str) -> dict[str, str]:
 
 LANGUAGE_HOST = """
 import asyncio, json, os, runpy, sys
+# The CLI installs only requirements/deploy.txt: what the rehearsal and the tools use must not be needed.
+for tool in ("boto3", "botocore", "moto", "regex", "docker", "fabric"):
+    sys.modules[tool] = None
 import pulumi, pulumi.runtime
 from pulumi.runtime import mocks, settings
 
