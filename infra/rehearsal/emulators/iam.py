@@ -1,8 +1,10 @@
-"""IAM: roles, inline and managed policies, attachments, instance profiles."""
+"""IAM: roles, users, groups, their policies and attachments, instance profiles, OIDC providers, keys."""
 
 from __future__ import annotations
 
+import enum
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +14,7 @@ from infra.rehearsal.emulation import (
     answers,
     tags_list,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, stable_hex
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule, stable_hex
 
 POLICY_NAME = Naming(
     max_length=128,
@@ -177,4 +179,433 @@ def policy_document(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "id": stable_hex(rendered, length=10),
         "json": rendered,
         "minifiedJson": json.dumps(document, separators=(",", ":")),
+    }
+
+
+USER_NAME = Naming(
+    max_length=64,
+    pattern=r"[\w+=,.@-]+",
+    source=(
+        r"https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html"
+        r" (UserName: 1-64, [\w+=,.@-]+)"
+    ),
+)
+GROUP_NAME = Naming(
+    max_length=128,
+    pattern=r"[\w+=,.@-]+",
+    source=(
+        r"https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html"
+        r" (GroupName: 1-128, [\w+=,.@-]+)"
+    ),
+)
+
+POLICY_GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
+PRINCIPAL_ELEMENT = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
+)
+QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
+_ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
+MANAGED_POLICY_MAX = 6144
+"""Characters of a managed policy, whitespace not counted (IAM quotas)."""
+INLINE_POLICY_MAX = {"role": 10240, "user": 2048, "group": 5120}
+"""Characters of all inline policies of one principal together, whitespace not counted (IAM quotas)."""
+
+
+class PolicyKind(enum.Enum):
+    """Which grammar a policy document follows: where Principal and Resource must or must not be."""
+
+    IDENTITY = "identity-based policy"
+    """Attached to a user, group or role: Resource required, Principal forbidden."""
+    TRUST = "role trust policy"
+    """A role's assume-role policy: Principal required, Resource forbidden."""
+    RESOURCE = "resource-based policy"
+    """On a key, secret, queue...: Principal and Resource required."""
+
+
+def policy_json(document: Any) -> Any:
+    """The parsed document (the provider takes a JSON string; a Pulumi program may give a dict)."""
+    if isinstance(document, str):
+        try:
+            return json.loads(document)
+        except ValueError:
+            return None
+    return document
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def policy_problem(document: Any, kind: PolicyKind) -> str | None:
+    """Why IAM refuses `document` as a policy of `kind` (MalformedPolicyDocument), or None."""
+    parsed = policy_json(document)
+    if not isinstance(parsed, dict):
+        return "the policy is not a JSON object"
+    version = parsed.get("Version")
+    if version is not None and version not in POLICY_VERSIONS:
+        return f"Version {version!r} is not one of {', '.join(POLICY_VERSIONS)}"
+    if "Statement" not in parsed:
+        return "the policy has no Statement"
+    statements = _as_list(parsed["Statement"])
+    if not statements:
+        return "the policy's Statement is empty"
+    for index, statement in enumerate(statements):
+        problem = _statement_problem(statement, kind)
+        if problem:
+            return f"Statement[{index}]: {problem}"
+    return None
+
+
+def _statement_problem(statement: Any, kind: PolicyKind) -> str | None:
+    if not isinstance(statement, dict):
+        return "a statement is a JSON object"
+    if statement.get("Effect") not in ("Allow", "Deny"):
+        return f"Effect must be Allow or Deny, not {statement.get('Effect')!r}"
+    actions = [k for k in ("Action", "NotAction") if k in statement]
+    if len(actions) != 1:
+        return "a statement has exactly one of Action and NotAction"
+    for action in _as_list(statement[actions[0]]):
+        if not isinstance(action, str) or not _ACTION.fullmatch(action):
+            return f"{actions[0]} {action!r} is not of the form service:Action"
+    principals = [k for k in ("Principal", "NotPrincipal") if k in statement]
+    resources = [k for k in ("Resource", "NotResource") if k in statement]
+    if kind is PolicyKind.IDENTITY and principals:
+        return f"an {kind.value} must not specify a principal ({principals[0]})"
+    if kind is not PolicyKind.IDENTITY and not principals:
+        return f"a {kind.value} must specify a Principal"
+    if kind is PolicyKind.TRUST and resources:
+        return f"a {kind.value} has no {resources[0]}"
+    if kind is not PolicyKind.TRUST and len(resources) != 1:
+        return "a statement has exactly one of Resource and NotResource"
+    return None
+
+
+def policy_length(document: Any) -> int:
+    """Characters IAM counts against its size quotas: the JSON without whitespace."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    return len(re.sub(r"\s", "", text))
+
+
+@rule(
+    "iam-identity-policy-grammar",
+    (
+        "aws:iam/policy:Policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/userPolicy:UserPolicy",
+        "aws:iam/groupPolicy:GroupPolicy",
+    ),
+    prop="policy",
+    summary="An identity policy has a known Version, Statements with Effect, Action/NotAction as"
+    " service:Action,"
+    " Resource/NotResource, and no Principal",
+    source=f"{POLICY_GRAMMAR}; {PRINCIPAL_ELEMENT} (no Principal in identity-based policies)",
+)
+def _identity_policy(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    return None if document is None else policy_problem(document, PolicyKind.IDENTITY)
+
+
+@rule(
+    "iam-trust-policy-grammar",
+    "aws:iam/role:Role",
+    prop="assumeRolePolicy",
+    summary="A role's trust policy names a Principal in every statement and no Resource",
+    source=f"{PRINCIPAL_ELEMENT}; {POLICY_GRAMMAR}",
+)
+def _trust_policy(ctx: Context, r: Resource) -> str | None:
+    document = r.get("assumeRolePolicy")
+    return None if document is None else policy_problem(document, PolicyKind.TRUST)
+
+
+@rule(
+    "iam-managed-policy-size",
+    "aws:iam/policy:Policy",
+    prop="policy",
+    summary=f"A managed policy is at most {MANAGED_POLICY_MAX} characters, whitespace not counted",
+    source=f"{QUOTAS} (IAM and AWS STS character limits: managed policy size)",
+)
+def _managed_policy_size(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    if document is None:
+        return None
+    length = policy_length(document)
+    if length > MANAGED_POLICY_MAX:
+        return f"the policy is {length} characters without whitespace; at most {MANAGED_POLICY_MAX}"
+    return None
+
+
+_INLINE = {
+    "aws:iam/rolePolicy:RolePolicy": ("role", "role", "RoleName"),
+    "aws:iam/userPolicy:UserPolicy": ("user", "user", "UserName"),
+    "aws:iam/groupPolicy:GroupPolicy": ("group", "group", "GroupName"),
+}
+
+
+@rule(
+    "iam-inline-policy-size",
+    tuple(_INLINE),
+    prop="policy",
+    summary="All inline policies of one role, user or group total at most 10240, 2048 or 5120 characters"
+    " (whitespace not counted)",
+    source=f"{QUOTAS} (IAM and AWS STS character limits: inline policy size)",
+)
+def _inline_policy_size(ctx: Context, r: Resource) -> str | None:
+    principal, key, member = _INLINE[r.type]
+    document, owner = r.get("policy"), r.get(key)
+    if document is None or not owner:
+        return None
+    iam = ctx.client("iam")
+    total = policy_length(document)
+    try:
+        names = getattr(iam, f"list_{principal}_policies")(**{member: owner})["PolicyNames"]
+        for name in names:
+            held = getattr(iam, f"get_{principal}_policy")(**{member: owner, "PolicyName": name})
+            total += policy_length(held["PolicyDocument"])
+    except iam.exceptions.NoSuchEntityException:
+        return None  # the principal's own emulation refuses a missing one
+    limit = INLINE_POLICY_MAX[principal]
+    if total > limit:
+        return (
+            f"the inline policies of {principal} {owner} would total {total} characters without whitespace;"
+            f" at most {limit}"
+        )
+    return None
+
+
+@emulates(
+    "aws:iam/user:User",
+    note="create_user",
+    replace_on=(),
+    naming=USER_NAME,
+    arn="arn:{partition}:iam::{account}:user/{name}",
+)
+def iam_user(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    kwargs: dict[str, Any] = {"UserName": name, "Path": r.get("path", "/"), "Tags": tags_list(r.get("tags"))}
+    if r.get("permissionsBoundary"):
+        kwargs["PermissionsBoundary"] = r.get("permissionsBoundary")
+    user = ctx.aws(r, "name", "iam", "create_user", **kwargs)["User"]
+    return name, {"arn": user["Arn"], "name": name, "uniqueId": user["UserId"], "path": user["Path"]}
+
+
+@emulates(
+    "aws:iam/group:Group",
+    note="create_group",
+    replace_on=(),
+    naming=GROUP_NAME,
+    arn="arn:{partition}:iam::{account}:group/{name}",
+)
+def iam_group(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    group = ctx.aws(r, "name", "iam", "create_group", GroupName=name, Path=r.get("path", "/"))["Group"]
+    return name, {"arn": group["Arn"], "name": name, "uniqueId": group["GroupId"], "path": group["Path"]}
+
+
+@emulates(
+    "aws:iam/groupMembership:GroupMembership",
+    note="add_user_to_group per user; moto refuses a user or group that does not exist",
+    replace_on={"group", "name"},
+    naming=UNNAMED,
+    arn="",
+)
+def iam_group_membership(ctx: Context, r: Resource) -> Emulated:
+    group = str(r.get("group"))
+    for index, user in enumerate(r.get("users", [])):
+        ctx.aws(r, f"users[{index}]", "iam", "add_user_to_group", GroupName=group, UserName=user)
+    name = str(r.get("name") or r.name)
+    return name, {"name": name}
+
+
+@emulates(
+    "aws:iam/userGroupMembership:UserGroupMembership",
+    note="add_user_to_group per group; moto refuses a user or group that does not exist",
+    replace_on={"user"},
+    naming=UNNAMED,
+    arn="",
+)
+def iam_user_group_membership(ctx: Context, r: Resource) -> Emulated:
+    user = str(r.get("user"))
+    groups = [str(g) for g in r.get("groups", [])]
+    for index, group in enumerate(groups):
+        ctx.aws(r, f"groups[{index}]", "iam", "add_user_to_group", GroupName=group, UserName=user)
+    return "/".join([user, *groups]), {}
+
+
+@emulates(
+    "aws:iam/userPolicy:UserPolicy",
+    note="put_user_policy",
+    replace_on={"name", "namePrefix", "user"},
+    naming=POLICY_NAME,
+    arn="",
+)
+def iam_user_policy(ctx: Context, r: Resource) -> Emulated:
+    user, name = str(r.get("user")), r.physical_name()
+    ctx.aws(
+        r, "policy", "iam", "put_user_policy", UserName=user, PolicyName=name, PolicyDocument=r.get("policy")
+    )
+    return f"{user}:{name}", {"name": name}
+
+
+@emulates(
+    "aws:iam/groupPolicy:GroupPolicy",
+    note="put_group_policy",
+    replace_on={"group", "name", "namePrefix"},
+    naming=POLICY_NAME,
+    arn="",
+)
+def iam_group_policy(ctx: Context, r: Resource) -> Emulated:
+    group, name = str(r.get("group")), r.physical_name()
+    ctx.aws(
+        r,
+        "policy",
+        "iam",
+        "put_group_policy",
+        GroupName=group,
+        PolicyName=name,
+        PolicyDocument=r.get("policy"),
+    )
+    return f"{group}:{name}", {"name": name}
+
+
+@emulates(
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    note="attach_user_policy; moto refuses a policy ARN or user that does not exist (NoSuchEntity)",
+    replace_on={"policyArn", "user"},
+    naming=UNNAMED,
+    arn="",
+)
+def iam_user_policy_attachment(ctx: Context, r: Resource) -> Emulated:
+    user = str(r.get("user"))
+    ctx.aws(r, "policyArn", "iam", "attach_user_policy", UserName=user, PolicyArn=r.get("policyArn"))
+    return f"{user}-{r.get('policyArn')}", {}
+
+
+@emulates(
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    note="attach_group_policy; moto refuses a policy ARN or group that does not exist (NoSuchEntity)",
+    replace_on={"group", "policyArn"},
+    naming=UNNAMED,
+    arn="",
+)
+def iam_group_policy_attachment(ctx: Context, r: Resource) -> Emulated:
+    group = str(r.get("group"))
+    ctx.aws(r, "policyArn", "iam", "attach_group_policy", GroupName=group, PolicyArn=r.get("policyArn"))
+    return f"{group}-{r.get('policyArn')}", {}
+
+
+@rule(
+    "iam-policy-attachment-targets",
+    "aws:iam/policyAttachment:PolicyAttachment",
+    prop="users",
+    summary="A policy attachment names at least one user, role or group",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/iam/policy_attachment.go"
+    " (No Users, Roles, or Groups specified for IAM Policy Attachment)",
+)
+def _attachment_targets(ctx: Context, r: Resource) -> str | None:
+    if r.get("users") or r.get("roles") or r.get("groups"):
+        return None
+    return "no users, roles or groups are given to attach the policy to"
+
+
+@emulates(
+    "aws:iam/policyAttachment:PolicyAttachment",
+    note="attach_user_policy, attach_role_policy, attach_group_policy per principal (an exclusive attachment:"
+    " the provider detaches the policy from every other principal, which the rehearsal does not show)",
+    replace_on={"name", "policyArn"},
+    naming=UNNAMED,
+    arn="",
+)
+def iam_policy_attachment(ctx: Context, r: Resource) -> Emulated:
+    arn = r.get("policyArn")
+    for key, operation, member in (
+        ("users", "attach_user_policy", "UserName"),
+        ("roles", "attach_role_policy", "RoleName"),
+        ("groups", "attach_group_policy", "GroupName"),
+    ):
+        for index, principal in enumerate(r.get(key, [])):
+            ctx.aws(r, f"{key}[{index}]", "iam", operation, **{member: principal, "PolicyArn": arn})
+    name = str(r.get("name") or r.name)
+    return name, {"name": name}
+
+
+@rule(
+    "iam-oidc-provider-url",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    prop="url",
+    summary="An OIDC provider URL begins with https:// and has no query or fragment",
+    source="https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html"
+    " (Url: must begin with https://)",
+)
+def _oidc_url(ctx: Context, r: Resource) -> str | None:
+    url = r.get("url")
+    if not isinstance(url, str):
+        return None
+    if not url.startswith("https://") or "?" in url or "#" in url or len(url) <= len("https://"):
+        return f"url {url!r} must begin with https:// and name the issuer, without query or fragment"
+    return None
+
+
+@emulates(
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    note="create_open_id_connect_provider",
+    replace_on={"url"},
+    naming=UNNAMED,
+    arn="arn:{partition}:iam::{account}:oidc-provider/{name}",
+)
+def iam_oidc_provider(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "Url": r.get("url"),
+        "ClientIDList": list(r.get("clientIdLists", [])),
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("thumbprintLists"):
+        kwargs["ThumbprintList"] = list(r.get("thumbprintLists"))
+    arn = ctx.aws(r, "url", "iam", "create_open_id_connect_provider", **kwargs)["OpenIDConnectProviderArn"]
+    return arn, {"arn": arn}
+
+
+@emulates(
+    "aws:iam/accessKey:AccessKey",
+    note="create_access_key, update_access_key for an Inactive key; the secret is moto's (no PGP encryption)",
+    replace_on={"pgpKey", "user"},
+    naming=UNNAMED,
+    arn="",
+)
+def iam_access_key(ctx: Context, r: Resource) -> Emulated:
+    user = str(r.get("user"))
+    key = ctx.aws(r, "user", "iam", "create_access_key", UserName=user)["AccessKey"]
+    status = r.get("status", "Active")
+    if status != "Active":
+        ctx.aws(
+            r,
+            "status",
+            "iam",
+            "update_access_key",
+            UserName=user,
+            AccessKeyId=key["AccessKeyId"],
+            Status=status,
+        )
+    return key["AccessKeyId"], {"secret": key["SecretAccessKey"], "status": status, "createDate": ""}
+
+
+@emulates(
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+    note="create_service_linked_role",
+    replace_on={"awsServiceName", "customSuffix"},
+    naming=UNNAMED,
+    arn="arn:{partition}:iam::{account}:role/aws-service-role/{name}",
+)
+def iam_service_linked_role(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {"AWSServiceName": r.get("awsServiceName")}
+    for key, member in (("description", "Description"), ("customSuffix", "CustomSuffix")):
+        if r.get(key):
+            kwargs[member] = r.get(key)
+    role = ctx.aws(r, "awsServiceName", "iam", "create_service_linked_role", **kwargs)["Role"]
+    return role["Arn"], {
+        "arn": role["Arn"],
+        "name": role["RoleName"],
+        "path": role["Path"],
+        "uniqueId": role["RoleId"],
+        "createDate": "",
     }

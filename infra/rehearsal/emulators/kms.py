@@ -1,4 +1,4 @@
-"""KMS: keys and aliases."""
+"""KMS: keys, aliases and grants."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates
+from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
+from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulates, rule
 
 ALIAS_NAME = Naming(
     max_length=256,
@@ -23,7 +24,8 @@ ALIAS_NAME = Naming(
 
 @emulates(
     "aws:kms/key:Key",
-    note="create_key, enable_key_rotation",
+    note="create_key, enable_key_rotation (with its period); the deletion window and key policy are checked"
+    " by rules",
     replace_on={"customerMasterKeySpec", "keyUsage", "multiRegion"},
     naming=UNNAMED,
     arn="arn:{partition}:kms:{region}:{account}:key/{id}",
@@ -41,7 +43,10 @@ def kms_key(ctx: Context, r: Resource) -> Emulated:
     metadata = ctx.aws(r, "policy", "kms", "create_key", **kwargs)["KeyMetadata"]
     key_id = metadata["KeyId"]
     if r.get("enableKeyRotation"):
-        ctx.aws(r, "enableKeyRotation", "kms", "enable_key_rotation", KeyId=key_id)
+        rotation: dict[str, Any] = {"KeyId": key_id}
+        if r.get("rotationPeriodInDays") is not None:
+            rotation["RotationPeriodInDays"] = int(r.get("rotationPeriodInDays"))
+        ctx.aws(r, "enableKeyRotation", "kms", "enable_key_rotation", **rotation)
     return key_id, {"arn": metadata["Arn"], "keyId": key_id}
 
 
@@ -59,4 +64,109 @@ def kms_alias(ctx: Context, r: Resource) -> Emulated:
         "arn": ctx.arn("kms", name),
         "name": name,
         "targetKeyArn": ctx.arn("kms", f"key/{r.get('targetKeyId')}"),
+    }
+
+
+DELETION_WINDOW_DAYS = (7, 30)
+SYMMETRIC = ("ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT")
+RESERVED_ALIAS_PREFIX = "alias/aws/"
+
+
+@rule(
+    "kms-deletion-window",
+    "aws:kms/key:Key",
+    prop="deletionWindowInDays",
+    summary="A key's deletion window is 7 to 30 days",
+    source="https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html (waiting period 7-30"
+    " days); the provider's validation.IntBetween(7, 30) on deletion_window_in_days",
+)
+def _deletion_window(ctx: Context, r: Resource) -> str | None:
+    days = r.get("deletionWindowInDays")
+    low, high = DELETION_WINDOW_DAYS
+    if days is None or low <= int(days) <= high:
+        return None
+    return f"deletionWindowInDays is {int(days)}; it must be {low} to {high}"
+
+
+@rule(
+    "kms-rotation-symmetric-only",
+    "aws:kms/key:Key",
+    prop="enableKeyRotation",
+    summary="Automatic rotation is enabled only on symmetric encryption keys",
+    source="https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html (automatic key rotation is"
+    " supported only on symmetric encryption KMS keys; not asymmetric or HMAC keys)",
+)
+def _rotation_symmetric(ctx: Context, r: Resource) -> str | None:
+    if not r.get("enableKeyRotation"):
+        return None
+    usage = r.get("keyUsage", SYMMETRIC[0])
+    spec = r.get("customerMasterKeySpec", SYMMETRIC[1])
+    if (usage, spec) == SYMMETRIC:
+        return None
+    return (
+        f"a {spec} key for {usage} cannot rotate automatically; only {SYMMETRIC[1]} {SYMMETRIC[0]} keys can"
+    )
+
+
+@rule(
+    "kms-key-policy-grammar",
+    "aws:kms/key:Key",
+    prop="policy",
+    summary="A key policy names a Principal and a Resource in every statement",
+    source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html (key policy"
+    " elements: Effect, Principal (required), Action, Resource)",
+)
+def _key_policy(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    return None if document is None else policy_problem(document, PolicyKind.RESOURCE)
+
+
+@rule(
+    "kms-alias-reserved-prefix",
+    "aws:kms/alias:Alias",
+    prop="name",
+    summary="An alias name does not begin with alias/aws/ (reserved for AWS managed keys)",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html (The AliasName value"
+    " must not begin with alias/aws/)",
+)
+def _alias_reserved(ctx: Context, r: Resource) -> str | None:
+    name = r.get("name") or r.get("namePrefix")
+    if isinstance(name, str) and name.lower().startswith(RESERVED_ALIAS_PREFIX):
+        return f"alias {name!r} begins with {RESERVED_ALIAS_PREFIX}, which is reserved for AWS managed keys"
+    return None
+
+
+@emulates(
+    "aws:kms/grant:Grant",
+    note="create_grant; moto refuses a key that does not exist",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="",
+)
+def kms_grant(ctx: Context, r: Resource) -> Emulated:
+    key_id = str(r.get("keyId"))
+    kwargs: dict[str, Any] = {
+        "KeyId": key_id,
+        "GranteePrincipal": r.get("granteePrincipal"),
+        "Operations": list(r.get("operations", [])),
+    }
+    for key, member in (("retiringPrincipal", "RetiringPrincipal"), ("name", "Name")):
+        if r.get(key):
+            kwargs[member] = r.get(key)
+    if r.get("grantCreationTokens"):
+        kwargs["GrantTokens"] = list(r.get("grantCreationTokens"))
+    constraints = (r.get("constraints") or [None])[0]
+    if constraints:
+        kwargs["Constraints"] = {
+            member: dict(constraints[key])
+            for key, member in (
+                ("encryptionContextEquals", "EncryptionContextEquals"),
+                ("encryptionContextSubset", "EncryptionContextSubset"),
+            )
+            if constraints.get(key)
+        }
+    created = ctx.aws(r, "keyId", "kms", "create_grant", **kwargs)
+    return f"{key_id}:{created['GrantId']}", {
+        "grantId": created["GrantId"],
+        "grantToken": created["GrantToken"],
     }
