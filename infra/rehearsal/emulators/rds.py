@@ -1,8 +1,9 @@
-"""RDS: DB subnet, parameter and option groups, DB instances."""
+"""RDS: DB subnet, parameter and option groups, DB instances, Aurora clusters and their instances."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
@@ -11,7 +12,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import Emulated, Naming, Where, emulates, provider_host, stable_hex
+from infra.rehearsal.spec import Emulated, Naming, Where, emulates, provider_host, rule, stable_hex
 
 DB_INSTANCE_IDENTIFIER = Naming(
     key="identifier",
@@ -177,6 +178,22 @@ def db_option_group(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "arn": group.get("OptionGroupArn", ctx.arn("rds", f"og:{name}"))}
 
 
+def _read_replica(ctx: Context, r: Resource, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """create_db_instance_read_replica: the engine, credentials and backups come from the source, so only
+    the parameters the operation takes are passed (the provider does the same)."""
+    model = ctx.client("rds").meta.service_model.operation_model("CreateDBInstanceReadReplica")
+    call = {k: v for k, v in kwargs.items() if k in model.input_shape.members}
+    created: dict[str, Any] = ctx.aws(
+        r,
+        "replicateSourceDb",
+        "rds",
+        "create_db_instance_read_replica",
+        SourceDBInstanceIdentifier=r.get("replicateSourceDb"),
+        **call,
+    )["DBInstance"]
+    return created
+
+
 def _instance_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
     host = provider_host(where, s.get("identifier", name), "rds")
     return {
@@ -256,12 +273,18 @@ def db_instance(ctx: Context, r: Resource) -> Emulated:
         "enabledCloudwatchLogsExports": "EnableCloudwatchLogsExports",
         "manageMasterUserPassword": "ManageMasterUserPassword",
         "kmsKeyId": "KmsKeyId",
+        "iops": "Iops",
+        "storageThroughput": "StorageThroughput",
+        "availabilityZone": "AvailabilityZone",
     }
     for key, boto in optional.items():
         value = r.get(key)
         if value is not None:
             kwargs[boto] = int(value) if isinstance(value, float) else value
-    created = ctx.aws(r, "instanceClass", "rds", "create_db_instance", **kwargs)["DBInstance"]
+    if r.get("replicateSourceDb"):
+        created = _read_replica(ctx, r, kwargs)
+    else:
+        created = ctx.aws(r, "instanceClass", "rds", "create_db_instance", **kwargs)["DBInstance"]
     endpoint = created.get("Endpoint") or {}
     secret = created.get("MasterUserSecret")
     state: dict[str, Any] = {
@@ -285,3 +308,787 @@ def db_instance(ctx: Context, r: Resource) -> Emulated:
         else [],
     }
     return identifier, state
+
+
+DB_CLUSTER_IDENTIFIER = Naming(
+    key="clusterIdentifier",
+    max_length=63,
+    pattern=r"[a-z](-?[a-z0-9])*",
+    lower=True,
+    source=(
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"
+        " (DBClusterIdentifier: 1-63 letters, digits, hyphens; first a letter; no trailing or double hyphen);"
+        " the provider's validIdentifier, lowercase"
+    ),
+)
+
+INSTANCE_CLASS_SOURCE = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html"
+    " (DescribeOrderableDBInstanceOptions)"
+)
+AURORA_CLASS_SOURCE = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.SupportAurora.html"
+)
+_BURSTABLE = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+_GRAVITON2 = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
+_INTEL_5 = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge")
+_INTEL_6 = (*_INTEL_5, "32xlarge")
+_INTEL_7 = (*_INTEL_5, "48xlarge")
+_GRAVITON4 = (*_INTEL_5, "48xlarge")
+# Sizes of each family RDS offers for MySQL, MariaDB and PostgreSQL (the instance class support page,
+# November 2026): there is no db.t4g.nano, and no db.m6g.24xlarge.
+RDS_INSTANCE_SIZES: dict[str, tuple[str, ...]] = {
+    "db.t3": _BURSTABLE,
+    "db.t4g": _BURSTABLE,
+    "db.m5": _INTEL_5,
+    "db.m5d": _INTEL_5,
+    "db.m6g": _GRAVITON2,
+    "db.m6gd": _GRAVITON2,
+    "db.m6i": _INTEL_6,
+    "db.m7g": _GRAVITON2,
+    "db.m7i": _INTEL_7,
+    "db.m8g": _GRAVITON4,
+    "db.r5": _INTEL_5,
+    "db.r5d": _INTEL_5,
+    "db.r6g": _GRAVITON2,
+    "db.r6gd": _GRAVITON2,
+    "db.r6i": _INTEL_6,
+    "db.r7g": _GRAVITON2,
+    "db.r7i": _INTEL_7,
+    "db.r8g": _GRAVITON4,
+    "db.x2g": _GRAVITON2,
+}
+# Aurora offers the burstable classes in medium and large only, and no m-family classes for PostgreSQL.
+AURORA_INSTANCE_SIZES: dict[str, tuple[str, ...]] = {
+    "db.t3": ("medium", "large"),
+    "db.t4g": ("medium", "large"),
+    "db.r5": _INTEL_5,
+    "db.r6g": _GRAVITON2,
+    "db.r6gd": _GRAVITON2,
+    "db.r6i": _INTEL_6,
+    "db.r7g": _GRAVITON2,
+    "db.r7i": _INTEL_7,
+    "db.r8g": _GRAVITON4,
+    "db.x2g": _GRAVITON2,
+}
+
+ENGINE_VERSIONS_SOURCE = {
+    "mysql": "https://docs.aws.amazon.com/AmazonRDS/latest/MySQLReleaseNotes/mysql-versions.html",
+    "mariadb": "https://docs.aws.amazon.com/AmazonRDS/latest/MariaDBReleaseNotes/mariadb-versions.html",
+    "postgres": "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html",
+}
+# The major versions (MySQL and MariaDB: major.minor) a new DB instance can be created with, standard or
+# extended support, from the release notes pages above: no MySQL 5.6 or 8.1-8.3 innovation releases.
+ENGINE_FAMILIES = {
+    "mysql": frozenset({"5.7", "8.0", "8.4"}),
+    "mariadb": frozenset({"10.5", "10.6", "10.11", "11.4", "11.8"}),
+    "postgres": frozenset({"11", "12", "13", "14", "15", "16", "17", "18"}),
+}
+# Allocated storage (GiB) per storage type for MySQL, MariaDB and PostgreSQL (CreateDBInstance).
+STORAGE_RANGES = {
+    "gp2": (20, 65536),
+    "gp3": (20, 65536),
+    "io1": (100, 65536),
+    "io2": (100, 65536),
+    "standard": (5, 3072),
+}
+GP3_PROVISIONING_FLOOR = 400
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+PASSWORD_LENGTHS = {"mysql": (8, 41), "mariadb": (8, 41), "postgres": (8, 128)}
+PASSWORD_FORBIDDEN = ("/", '"', "@", " ")
+MAX_BACKUP_RETENTION = 35
+MIN_WINDOW_MINUTES = 30
+CREATE_DB_INSTANCE = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
+CREATE_DB_CLUSTER = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"
+INSTANCE = "aws:rds/instance:Instance"
+CLUSTER = "aws:rds/cluster:Cluster"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+
+
+def _engine_family(engine: str, version: str) -> str | None:
+    """`8.0.35` -> `8.0` for MySQL and MariaDB, `16.3` -> `16` for PostgreSQL; None for other engines."""
+    parts = version.split(".")
+    if engine == "postgres":
+        return parts[0]
+    if engine in ("mysql", "mariadb"):
+        return ".".join(parts[:2])
+    return None
+
+
+def _class_problem(instance_class: str, sizes: Mapping[str, tuple[str, ...]], what: str) -> str | None:
+    family, _, size = instance_class.rpartition(".")
+    if family not in sizes:
+        return f"{instance_class} is not a DB instance class {what} offers (families: {', '.join(sizes)})"
+    if size not in sizes[family]:
+        return f"{instance_class} does not exist for {what}: {family} comes in {', '.join(sizes[family])}"
+    return None
+
+
+@rule(
+    "rds-instance-class-exists",
+    INSTANCE,
+    prop="instanceClass",
+    summary="The DB instance class exists for MySQL, MariaDB and PostgreSQL",
+    source=INSTANCE_CLASS_SOURCE,
+)
+def _instance_class_exists(ctx: Context, r: Resource) -> str | None:
+    instance_class = r.get("instanceClass")
+    if not isinstance(instance_class, str) or r.get("engine") not in ENGINE_FAMILIES:
+        return None
+    return _class_problem(instance_class, RDS_INSTANCE_SIZES, f"RDS for {r.get('engine')}")
+
+
+@rule(
+    "rds-aurora-instance-class-exists",
+    CLUSTER_INSTANCE,
+    prop="instanceClass",
+    summary="An Aurora instance class exists (burstable classes: medium and large only), or db.serverless",
+    source=AURORA_CLASS_SOURCE,
+)
+def _aurora_class_exists(ctx: Context, r: Resource) -> str | None:
+    instance_class = r.get("instanceClass")
+    if not isinstance(instance_class, str) or instance_class == "db.serverless":
+        return None
+    return _class_problem(instance_class, AURORA_INSTANCE_SIZES, "Aurora")
+
+
+@rule(
+    "rds-engine-version-exists",
+    INSTANCE,
+    prop="engineVersion",
+    summary="The engine version belongs to a major version RDS offers for the engine",
+    source=" ; ".join(ENGINE_VERSIONS_SOURCE.values()),
+)
+def _engine_version_exists(ctx: Context, r: Resource) -> str | None:
+    engine, version = r.get("engine"), r.get("engineVersion")
+    if engine not in ENGINE_FAMILIES or not isinstance(version, str):
+        return None
+    family = _engine_family(engine, version)
+    if family in ENGINE_FAMILIES[engine]:
+        return None
+    offered = ", ".join(sorted(ENGINE_FAMILIES[engine], key=lambda v: [int(p) for p in v.split(".")]))
+    return f"RDS offers no {engine} {version}: the versions it offers are {offered} (with their minors)"
+
+
+@rule(
+    "rds-allocated-storage-range",
+    INSTANCE,
+    prop="allocatedStorage",
+    summary="Allocated storage is within the storage type's range (gp2/gp3 20-65536, io1/io2 100-65536, "
+    "standard 5-3072 GiB)",
+    source=CREATE_DB_INSTANCE + " (AllocatedStorage)",
+)
+def _allocated_storage(ctx: Context, r: Resource) -> str | None:
+    storage, storage_type = r.get("allocatedStorage"), r.get("storageType", "gp2")
+    if storage is None or r.get("replicateSourceDb") or storage_type not in STORAGE_RANGES:
+        return None
+    low, high = STORAGE_RANGES[storage_type]
+    if low <= int(storage) <= high:
+        return None
+    return f"{storage_type} storage must be {low}-{high} GiB; got {storage}"
+
+
+@rule(
+    "rds-gp3-provisioning-floor",
+    INSTANCE,
+    prop="iops",
+    summary="gp3 storage under 400 GiB takes no iops or storageThroughput (MySQL, MariaDB, PostgreSQL)",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage",
+)
+def _gp3_floor(ctx: Context, r: Resource) -> str | None:
+    if r.get("storageType") != "gp3" or r.get("engine") not in ENGINE_FAMILIES:
+        return None
+    storage = r.get("allocatedStorage")
+    given = [p for p in ("iops", "storageThroughput") if r.get(p) is not None]
+    if storage is None or int(storage) >= GP3_PROVISIONING_FLOOR or not given:
+        return None
+    return (
+        f"you can't specify {' or '.join(given)} for engine {r.get('engine')} and a gp3 storage size less "
+        f"than {GP3_PROVISIONING_FLOOR} GiB (got {storage})"
+    )
+
+
+@rule(
+    "rds-max-allocated-storage",
+    INSTANCE,
+    prop="maxAllocatedStorage",
+    summary="maxAllocatedStorage (storage autoscaling) exceeds allocatedStorage",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html",
+)
+def _max_allocated(ctx: Context, r: Resource) -> str | None:
+    maximum, storage = r.get("maxAllocatedStorage"), r.get("allocatedStorage")
+    if not maximum or storage is None or int(maximum) > int(storage):
+        return None
+    return f"the maximum storage threshold ({maximum} GiB) must be greater than allocated storage ({storage})"
+
+
+@rule(
+    "rds-backup-retention-range",
+    INSTANCE,
+    prop="backupRetentionPeriod",
+    summary="backupRetentionPeriod is 0-35 days",
+    source=CREATE_DB_INSTANCE + " (BackupRetentionPeriod)",
+)
+def _backup_retention(ctx: Context, r: Resource) -> str | None:
+    days = r.get("backupRetentionPeriod")
+    if days is None or 0 <= int(days) <= MAX_BACKUP_RETENTION:
+        return None
+    return f"the backup retention period must be 0-{MAX_BACKUP_RETENTION} days; got {days}"
+
+
+@rule(
+    "rds-replica-source-backups",
+    INSTANCE,
+    prop="replicateSourceDb",
+    summary="A read replica's source keeps automated backups (backupRetentionPeriod > 0)",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Create.html",
+)
+def _replica_source_backups(ctx: Context, r: Resource) -> str | None:
+    source = r.get("replicateSourceDb")
+    if not isinstance(source, str) or source.startswith("arn:"):
+        return None
+    found = ctx.client("rds").describe_db_instances(Filters=[{"Name": "db-instance-id", "Values": [source]}])
+    for instance in found["DBInstances"]:
+        if int(instance.get("BackupRetentionPeriod", 1)) == 0:
+            return (
+                f"the source DB instance {source} has automated backups turned off (backup retention 0); "
+                "set its backupRetentionPeriod to 1-35 before creating a read replica"
+            )
+    return None
+
+
+def _password_problem(password: str, low: int, high: int) -> str | None:
+    if not low <= len(password) <= high:
+        return f"the master password must be {low}-{high} characters; it has {len(password)}"
+    bad = [c for c in PASSWORD_FORBIDDEN if c in password]
+    if bad or not password.isascii() or not password.isprintable():
+        return 'the master password may hold printable ASCII characters except / " @ and space'
+    return None
+
+
+@rule(
+    "rds-master-password",
+    INSTANCE,
+    prop="password",
+    summary="The master password is 8-41 characters (MySQL, MariaDB; PostgreSQL 8-128), printable ASCII "
+    'without / " @ or space',
+    source=CREATE_DB_INSTANCE
+    + " (MasterUserPassword); https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CreateDBInstance.Settings.html",
+)
+def _instance_password(ctx: Context, r: Resource) -> str | None:
+    password, engine = r.get("password"), r.get("engine")
+    if not isinstance(password, str) or engine not in PASSWORD_LENGTHS:
+        return None
+    return _password_problem(password, *PASSWORD_LENGTHS[engine])
+
+
+@rule(
+    "rds-cluster-master-password",
+    CLUSTER,
+    prop="masterPassword",
+    summary='An Aurora master password is 8-41 printable ASCII characters without / " @ or space',
+    source=CREATE_DB_CLUSTER + " (MasterUserPassword)",
+)
+def _cluster_password(ctx: Context, r: Resource) -> str | None:
+    password = r.get("masterPassword")
+    return _password_problem(password, 8, 41) if isinstance(password, str) else None
+
+
+@rule(
+    "rds-managed-password-excludes-password",
+    INSTANCE,
+    prop="manageMasterUserPassword",
+    summary="manageMasterUserPassword and password are not both set",
+    source=CREATE_DB_INSTANCE
+    + " (ManageMasterUserPassword: can't be turned on if MasterUserPassword is set)",
+)
+def _managed_password(ctx: Context, r: Resource) -> str | None:
+    if r.get("manageMasterUserPassword") and r.get("password"):
+        return "password can't be given when manageMasterUserPassword is true (Secrets Manager holds it)"
+    return None
+
+
+@rule(
+    "rds-cluster-managed-password-excludes-password",
+    CLUSTER,
+    prop="manageMasterUserPassword",
+    summary="manageMasterUserPassword and masterPassword are not both set",
+    source=CREATE_DB_CLUSTER + " (ManageMasterUserPassword: can't be turned on if MasterUserPassword is set)",
+)
+def _cluster_managed_password(ctx: Context, r: Resource) -> str | None:
+    if r.get("manageMasterUserPassword") and r.get("masterPassword"):
+        return (
+            "masterPassword can't be given when manageMasterUserPassword is true (Secrets Manager holds it)"
+        )
+    return None
+
+
+_DAY_WINDOW = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
+_WEEK_WINDOW = re.compile(
+    r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)"
+)
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEK = 7 * 24 * 60
+
+
+def _day_window(text: str) -> tuple[int, int] | None:
+    """Minutes since midnight at the start and end of `hh24:mi-hh24:mi`, or None if malformed."""
+    m = _DAY_WINDOW.fullmatch(text)
+    if not m:
+        return None
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+def _week_window(text: str) -> tuple[int, int] | None:
+    """Minutes since Monday 00:00 at the start and end of `ddd:hh24:mi-ddd:hh24:mi`, or None."""
+    m = _WEEK_WINDOW.fullmatch(text.lower())
+    if not m:
+        return None
+    d1, h1, m1, d2, h2, m2 = m.groups()
+    start = _DAYS.index(d1) * 1440 + int(h1) * 60 + int(m1)
+    return start, _DAYS.index(d2) * 1440 + int(h2) * 60 + int(m2)
+
+
+def _span(start: int, end: int, period: int) -> int:
+    return (end - start) % period
+
+
+def _windows_problem(backup: Any, maintenance: Any) -> tuple[str, str] | None:
+    """("backup" or "maintenance", why) for malformed, short or overlapping backup and maintenance windows."""
+    daily = _day_window(backup) if isinstance(backup, str) else None
+    weekly = _week_window(maintenance) if isinstance(maintenance, str) else None
+    if isinstance(backup, str) and daily is None:
+        return "backup", f"the backup window must be hh24:mi-hh24:mi in UTC; got {backup!r}"
+    if isinstance(maintenance, str) and weekly is None:
+        return "maintenance", f"the maintenance window must be ddd:hh24:mi-ddd:hh24:mi; got {maintenance!r}"
+    if daily and _span(*daily, 1440) < MIN_WINDOW_MINUTES:
+        return "backup", f"the backup window {backup} is shorter than {MIN_WINDOW_MINUTES} minutes"
+    if weekly and _span(*weekly, _WEEK) < MIN_WINDOW_MINUTES:
+        return "maintenance", f"the maintenance window {maintenance} is shorter than 30 minutes"
+    if daily and weekly:
+        length = _span(*daily, 1440)
+        for day in range(7):
+            start = day * 1440 + daily[0]
+            if _overlap(start, length, weekly[0], _span(*weekly, _WEEK)):
+                return "backup", f"the backup window {backup} overlaps the maintenance window {maintenance}"
+    return None
+
+
+def _overlap(a: int, a_length: int, b: int, b_length: int) -> bool:
+    return (b - a) % _WEEK < a_length or (a - b) % _WEEK < b_length
+
+
+def _windows_rule(backup_prop: str, maintenance_prop: str, blamed: str) -> Callable[..., str | None]:
+    def check(ctx: Context, r: Resource) -> str | None:
+        found = _windows_problem(r.get(backup_prop), r.get(maintenance_prop))
+        return found[1] if found and found[0] == blamed else None
+
+    return check
+
+
+_WINDOWS_SUMMARY = (
+    "the backup window is hh24:mi-hh24:mi, the maintenance window ddd:hh24:mi-ddd:hh24:mi, each at least "
+    "30 minutes, not overlapping"
+)
+rule(
+    "rds-backup-window",
+    INSTANCE,
+    prop="backupWindow",
+    summary=_WINDOWS_SUMMARY,
+    source=CREATE_DB_INSTANCE + " (PreferredBackupWindow)",
+)(_windows_rule("backupWindow", "maintenanceWindow", "backup"))
+rule(
+    "rds-maintenance-window",
+    INSTANCE,
+    prop="maintenanceWindow",
+    summary=_WINDOWS_SUMMARY,
+    source=CREATE_DB_INSTANCE + " (PreferredMaintenanceWindow)",
+)(_windows_rule("backupWindow", "maintenanceWindow", "maintenance"))
+rule(
+    "rds-cluster-backup-window",
+    CLUSTER,
+    prop="preferredBackupWindow",
+    summary=_WINDOWS_SUMMARY,
+    source=CREATE_DB_CLUSTER + " (PreferredBackupWindow)",
+)(_windows_rule("preferredBackupWindow", "preferredMaintenanceWindow", "backup"))
+rule(
+    "rds-cluster-maintenance-window",
+    CLUSTER,
+    prop="preferredMaintenanceWindow",
+    summary=_WINDOWS_SUMMARY,
+    source=CREATE_DB_CLUSTER + " (PreferredMaintenanceWindow)",
+)(_windows_rule("preferredBackupWindow", "preferredMaintenanceWindow", "maintenance"))
+
+
+def _retention_problem(days: Any) -> str | None:
+    if days is None:
+        return None
+    value = int(days)
+    if value in (7, 731) or (value % 31 == 0 and 31 <= value <= 713):
+        return None
+    return f"Performance Insights keeps data 7 days, a number of months (31 * 1..23) or 731 days; got {days}"
+
+
+@rule(
+    "rds-performance-insights-retention",
+    (INSTANCE, CLUSTER_INSTANCE, CLUSTER),
+    prop="performanceInsightsRetentionPeriod",
+    summary="performanceInsightsRetentionPeriod is 7, 31 * n (n = 1..23) or 731",
+    source=CREATE_DB_INSTANCE + " (PerformanceInsightsRetentionPeriod)",
+)
+def _pi_retention(ctx: Context, r: Resource) -> str | None:
+    return _retention_problem(r.get("performanceInsightsRetentionPeriod"))
+
+
+@rule(
+    "rds-monitoring-interval",
+    (INSTANCE, CLUSTER_INSTANCE, CLUSTER),
+    prop="monitoringInterval",
+    summary="monitoringInterval is 0, 1, 5, 10, 15, 30 or 60, with a monitoringRoleArn when above 0",
+    source=CREATE_DB_INSTANCE + " (MonitoringInterval, MonitoringRoleArn)",
+)
+def _monitoring(ctx: Context, r: Resource) -> str | None:
+    interval = r.get("monitoringInterval")
+    if interval is None:
+        return None
+    if int(interval) not in MONITORING_INTERVALS:
+        allowed = ", ".join(map(str, MONITORING_INTERVALS))
+        return f"the monitoring interval must be one of {allowed}; got {interval}"
+    if int(interval) > 0 and not r.get("monitoringRoleArn"):
+        return (
+            f"a monitoring interval of {interval} s needs monitoringRoleArn (the role that publishes metrics)"
+        )
+    return None
+
+
+@rule(
+    "rds-multi-az-without-zone",
+    INSTANCE,
+    prop="availabilityZone",
+    summary="A Multi-AZ DB instance names no availabilityZone",
+    source=CREATE_DB_INSTANCE
+    + " (AvailabilityZone: can't be set if the DB instance is a Multi-AZ deployment)",
+)
+def _multi_az_zone(ctx: Context, r: Resource) -> str | None:
+    if r.get("multiAz") and r.get("availabilityZone"):
+        return f"availabilityZone {r.get('availabilityZone')} can't be set on a Multi-AZ DB instance"
+    return None
+
+
+def _expected_family(engine: str, version: str) -> str | None:
+    if engine == "aurora-mysql":
+        return "aurora-mysql" + ".".join(version.split(".")[:2])
+    if engine == "aurora-postgresql":
+        return "aurora-postgresql" + version.split(".")[0]
+    major = _engine_family(engine, version)
+    return f"{engine}{major}" if major else None
+
+
+@rule(
+    "rds-parameter-group-family",
+    INSTANCE,
+    prop="parameterGroupName",
+    summary="The DB parameter group's family matches the engine and its major version",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithDBInstanceParamGroups.html",
+)
+def _parameter_family(ctx: Context, r: Resource) -> str | None:
+    name, engine, version = r.get("parameterGroupName"), r.get("engine"), r.get("engineVersion")
+    if not (isinstance(name, str) and isinstance(engine, str) and isinstance(version, str)):
+        return None
+    wanted = _expected_family(engine, version)
+    groups = ctx.client("rds").describe_db_parameter_groups()["DBParameterGroups"]
+    family = next((g["DBParameterGroupFamily"] for g in groups if g["DBParameterGroupName"] == name), None)
+    if wanted is None or family is None or family == wanted:
+        return None
+    return f"parameter group {name} is of family {family}; {engine} {version} needs a {wanted} group"
+
+
+@rule(
+    "rds-cluster-parameter-group-family",
+    CLUSTER,
+    prop="dbClusterParameterGroupName",
+    summary="The DB cluster parameter group's family matches the Aurora engine and its major version",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_WorkingWithParamGroups.html",
+)
+def _cluster_parameter_family(ctx: Context, r: Resource) -> str | None:
+    name, engine, version = r.get("dbClusterParameterGroupName"), r.get("engine"), r.get("engineVersion")
+    if not (isinstance(name, str) and isinstance(engine, str) and isinstance(version, str)):
+        return None
+    wanted = _expected_family(engine, version)
+    groups = ctx.client("rds").describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]
+    family = next(
+        (g["DBParameterGroupFamily"] for g in groups if g["DBClusterParameterGroupName"] == name), None
+    )
+    if wanted is None or family is None or family == wanted:
+        return None
+    return f"cluster parameter group {name} is of family {family}; {engine} {version} needs a {wanted} group"
+
+
+# The provider's engineMode_Values (internal/service/rds/consts.go); Serverless v2 runs in provisioned mode.
+ENGINE_MODES = ("global", "multimaster", "parallelquery", "provisioned", "serverless")
+
+
+@rule(
+    "rds-cluster-engine-mode",
+    CLUSTER,
+    prop="engineMode",
+    summary="engineMode is one the provider knows; Serverless v2 scaling needs engineMode provisioned",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.create.html",
+)
+def _engine_mode(ctx: Context, r: Resource) -> str | None:
+    mode = r.get("engineMode")
+    if mode is None:
+        return None
+    if mode not in ENGINE_MODES:
+        return f"engine mode {mode!r} is not one of {', '.join(ENGINE_MODES)}"
+    if r.get("serverlessv2ScalingConfiguration") and mode != "provisioned":
+        return f"Aurora Serverless v2 scaling needs engineMode provisioned, not {mode!r}"
+    return None
+
+
+@rule(
+    "rds-cluster-backup-retention-range",
+    CLUSTER,
+    prop="backupRetentionPeriod",
+    summary="An Aurora cluster keeps backups 1-35 days",
+    source=CREATE_DB_CLUSTER + " (BackupRetentionPeriod: must be a value from 1 to 35)",
+)
+def _cluster_backup_retention(ctx: Context, r: Resource) -> str | None:
+    days = r.get("backupRetentionPeriod")
+    if days is None or 1 <= int(days) <= MAX_BACKUP_RETENTION:
+        return None
+    return f"the backup retention period must be 1-{MAX_BACKUP_RETENTION} days; got {days}"
+
+
+@rule(
+    "rds-cluster-instance-engine",
+    CLUSTER_INSTANCE,
+    prop="engine",
+    summary="A cluster instance's engine is its cluster's engine",
+    source=CREATE_DB_INSTANCE + " (Engine; DBClusterIdentifier)",
+)
+def _cluster_instance_engine(ctx: Context, r: Resource) -> str | None:
+    cluster_id, engine = r.get("clusterIdentifier"), r.get("engine")
+    if not isinstance(cluster_id, str) or not isinstance(engine, str):
+        return None
+    clusters = ctx.client("rds").describe_db_clusters()["DBClusters"]
+    found = next((c for c in clusters if c["DBClusterIdentifier"] == cluster_id), None)
+    if found is None or found["Engine"] == engine:
+        return None
+    return f"cluster {cluster_id} runs {found['Engine']}; its instances can't run {engine}"
+
+
+CLUSTER_PARAMETER_GROUP_NAME = Naming(
+    max_length=255,
+    pattern=r"[a-z](-?[a-z0-9])*",
+    lower=True,
+    source=(
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBClusterParameterGroup.html"
+        " (DBClusterParameterGroupName: letters, digits, hyphens; first a letter; no trailing or double"
+        " hyphen); the provider's validParamGroupName, lowercase"
+    ),
+)
+
+
+@emulates(
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    note="create_db_cluster_parameter_group, modify_db_cluster_parameter_group",
+    replace_on={"description", "family", "name", "namePrefix"},
+    naming=CLUSTER_PARAMETER_GROUP_NAME,
+    arn="arn:{partition}:rds:{region}:{account}:cluster-pg:{name}",
+)
+def db_cluster_parameter_group(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    group = ctx.aws(
+        r,
+        "family",
+        "rds",
+        "create_db_cluster_parameter_group",
+        DBClusterParameterGroupName=name,
+        DBParameterGroupFamily=r.get("family"),
+        Description=r.get("description", "Managed by Pulumi"),
+        Tags=tags_list(r.get("tags")),
+    )["DBClusterParameterGroup"]
+    parameters = [
+        {
+            "ParameterName": p["name"],
+            "ParameterValue": str(p["value"]),
+            "ApplyMethod": p.get("applyMethod", "immediate"),
+        }
+        for p in r.get("parameters", [])
+    ]
+    if parameters:
+        ctx.aws(
+            r,
+            "parameters",
+            "rds",
+            "modify_db_cluster_parameter_group",
+            DBClusterParameterGroupName=name,
+            Parameters=parameters,
+        )
+    return name, {"name": name, "arn": group["DBClusterParameterGroupArn"]}
+
+
+def _cluster_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    cluster_id = s.get("clusterIdentifier", name)
+    suffix = stable_hex(cluster_id, length=12)
+    return {
+        "endpoint": f"{cluster_id}.cluster-{suffix}.{where.region}.rds.amazonaws.com",
+        "readerEndpoint": f"{cluster_id}.cluster-ro-{suffix}.{where.region}.rds.amazonaws.com",
+        "port": s.get("port", 3306),
+        "clusterResourceId": f"cluster-{stable_hex(cluster_id, length=26).upper()}",
+    }
+
+
+@emulates(
+    CLUSTER,
+    note="create_db_cluster; moto keeps the engine mode and Serverless v2 scaling as given",
+    replace_on={
+        "availabilityZones",
+        "clusterIdentifier",
+        "clusterIdentifierPrefix",
+        "clusterScalabilityType",
+        "databaseName",
+        "dbSubnetGroupName",
+        "dbSystemId",
+        "engine",
+        "engineMode",
+        "kmsKeyId",
+        "masterUsername",
+        "restoreToPointInTime",
+        "s3Import",
+        "snapshotIdentifier",
+        "sourceRegion",
+        "storageEncrypted",
+    },
+    naming=DB_CLUSTER_IDENTIFIER,
+    arn="arn:{partition}:rds:{region}:{account}:cluster:{name}",
+    stateful="database",
+    computed=_cluster_outputs,
+)
+def db_cluster(ctx: Context, r: Resource) -> Emulated:
+    identifier = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "DBClusterIdentifier": identifier,
+        "Engine": r.get("engine"),
+        "StorageEncrypted": bool(r.get("storageEncrypted", False)),
+        "DeletionProtection": bool(r.get("deletionProtection", False)),
+        "CopyTagsToSnapshot": bool(r.get("copyTagsToSnapshot", False)),
+        "VpcSecurityGroupIds": list(r.get("vpcSecurityGroupIds", [])),
+        "Tags": tags_list(r.get("tags")),
+    }
+    optional = {
+        "engineVersion": "EngineVersion",
+        "engineMode": "EngineMode",
+        "databaseName": "DatabaseName",
+        "masterUsername": "MasterUsername",
+        "masterPassword": "MasterUserPassword",
+        "manageMasterUserPassword": "ManageMasterUserPassword",
+        "port": "Port",
+        "dbSubnetGroupName": "DBSubnetGroupName",
+        "dbClusterParameterGroupName": "DBClusterParameterGroupName",
+        "backupRetentionPeriod": "BackupRetentionPeriod",
+        "preferredBackupWindow": "PreferredBackupWindow",
+        "preferredMaintenanceWindow": "PreferredMaintenanceWindow",
+        "kmsKeyId": "KmsKeyId",
+        "iamDatabaseAuthenticationEnabled": "EnableIAMDatabaseAuthentication",
+        "enabledCloudwatchLogsExports": "EnableCloudwatchLogsExports",
+        "availabilityZones": "AvailabilityZones",
+        "storageType": "StorageType",
+    }
+    for key, boto in optional.items():
+        value = r.get(key)
+        if value is not None:
+            kwargs[boto] = int(value) if isinstance(value, float) else value
+    scaling = r.get("serverlessv2ScalingConfiguration")
+    if scaling:
+        kwargs["ServerlessV2ScalingConfiguration"] = {
+            "MinCapacity": float(scaling["minCapacity"]),
+            "MaxCapacity": float(scaling["maxCapacity"]),
+        }
+    created = ctx.aws(r, "engine", "rds", "create_db_cluster", **kwargs)["DBCluster"]
+    secret = created.get("MasterUserSecret")
+    return identifier, {
+        "clusterIdentifier": identifier,
+        "arn": created["DBClusterArn"],
+        "endpoint": created.get("Endpoint", ""),
+        "readerEndpoint": created.get("ReaderEndpoint", ""),
+        "port": created.get("Port", 3306),
+        "hostedZoneId": created.get("HostedZoneId", ""),
+        "clusterResourceId": created.get("DbClusterResourceId", ""),
+        "engineVersionActual": created.get("EngineVersion", ""),
+        "engineMode": created.get("EngineMode", "provisioned"),
+        "clusterMembers": [],
+        "masterUserSecrets": [
+            {
+                "secretArn": secret["SecretArn"],
+                "secretStatus": secret.get("SecretStatus", "active"),
+                "kmsKeyId": secret.get("KmsKeyId", ""),
+            }
+        ]
+        if secret
+        else [],
+    }
+
+
+def _cluster_instance_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    return {"endpoint": provider_host(where, s.get("identifier", name), "rds"), "port": 3306, "writer": True}
+
+
+@emulates(
+    CLUSTER_INSTANCE,
+    note="create_db_instance with DBClusterIdentifier (moto adds it to the cluster's members)",
+    replace_on={
+        "availabilityZone",
+        "clusterIdentifier",
+        "customIamInstanceProfile",
+        "dbSubnetGroupName",
+        "engine",
+        "identifier",
+        "identifierPrefix",
+    },
+    naming=DB_INSTANCE_IDENTIFIER,
+    arn="arn:{partition}:rds:{region}:{account}:db:{name}",
+    computed=_cluster_instance_outputs,
+)
+def db_cluster_instance(ctx: Context, r: Resource) -> Emulated:
+    identifier = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "DBInstanceIdentifier": identifier,
+        "DBClusterIdentifier": r.get("clusterIdentifier"),
+        "Engine": r.get("engine"),
+        "DBInstanceClass": r.get("instanceClass"),
+        "PubliclyAccessible": bool(r.get("publiclyAccessible", False)),
+        "AutoMinorVersionUpgrade": bool(r.get("autoMinorVersionUpgrade", True)),
+        "CopyTagsToSnapshot": bool(r.get("copyTagsToSnapshot", False)),
+        "PromotionTier": int(r.get("promotionTier", 0)),
+        "Tags": tags_list(r.get("tags")),
+    }
+    optional = {
+        "engineVersion": "EngineVersion",
+        "availabilityZone": "AvailabilityZone",
+        "dbParameterGroupName": "DBParameterGroupName",
+        "dbSubnetGroupName": "DBSubnetGroupName",
+        "monitoringInterval": "MonitoringInterval",
+        "monitoringRoleArn": "MonitoringRoleArn",
+        "performanceInsightsEnabled": "EnablePerformanceInsights",
+        "performanceInsightsRetentionPeriod": "PerformanceInsightsRetentionPeriod",
+        "preferredBackupWindow": "PreferredBackupWindow",
+        "preferredMaintenanceWindow": "PreferredMaintenanceWindow",
+    }
+    for key, boto in optional.items():
+        value = r.get(key)
+        if value is not None:
+            kwargs[boto] = int(value) if isinstance(value, float) else value
+    created = ctx.aws(r, "instanceClass", "rds", "create_db_instance", **kwargs)["DBInstance"]
+    endpoint = created.get("Endpoint") or {}
+    return identifier, {
+        "identifier": identifier,
+        "arn": created["DBInstanceArn"],
+        "endpoint": endpoint.get("Address", ""),
+        "port": endpoint.get("Port", 3306),
+        "dbiResourceId": created.get("DbiResourceId", ""),
+        "engineVersionActual": created.get("EngineVersion", ""),
+        "writer": True,
+    }

@@ -1,0 +1,352 @@
+"""RDS cases: DB instances, Aurora clusters and their instances and parameter groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+from tests.infra.rehearsal.corpus.common import network, role
+
+INSTANCE = "aws:rds/instance:Instance"
+CLUSTER = "aws:rds/cluster:Cluster"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+CREATE_DB_INSTANCE = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
+CREATE_DB_CLUSTER = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"
+
+
+def _mysql(name: str = "db", **overrides: Any) -> aws.rds.Instance:
+    args: dict[str, Any] = {
+        "engine": "mysql",
+        "engine_version": "8.0",
+        "instance_class": "db.t4g.micro",
+        "allocated_storage": 20,
+        "storage_type": "gp3",
+        "username": "admin",
+        "manage_master_user_password": True,
+        "backup_retention_period": 7,
+        "skip_final_snapshot": True,
+    }
+    args.update(overrides)
+    return aws.rds.Instance(name, **args)
+
+
+def _aurora(name: str = "aurora", **overrides: Any) -> aws.rds.Cluster:
+    args: dict[str, Any] = {
+        "engine": "aurora-mysql",
+        "engine_version": "8.0.mysql_aurora.3.08.0",
+        "master_username": "admin",
+        "manage_master_user_password": True,
+        "backup_retention_period": 7,
+        "skip_final_snapshot": True,
+    }
+    args.update(overrides)
+    return aws.rds.Cluster(name, **args)
+
+
+@valid("rds")
+def rds_mysql_instance_with_groups() -> None:
+    net = network()
+    subnets = aws.rds.SubnetGroup("db-subnets", subnet_ids=[s.id for s in net.subnets])
+    params = aws.rds.ParameterGroup(
+        "db-params",
+        family="mysql8.0",
+        parameters=[aws.rds.ParameterGroupParameterArgs(name="slow_query_log", value="1")],
+    )
+    monitoring = role("db-monitoring", "monitoring.rds.amazonaws.com")
+    _mysql(
+        db_subnet_group_name=subnets.name,
+        parameter_group_name=params.name,
+        vpc_security_group_ids=[net.group.id],
+        max_allocated_storage=100,
+        multi_az=True,
+        backup_window="02:00-03:00",
+        maintenance_window="sun:03:30-sun:04:30",
+        monitoring_interval=60,
+        monitoring_role_arn=monitoring.arn,
+        performance_insights_enabled=True,
+        performance_insights_retention_period=31,
+    )
+
+
+@valid("rds")
+def rds_postgres_gp3_with_iops_and_replica() -> None:
+    primary = _mysql(
+        "pg",
+        engine="postgres",
+        engine_version="16.4",
+        instance_class="db.m7g.large",
+        allocated_storage=400,
+        iops=12000,
+        storage_throughput=500,
+    )
+    aws.rds.Instance(
+        "pg-replica",
+        replicate_source_db=primary.identifier,
+        instance_class="db.m7g.large",
+        skip_final_snapshot=True,
+    )
+
+
+@valid("rds")
+def rds_aurora_cluster_with_instance() -> None:
+    params = aws.rds.ClusterParameterGroup(
+        "aurora-params",
+        family="aurora-mysql8.0",
+        parameters=[aws.rds.ClusterParameterGroupParameterArgs(name="time_zone", value="UTC")],
+    )
+    cluster = _aurora(
+        db_cluster_parameter_group_name=params.name,
+        preferred_backup_window="02:00-03:00",
+        preferred_maintenance_window="sun:04:00-sun:05:00",
+        serverlessv2_scaling_configuration=aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=0.5, max_capacity=4
+        ),
+    )
+    aws.rds.ClusterInstance(
+        "aurora-1", cluster_identifier=cluster.id, engine="aurora-mysql", instance_class="db.serverless"
+    )
+    aws.rds.ClusterInstance(
+        "aurora-2", cluster_identifier=cluster.id, engine="aurora-mysql", instance_class="db.r7g.large"
+    )
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="instanceClass",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html",
+)
+def rds_instance_class_nano_does_not_exist() -> None:
+    _mysql(instance_class="db.t4g.nano")
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="instanceClass",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html",
+)
+def rds_instance_class_ec2_name_without_db_prefix() -> None:
+    _mysql(instance_class="t4g.micro")
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="engineVersion",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/MySQLReleaseNotes/mysql-versions.html",
+)
+def rds_mysql_innovation_release_not_offered() -> None:
+    _mysql(engine_version="8.2")
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="engineVersion",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html",
+)
+def rds_postgres_version_10_retired() -> None:
+    _mysql(engine="postgres", engine_version="10.21")
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="engineVersion",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/MariaDBReleaseNotes/mariadb-versions.html",
+)
+def rds_mariadb_version_10_7_not_offered() -> None:
+    _mysql(engine="mariadb", engine_version="10.7")
+
+
+@refused("rds", token=INSTANCE, prop="allocatedStorage", source=CREATE_DB_INSTANCE)
+def rds_gp3_storage_below_20() -> None:
+    _mysql(allocated_storage=10)
+
+
+@refused("rds", token=INSTANCE, prop="allocatedStorage", source=CREATE_DB_INSTANCE)
+def rds_io1_storage_below_100() -> None:
+    _mysql(storage_type="io1", allocated_storage=50, iops=1000)
+
+
+@refused("rds", token=INSTANCE, prop="allocatedStorage", source=CREATE_DB_INSTANCE)
+def rds_magnetic_storage_above_3072() -> None:
+    _mysql(storage_type="standard", allocated_storage=4000)
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="iops",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage",
+)
+def rds_gp3_iops_below_400_gib() -> None:
+    _mysql(allocated_storage=100, iops=6000)
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="maxAllocatedStorage",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html",
+)
+def rds_max_allocated_storage_below_allocated() -> None:
+    _mysql(allocated_storage=100, max_allocated_storage=50)
+
+
+@refused("rds", token=INSTANCE, prop="backupRetentionPeriod", source=CREATE_DB_INSTANCE)
+def rds_backup_retention_above_35() -> None:
+    _mysql(backup_retention_period=90)
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="replicateSourceDb",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Create.html",
+)
+def rds_replica_of_instance_without_backups() -> None:
+    primary = _mysql(backup_retention_period=0)
+    aws.rds.Instance(
+        "replica",
+        replicate_source_db=primary.identifier,
+        instance_class="db.t4g.micro",
+        skip_final_snapshot=True,
+    )
+
+
+@refused("rds", token=INSTANCE, prop="password", source=CREATE_DB_INSTANCE)
+def rds_mysql_password_too_long() -> None:
+    _mysql(manage_master_user_password=None, password="x" * 42)
+
+
+@refused("rds", token=INSTANCE, prop="password", source=CREATE_DB_INSTANCE)
+def rds_password_with_at_sign() -> None:
+    _mysql(manage_master_user_password=None, password="admin@example-2024")
+
+
+@refused("rds", token=INSTANCE, prop="password", source=CREATE_DB_INSTANCE)
+def rds_password_too_short() -> None:
+    _mysql(manage_master_user_password=None, password="secret")
+
+
+@refused("rds", token=INSTANCE, prop="manageMasterUserPassword", source=CREATE_DB_INSTANCE)
+def rds_managed_password_and_password() -> None:
+    _mysql(password="correct-horse-battery")
+
+
+@refused("rds", token=INSTANCE, prop="backupWindow", source=CREATE_DB_INSTANCE)
+def rds_backup_window_overlaps_maintenance() -> None:
+    _mysql(backup_window="03:00-04:00", maintenance_window="sun:03:30-sun:04:30")
+
+
+@refused("rds", token=INSTANCE, prop="backupWindow", source=CREATE_DB_INSTANCE)
+def rds_backup_window_shorter_than_30_minutes() -> None:
+    _mysql(backup_window="02:00-02:15")
+
+
+@refused("rds", token=INSTANCE, prop="maintenanceWindow", source=CREATE_DB_INSTANCE)
+def rds_maintenance_window_without_day() -> None:
+    _mysql(maintenance_window="03:30-04:30")
+
+
+@refused("rds", token=INSTANCE, prop="performanceInsightsRetentionPeriod", source=CREATE_DB_INSTANCE)
+def rds_performance_insights_retention_30_days() -> None:
+    _mysql(performance_insights_enabled=True, performance_insights_retention_period=30)
+
+
+@refused("rds", token=INSTANCE, prop="monitoringInterval", source=CREATE_DB_INSTANCE)
+def rds_monitoring_interval_not_allowed() -> None:
+    monitoring = role("db-monitoring", "monitoring.rds.amazonaws.com")
+    _mysql(monitoring_interval=20, monitoring_role_arn=monitoring.arn)
+
+
+@refused("rds", token=INSTANCE, prop="monitoringInterval", source=CREATE_DB_INSTANCE)
+def rds_monitoring_without_role() -> None:
+    _mysql(monitoring_interval=60)
+
+
+@refused("rds", token=INSTANCE, prop="availabilityZone", source=CREATE_DB_INSTANCE)
+def rds_multi_az_with_availability_zone() -> None:
+    _mysql(multi_az=True, availability_zone="eu-west-1a")
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="parameterGroupName",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithDBInstanceParamGroups.html",
+)
+def rds_parameter_group_of_other_major_version() -> None:
+    params = aws.rds.ParameterGroup("db-params", family="mysql5.7")
+    _mysql(engine_version="8.0.39", parameter_group_name=params.name)
+
+
+@refused(
+    "rds",
+    token=CLUSTER,
+    prop="dbClusterParameterGroupName",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_WorkingWithParamGroups.html",
+)
+def rds_cluster_parameter_group_of_other_engine() -> None:
+    params = aws.rds.ClusterParameterGroup("aurora-params", family="aurora-postgresql16")
+    _aurora(db_cluster_parameter_group_name=params.name)
+
+
+@refused(
+    "rds",
+    token=CLUSTER,
+    prop="engineMode",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.create.html",
+)
+def rds_cluster_serverless_v2_in_serverless_mode() -> None:
+    _aurora(
+        engine_mode="serverless",
+        serverlessv2_scaling_configuration=aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=0.5, max_capacity=4
+        ),
+    )
+
+
+@refused("rds", token=CLUSTER, prop="backupRetentionPeriod", source=CREATE_DB_CLUSTER)
+def rds_cluster_backup_retention_zero() -> None:
+    _aurora(backup_retention_period=0)
+
+
+@refused("rds", token=CLUSTER, prop="masterPassword", source=CREATE_DB_CLUSTER)
+def rds_cluster_password_with_slash() -> None:
+    _aurora(manage_master_user_password=None, master_password="pass/word-2024")
+
+
+@refused("rds", token=CLUSTER, prop="manageMasterUserPassword", source=CREATE_DB_CLUSTER)
+def rds_cluster_managed_password_and_password() -> None:
+    _aurora(master_password="correct-horse-battery")
+
+
+@refused("rds", token=CLUSTER, prop="preferredMaintenanceWindow", source=CREATE_DB_CLUSTER)
+def rds_cluster_maintenance_window_bad_day() -> None:
+    _aurora(preferred_maintenance_window="sunday:04:00-sunday:05:00")
+
+
+@refused(
+    "rds",
+    token=CLUSTER_INSTANCE,
+    prop="instanceClass",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.SupportAurora.html",
+)
+def rds_aurora_instance_micro_class() -> None:
+    cluster = _aurora()
+    aws.rds.ClusterInstance(
+        "aurora-1", cluster_identifier=cluster.id, engine="aurora-mysql", instance_class="db.t4g.micro"
+    )
+
+
+@refused("rds", token=CLUSTER_INSTANCE, prop="engine", source=CREATE_DB_INSTANCE)
+def rds_aurora_instance_engine_differs_from_cluster() -> None:
+    cluster = _aurora()
+    aws.rds.ClusterInstance(
+        "aurora-1", cluster_identifier=cluster.id, engine="aurora-postgresql", instance_class="db.r7g.large"
+    )
