@@ -1,0 +1,210 @@
+"""ElastiCache cases: replication groups, cache clusters, parameter groups, users and user groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+from tests.infra.rehearsal.corpus.common import network
+
+GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+CLUSTER = "aws:elasticache/cluster:Cluster"
+CREATE_GROUP = (
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html"
+)
+CREATE_CLUSTER = (
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheCluster.html"
+)
+PROVIDER_GROUP = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/elasticache/"
+    "replication_group.go"
+)
+NODE_TYPES = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html"
+
+
+def _redis(name: str = "redis", **overrides: Any) -> aws.elasticache.ReplicationGroup:
+    args: dict[str, Any] = {
+        "description": "corpus",
+        "engine": "redis",
+        "engine_version": "7.1",
+        "node_type": "cache.t4g.micro",
+        "num_cache_clusters": 1,
+        "transit_encryption_enabled": True,
+        "at_rest_encryption_enabled": True,
+    }
+    args.update(overrides)
+    return aws.elasticache.ReplicationGroup(name, **args)
+
+
+def _memcached(name: str = "memcached", **overrides: Any) -> aws.elasticache.Cluster:
+    args: dict[str, Any] = {
+        "engine": "memcached",
+        "engine_version": "1.6.22",
+        "node_type": "cache.t4g.small",
+        "num_cache_nodes": 2,
+    }
+    args.update(overrides)
+    return aws.elasticache.Cluster(name, **args)
+
+
+@valid("elasticache")
+def elasticache_redis_with_failover_and_auth() -> None:
+    net = network()
+    subnets = aws.elasticache.SubnetGroup("cache-subnets", subnet_ids=[s.id for s in net.subnets])
+    params = aws.elasticache.ParameterGroup(
+        "cache-params",
+        family="redis7",
+        parameters=[
+            aws.elasticache.ParameterGroupParameterArgs(name="maxmemory-policy", value="allkeys-lru")
+        ],
+    )
+    _redis(
+        subnet_group_name=subnets.name,
+        security_group_ids=[net.group.id],
+        parameter_group_name=params.name,
+        num_cache_clusters=2,
+        automatic_failover_enabled=True,
+        multi_az_enabled=True,
+        auth_token="correct-horse-battery-staple",
+        snapshot_retention_limit=7,
+    )
+
+
+@valid("elasticache")
+def elasticache_memcached_cross_az() -> None:
+    _memcached(az_mode="cross-az", num_cache_nodes=3)
+
+
+@valid("elasticache")
+def elasticache_rbac_user_group() -> None:
+    default = aws.elasticache.User(
+        "default-user",
+        user_id="app-default",
+        user_name="default",
+        engine="redis",
+        access_string="off ~* -@all",
+        no_password_required=True,
+    )
+    app = aws.elasticache.User(
+        "app-user",
+        user_id="app",
+        user_name="app",
+        engine="redis",
+        access_string="on ~app:* +@read +@write",
+        passwords=["correct-horse-battery-staple"],
+    )
+    aws.elasticache.UserGroup(
+        "users", user_group_id="app-users", engine="redis", user_ids=[default.id, app.id]
+    )
+
+
+@refused("elasticache", token=GROUP, prop="nodeType", source=NODE_TYPES)
+def elasticache_node_type_t4g_large_does_not_exist() -> None:
+    _redis(node_type="cache.t4g.large")
+
+
+@refused("elasticache", token=CLUSTER, prop="nodeType", source=NODE_TYPES)
+def elasticache_node_type_ec2_name() -> None:
+    _memcached(node_type="t4g.small")
+
+
+@refused(
+    "elasticache",
+    token=GROUP,
+    prop="engineVersion",
+    source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html",
+)
+def elasticache_redis_version_7_4_not_offered() -> None:
+    _redis(engine_version="7.4")
+
+
+@refused("elasticache", token=GROUP, prop="authToken", source=CREATE_GROUP)
+def elasticache_auth_token_too_short() -> None:
+    _redis(auth_token="s3cret-token")
+
+
+@refused("elasticache", token=GROUP, prop="authToken", source=CREATE_GROUP)
+def elasticache_auth_token_with_at_sign() -> None:
+    _redis(auth_token="app@correct-horse-battery")
+
+
+@refused("elasticache", token=GROUP, prop="transitEncryptionEnabled", source=CREATE_GROUP)
+def elasticache_auth_token_without_tls() -> None:
+    _redis(transit_encryption_enabled=False, auth_token="correct-horse-battery-staple")
+
+
+@refused("elasticache", token=GROUP, prop="automaticFailoverEnabled", source=PROVIDER_GROUP)
+def elasticache_failover_with_one_node() -> None:
+    _redis(automatic_failover_enabled=True)
+
+
+@refused("elasticache", token=GROUP, prop="multiAzEnabled", source=PROVIDER_GROUP)
+def elasticache_multi_az_without_failover() -> None:
+    _redis(num_cache_clusters=2, multi_az_enabled=True)
+
+
+@refused("elasticache", token=GROUP, prop="snapshotRetentionLimit", source=CREATE_GROUP)
+def elasticache_snapshot_retention_above_35() -> None:
+    _redis(snapshot_retention_limit=90)
+
+
+@refused("elasticache", token=CLUSTER, prop="numCacheNodes", source=CREATE_CLUSTER)
+def elasticache_redis_cluster_with_three_nodes() -> None:
+    _memcached(engine="redis", engine_version="7.1", num_cache_nodes=3)
+
+
+@refused("elasticache", token=CLUSTER, prop="numCacheNodes", source=CREATE_CLUSTER)
+def elasticache_memcached_above_40_nodes() -> None:
+    _memcached(num_cache_nodes=41)
+
+
+@refused("elasticache", token=CLUSTER, prop="azMode", source=CREATE_CLUSTER)
+def elasticache_cross_az_with_one_node() -> None:
+    _memcached(az_mode="cross-az", num_cache_nodes=1)
+
+
+@refused(
+    "elasticache",
+    token="aws:elasticache/parameterGroup:ParameterGroup",
+    prop="family",
+    source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html",
+)
+def elasticache_parameter_group_family_with_patch() -> None:
+    aws.elasticache.ParameterGroup("cache-params", family="redis7.1")
+
+
+@refused(
+    "elasticache",
+    token="aws:elasticache/user:User",
+    prop="passwords",
+    source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUser.html",
+)
+def elasticache_user_password_too_short() -> None:
+    aws.elasticache.User(
+        "app-user",
+        user_id="app",
+        user_name="app",
+        engine="redis",
+        access_string="on ~* +@all",
+        passwords=["s3cret"],
+    )
+
+
+@refused(
+    "elasticache",
+    token="aws:elasticache/userGroup:UserGroup",
+    prop="userIds",
+    source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html",
+)
+def elasticache_user_group_without_default_user() -> None:
+    app = aws.elasticache.User(
+        "app-user",
+        user_id="app",
+        user_name="app",
+        engine="redis",
+        access_string="on ~* +@all",
+        passwords=["correct-horse-battery-staple"],
+    )
+    aws.elasticache.UserGroup("users", user_group_id="app-users", engine="redis", user_ids=[app.id])
