@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from infra.rehearsal.emulation import Context, Resource
+from infra.rehearsal.emulation import Context, EmulationError, Resource
 from infra.rehearsal.emulators.sqs import queue_name_from_arn
 from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, Where, emulates, rule
 
@@ -147,8 +147,13 @@ def _function_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str
     }
 
 
+def _whole(value: Any) -> Any:
+    """Pulumi sends numbers as floats; the provider's integer inputs reach AWS as integers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _optional(r: Resource, mapping: Mapping[str, str]) -> dict[str, Any]:
-    return {boto: r.get(key) for key, boto in mapping.items() if r.get(key) is not None}
+    return {boto: _whole(r.get(key)) for key, boto in mapping.items() if r.get(key) is not None}
 
 
 @emulates(
@@ -167,8 +172,8 @@ def function(ctx: Context, r: Resource) -> Emulated:
         "FunctionName": name,
         "Role": r.get("role"),
         "Code": _code(r),
-        "Timeout": r.get("timeout", DEFAULT_TIMEOUT_S),
-        "MemorySize": r.get("memorySize", MEMORY_MB[0]),
+        "Timeout": _whole(r.get("timeout", DEFAULT_TIMEOUT_S)),
+        "MemorySize": _whole(r.get("memorySize", MEMORY_MB[0])),
         "Publish": bool(r.get("publish", False)),
         "PackageType": package_type,
         "Tags": dict(r.get("tags", {})),
@@ -200,7 +205,7 @@ def function(ctx: Context, r: Resource) -> Emulated:
     if r.get("tracingConfig"):
         kwargs["TracingConfig"] = {"Mode": r.get("tracingConfig").get("mode")}
     if (r.get("ephemeralStorage") or {}).get("size") is not None:
-        kwargs["EphemeralStorage"] = {"Size": r.get("ephemeralStorage")["size"]}
+        kwargs["EphemeralStorage"] = {"Size": _whole(r.get("ephemeralStorage")["size"])}
     logging = r.get("loggingConfig")
     if logging:
         kwargs["LoggingConfig"] = {
@@ -213,7 +218,12 @@ def function(ctx: Context, r: Resource) -> Emulated:
             )
             if logging.get(key)
         }
-    created = ctx.aws(r, "name", "lambda", "create_function", **kwargs)
+    try:
+        created = ctx.aws(r, "name", "lambda", "create_function", **kwargs)
+    except EmulationError as err:
+        if "role" not in err.aws_message.lower():
+            raise
+        raise EmulationError(r.urn, "role", err.code, err.aws_message, err.source) from err
     reserved = r.get("reservedConcurrentExecutions")
     if reserved is not None and int(reserved) >= 0:
         ctx.aws(
@@ -309,7 +319,7 @@ def event_source_mapping(ctx: Context, r: Resource) -> Emulated:
     }
     scaling = r.get("scalingConfig")
     if scaling and scaling.get("maximumConcurrency") is not None:
-        kwargs["ScalingConfig"] = {"MaximumConcurrency": scaling["maximumConcurrency"]}
+        kwargs["ScalingConfig"] = {"MaximumConcurrency": _whole(scaling["maximumConcurrency"])}
     created = ctx.aws(r, "eventSourceArn", "lambda", "create_event_source_mapping", **kwargs)
     uuid = created["UUID"]
     return uuid, {
@@ -411,7 +421,9 @@ def function_url(ctx: Context, r: Resource) -> Emulated:
             )
             if cors.get(key) is not None
         }
-    created = ctx.aws(r, "functionName", "lambda", "create_function_url_config", **kwargs)
+    # Read first, so that a missing function is blamed on functionName and the rest on the URL's settings.
+    ctx.aws(r, "functionName", "lambda", "get_function", FunctionName=name)
+    created = ctx.aws(r, "authorizationType", "lambda", "create_function_url_config", **kwargs)
     if r.get("authorizationType") == "NONE":
         ctx.aws(
             r,

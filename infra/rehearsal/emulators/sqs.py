@@ -64,7 +64,7 @@ def queue_name_from_arn(arn: str) -> str:
 
 @emulates(
     QUEUE_TOKEN,
-    note="create_queue with every attribute; moto checks the dead-letter queue of a redrive policy exists",
+    note="create_queue, then set_queue_attributes for a redrive policy (moto checks the dead-letter queue)",
     replace_on={"fifoQueue", "name", "namePrefix"},
     naming=QUEUE_NAME,
     arn="arn:{partition}:sqs:{region}:{account}:{name}",
@@ -76,9 +76,20 @@ def queue(ctx: Context, r: Resource) -> Emulated:
     if attributes.get("FifoQueue") == "false":
         # The provider only sends FifoQueue for FIFO queues; SQS refuses "false" on a standard queue.
         del attributes["FifoQueue"]
+    # The provider sends the redrive policy with the other attributes; set apart, a refusal names it.
+    redrive = attributes.pop("RedrivePolicy", None)
     url = ctx.aws(
         r, "name", "sqs", "create_queue", QueueName=name, Attributes=attributes, tags=dict(r.get("tags", {}))
     )["QueueUrl"]
+    if redrive is not None:
+        ctx.aws(
+            r,
+            "redrivePolicy",
+            "sqs",
+            "set_queue_attributes",
+            QueueUrl=url,
+            Attributes={"RedrivePolicy": redrive},
+        )
     arn = ctx.aws(r, "name", "sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["QueueArn"])[
         "Attributes"
     ]["QueueArn"]

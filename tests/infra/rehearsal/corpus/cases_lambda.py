@@ -1,0 +1,208 @@
+"""Lambda cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+from tests.infra.rehearsal.corpus.common import role
+
+FUNCTION = "aws:lambda/function:Function"
+PROVIDER_FUNCTION = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/lambda/function.go"
+)
+CREATE_FUNCTION = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"
+CODE = pulumi.AssetArchive(
+    {"main.py": pulumi.StringAsset("def handler(event, context):\n    return event\n")}
+)
+
+
+def _function(logical: str = "fn", **overrides: Any) -> aws.lambda_.Function:
+    args: dict[str, Any] = {
+        "role": role(f"{logical}-role", "lambda.amazonaws.com").arn,
+        "runtime": "python3.12",
+        "handler": "main.handler",
+        "code": CODE,
+    }
+    args.update(overrides)
+    return aws.lambda_.Function(logical, **args)
+
+
+@valid("lambda")
+def lambda_function_with_alias_url_and_layer() -> None:
+    layer = aws.lambda_.LayerVersion(
+        "deps", layer_name="deps", code=CODE, compatible_runtimes=["python3.12", "python3.13"]
+    )
+    fn = _function(
+        memory_size=512,
+        timeout=30,
+        layers=[layer.arn],
+        architectures=["arm64"],
+        environment={"variables": {"STAGE": "dev"}},
+        reserved_concurrent_executions=10,
+    )
+    aws.lambda_.Alias("live", name="live", function_name=fn.name, function_version="$LATEST")
+    aws.lambda_.FunctionUrl("url", function_name=fn.name, authorization_type="AWS_IAM")
+
+
+@valid("lambda")
+def lambda_function_invoked_by_sns_and_sqs() -> None:
+    fn = _function(timeout=60)
+    topic = aws.sns.Topic("events")
+    aws.lambda_.Permission(
+        "from-sns",
+        action="lambda:InvokeFunction",
+        function=fn.name,
+        principal="sns.amazonaws.com",
+        source_arn=topic.arn,
+    )
+    queue = aws.sqs.Queue("work", visibility_timeout_seconds=360)
+    aws.lambda_.EventSourceMapping(
+        "from-sqs", event_source_arn=queue.arn, function_name=fn.arn, batch_size=10
+    )
+
+
+@refused("lambda", token=FUNCTION, prop="memorySize", source=PROVIDER_FUNCTION)
+def lambda_memory_of_sixteen_gib() -> None:
+    _function(memory_size=16_384)
+
+
+@refused("lambda", token=FUNCTION, prop="memorySize", source=PROVIDER_FUNCTION)
+def lambda_memory_of_64_mb() -> None:
+    _function(memory_size=64)
+
+
+@refused("lambda", token=FUNCTION, prop="timeout", source=PROVIDER_FUNCTION)
+def lambda_timeout_of_half_an_hour() -> None:
+    _function(timeout=1800)
+
+
+@refused("lambda", token=FUNCTION, prop="timeout", source=PROVIDER_FUNCTION)
+def lambda_timeout_of_zero() -> None:
+    _function(timeout=0)
+
+
+@refused(
+    "lambda",
+    token=FUNCTION,
+    prop="runtime",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated",
+)
+def lambda_python37_runtime() -> None:
+    _function(runtime="python3.7")
+
+
+@refused(
+    "lambda",
+    token=FUNCTION,
+    prop="runtime",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated",
+)
+def lambda_go1x_runtime() -> None:
+    _function(runtime="go1.x", handler="bootstrap")
+
+
+@refused("lambda", token=FUNCTION, prop="runtime", source=CREATE_FUNCTION)
+def lambda_runtime_without_minor_version() -> None:
+    _function(runtime="python3")
+
+
+@refused("lambda", token=FUNCTION, prop="handler", source=PROVIDER_FUNCTION)
+def lambda_zip_function_without_handler() -> None:
+    _function(handler=None)
+
+
+@refused("lambda", token=FUNCTION, prop="runtime", source=PROVIDER_FUNCTION)
+def lambda_zip_function_without_runtime() -> None:
+    _function(runtime=None)
+
+
+@refused(
+    "lambda",
+    token=FUNCTION,
+    prop="reservedConcurrentExecutions",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html",
+)
+def lambda_reserving_the_whole_account_concurrency() -> None:
+    _function(reserved_concurrent_executions=1000)
+
+
+@refused("lambda", token=FUNCTION, prop="name", source=CREATE_FUNCTION)
+def lambda_function_name_with_dots() -> None:
+    _function(name="orders.handler")
+
+
+@refused("lambda", token=FUNCTION, prop="role", source=CREATE_FUNCTION)
+def lambda_role_that_does_not_exist() -> None:
+    _function(role="arn:aws:iam::123456789012:role/no-such-role")
+
+
+@refused(
+    "lambda",
+    token="aws:lambda/eventSourceMapping:EventSourceMapping",
+    prop="eventSourceArn",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
+)
+def lambda_sqs_visibility_shorter_than_function_timeout() -> None:
+    fn = _function(timeout=300)
+    queue = aws.sqs.Queue("work", visibility_timeout_seconds=30)
+    aws.lambda_.EventSourceMapping("from-sqs", event_source_arn=queue.arn, function_name=fn.name)
+
+
+@refused(
+    "lambda",
+    token="aws:lambda/eventSourceMapping:EventSourceMapping",
+    prop="eventSourceArn",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+)
+def lambda_event_source_queue_that_does_not_exist() -> None:
+    fn = _function()
+    aws.lambda_.EventSourceMapping(
+        "from-sqs", event_source_arn="arn:aws:sqs:eu-west-1:123456789012:missing", function_name=fn.name
+    )
+
+
+@refused(
+    "lambda",
+    token="aws:lambda/permission:Permission",
+    prop="action",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
+)
+def lambda_permission_with_an_sns_action() -> None:
+    fn = _function()
+    aws.lambda_.Permission("from-sns", action="sns:Publish", function=fn.name, principal="sns.amazonaws.com")
+
+
+@refused(
+    "lambda",
+    token="aws:lambda/alias:Alias",
+    prop="name",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html",
+)
+def lambda_alias_named_by_a_version_number() -> None:
+    fn = _function()
+    aws.lambda_.Alias("v2", name="2", function_name=fn.name, function_version="$LATEST")
+
+
+@refused(
+    "lambda",
+    token="aws:lambda/functionUrl:FunctionUrl",
+    prop="authorizationType",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunctionUrlConfig.html",
+)
+def lambda_function_url_with_cognito_auth() -> None:
+    fn = _function()
+    aws.lambda_.FunctionUrl("url", function_name=fn.name, authorization_type="COGNITO")
+
+
+@refused(
+    "lambda",
+    token="aws:lambda/layerVersion:LayerVersion",
+    prop="compatibleRuntimes",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_PublishLayerVersion.html",
+)
+def lambda_layer_for_an_unknown_runtime() -> None:
+    aws.lambda_.LayerVersion("deps", layer_name="deps", code=CODE, compatible_runtimes=["python4.0"])
