@@ -1,14 +1,16 @@
-"""Route 53: hosted zones and records."""
+"""Route 53: hosted zones, records and health checks."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, emulates
+from infra.rehearsal.spec import UNNAMED, Emulated, emulates, rule, stable_hex
 
 
 def _zone_outside_the_stack(ctx: Context, r: Resource, zone_id: str, record: str) -> None:
@@ -98,3 +100,217 @@ def zone(ctx: Context, r: Resource) -> Emulated:
         "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
         "nameServers": list(created.get("DelegationSet", {}).get("NameServers", [])),
     }
+
+
+RECORD_TYPES = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html"
+RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html"
+HEALTH_CHECK_CONFIG = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html"
+MAX_TXT_STRING = 255
+_HOST = re.compile(r"(\*\.)?([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_-]{1,63}\.?")
+
+
+def _ip_problem(value: str, version: int) -> str | None:
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return f"{value!r} is not an IPv{version} address"
+    return None if address.version == version else f"{value!r} is not an IPv{version} address"
+
+
+def _mx_problem(value: str) -> str | None:
+    parts = value.split()
+    if len(parts) != 2 or not parts[0].isdigit() or not 0 <= int(parts[0]) <= 65535:
+        return f"{value!r} is not 'priority host' (priority 0-65535)"
+    return None if _HOST.fullmatch(parts[1]) else f"{value!r} names no valid mail host"
+
+
+def _txt_problem(value: str) -> str | None:
+    # The provider quotes an unquoted value; `""` inside a value splits it into several strings.
+    inner = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+    for part in re.split(r'"\s*"', inner):
+        if len(part) > MAX_TXT_STRING:
+            return f"a TXT string of {len(part)} characters; each string is at most {MAX_TXT_STRING}"
+    return None
+
+
+def record_value_problem(record_type: str, values: list[str]) -> str | None:
+    """Why Route 53 refuses `values` for a record of `record_type` (InvalidChangeBatch), or None."""
+    if record_type == "CNAME" and len(values) != 1:
+        return f"a CNAME record has exactly one value, not {len(values)}"
+    for value in values:
+        if record_type == "A":
+            problem = _ip_problem(value, 4)
+        elif record_type == "AAAA":
+            problem = _ip_problem(value, 6)
+        elif record_type == "MX":
+            problem = _mx_problem(value)
+        elif record_type in ("TXT", "SPF"):
+            problem = _txt_problem(value)
+        elif record_type in ("CNAME", "NS", "PTR"):
+            problem = None if _HOST.fullmatch(value) else f"{value!r} is not a domain name"
+        else:
+            problem = None
+        if problem:
+            return problem
+    return None
+
+
+@rule(
+    "route53-record-values",
+    "aws:route53/record:Record",
+    prop="records",
+    summary="Record values suit their type: A an IPv4 address, AAAA an IPv6 one, MX 'priority host', CNAME"
+    " one domain name, TXT strings of at most 255 characters",
+    source=RECORD_TYPES,
+)
+def _record_values(ctx: Context, r: Resource) -> str | None:
+    values, record_type = r.get("records"), r.get("type")
+    if not values or not isinstance(record_type, str):
+        return None
+    return record_value_problem(record_type, [str(v) for v in values])
+
+
+@rule(
+    "route53-record-ttl",
+    "aws:route53/record:Record",
+    prop="ttl",
+    summary="A record gives either an alias (without ttl and records) or records with a ttl",
+    source=f"{RECORD_SET} (TTL and ResourceRecords: omit them for an alias; required otherwise)",
+)
+def _record_ttl(ctx: Context, r: Resource) -> str | None:
+    alias, records, ttl = r.get("aliases"), r.get("records"), r.get("ttl")
+    if alias and (ttl is not None or records):
+        return "an alias record takes neither ttl nor records"
+    if not alias and records and ttl is None:
+        return "a record with records needs a ttl (Expected exactly one of AliasTarget or TTL and records)"
+    if not alias and not records:
+        return "a record needs an alias or records with a ttl"
+    return None
+
+
+def _zone_name(ctx: Context, zone_id: str) -> str | None:
+    route53 = ctx.client("route53")
+    try:
+        return str(route53.get_hosted_zone(Id=zone_id)["HostedZone"]["Name"]).rstrip(".").lower()
+    except route53.exceptions.NoSuchHostedZone:
+        return None
+
+
+@rule(
+    "route53-cname-not-at-apex",
+    "aws:route53/record:Record",
+    prop="name",
+    summary="A CNAME record is not at the zone apex",
+    source=f"{RECORD_TYPES}#CNAMEFormat (you can't create a CNAME record at the zone apex)",
+)
+def _cname_apex(ctx: Context, r: Resource) -> str | None:
+    name, zone_id = r.get("name"), r.get("zoneId")
+    if r.get("type") != "CNAME" or not isinstance(name, str) or not zone_id:
+        return None
+    if _zone_name(ctx, str(zone_id)) == name.rstrip(".").lower():
+        return f"{name!r} is the apex of its zone, where a CNAME record is not allowed (use an alias)"
+    return None
+
+
+@rule(
+    "route53-cname-exclusive",
+    "aws:route53/record:Record",
+    prop="type",
+    summary="A name with a CNAME record has no other record",
+    source=f"{RECORD_TYPES}#CNAMEFormat (if you create a CNAME record for a subdomain, you cannot create any"
+    " other records for that subdomain)",
+)
+def _cname_exclusive(ctx: Context, r: Resource) -> str | None:
+    name, zone_id, record_type = r.get("name"), r.get("zoneId"), r.get("type")
+    if not isinstance(name, str) or not zone_id or _zone_name(ctx, str(zone_id)) is None:
+        return None
+    wanted = name.rstrip(".").lower()
+    held = ctx.client("route53").list_resource_record_sets(HostedZoneId=str(zone_id))["ResourceRecordSets"]
+    types = {s["Type"] for s in held if str(s["Name"]).rstrip(".").lower() == wanted} - {record_type}
+    if record_type == "CNAME" and types:
+        return f"{name!r} already has {', '.join(sorted(types))} records; a CNAME must be its only record"
+    if "CNAME" in types:
+        return f"{name!r} already has a CNAME record, which must be its only record"
+    return None
+
+
+@rule(
+    "route53-health-check-interval",
+    "aws:route53/healthCheck:HealthCheck",
+    prop="requestInterval",
+    summary="A health check's requestInterval is 10 or 30 seconds",
+    source=f"{HEALTH_CHECK_CONFIG} (RequestInterval: 10 or 30); the provider's IntInSlice(10, 30)",
+)
+def _health_check_interval(ctx: Context, r: Resource) -> str | None:
+    interval = r.get("requestInterval")
+    if interval is not None and int(interval) not in (10, 30):
+        return f"requestInterval is {int(interval)}; it must be 10 or 30"
+    return None
+
+
+@rule(
+    "route53-health-check-shape",
+    "aws:route53/healthCheck:HealthCheck",
+    prop="type",
+    summary="An endpoint check names an ipAddress or an fqdn, a string-matching one its searchString, a"
+    " CALCULATED check its children, a CLOUDWATCH_METRIC check its alarm",
+    source=HEALTH_CHECK_CONFIG,
+)
+def _health_check_shape(ctx: Context, r: Resource) -> str | None:
+    check_type = str(r.get("type", "")).upper()
+    if check_type in ("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"):
+        if not r.get("ipAddress") and not r.get("fqdn"):
+            return f"a {check_type} health check needs an ipAddress or an fqdn"
+        if check_type.endswith("STR_MATCH") and not r.get("searchString"):
+            return f"a {check_type} health check needs a searchString"
+    if check_type == "CALCULATED" and not r.get("childHealthchecks"):
+        return "a CALCULATED health check needs childHealthchecks"
+    if check_type == "CLOUDWATCH_METRIC" and not (
+        r.get("cloudwatchAlarmName") and r.get("cloudwatchAlarmRegion")
+    ):
+        return "a CLOUDWATCH_METRIC health check needs cloudwatchAlarmName and cloudwatchAlarmRegion"
+    return None
+
+
+@emulates(
+    "aws:route53/healthCheck:HealthCheck",
+    note="create_health_check",
+    replace_on={"measureLatency", "referenceName", "requestInterval", "routingControlArn", "type"},
+    naming=UNNAMED,
+    arn="arn:{partition}:route53:::healthcheck/{id}",
+)
+def health_check(ctx: Context, r: Resource) -> Emulated:
+    check_type = str(r.get("type", "")).upper()
+    config: dict[str, Any] = {"Type": check_type}
+    for key, member in (
+        ("ipAddress", "IPAddress"),
+        ("port", "Port"),
+        ("resourcePath", "ResourcePath"),
+        ("fqdn", "FullyQualifiedDomainName"),
+        ("searchString", "SearchString"),
+        ("requestInterval", "RequestInterval"),
+        ("failureThreshold", "FailureThreshold"),
+        ("measureLatency", "MeasureLatency"),
+        ("invertHealthcheck", "Inverted"),
+        ("disabled", "Disabled"),
+        ("enableSni", "EnableSNI"),
+        ("childHealthThreshold", "HealthThreshold"),
+        ("childHealthchecks", "ChildHealthChecks"),
+        ("regions", "Regions"),
+        ("insufficientDataHealthStatus", "InsufficientDataHealthStatus"),
+        ("routingControlArn", "RoutingControlArn"),
+    ):
+        value = r.get(key)
+        if value is not None:
+            config[member] = int(value) if isinstance(value, float) else value
+    if r.get("cloudwatchAlarmName"):
+        config["AlarmIdentifier"] = {
+            "Name": r.get("cloudwatchAlarmName"),
+            "Region": r.get("cloudwatchAlarmRegion"),
+        }
+    reference = f"{r.get('referenceName') or r.name}-{stable_hex(r.urn, length=12)}"
+    created = ctx.aws(
+        r, "type", "route53", "create_health_check", CallerReference=reference, HealthCheckConfig=config
+    )["HealthCheck"]
+    check_id = created["Id"]
+    return check_id, {"arn": f"arn:aws:route53:::healthcheck/{check_id}"}
