@@ -1,8 +1,10 @@
-"""EC2 and VPC: networks, subnets, gateways, routes, security groups and their rules, flow logs, instances."""
+"""EC2 and VPC: networks, subnets, gateways, routes, ACLs, endpoints, security groups, instances, EBS."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from infra.rehearsal.emulation import (
@@ -18,6 +20,8 @@ from infra.rehearsal.spec import (
     Naming,
     Where,
     emulates,
+    rule,
+    stable_hex,
 )
 
 SECURITY_GROUP_NAME = Naming(
@@ -510,6 +514,9 @@ def _vpc_rule(ctx: Context, r: Resource, direction: str) -> Emulated:
     return rule_id, {"arn": _ec2_arn(ctx, "security-group-rule", rule_id), "securityGroupRuleId": rule_id}
 
 
+_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+
+
 @emulates(
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     note="authorize_security_group_ingress; the emulator refuses a group of another VPC (moto does not)",
@@ -523,7 +530,7 @@ def ingress_rule(ctx: Context, r: Resource) -> Emulated:
 
 
 @emulates(
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    _EGRESS_RULE,
     note="authorize_security_group_egress; the emulator refuses a group of another VPC (moto does not)",
     replace_on={"securityGroupId"},
     naming=UNNAMED,
@@ -565,3 +572,1093 @@ def flow_log(ctx: Context, r: Resource) -> Emulated:
         )
     flow_log_id = created["FlowLogIds"][0]
     return flow_log_id, {"arn": _ec2_arn(ctx, "vpc-flow-log", flow_log_id)}
+
+
+def _network(cidr: Any) -> ipaddress.IPv4Network | None:
+    try:
+        return ipaddress.IPv4Network(str(cidr), strict=False)
+    except ValueError:
+        return None
+
+
+def _cidr_size_problem(cidr: Any, what: str) -> str | None:
+    network = _network(cidr)
+    if network is None:
+        return None
+    if not MIN_PREFIX_LENGTH <= network.prefixlen <= MAX_PREFIX_LENGTH:
+        return (
+            f"a {what} CIDR block is between /{MIN_PREFIX_LENGTH} and /{MAX_PREFIX_LENGTH};"
+            f" {cidr} is a /{network.prefixlen}"
+        )
+    return None
+
+
+MIN_PREFIX_LENGTH = 16
+MAX_PREFIX_LENGTH = 28
+
+
+@rule(
+    "ec2-vpc-cidr-size",
+    "aws:ec2/vpc:Vpc",
+    prop="cidrBlock",
+    summary="A VPC's IPv4 CIDR block is between a /16 and a /28",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
+)
+def _vpc_cidr_size(ctx: Context, r: Resource) -> str | None:
+    return _cidr_size_problem(r.get("cidrBlock"), "VPC")
+
+
+@rule(
+    "ec2-subnet-cidr-size",
+    "aws:ec2/subnet:Subnet",
+    prop="cidrBlock",
+    summary="A subnet's IPv4 CIDR block is between a /16 and a /28",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html",
+)
+def _subnet_cidr_size(ctx: Context, r: Resource) -> str | None:
+    return _cidr_size_problem(r.get("cidrBlock"), "subnet")
+
+
+_PROTOCOL_NAMES = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "all": -1, "-1": -1}
+MAX_PROTOCOL_NUMBER = 255
+MAX_PORT = 65535
+MAX_ICMP_TYPE = 255
+
+
+def _protocol_number(protocol: Any) -> int | None:
+    """The IP protocol number of a protocol name or number, None when AWS knows neither."""
+    text = str(protocol).lower()
+    if text in _PROTOCOL_NAMES:
+        return _PROTOCOL_NAMES[text]
+    if text.isdigit() and int(text) <= MAX_PROTOCOL_NUMBER:
+        return int(text)
+    return None
+
+
+def _protocol_problem(protocol: Any) -> str | None:
+    if protocol is None or _protocol_number(protocol) is not None:
+        return None
+    return (
+        f"protocol {protocol!r} is neither a protocol name (tcp, udp, icmp, icmpv6), -1 for all,"
+        f" nor a protocol number 0-{MAX_PROTOCOL_NUMBER}"
+    )
+
+
+def _port_problem(protocol: Any, from_port: Any, to_port: Any) -> str | None:
+    """Why AWS refuses the port range (or ICMP type and code) of a rule of `protocol`, or None."""
+    number = _protocol_number(protocol)
+    if number is None or from_port is None or to_port is None:
+        return None
+    low, high = int(from_port), int(to_port)
+    if number in (6, 17):
+        if not (0 <= low <= MAX_PORT and 0 <= high <= MAX_PORT):
+            return f"ports {low}-{high} are outside 0-{MAX_PORT}"
+        if low > high:
+            return f"fromPort {low} is greater than toPort {high}"
+    if number in (1, 58):
+        if not (-1 <= low <= MAX_ICMP_TYPE and -1 <= high <= MAX_ICMP_TYPE):
+            return f"ICMP type {low} and code {high} must each be -1 (all) or 0-{MAX_ICMP_TYPE}"
+        if low == -1 and high != -1:
+            return f"ICMP type -1 (all types) needs code -1 (all codes), not {high}"
+    return None
+
+
+_IP_PERMISSION = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html"
+
+
+@rule(
+    "ec2-sg-rule-protocol",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    prop="protocol",
+    summary="A security group rule's protocol is tcp, udp, icmp, icmpv6, -1 or a protocol number",
+    source=_IP_PERMISSION,
+)
+def _sg_rule_protocol(ctx: Context, r: Resource) -> str | None:
+    return _protocol_problem(r.get("protocol"))
+
+
+@rule(
+    "ec2-sg-rule-ports",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    prop="fromPort",
+    summary="TCP/UDP ports are 0-65535 with fromPort <= toPort; ICMP type and code are -1 or 0-255",
+    source=_IP_PERMISSION,
+)
+def _sg_rule_ports(ctx: Context, r: Resource) -> str | None:
+    return _port_problem(r.get("protocol"), r.get("fromPort"), r.get("toPort"))
+
+
+@rule(
+    "ec2-vpc-sg-rule-protocol",
+    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", _EGRESS_RULE),
+    prop="ipProtocol",
+    summary="A security group rule's ipProtocol is tcp, udp, icmp, icmpv6, -1 or a protocol number",
+    source=_IP_PERMISSION,
+)
+def _vpc_sg_rule_protocol(ctx: Context, r: Resource) -> str | None:
+    return _protocol_problem(r.get("ipProtocol"))
+
+
+@rule(
+    "ec2-vpc-sg-rule-ports",
+    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", _EGRESS_RULE),
+    prop="fromPort",
+    summary="TCP/UDP ports are 0-65535 with fromPort <= toPort; ICMP type and code are -1 or 0-255",
+    source=_IP_PERMISSION,
+)
+def _vpc_sg_rule_ports(ctx: Context, r: Resource) -> str | None:
+    return _port_problem(r.get("ipProtocol"), r.get("fromPort"), r.get("toPort"))
+
+
+_RULE_SOURCES = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
+
+
+@rule(
+    "ec2-vpc-sg-rule-one-source",
+    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", _EGRESS_RULE),
+    prop="cidrIpv4",
+    summary="A security group rule names exactly one of cidrIpv4, cidrIpv6, prefixListId, "
+    "referencedSecurityGroupId",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/"
+    "vpc_security_group_ingress_rule.go (ConfigValidators: ExactlyOneOf)",
+)
+def _vpc_sg_rule_one_source(ctx: Context, r: Resource) -> str | None:
+    given = [key for key in _RULE_SOURCES if r.get(key)]
+    if len(given) == 1:
+        return None
+    return f"exactly one of {', '.join(_RULE_SOURCES)} must be set; got {given or 'none'}"
+
+
+@rule(
+    "ec2-sg-rule-source",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    prop="cidrBlocks",
+    summary="A security group rule names a source, and a group source (sourceSecurityGroupId or self) "
+    "is not combined with CIDR blocks",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/"
+    "vpc_security_group_rule.go (cidr_blocks ConflictsWith source_security_group_id, self; "
+    "one of cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, self, source_security_group_id)",
+)
+def _sg_rule_source(ctx: Context, r: Resource) -> str | None:
+    cidrs = [key for key in ("cidrBlocks", "ipv6CidrBlocks") if r.get(key)]
+    groups = [key for key in ("sourceSecurityGroupId", "self") if r.get(key)]
+    if not cidrs and not groups and not r.get("prefixListIds"):
+        return "one of cidrBlocks, ipv6CidrBlocks, prefixListIds, self, sourceSecurityGroupId must be set"
+    if len(groups) > 1 or (groups and cidrs):
+        return f"{' and '.join(groups + cidrs)} conflict: a rule's source is CIDR blocks or one group"
+    return None
+
+
+def _inline_problem(rules: list[dict[str, Any]]) -> str | None:
+    for index, block in enumerate(rules):
+        protocol = block.get("protocol")
+        problem = _protocol_problem(protocol) or _port_problem(
+            protocol, block.get("fromPort"), block.get("toPort")
+        )
+        ports = (int(block.get("fromPort", 0)), int(block.get("toPort", 0)))
+        if problem is None and _protocol_number(protocol) == -1 and ports != (0, 0):
+            problem = f"fromPort and toPort {ports} must both be 0 to use the 'ALL' \"-1\" protocol"
+        if problem:
+            return f"rule [{index}]: {problem}"
+    return None
+
+
+_INLINE_RULES = (
+    f"{_IP_PERMISSION}; the provider's expandIPPerms in "
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/vpc_security_group.go"
+    " (protocol -1 needs ports 0)"
+)
+
+
+@rule(
+    "ec2-sg-inline-ingress",
+    "aws:ec2/securityGroup:SecurityGroup",
+    prop="ingress",
+    summary="Each inline ingress rule has a known protocol and a port range valid for it",
+    source=_INLINE_RULES,
+)
+def _sg_inline_ingress(ctx: Context, r: Resource) -> str | None:
+    return _inline_problem(list(r.get("ingress", [])))
+
+
+@rule(
+    "ec2-sg-inline-egress",
+    "aws:ec2/securityGroup:SecurityGroup",
+    prop="egress",
+    summary="Each inline egress rule has a known protocol and a port range valid for it",
+    source=_INLINE_RULES,
+)
+def _sg_inline_egress(ctx: Context, r: Resource) -> str | None:
+    return _inline_problem(list(r.get("egress", [])))
+
+
+def _image_architecture(ctx: Context, image_id: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        images = ctx.client("ec2").describe_images(ImageIds=[image_id])["Images"]
+    except ClientError:
+        return None
+    return str(images[0].get("Architecture", "")) if images else None
+
+
+def _type_architectures(ctx: Context, instance_type: str) -> list[str] | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        types = ctx.client("ec2").describe_instance_types(InstanceTypes=[instance_type])["InstanceTypes"]
+    except ClientError:
+        return None
+    return list(types[0]["ProcessorInfo"]["SupportedArchitectures"]) if types else None
+
+
+@rule(
+    "ec2-instance-architecture",
+    "aws:ec2/instance:Instance",
+    prop="instanceType",
+    summary="The instance type supports the AMI's architecture (x86_64 or arm64)",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ComponentsAMIs.html"
+    " (an AMI's architecture must match the instance type's)",
+)
+def _instance_architecture(ctx: Context, r: Resource) -> str | None:
+    image, instance_type = r.get("ami"), r.get("instanceType")
+    if not image or not instance_type:
+        return None
+    architecture = _image_architecture(ctx, str(image))
+    supported = _type_architectures(ctx, str(instance_type))
+    if not architecture or supported is None or architecture in supported:
+        return None
+    return (
+        f"the architecture {architecture!r} of AMI {image} does not match the architecture"
+        f" {'/'.join(supported)} of instance type {instance_type}"
+    )
+
+
+def _endpoint_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    return {"state": "available", "ownerId": where.account_id, "dnsEntries": [], "networkInterfaceIds": []}
+
+
+def _endpoint_services(ctx: Context) -> dict[str, set[str]]:
+    """The endpoint services of the region, by name, with the endpoint types each offers."""
+    services: dict[str, set[str]] = {}
+    for detail in ctx.client("ec2").describe_vpc_endpoint_services()["ServiceDetails"]:
+        kinds = services.setdefault(detail["ServiceName"], set())
+        kinds.update(t["ServiceType"] for t in detail.get("ServiceType", []))
+    return services
+
+
+_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+
+
+@rule(
+    "ec2-vpc-endpoint-service",
+    _ENDPOINT,
+    prop="serviceName",
+    summary="An AWS service endpoint names a service of the endpoint's region",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html"
+    " (ServiceName; the available services are those DescribeVpcEndpointServices lists)",
+)
+def _endpoint_service(ctx: Context, r: Resource) -> str | None:
+    name = str(r.get("serviceName", ""))
+    if not name.startswith("com.amazonaws.") or name in _endpoint_services(ctx):
+        return None
+    return f"the endpoint service {name!r} does not exist in {ctx.region}"
+
+
+@rule(
+    "ec2-vpc-endpoint-type",
+    _ENDPOINT,
+    prop="vpcEndpointType",
+    summary="The endpoint type is one the service offers: Gateway endpoints exist only for S3 and DynamoDB",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+)
+def _endpoint_type(ctx: Context, r: Resource) -> str | None:
+    name = str(r.get("serviceName", ""))
+    kinds = _endpoint_services(ctx).get(name)
+    kind = str(r.get("vpcEndpointType", "Gateway"))
+    if not kinds or kind in kinds:
+        return None
+    return f"{name} offers {', '.join(sorted(kinds))} endpoints, not {kind}"
+
+
+@rule(
+    "ec2-vpc-endpoint-gateway-subnets",
+    _ENDPOINT,
+    prop="subnetIds",
+    summary="A Gateway endpoint is reached through route tables: it takes no subnets or security groups",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html"
+    " (SubnetIds and SecurityGroupIds: Interface and Gateway Load Balancer endpoints only)",
+)
+def _endpoint_gateway_subnets(ctx: Context, r: Resource) -> str | None:
+    if str(r.get("vpcEndpointType", "Gateway")) != "Gateway":
+        return None
+    given = [key for key in ("subnetIds", "securityGroupIds") if r.get(key)]
+    return f"a Gateway endpoint takes no {' or '.join(given)}" if given else None
+
+
+@emulates(
+    _ENDPOINT,
+    note="create_vpc_endpoint; the rules check the service and type against the region's endpoint services"
+    " (moto accepts any name)",
+    replace_on={
+        "resourceConfigurationArn",
+        "serviceName",
+        "serviceNetworkArn",
+        "serviceRegion",
+        "vpcEndpointType",
+        "vpcId",
+    },
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:vpc-endpoint/{id}",
+    id_prefix="vpce",
+    computed=_endpoint_outputs,
+)
+def vpc_endpoint(ctx: Context, r: Resource) -> Emulated:
+    kind = r.get("vpcEndpointType", "Gateway")
+    kwargs: dict[str, Any] = {
+        "VpcId": r.get("vpcId"),
+        "ServiceName": r.get("serviceName"),
+        "VpcEndpointType": kind,
+        "TagSpecifications": tag_specifications("vpc-endpoint", r.get("tags")),
+    }
+    for prop, boto in (
+        ("subnetIds", "SubnetIds"),
+        ("securityGroupIds", "SecurityGroupIds"),
+        ("routeTableIds", "RouteTableIds"),
+    ):
+        if r.get(prop):
+            kwargs[boto] = list(r.get(prop))
+    if r.get("policy"):
+        kwargs["PolicyDocument"] = r.get("policy")
+    if r.get("privateDnsEnabled") is not None:
+        kwargs["PrivateDnsEnabled"] = bool(r.get("privateDnsEnabled"))
+    created = ctx.aws(r, "serviceName", "ec2", "create_vpc_endpoint", **kwargs)["VpcEndpoint"]
+    endpoint_id = created["VpcEndpointId"]
+    return endpoint_id, {
+        "arn": _ec2_arn(ctx, "vpc-endpoint", endpoint_id),
+        "state": created.get("State", "available"),
+        "ownerId": ctx.account_id,
+        "vpcEndpointType": kind,
+        "networkInterfaceIds": created.get("NetworkInterfaceIds", []),
+        "dnsEntries": [
+            {"dnsName": e.get("DnsName", ""), "hostedZoneId": e.get("HostedZoneId", "")}
+            for e in created.get("DnsEntries", [])
+        ],
+        "prefixListId": "",
+        "cidrBlocks": [],
+    }
+
+
+LAUNCH_TEMPLATE_NAME = Naming(
+    max_length=128,
+    pattern=r"[a-zA-Z0-9().\-/_]{3,128}",
+    source=(
+        "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html"
+        " (LaunchTemplateName: 3-128 letters, digits, ( ) . - / _)"
+    ),
+)
+
+_TEMPLATE_FIELDS = {
+    "imageId": "ImageId",
+    "instanceType": "InstanceType",
+    "keyName": "KeyName",
+    "userData": "UserData",
+    "ebsOptimized": "EbsOptimized",
+    "vpcSecurityGroupIds": "SecurityGroupIds",
+    "disableApiTermination": "DisableApiTermination",
+    "instanceInitiatedShutdownBehavior": "InstanceInitiatedShutdownBehavior",
+}
+
+
+def _template_data(r: Resource) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        boto: r.get(key) for key, boto in _TEMPLATE_FIELDS.items() if r.get(key) is not None
+    }
+    if isinstance(data.get("EbsOptimized"), str):
+        # The provider's schema holds ebsOptimized as a string ("true"/"false"/"").
+        data["EbsOptimized"] = data["EbsOptimized"] == "true"
+    profile = r.get("iamInstanceProfile")
+    if profile:
+        data["IamInstanceProfile"] = {
+            k: v for k, v in (("Arn", profile.get("arn")), ("Name", profile.get("name"))) if v
+        }
+    metadata = r.get("metadataOptions")
+    if metadata:
+        data["MetadataOptions"] = {
+            boto: metadata[key]
+            for key, boto in (
+                ("httpEndpoint", "HttpEndpoint"),
+                ("httpTokens", "HttpTokens"),
+                ("httpPutResponseHopLimit", "HttpPutResponseHopLimit"),
+            )
+            if metadata.get(key) is not None
+        }
+    devices = []
+    for device in r.get("blockDeviceMappings", []):
+        ebs = device.get("ebs") or {}
+        converted = {
+            boto: ebs[key]
+            for key, boto in (
+                ("volumeSize", "VolumeSize"),
+                ("volumeType", "VolumeType"),
+                ("iops", "Iops"),
+                ("throughput", "Throughput"),
+                ("kmsKeyId", "KmsKeyId"),
+            )
+            if ebs.get(key) is not None
+        }
+        for key, boto in (("encrypted", "Encrypted"), ("deleteOnTermination", "DeleteOnTermination")):
+            if ebs.get(key) not in (None, ""):
+                converted[boto] = str(ebs[key]).lower() == "true"
+        devices.append({"DeviceName": device.get("deviceName"), "Ebs": converted})
+    if devices:
+        data["BlockDeviceMappings"] = devices
+    return data
+
+
+@emulates(
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    note="create_launch_template; the service model checks the instance type and the block devices",
+    replace_on={"name", "namePrefix"},
+    naming=LAUNCH_TEMPLATE_NAME,
+    arn="arn:{partition}:ec2:{region}:{account}:launch-template/{id}",
+    id_prefix="lt",
+)
+def launch_template(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    created = ctx.aws(
+        r,
+        "name",
+        "ec2",
+        "create_launch_template",
+        LaunchTemplateName=name,
+        LaunchTemplateData=_template_data(r),
+        TagSpecifications=tag_specifications("launch-template", r.get("tags")),
+    )["LaunchTemplate"]
+    template_id = created["LaunchTemplateId"]
+    return template_id, {
+        "arn": _ec2_arn(ctx, "launch-template", template_id),
+        "name": name,
+        "latestVersion": created.get("LatestVersionNumber", 1),
+        "defaultVersion": created.get("DefaultVersionNumber", 1),
+    }
+
+
+KEY_PAIR_NAME = Naming(
+    key="keyName",
+    max_length=255,
+    source=(
+        "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html"
+        " (KeyName: up to 255 ASCII characters)"
+    ),
+)
+
+
+@emulates(
+    "aws:ec2/keyPair:KeyPair",
+    note="import_key_pair; moto refuses key material that is not an OpenSSH public key",
+    replace_on={"keyName", "keyNamePrefix", "publicKey"},
+    naming=KEY_PAIR_NAME,
+    arn="arn:{partition}:ec2:{region}:{account}:key-pair/{name}",
+    id_prefix="key",
+)
+def key_pair(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    created = ctx.aws(
+        r,
+        "publicKey",
+        "ec2",
+        "import_key_pair",
+        KeyName=name,
+        PublicKeyMaterial=str(r.get("publicKey", "")).encode(),
+        TagSpecifications=tag_specifications("key-pair", r.get("tags")),
+    )
+    return name, {
+        "arn": _ec2_arn(ctx, "key-pair", name),
+        "keyName": name,
+        "keyPairId": created.get("KeyPairId", ""),
+        "fingerprint": created.get("KeyFingerprint", ""),
+        "keyType": "ed25519" if str(r.get("publicKey", "")).startswith("ssh-ed25519") else "rsa",
+    }
+
+
+_VOLUME = "aws:ebs/volume:Volume"
+_VOLUME_TYPES = "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html"
+_EBS_VOLUME_GO = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/ebs_volume.go"
+)
+
+
+@dataclass(frozen=True)
+class VolumeLimits:
+    """What one EBS volume type allows, from the EBS volume types tables."""
+
+    min_size: int
+    max_size: int
+    min_iops: int = 0
+    max_iops: int = 0
+    iops_per_gib: int = 0
+
+
+VOLUME_LIMITS = {
+    "gp2": VolumeLimits(1, 16384),
+    "gp3": VolumeLimits(1, 16384, 3000, 16000),
+    "io1": VolumeLimits(4, 16384, 100, 64000, 50),
+    "io2": VolumeLimits(4, 65536, 100, 256000, 1000),
+    "st1": VolumeLimits(125, 16384),
+    "sc1": VolumeLimits(125, 16384),
+    "standard": VolumeLimits(1, 1024),
+}
+GP3_THROUGHPUT = (125, 1000)
+GP3_BASELINE_IOPS = 3000
+GP3_THROUGHPUT_PER_IOPS = 0.25
+_DEFAULT_VOLUME_TYPE = "gp2"
+
+
+@rule(
+    "ebs-volume-size",
+    _VOLUME,
+    prop="size",
+    summary="A volume's size is within its type's range (gp2/gp3 1-16384 GiB, io1 4-16384, io2 4-65536, "
+    "st1/sc1 125-16384, standard 1-1024)",
+    source=_VOLUME_TYPES,
+)
+def _volume_size(ctx: Context, r: Resource) -> str | None:
+    limits = VOLUME_LIMITS.get(str(r.get("type", _DEFAULT_VOLUME_TYPE)))
+    size = r.get("size")
+    if limits is None or size is None or limits.min_size <= int(size) <= limits.max_size:
+        return None
+    return (
+        f"a {r.get('type', _DEFAULT_VOLUME_TYPE)} volume is {limits.min_size}-{limits.max_size} GiB;"
+        f" got {int(size)}"
+    )
+
+
+@rule(
+    "ebs-volume-iops",
+    _VOLUME,
+    prop="iops",
+    summary="iops is set for io1/io2 (required) and gp3 only, within the type's range and IOPS/GiB ratio",
+    source=f"{_VOLUME_TYPES}; {_EBS_VOLUME_GO} (CustomizeDiff: iops only for io1, io2, gp3)",
+)
+def _volume_iops(ctx: Context, r: Resource) -> str | None:
+    kind = str(r.get("type", _DEFAULT_VOLUME_TYPE))
+    limits = VOLUME_LIMITS.get(kind)
+    iops = r.get("iops")
+    if limits is None:
+        return None
+    if not limits.max_iops:
+        return f"'iops' must not be set when 'type' is {kind!r}" if iops else None
+    if iops is None:
+        return f"'iops' must be set when 'type' is {kind!r}" if limits.iops_per_gib else None
+    value = int(iops)
+    if not limits.min_iops <= value <= limits.max_iops:
+        return f"a {kind} volume has {limits.min_iops}-{limits.max_iops} IOPS; got {value}"
+    size = r.get("size")
+    if limits.iops_per_gib and size is not None and value > limits.iops_per_gib * int(size):
+        return (
+            f"a {kind} volume has at most {limits.iops_per_gib} IOPS per GiB: {value} IOPS needs at least"
+            f" {-(-value // limits.iops_per_gib)} GiB, not {int(size)}"
+        )
+    return None
+
+
+@rule(
+    "ebs-volume-throughput",
+    _VOLUME,
+    prop="throughput",
+    summary="throughput is set for gp3 only, 125-1000 MiB/s and at most 0.25 MiB/s per provisioned IOPS",
+    source=f"{_VOLUME_TYPES}; {_EBS_VOLUME_GO} (CustomizeDiff: throughput only for gp3)",
+)
+def _volume_throughput(ctx: Context, r: Resource) -> str | None:
+    kind = str(r.get("type", _DEFAULT_VOLUME_TYPE))
+    throughput = r.get("throughput")
+    if throughput is None:
+        return None
+    if kind != "gp3":
+        return f"'throughput' must not be set when 'type' is {kind!r}"
+    value = int(throughput)
+    low, high = GP3_THROUGHPUT
+    if not low <= value <= high:
+        return f"a gp3 volume's throughput is {low}-{high} MiB/s; got {value}"
+    iops = int(r.get("iops", GP3_BASELINE_IOPS))
+    if value > iops * GP3_THROUGHPUT_PER_IOPS:
+        return (
+            f"{value} MiB/s needs at least {int(value / GP3_THROUGHPUT_PER_IOPS)} IOPS"
+            f" (0.25 MiB/s per IOPS); the volume has {iops}"
+        )
+    return None
+
+
+@emulates(
+    _VOLUME,
+    note="create_volume; the rules check size, IOPS and throughput per volume type (moto does not)",
+    replace_on={"availabilityZone", "encrypted", "kmsKeyId", "outpostArn", "snapshotId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:volume/{id}",
+    id_prefix="vol",
+    stateful="block storage volume",
+)
+def ebs_volume(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "AvailabilityZone": r.get("availabilityZone"),
+        "VolumeType": r.get("type", _DEFAULT_VOLUME_TYPE),
+        "Encrypted": bool(r.get("encrypted", False)),
+        "TagSpecifications": tag_specifications("volume", r.get("tags")),
+    }
+    for prop, boto in (
+        ("size", "Size"),
+        ("iops", "Iops"),
+        ("throughput", "Throughput"),
+        ("snapshotId", "SnapshotId"),
+        ("kmsKeyId", "KmsKeyId"),
+        ("multiAttachEnabled", "MultiAttachEnabled"),
+    ):
+        value = r.get(prop)
+        if value is not None:
+            kwargs[boto] = int(value) if isinstance(value, float) else value
+    created = ctx.aws(r, "size", "ec2", "create_volume", **kwargs)
+    volume_id = created["VolumeId"]
+    return volume_id, {
+        "arn": _ec2_arn(ctx, "volume", volume_id),
+        "size": created.get("Size", kwargs.get("Size")),
+        "type": created.get("VolumeType", kwargs["VolumeType"]),
+        "iops": created.get("Iops", kwargs.get("Iops", 0)),
+        "throughput": created.get("Throughput", kwargs.get("Throughput", 0)),
+        "encrypted": created.get("Encrypted", kwargs["Encrypted"]),
+        "kmsKeyId": created.get("KmsKeyId", ""),
+    }
+
+
+def _volume_zone(ctx: Context, volume_id: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        volumes = ctx.client("ec2").describe_volumes(VolumeIds=[volume_id])["Volumes"]
+    except ClientError:
+        return None
+    return str(volumes[0]["AvailabilityZone"]) if volumes else None
+
+
+def _instance_zone(ctx: Context, instance_id: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        reservations = ctx.client("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"]
+    except ClientError:
+        return None
+    instances = [i for reservation in reservations for i in reservation["Instances"]]
+    return str(instances[0]["Placement"]["AvailabilityZone"]) if instances else None
+
+
+@rule(
+    "ec2-volume-attachment-zone",
+    "aws:ec2/volumeAttachment:VolumeAttachment",
+    prop="volumeId",
+    summary="A volume is attached to an instance of its own Availability Zone",
+    source="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html",
+)
+def _attachment_zone(ctx: Context, r: Resource) -> str | None:
+    volume_zone = _volume_zone(ctx, str(r.get("volumeId", "")))
+    instance_zone = _instance_zone(ctx, str(r.get("instanceId", "")))
+    if volume_zone is None or instance_zone is None or volume_zone == instance_zone:
+        return None
+    return (
+        f"volume {r.get('volumeId')} is in {volume_zone} and instance {r.get('instanceId')} in"
+        f" {instance_zone}: a volume attaches only to an instance in its Availability Zone"
+    )
+
+
+@emulates(
+    "aws:ec2/volumeAttachment:VolumeAttachment",
+    note="attach_volume; the rule refuses an instance of another zone (moto does not)",
+    replace_on={"deviceName", "instanceId", "volumeId"},
+    naming=UNNAMED,
+    arn="",
+    id_prefix="vai",
+)
+def volume_attachment(ctx: Context, r: Resource) -> Emulated:
+    device, instance, volume = r.get("deviceName"), r.get("instanceId"), r.get("volumeId")
+    ctx.aws(r, "volumeId", "ec2", "attach_volume", Device=device, InstanceId=instance, VolumeId=volume)
+    # The provider's id: vai-<hashcode of "<device>-<instance>-<volume>-">.
+    return f"vai-{int(stable_hex(f'{device}-{instance}-{volume}-', length=8), 16)}", {}
+
+
+@emulates(
+    "aws:ec2/networkAcl:NetworkAcl",
+    note="create_network_acl, create_network_acl_entry per inline rule, replace_network_acl_association "
+    "per subnet",
+    replace_on={"vpcId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:network-acl/{id}",
+    id_prefix="acl",
+)
+def network_acl(ctx: Context, r: Resource) -> Emulated:
+    acl_id = ctx.aws(
+        r,
+        "vpcId",
+        "ec2",
+        "create_network_acl",
+        VpcId=r.get("vpcId"),
+        TagSpecifications=tag_specifications("network-acl", r.get("tags")),
+    )["NetworkAcl"]["NetworkAclId"]
+    for direction, egress in (("ingress", False), ("egress", True)):
+        for entry in r.get(direction, []):
+            kwargs = _acl_entry(
+                entry, acl_id, egress, number_key="ruleNo", action_key="action", cidr="cidrBlock"
+            )
+            ctx.aws(r, direction, "ec2", "create_network_acl_entry", **kwargs)
+    for subnet_id in r.get("subnetIds", []):
+        associations = ctx.aws(
+            r,
+            "subnetIds",
+            "ec2",
+            "describe_network_acls",
+            Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}],
+        )["NetworkAcls"]
+        current = [
+            a["NetworkAclAssociationId"]
+            for acl in associations
+            for a in acl.get("Associations", [])
+            if a.get("SubnetId") == subnet_id
+        ]
+        if current:
+            ctx.aws(
+                r,
+                "subnetIds",
+                "ec2",
+                "replace_network_acl_association",
+                AssociationId=current[0],
+                NetworkAclId=acl_id,
+            )
+    return acl_id, {"arn": _ec2_arn(ctx, "network-acl", acl_id), "ownerId": ctx.account_id}
+
+
+def _acl_entry(
+    entry: Mapping[str, Any], acl_id: str, egress: bool, *, number_key: str, action_key: str, cidr: str
+) -> dict[str, Any]:
+    number = _protocol_number(entry.get("protocol"))
+    kwargs: dict[str, Any] = {
+        "NetworkAclId": acl_id,
+        "RuleNumber": int(entry.get(number_key, 0)),
+        "Protocol": str(number if number is not None else entry.get("protocol")),
+        "RuleAction": entry.get(action_key),
+        "Egress": egress,
+    }
+    if entry.get(cidr):
+        kwargs["CidrBlock"] = entry[cidr]
+    if entry.get("ipv6CidrBlock"):
+        kwargs["Ipv6CidrBlock"] = entry["ipv6CidrBlock"]
+    if number in (1, 58):
+        kwargs["IcmpTypeCode"] = {
+            "Type": int(entry.get("icmpType", -1)),
+            "Code": int(entry.get("icmpCode", -1)),
+        }
+    elif entry.get("fromPort") is not None or entry.get("toPort") is not None:
+        kwargs["PortRange"] = {"From": int(entry.get("fromPort", 0)), "To": int(entry.get("toPort", 0))}
+    return kwargs
+
+
+_ACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
+_ACL_ENTRY = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html"
+MAX_ACL_RULE_NUMBER = 32766
+
+
+@rule(
+    "ec2-nacl-rule-number",
+    _ACL_RULE,
+    prop="ruleNumber",
+    summary="A network ACL rule number is 1-32766 (32767-65535 are reserved)",
+    source=_ACL_ENTRY,
+)
+def _acl_rule_number(ctx: Context, r: Resource) -> str | None:
+    number = r.get("ruleNumber")
+    if number is None or 1 <= int(number) <= MAX_ACL_RULE_NUMBER:
+        return None
+    return f"rule number {int(number)} is outside 1-{MAX_ACL_RULE_NUMBER}"
+
+
+@rule(
+    "ec2-nacl-rule-ports",
+    _ACL_RULE,
+    prop="fromPort",
+    summary="A TCP or UDP network ACL rule has a port range 0-65535 with fromPort <= toPort",
+    source=f"{_ACL_ENTRY} (PortRange: required for protocol 6 (TCP) or 17 (UDP))",
+)
+def _acl_rule_ports(ctx: Context, r: Resource) -> str | None:
+    if _protocol_number(r.get("protocol")) not in (6, 17):
+        return None
+    if r.get("fromPort") is None or r.get("toPort") is None:
+        return "a TCP or UDP rule needs fromPort and toPort"
+    return _port_problem(r.get("protocol"), r.get("fromPort"), r.get("toPort"))
+
+
+@emulates(
+    _ACL_RULE,
+    note="create_network_acl_entry; moto refuses a rule number already in use",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="",
+    id_prefix="nacl",
+)
+def network_acl_rule(ctx: Context, r: Resource) -> Emulated:
+    acl_id = str(r.get("networkAclId"))
+    egress = bool(r.get("egress", False))
+    kwargs = _acl_entry(
+        r.inputs, acl_id, egress, number_key="ruleNumber", action_key="ruleAction", cidr="cidrBlock"
+    )
+    ctx.aws(r, "ruleNumber", "ec2", "create_network_acl_entry", **kwargs)
+    # The provider's id: nacl-<hashcode of "<acl>-<number>-<egress>-<protocol>-">.
+    key = f"{acl_id}-{kwargs['RuleNumber']}-{str(egress).lower()}-{kwargs['Protocol']}-"
+    return f"nacl-{int(stable_hex(key, length=8), 16)}", {}
+
+
+_ROUTE_DESTINATIONS = {
+    "destinationCidrBlock": "DestinationCidrBlock",
+    "destinationIpv6CidrBlock": "DestinationIpv6CidrBlock",
+    "destinationPrefixListId": "DestinationPrefixListId",
+}
+
+
+@emulates(
+    "aws:ec2/route:Route",
+    note="create_route; moto refuses a target that does not exist",
+    replace_on={
+        "destinationCidrBlock",
+        "destinationIpv6CidrBlock",
+        "destinationPrefixListId",
+        "routeTableId",
+    },
+    naming=UNNAMED,
+    arn="",
+    id_prefix="r",
+)
+def route(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {"RouteTableId": r.get("routeTableId")}
+    kwargs.update({boto: r.get(key) for key, boto in _ROUTE_DESTINATIONS.items() if r.get(key)})
+    targets = {boto: r.get(key) for key, boto in _ROUTE_TARGETS.items() if r.get(key)}
+    kwargs.update(targets)
+    blamed = next((key for key in _ROUTE_TARGETS if r.get(key)), "routeTableId")
+    ctx.aws(r, blamed, "ec2", "create_route", **kwargs)
+    destination = next((str(r.get(key)) for key in _ROUTE_DESTINATIONS if r.get(key)), "")
+    # The provider's id: r-<route table id><hashcode of the destination>.
+    return f"r-{r.get('routeTableId')}{int(stable_hex(destination, length=8), 16)}", {
+        "state": "active",
+        "origin": "CreateRoute",
+    }
+
+
+@emulates(
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    note="authorize_security_group_ingress or _egress with one permission; the rules check protocol, "
+    "ports and sources (moto does not)",
+    # The provider updates only the description in place (vpc_security_group_rule.go).
+    replace_on={
+        "cidrBlocks",
+        "fromPort",
+        "ipv6CidrBlocks",
+        "prefixListIds",
+        "protocol",
+        "securityGroupId",
+        "self",
+        "sourceSecurityGroupId",
+        "toPort",
+        "type",
+    },
+    naming=UNNAMED,
+    arn="",
+    id_prefix="sgrule",
+)
+def security_group_rule(ctx: Context, r: Resource) -> Emulated:
+    group_id = str(r.get("securityGroupId"))
+    number = _protocol_number(r.get("protocol"))
+    permission: dict[str, Any] = {
+        "IpProtocol": str(number)
+        if number is not None and number not in (6, 17, 1, 58)
+        else r.get("protocol"),
+        "FromPort": int(r.get("fromPort", 0)),
+        "ToPort": int(r.get("toPort", 0)),
+    }
+    description = {"Description": r.get("description")} if r.get("description") else {}
+    if r.get("cidrBlocks"):
+        permission["IpRanges"] = [{"CidrIp": c, **description} for c in r.get("cidrBlocks")]
+    if r.get("ipv6CidrBlocks"):
+        permission["Ipv6Ranges"] = [{"CidrIpv6": c, **description} for c in r.get("ipv6CidrBlocks")]
+    if r.get("prefixListIds"):
+        permission["PrefixListIds"] = [{"PrefixListId": p, **description} for p in r.get("prefixListIds")]
+    source = group_id if r.get("self") else r.get("sourceSecurityGroupId")
+    if source:
+        permission["UserIdGroupPairs"] = [{"GroupId": source, **description}]
+    kind = r.get("type")
+    operation = "authorize_security_group_egress" if kind == "egress" else "authorize_security_group_ingress"
+    if kind not in ("ingress", "egress"):
+        raise EmulationError(
+            r.urn, "type", "InvalidParameterValue", f"type must be ingress or egress, not {kind!r}"
+        )
+    ctx.aws(r, "securityGroupId", "ec2", operation, GroupId=group_id, IpPermissions=[permission])
+    # The provider's id: sgrule-<hashcode of the group and permission>.
+    return f"sgrule-{int(stable_hex(group_id, kind, repr(sorted(permission.items())), length=8), 16)}", {}
+
+
+def _vpc_cidr(ctx: Context, vpc_id: str) -> ipaddress.IPv4Network | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        vpcs = ctx.client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+    except ClientError:
+        return None
+    return _network(vpcs[0]["CidrBlock"]) if vpcs else None
+
+
+@rule(
+    "ec2-vpc-peering-overlap",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+    prop="peerVpcId",
+    summary="Peered VPCs have no matching or overlapping IPv4 CIDR blocks",
+    source="https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations",
+)
+def _peering_overlap(ctx: Context, r: Resource) -> str | None:
+    if r.get("peerOwnerId") not in (None, ctx.account_id) or r.get("peerRegion") not in (None, ctx.region):
+        return None
+    own = _vpc_cidr(ctx, str(r.get("vpcId", "")))
+    peer = _vpc_cidr(ctx, str(r.get("peerVpcId", "")))
+    if own is None or peer is None or not own.overlaps(peer):
+        return None
+    return f"{r.get('vpcId')} ({own}) and {r.get('peerVpcId')} ({peer}) have overlapping CIDR blocks"
+
+
+@emulates(
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+    note="create_vpc_peering_connection, accept_vpc_peering_connection when autoAccept; the rule refuses "
+    "overlapping CIDRs (moto does not)",
+    replace_on={"peerOwnerId", "peerRegion", "peerVpcId", "vpcId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:vpc-peering-connection/{id}",
+    id_prefix="pcx",
+)
+def vpc_peering_connection(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "VpcId": r.get("vpcId"),
+        "PeerVpcId": r.get("peerVpcId"),
+        "TagSpecifications": tag_specifications("vpc-peering-connection", r.get("tags")),
+    }
+    if r.get("peerOwnerId"):
+        kwargs["PeerOwnerId"] = r.get("peerOwnerId")
+    if r.get("peerRegion"):
+        kwargs["PeerRegion"] = r.get("peerRegion")
+    created = ctx.aws(r, "peerVpcId", "ec2", "create_vpc_peering_connection", **kwargs)
+    connection_id = created["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    status = "pending-acceptance"
+    if r.get("autoAccept"):
+        ctx.aws(r, "autoAccept", "ec2", "accept_vpc_peering_connection", VpcPeeringConnectionId=connection_id)
+        status = "active"
+    return connection_id, {
+        "arn": _ec2_arn(ctx, "vpc-peering-connection", connection_id),
+        "acceptStatus": status,
+        "peerOwnerId": r.get("peerOwnerId") or ctx.account_id,
+        "peerRegion": r.get("peerRegion") or ctx.region,
+    }
+
+
+@emulates(
+    "aws:ec2/eipAssociation:EipAssociation",
+    note="associate_address",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="",
+    id_prefix="eipassoc",
+)
+def eip_association(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {}
+    for prop, boto in (
+        ("allocationId", "AllocationId"),
+        ("instanceId", "InstanceId"),
+        ("networkInterfaceId", "NetworkInterfaceId"),
+        ("privateIpAddress", "PrivateIpAddress"),
+        ("publicIp", "PublicIp"),
+    ):
+        if r.get(prop):
+            kwargs[boto] = r.get(prop)
+    if r.get("allowReassociation") is not None:
+        kwargs["AllowReassociation"] = bool(r.get("allowReassociation"))
+    blamed = "instanceId" if r.get("instanceId") else "networkInterfaceId"
+    association = ctx.aws(r, blamed, "ec2", "associate_address", **kwargs)["AssociationId"]
+    return association, {"allocationId": r.get("allocationId", ""), "publicIp": r.get("publicIp", "")}
+
+
+def _subnet_cidr(ctx: Context, subnet_id: str) -> ipaddress.IPv4Network | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        subnets = ctx.client("ec2").describe_subnets(SubnetIds=[subnet_id])["Subnets"]
+    except ClientError:
+        return None
+    return _network(subnets[0]["CidrBlock"]) if subnets else None
+
+
+SUBNET_RESERVED_FIRST = 4
+
+
+@rule(
+    "ec2-eni-private-ip",
+    "aws:ec2/networkInterface:NetworkInterface",
+    prop="privateIps",
+    summary="A network interface's private IPs are inside its subnet and not among the five AWS reserves",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html"
+    " (the first four and the last address of a subnet are reserved)",
+)
+def _eni_private_ip(ctx: Context, r: Resource) -> str | None:
+    addresses = [str(a) for a in [r.get("privateIp"), *r.get("privateIps", [])] if a]
+    subnet = _subnet_cidr(ctx, str(r.get("subnetId", ""))) if addresses else None
+    if subnet is None:
+        return None
+    reserved = {subnet.network_address + i for i in range(SUBNET_RESERVED_FIRST)} | {subnet.broadcast_address}
+    for text in addresses:
+        try:
+            address = ipaddress.IPv4Address(text)
+        except ValueError:
+            return f"{text!r} is not an IPv4 address"
+        if address not in subnet:
+            return f"address {address} does not fall within the subnet's range {subnet}"
+        if address in reserved:
+            return f"address {address} is reserved by AWS in subnet {subnet}"
+    return None
+
+
+@emulates(
+    "aws:ec2/networkInterface:NetworkInterface",
+    note="create_network_interface; the rule refuses addresses outside the subnet or reserved (moto does "
+    "not)",
+    replace_on={"interfaceType", "subnetId"},
+    naming=UNNAMED,
+    arn="arn:{partition}:ec2:{region}:{account}:network-interface/{id}",
+    id_prefix="eni",
+)
+def network_interface(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "SubnetId": r.get("subnetId"),
+        "Groups": list(r.get("securityGroups", [])),
+        "TagSpecifications": tag_specifications("network-interface", r.get("tags")),
+    }
+    if r.get("description"):
+        kwargs["Description"] = r.get("description")
+    addresses = [a for a in [r.get("privateIp"), *r.get("privateIps", [])] if a]
+    if addresses:
+        kwargs["PrivateIpAddress"] = addresses[0]
+    if len(addresses) > 1:
+        kwargs["PrivateIpAddresses"] = [
+            {"PrivateIpAddress": a, "Primary": i == 0} for i, a in enumerate(addresses)
+        ]
+        del kwargs["PrivateIpAddress"]
+    if r.get("interfaceType"):
+        kwargs["InterfaceType"] = r.get("interfaceType")
+    created = ctx.aws(r, "subnetId", "ec2", "create_network_interface", **kwargs)["NetworkInterface"]
+    interface_id = created["NetworkInterfaceId"]
+    return interface_id, {
+        "arn": _ec2_arn(ctx, "network-interface", interface_id),
+        "privateIp": created.get("PrivateIpAddress", ""),
+        "privateIps": [a["PrivateIpAddress"] for a in created.get("PrivateIpAddresses", [])],
+        "macAddress": created.get("MacAddress", ""),
+        "ownerId": ctx.account_id,
+        "privateDnsName": created.get("PrivateDnsName", ""),
+    }

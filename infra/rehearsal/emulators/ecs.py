@@ -11,7 +11,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulates
+from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulates, rule
 
 ECS_NAME = Naming(
     max_length=255,
@@ -183,3 +183,259 @@ def ecs_service(ctx: Context, r: Resource) -> Emulated:
         "arn": service["serviceArn"],
         "cluster": service["clusterArn"],
     }
+
+
+_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+_DEV_GUIDE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
+_TASK_SIZE = f"{_DEV_GUIDE}/fargate-tasks-services.html#fargate-tasks-size"
+
+# Fargate task CPU units -> the memory sizes (MiB) allowed with it, from the task size table.
+FARGATE_TASK_SIZES: dict[int, range | tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: range(1024, 4096 + 1, 1024),
+    1024: range(2048, 8192 + 1, 1024),
+    2048: range(4096, 16384 + 1, 1024),
+    4096: range(8192, 30720 + 1, 1024),
+    8192: range(16384, 61440 + 1, 4096),
+    16384: range(32768, 122880 + 1, 8192),
+}
+
+
+def _units(value: Any, unit: str, per_unit: int) -> int | None:
+    """CPU units or MiB from "1024", "1 vCPU" or "2 GB", as the task definition accepts them."""
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    number, _, suffix = text.partition(" ")
+    if suffix.strip().lower() == unit.lower():
+        try:
+            return int(float(number) * per_unit)
+        except ValueError:
+            return None
+    return None
+
+
+def _is_fargate(r: Resource) -> bool:
+    return "FARGATE" in (r.get("requiresCompatibilities") or [])
+
+
+@rule(
+    "ecs-fargate-network-mode",
+    _TASK_DEFINITION,
+    prop="networkMode",
+    summary="A Fargate task definition uses the awsvpc network mode",
+    source=f"{_DEV_GUIDE}/fargate-task-defs.html (network mode awsvpc)",
+)
+def _fargate_network_mode(ctx: Context, r: Resource) -> str | None:
+    mode = r.get("networkMode")
+    if not _is_fargate(r) or mode == "awsvpc":
+        return None
+    return f"Fargate tasks require the awsvpc network mode, not {mode or 'the default (bridge)'}"
+
+
+@rule(
+    "ecs-fargate-task-cpu",
+    _TASK_DEFINITION,
+    prop="cpu",
+    summary="A Fargate task definition has a task CPU of 256, 512, 1024, 2048, 4096, 8192 or 16384 units",
+    source=_TASK_SIZE,
+)
+def _fargate_task_cpu(ctx: Context, r: Resource) -> str | None:
+    if not _is_fargate(r):
+        return None
+    cpu = r.get("cpu")
+    if cpu is None:
+        return "a Fargate task definition needs a task-level cpu"
+    units = _units(cpu, "vCPU", 1024)
+    if units in FARGATE_TASK_SIZES:
+        return None
+    return f"task cpu {cpu!r} is not a Fargate size ({', '.join(str(c) for c in FARGATE_TASK_SIZES)})"
+
+
+@rule(
+    "ecs-fargate-task-memory",
+    _TASK_DEFINITION,
+    prop="memory",
+    summary="A Fargate task definition's memory is one the task size table allows with its CPU",
+    source=_TASK_SIZE,
+)
+def _fargate_task_memory(ctx: Context, r: Resource) -> str | None:
+    if not _is_fargate(r):
+        return None
+    cpu = _units(r.get("cpu", ""), "vCPU", 1024)
+    memory = r.get("memory")
+    if memory is None:
+        return "a Fargate task definition needs a task-level memory"
+    allowed = FARGATE_TASK_SIZES.get(cpu or 0)
+    mib = _units(memory, "GB", 1024)
+    if allowed is None or mib in allowed:
+        return None
+    shown = (
+        f"{allowed.start}-{allowed.stop - 1} MiB in steps of {allowed.step}"
+        if isinstance(allowed, range)
+        else f"{', '.join(str(m) for m in allowed)} MiB"
+    )
+    return f"memory {memory!r} is not allowed with cpu {r.get('cpu')}: Fargate allows {shown}"
+
+
+def _containers(r: Resource) -> list[Any] | None:
+    try:
+        containers = json.loads(str(r.get("containerDefinitions")))
+    except json.JSONDecodeError:
+        return None
+    return containers if isinstance(containers, list) else None
+
+
+_CONTAINER_DEFINITION = (
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html"
+)
+
+
+@rule(
+    "ecs-container-definitions",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="containerDefinitions is a JSON list of containers, each with a name and an image",
+    source=f"{_CONTAINER_DEFINITION} (name and image are required); the provider's "
+    "validTaskDefinitionContainerDefinitions",
+)
+def _container_definitions(ctx: Context, r: Resource) -> str | None:
+    text = r.get("containerDefinitions")
+    if text is None:
+        return None
+    try:
+        containers = json.loads(str(text))
+    except json.JSONDecodeError as err:
+        return f"containerDefinitions is not valid JSON: {err}"
+    if not isinstance(containers, list) or not containers:
+        return "containerDefinitions must be a non-empty JSON list of container definitions"
+    for index, container in enumerate(containers):
+        missing = [
+            key for key in ("name", "image") if not isinstance(container, dict) or not container.get(key)
+        ]
+        if missing:
+            return f"container [{index}] has no {' or '.join(missing)}"
+    return None
+
+
+@rule(
+    "ecs-essential-container",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="A task definition has at least one essential container",
+    source=f"{_DEV_GUIDE}/task_definition_parameters.html (essential: all tasks must have at least one "
+    "essential container)",
+)
+def _essential_container(ctx: Context, r: Resource) -> str | None:
+    containers = _containers(r)
+    if not containers or any(c.get("essential", True) for c in containers if isinstance(c, dict)):
+        return None
+    return "every container has essential: false; a task needs at least one essential container"
+
+
+@rule(
+    "ecs-container-memory",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="The memory the containers reserve together fits in the task's memory",
+    source=f"{_CONTAINER_DEFINITION} (memory: the total reserved for all containers must be lower than the "
+    "task memory)",
+)
+def _container_memory(ctx: Context, r: Resource) -> str | None:
+    containers = _containers(r)
+    task_memory = _units(r.get("memory", ""), "GB", 1024)
+    if not containers or task_memory is None:
+        return None
+    reserved = sum(
+        int(c.get("memoryReservation") or c.get("memory") or 0) for c in containers if isinstance(c, dict)
+    )
+    if reserved <= task_memory:
+        return None
+    return f"the containers reserve {reserved} MiB, more than the task's {task_memory} MiB"
+
+
+@rule(
+    "ecs-awsvpc-host-port",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="With the awsvpc network mode a port mapping's hostPort is omitted or equals its containerPort",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html (hostPort)",
+)
+def _awsvpc_host_port(ctx: Context, r: Resource) -> str | None:
+    containers = _containers(r)
+    if r.get("networkMode") != "awsvpc" or not containers:
+        return None
+    for container in containers:
+        for mapping in container.get("portMappings", []) if isinstance(container, dict) else []:
+            host, port = mapping.get("hostPort"), mapping.get("containerPort")
+            if host is not None and port is not None and int(host) != int(port):
+                return (
+                    f"container {container.get('name')!r} maps hostPort {host} to containerPort {port};"
+                    " with awsvpc they must be equal"
+                )
+    return None
+
+
+@rule(
+    "ecs-service-daemon-fargate",
+    "aws:ecs/service:Service",
+    prop="schedulingStrategy",
+    summary="The DAEMON scheduling strategy is not used with the Fargate launch type",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html"
+    " (schedulingStrategy: Fargate tasks don't support DAEMON)",
+)
+def _daemon_fargate(ctx: Context, r: Resource) -> str | None:
+    if r.get("schedulingStrategy") == "DAEMON" and r.get("launchType") == "FARGATE":
+        return "tasks using the Fargate launch type don't support the DAEMON scheduling strategy"
+    return None
+
+
+CAPACITY_PROVIDER_NAME = Naming(
+    max_length=255,
+    pattern=r"(?!(?i:aws|ecs|fargate))[A-Za-z0-9_-]+",
+    source=(
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html"
+        " (name: up to 255 letters, digits, underscores, hyphens; not prefixed with aws, ecs or fargate)"
+    ),
+)
+
+
+@emulates(
+    "aws:ecs/capacityProvider:CapacityProvider",
+    note="create_capacity_provider on an Auto Scaling group",
+    # autoScalingGroupProvider.autoScalingGroupArn is ForceNew too, but the rest of that block updates.
+    replace_on={"cluster", "name"},
+    naming=CAPACITY_PROVIDER_NAME,
+    arn="arn:{partition}:ecs:{region}:{account}:capacity-provider/{name}",
+)
+def ecs_capacity_provider(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    provider = r.get("autoScalingGroupProvider") or {}
+    converted: dict[str, Any] = {"autoScalingGroupArn": provider.get("autoScalingGroupArn")}
+    scaling = provider.get("managedScaling")
+    if scaling:
+        converted["managedScaling"] = {
+            boto: (int(scaling[key]) if isinstance(scaling[key], float) else scaling[key])
+            for key, boto in (
+                ("status", "status"),
+                ("targetCapacity", "targetCapacity"),
+                ("minimumScalingStepSize", "minimumScalingStepSize"),
+                ("maximumScalingStepSize", "maximumScalingStepSize"),
+                ("instanceWarmupPeriod", "instanceWarmupPeriod"),
+            )
+            if scaling.get(key) is not None
+        }
+    if provider.get("managedTerminationProtection"):
+        converted["managedTerminationProtection"] = provider["managedTerminationProtection"]
+    if provider.get("managedDraining"):
+        converted["managedDraining"] = provider["managedDraining"]
+    created = ctx.aws(
+        r,
+        "autoScalingGroupProvider",
+        "ecs",
+        "create_capacity_provider",
+        name=name,
+        autoScalingGroupProvider=converted,
+        tags=tags_list(r.get("tags"), key="key", value="value"),
+    )["capacityProvider"]
+    return created["capacityProviderArn"], {"arn": created["capacityProviderArn"], "name": name}

@@ -1,4 +1,4 @@
-"""Elastic Load Balancing v2: load balancers, target groups, listeners."""
+"""Elastic Load Balancing v2: load balancers, target groups and their targets, listeners and their rules."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Where, emulates, stable_hex
+from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, Where, emulates, rule, stable_hex
 
 ELB_NAME = Naming(
     max_length=32,
@@ -196,3 +196,262 @@ def listener(ctx: Context, r: Resource) -> Emulated:
         kwargs["SslPolicy"] = r.get("sslPolicy")
     created = ctx.aws(r, "defaultActions", "elbv2", "create_listener", **kwargs)["Listeners"][0]
     return created["ListenerArn"], {"arn": created["ListenerArn"]}
+
+
+_ELB_API = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference"
+_LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+_TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+_LISTENER = "aws:lb/listener:Listener"
+MIN_ALB_ZONES = 2
+
+
+def _subnet_zones(ctx: Context, subnet_ids: list[str]) -> set[str] | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        subnets = ctx.client("ec2").describe_subnets(SubnetIds=subnet_ids)["Subnets"]
+    except ClientError:
+        return None
+    return {s["AvailabilityZone"] for s in subnets}
+
+
+@rule(
+    "elbv2-alb-two-zones",
+    _LOAD_BALANCER,
+    prop="subnets",
+    summary="An Application Load Balancer has subnets in at least two Availability Zones",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+    "application-load-balancers.html#availability-zones",
+)
+def _alb_two_zones(ctx: Context, r: Resource) -> str | None:
+    if r.get("loadBalancerType", "application") != "application":
+        return None
+    subnet_ids = [str(s) for s in r.get("subnets", [])] + [
+        str(m["subnetId"]) for m in r.get("subnetMappings", []) if m.get("subnetId")
+    ]
+    zones = _subnet_zones(ctx, subnet_ids) if subnet_ids else None
+    if zones is None or len(zones) >= MIN_ALB_ZONES:
+        return None
+    return (
+        f"an Application Load Balancer needs subnets in at least {MIN_ALB_ZONES} Availability Zones;"
+        f" {', '.join(subnet_ids)} cover {', '.join(sorted(zones))}"
+    )
+
+
+LISTENER_PROTOCOLS = {
+    "application": ("HTTP", "HTTPS"),
+    "network": ("TCP", "TLS", "UDP", "TCP_UDP"),
+    "gateway": ("GENEVE",),
+}
+
+
+def _load_balancer_type(ctx: Context, arn: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        found = ctx.client("elbv2").describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"]
+    except ClientError:
+        return None
+    return str(found[0]["Type"]) if found else None
+
+
+@rule(
+    "elbv2-listener-protocol",
+    _LISTENER,
+    prop="protocol",
+    summary="A listener's protocol suits its load balancer: HTTP/HTTPS for ALBs, TCP/TLS/UDP/TCP_UDP for "
+    "NLBs, GENEVE for GWLBs",
+    source=f"{_ELB_API}/API_CreateListener.html (Protocol)",
+)
+def _listener_protocol(ctx: Context, r: Resource) -> str | None:
+    protocol = r.get("protocol")
+    kind = _load_balancer_type(ctx, str(r.get("loadBalancerArn", "")))
+    allowed = LISTENER_PROTOCOLS.get(kind or "")
+    if protocol is None or allowed is None or protocol in allowed:
+        return None
+    return f"a listener of a {kind} load balancer uses {', '.join(allowed)}, not {protocol}"
+
+
+@rule(
+    "elbv2-listener-certificate",
+    _LISTENER,
+    prop="certificateArn",
+    summary="An HTTPS or TLS listener has a default certificate",
+    source=f"{_ELB_API}/API_CreateListener.html (Certificates: required if the protocol is HTTPS or TLS)",
+)
+def _listener_certificate(ctx: Context, r: Resource) -> str | None:
+    protocol = r.get("protocol")
+    if protocol not in ("HTTPS", "TLS") or r.get("certificateArn"):
+        return None
+    return f"a {protocol} listener needs certificateArn"
+
+
+MATCHER_RANGES = {"HTTP": (200, 499), "HTTPS": (200, 499)}
+NLB_MATCHER_RANGE = (200, 599)
+GRPC_MATCHER_RANGE = (0, 99)
+
+
+def _codes(matcher: str) -> list[int] | None:
+    """The status codes a matcher names ("200", "200,302", "200-299"), None when it is not one."""
+    codes: list[int] = []
+    for part in matcher.split(","):
+        bounds = part.strip().split("-")
+        if not all(b.strip().isdigit() for b in bounds) or len(bounds) > 2:
+            return None
+        codes.extend(int(b) for b in bounds)
+    return codes
+
+
+@rule(
+    "elbv2-health-check-matcher",
+    _TARGET_GROUP,
+    prop="healthCheck",
+    summary="A health check matcher names codes 200-499 for HTTP/HTTPS target groups, 200-599 for "
+    "TCP/TLS ones, 0-99 for gRPC",
+    source=f"{_ELB_API}/API_Matcher.html",
+)
+def _health_check_matcher(ctx: Context, r: Resource) -> str | None:
+    check = r.get("healthCheck") or {}
+    matcher = check.get("matcher")
+    if not matcher:
+        return None
+    if r.get("protocolVersion") == "GRPC":
+        low, high = GRPC_MATCHER_RANGE
+    else:
+        low, high = MATCHER_RANGES.get(str(r.get("protocol")), NLB_MATCHER_RANGE)
+    codes = _codes(str(matcher))
+    if codes is None:
+        return f"matcher {matcher!r} is not a code, a list of codes or a range"
+    wrong = [c for c in codes if not low <= c <= high]
+    if wrong:
+        return f"matcher {matcher!r}: {r.get('protocol')} target groups match codes {low}-{high}"
+    return None
+
+
+@rule(
+    "elbv2-health-check-path",
+    _TARGET_GROUP,
+    prop="healthCheck",
+    summary="A health check path or matcher is only for HTTP and HTTPS health checks",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/elbv2/"
+    "target_group.go (CustomizeDiff: health_check.path and matcher not supported with protocol TCP); "
+    f"{_ELB_API}/API_CreateTargetGroup.html (HealthCheckPath: HTTP/HTTPS health checks)",
+)
+def _health_check_path(ctx: Context, r: Resource) -> str | None:
+    check = r.get("healthCheck") or {}
+    protocol = check.get("protocol") or r.get("protocol")
+    if protocol in (None, "HTTP", "HTTPS") or r.get("targetType") == "lambda":
+        return None
+    given = [key for key in ("path", "matcher") if check.get(key)]
+    return f"health_check.{' and '.join(given)} cannot be set with protocol {protocol}" if given else None
+
+
+_CONDITION_FIELDS = {
+    "pathPattern": ("path-pattern", "PathPatternConfig"),
+    "hostHeader": ("host-header", "HostHeaderConfig"),
+    "httpRequestMethod": ("http-request-method", "HttpRequestMethodConfig"),
+    "sourceIp": ("source-ip", "SourceIpConfig"),
+}
+
+
+def _condition(condition: Mapping[str, Any]) -> dict[str, Any]:
+    for key, (field, config) in _CONDITION_FIELDS.items():
+        if condition.get(key):
+            return {"Field": field, config: {"Values": list(condition[key].get("values", []))}}
+    header = condition.get("httpHeader")
+    if header:
+        return {
+            "Field": "http-header",
+            "HttpHeaderConfig": {
+                "HttpHeaderName": header["httpHeaderName"],
+                "Values": list(header["values"]),
+            },
+        }
+    query = condition.get("queryStrings")
+    if query:
+        return {
+            "Field": "query-string",
+            "QueryStringConfig": {"Values": [{"Key": q.get("key", ""), "Value": q["value"]} for q in query]},
+        }
+    return {}
+
+
+@emulates(
+    "aws:lb/listenerRule:ListenerRule",
+    note="create_rule; moto refuses a priority already in use on the listener",
+    replace_on={"listenerArn"},
+    naming=UNNAMED,
+    arn="arn:{partition}:elasticloadbalancing:{region}:{account}:listener-rule/app/{id}",
+)
+def listener_rule(ctx: Context, r: Resource) -> Emulated:
+    kwargs: dict[str, Any] = {
+        "ListenerArn": r.get("listenerArn"),
+        "Conditions": [_condition(c) for c in r.get("conditions", [])],
+        "Actions": [_action(a) for a in r.get("actions", [])],
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("priority") is not None:
+        kwargs["Priority"] = int(r.get("priority"))
+    else:
+        existing = ctx.aws(r, "listenerArn", "elbv2", "describe_rules", ListenerArn=r.get("listenerArn"))[
+            "Rules"
+        ]
+        # The provider takes the next free priority after the listener's highest.
+        kwargs["Priority"] = (
+            max((int(x["Priority"]) for x in existing if x["Priority"].isdigit()), default=0) + 1
+        )
+    created = ctx.aws(r, "priority", "elbv2", "create_rule", **kwargs)["Rules"][0]
+    return created["RuleArn"], {"arn": created["RuleArn"], "priority": kwargs["Priority"]}
+
+
+def _target_type(ctx: Context, arn: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        groups = ctx.client("elbv2").describe_target_groups(TargetGroupArns=[arn])["TargetGroups"]
+    except ClientError:
+        return None
+    return str(groups[0].get("TargetType", "instance")) if groups else None
+
+
+_ATTACHMENT = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
+
+
+@rule(
+    "elbv2-target-instance-exists",
+    _ATTACHMENT,
+    prop="targetId",
+    summary="An instance target is an instance of the account",
+    source=f"{_ELB_API}/API_RegisterTargets.html (InvalidTarget: the target does not exist)",
+)
+def _target_instance_exists(ctx: Context, r: Resource) -> str | None:
+    from botocore.exceptions import ClientError
+
+    if _target_type(ctx, str(r.get("targetGroupArn", ""))) != "instance":
+        return None
+    target = str(r.get("targetId", ""))
+    try:
+        ctx.client("ec2").describe_instances(InstanceIds=[target])
+    except ClientError:
+        return f"the target {target!r} is not an instance of the account"
+    return None
+
+
+@emulates(
+    _ATTACHMENT,
+    note="register_targets; the rule refuses an instance target that does not exist (moto does not)",
+    replace_on={EVERY_INPUT},
+    naming=UNNAMED,
+    arn="",
+)
+def target_group_attachment(ctx: Context, r: Resource) -> Emulated:
+    target: dict[str, Any] = {"Id": r.get("targetId")}
+    if r.get("port") is not None:
+        target["Port"] = int(r.get("port"))
+    if r.get("availabilityZone"):
+        target["AvailabilityZone"] = r.get("availabilityZone")
+    ctx.aws(
+        r, "targetId", "elbv2", "register_targets", TargetGroupArn=r.get("targetGroupArn"), Targets=[target]
+    )
+    # The provider's id: <target group arn>-<unique suffix>.
+    return f"{r.get('targetGroupArn')}-{stable_hex(r.urn, length=20)}", {}

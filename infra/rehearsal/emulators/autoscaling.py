@@ -1,0 +1,346 @@
+"""EC2 Auto Scaling: groups, scaling policies, scheduled actions, lifecycle hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from infra.rehearsal.emulation import Context, Resource
+from infra.rehearsal.spec import Emulated, Naming, Where, emulates, rule, stable_hex
+
+_API = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference"
+GROUP_NAME = Naming(
+    max_length=255,
+    source=f"{_API}/API_CreateAutoScalingGroup.html (AutoScalingGroupName: 1-255 characters)",
+)
+POLICY_NAME = Naming(
+    max_length=255, source=f"{_API}/API_PutScalingPolicy.html (PolicyName: 1-255 characters)"
+)
+SCHEDULED_ACTION_NAME = Naming(
+    key="scheduledActionName",
+    max_length=255,
+    source=f"{_API}/API_PutScheduledUpdateGroupAction.html (ScheduledActionName: 1-255 characters)",
+)
+LIFECYCLE_HOOK_NAME = Naming(
+    max_length=255,
+    pattern=r"[A-Za-z0-9\-_/]+",
+    source=f"{_API}/API_PutLifecycleHook.html (LifecycleHookName: 1-255 letters, digits, - _ /)",
+)
+
+_GROUP = "aws:autoscaling/group:Group"
+
+
+def _size(r: Resource, key: str) -> int | None:
+    value = r.get(key)
+    return None if value is None else int(value)
+
+
+@rule(
+    "autoscaling-group-min-max",
+    _GROUP,
+    prop="minSize",
+    summary="A group's minSize is at most its maxSize",
+    source=f"{_API}/API_CreateAutoScalingGroup.html",
+)
+def _group_min_max(ctx: Context, r: Resource) -> str | None:
+    low, high = _size(r, "minSize"), _size(r, "maxSize")
+    if low is None or high is None or low <= high:
+        return None
+    return f"minSize {low} is greater than maxSize {high}"
+
+
+@rule(
+    "autoscaling-group-desired",
+    _GROUP,
+    prop="desiredCapacity",
+    summary="A group's desiredCapacity is within minSize and maxSize",
+    source=f"{_API}/API_CreateAutoScalingGroup.html (DesiredCapacity: at least the minimum size and at "
+    "most the maximum size)",
+)
+def _group_desired(ctx: Context, r: Resource) -> str | None:
+    low, high, desired = _size(r, "minSize"), _size(r, "maxSize"), _size(r, "desiredCapacity")
+    if desired is None or low is None or high is None or low <= desired <= high:
+        return None
+    return f"desiredCapacity {desired} is outside minSize {low} to maxSize {high}"
+
+
+def _launch_template(spec: Mapping[str, Any]) -> dict[str, Any]:
+    template: dict[str, Any] = {}
+    if spec.get("id"):
+        template["LaunchTemplateId"] = spec["id"]
+    if spec.get("name"):
+        template["LaunchTemplateName"] = spec["name"]
+    if spec.get("version"):
+        template["Version"] = str(spec["version"])
+    return template
+
+
+def _group_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    return {"availabilityZones": [], "defaultCooldown": 300}
+
+
+@emulates(
+    _GROUP,
+    note="create_auto_scaling_group, describe_auto_scaling_groups; moto refuses a group without a launch "
+    "template or configuration and subnets that do not exist; the rules check the sizes (moto does not)",
+    replace_on={"name", "namePrefix"},
+    naming=GROUP_NAME,
+    arn="arn:{partition}:autoscaling:{region}:{account}:autoScalingGroup:{id}:autoScalingGroupName/{name}",
+    computed=_group_outputs,
+)
+def group(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "AutoScalingGroupName": name,
+        "MinSize": _size(r, "minSize"),
+        "MaxSize": _size(r, "maxSize"),
+        "Tags": [
+            {
+                "Key": t["key"],
+                "Value": str(t["value"]),
+                "PropagateAtLaunch": bool(t.get("propagateAtLaunch", False)),
+                "ResourceId": name,
+                "ResourceType": "auto-scaling-group",
+            }
+            for t in r.get("tags", [])
+        ],
+    }
+    optional = {
+        "desiredCapacity": "DesiredCapacity",
+        "defaultCooldown": "DefaultCooldown",
+        "healthCheckGracePeriod": "HealthCheckGracePeriod",
+        "healthCheckType": "HealthCheckType",
+        "launchConfiguration": "LaunchConfigurationName",
+        "capacityRebalance": "CapacityRebalance",
+        "maxInstanceLifetime": "MaxInstanceLifetime",
+    }
+    for prop, boto in optional.items():
+        value = r.get(prop)
+        if value is not None:
+            kwargs[boto] = int(value) if isinstance(value, float) else value
+    if r.get("launchTemplate"):
+        kwargs["LaunchTemplate"] = _launch_template(r.get("launchTemplate"))
+    if r.get("vpcZoneIdentifiers"):
+        kwargs["VPCZoneIdentifier"] = ",".join(r.get("vpcZoneIdentifiers"))
+    if r.get("availabilityZones"):
+        kwargs["AvailabilityZones"] = list(r.get("availabilityZones"))
+    if r.get("targetGroupArns"):
+        kwargs["TargetGroupARNs"] = list(r.get("targetGroupArns"))
+    if r.get("terminationPolicies"):
+        kwargs["TerminationPolicies"] = list(r.get("terminationPolicies"))
+    ctx.aws(r, "launchTemplate", "autoscaling", "create_auto_scaling_group", **kwargs)
+    created = ctx.aws(r, "name", "autoscaling", "describe_auto_scaling_groups", AutoScalingGroupNames=[name])[
+        "AutoScalingGroups"
+    ][0]
+    return name, {
+        "arn": created["AutoScalingGroupARN"],
+        "name": name,
+        "availabilityZones": created.get("AvailabilityZones", []),
+        "defaultCooldown": created.get("DefaultCooldown", 300),
+        "desiredCapacity": created.get("DesiredCapacity", kwargs["MinSize"]),
+    }
+
+
+_POLICY = "aws:autoscaling/policy:Policy"
+_POLICY_CONFIG = {
+    "TargetTrackingScaling": "targetTrackingConfiguration",
+    "StepScaling": "stepAdjustments",
+    "SimpleScaling": "scalingAdjustment",
+    "PredictiveScaling": "predictiveScalingConfiguration",
+}
+
+
+@rule(
+    "autoscaling-policy-configuration",
+    _POLICY,
+    prop="policyType",
+    summary="A policy carries the configuration of its type (target tracking configuration, step "
+    "adjustments, scaling adjustment or predictive configuration)",
+    source=f"{_API}/API_PutScalingPolicy.html",
+)
+def _policy_configuration(ctx: Context, r: Resource) -> str | None:
+    kind = str(r.get("policyType", "SimpleScaling"))
+    needed = _POLICY_CONFIG.get(kind)
+    if needed is None or r.get(needed) not in (None, []):
+        return None
+    return f"a {kind} policy needs {needed}"
+
+
+def _tracking(config: Mapping[str, Any]) -> dict[str, Any]:
+    converted: dict[str, Any] = {"TargetValue": float(config["targetValue"])}
+    if config.get("disableScaleIn") is not None:
+        converted["DisableScaleIn"] = bool(config["disableScaleIn"])
+    predefined = config.get("predefinedMetricSpecification")
+    if predefined:
+        converted["PredefinedMetricSpecification"] = {
+            "PredefinedMetricType": predefined["predefinedMetricType"],
+            **({"ResourceLabel": predefined["resourceLabel"]} if predefined.get("resourceLabel") else {}),
+        }
+    return converted
+
+
+@emulates(
+    _POLICY,
+    note="put_scaling_policy, describe_policies for the ARN",
+    replace_on={"autoscalingGroupName", "name"},
+    naming=POLICY_NAME,
+    arn="arn:{partition}:autoscaling:{region}:{account}:scalingPolicy:{id}:autoScalingGroupName/"
+    "{name}:policyName/{name}",
+)
+def policy(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    group_name = r.get("autoscalingGroupName")
+    kwargs: dict[str, Any] = {
+        "AutoScalingGroupName": group_name,
+        "PolicyName": name,
+        "PolicyType": r.get("policyType", "SimpleScaling"),
+    }
+    optional = {
+        "adjustmentType": "AdjustmentType",
+        "scalingAdjustment": "ScalingAdjustment",
+        "cooldown": "Cooldown",
+        "estimatedInstanceWarmup": "EstimatedInstanceWarmup",
+        "metricAggregationType": "MetricAggregationType",
+        "minAdjustmentMagnitude": "MinAdjustmentMagnitude",
+    }
+    for prop, boto in optional.items():
+        value = r.get(prop)
+        if value is not None:
+            kwargs[boto] = int(value) if isinstance(value, float) else value
+    if r.get("targetTrackingConfiguration"):
+        kwargs["TargetTrackingConfiguration"] = _tracking(r.get("targetTrackingConfiguration"))
+    steps = [
+        {
+            "ScalingAdjustment": int(s["scalingAdjustment"]),
+            **{
+                boto: float(s[key])
+                for key, boto in (
+                    ("metricIntervalLowerBound", "MetricIntervalLowerBound"),
+                    ("metricIntervalUpperBound", "MetricIntervalUpperBound"),
+                )
+                if s.get(key) not in (None, "")
+            },
+        }
+        for s in r.get("stepAdjustments", [])
+    ]
+    if steps:
+        kwargs["StepAdjustments"] = steps
+    ctx.aws(r, "policyType", "autoscaling", "put_scaling_policy", **kwargs)
+    described = ctx.aws(
+        r,
+        "name",
+        "autoscaling",
+        "describe_policies",
+        AutoScalingGroupName=group_name,
+        PolicyNames=[name],
+    )["ScalingPolicies"]
+    return name, {"arn": described[0]["PolicyARN"], "name": name, "policyType": kwargs["PolicyType"]}
+
+
+CRON_FIELDS = 5
+
+
+@rule(
+    "autoscaling-schedule-recurrence",
+    "aws:autoscaling/schedule:Schedule",
+    prop="recurrence",
+    summary="A recurrence is a five-field Unix cron expression (minute hour day month weekday)",
+    source=f"{_API}/API_PutScheduledUpdateGroupAction.html (Recurrence: five fields separated by white "
+    "spaces)",
+)
+def _schedule_recurrence(ctx: Context, r: Resource) -> str | None:
+    recurrence = r.get("recurrence")
+    if not recurrence or str(recurrence).startswith("@"):
+        return None
+    fields = str(recurrence).split()
+    if len(fields) == CRON_FIELDS and "?" not in recurrence:
+        return None
+    return (
+        f"{recurrence!r} is not a Unix cron expression of {CRON_FIELDS} fields"
+        " [Minute] [Hour] [Day_of_Month] [Month_of_Year] [Day_of_Week]"
+    )
+
+
+@emulates(
+    "aws:autoscaling/schedule:Schedule",
+    note="put_scheduled_update_group_action; the rule checks the cron grammar (moto does not)",
+    replace_on={"autoscalingGroupName", "scheduledActionName"},
+    naming=SCHEDULED_ACTION_NAME,
+    arn="arn:{partition}:autoscaling:{region}:{account}:scheduledUpdateGroupAction:{id}:"
+    "autoScalingGroupName/{name}:scheduledActionName/{name}",
+)
+def schedule(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    group_name = str(r.get("autoscalingGroupName"))
+    kwargs: dict[str, Any] = {"AutoScalingGroupName": group_name, "ScheduledActionName": name}
+    optional = {
+        "recurrence": "Recurrence",
+        "timeZone": "TimeZone",
+        "startTime": "StartTime",
+        "endTime": "EndTime",
+    }
+    kwargs.update({boto: r.get(key) for key, boto in optional.items() if r.get(key)})
+    # The provider sends -1 for "leave unchanged"; only given sizes reach the API.
+    for prop, boto in (
+        ("minSize", "MinSize"),
+        ("maxSize", "MaxSize"),
+        ("desiredCapacity", "DesiredCapacity"),
+    ):
+        value = _size(r, prop)
+        if value is not None and value >= 0:
+            kwargs[boto] = value
+    ctx.aws(r, "recurrence", "autoscaling", "put_scheduled_update_group_action", **kwargs)
+    uuid = stable_hex(ctx.account_id, group_name, name, length=32)
+    arn = (
+        f"arn:aws:autoscaling:{ctx.region}:{ctx.account_id}:scheduledUpdateGroupAction:"
+        f"{uuid[:8]}-{uuid[8:12]}-{uuid[12:16]}-{uuid[16:20]}-{uuid[20:]}:"
+        f"autoScalingGroupName/{group_name}:scheduledActionName/{name}"
+    )
+    return name, {"arn": arn, "scheduledActionName": name}
+
+
+HEARTBEAT_RANGE = (30, 7200)
+
+
+@rule(
+    "autoscaling-lifecycle-hook-heartbeat",
+    "aws:autoscaling/lifecycleHook:LifecycleHook",
+    prop="heartbeatTimeout",
+    summary="A lifecycle hook's heartbeat timeout is 30-7200 seconds",
+    source=f"{_API}/API_PutLifecycleHook.html (HeartbeatTimeout: from 30 to 7200 seconds)",
+)
+def _hook_heartbeat(ctx: Context, r: Resource) -> str | None:
+    timeout = r.get("heartbeatTimeout")
+    low, high = HEARTBEAT_RANGE
+    if timeout is None or low <= int(timeout) <= high:
+        return None
+    return f"heartbeatTimeout {int(timeout)} is outside {low}-{high} seconds"
+
+
+@emulates(
+    "aws:autoscaling/lifecycleHook:LifecycleHook",
+    note="put_lifecycle_hook; the service model checks the transition and default result",
+    replace_on={"autoscalingGroupName", "name"},
+    naming=LIFECYCLE_HOOK_NAME,
+    arn="",
+)
+def lifecycle_hook(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "AutoScalingGroupName": r.get("autoscalingGroupName"),
+        "LifecycleHookName": name,
+        "LifecycleTransition": r.get("lifecycleTransition"),
+    }
+    optional = {
+        "defaultResult": "DefaultResult",
+        "heartbeatTimeout": "HeartbeatTimeout",
+        "notificationMetadata": "NotificationMetadata",
+        "notificationTargetArn": "NotificationTargetARN",
+        "roleArn": "RoleARN",
+    }
+    for prop, boto in optional.items():
+        value = r.get(prop)
+        if value is not None:
+            kwargs[boto] = int(value) if isinstance(value, float) else value
+    ctx.aws(r, "lifecycleTransition", "autoscaling", "put_lifecycle_hook", **kwargs)
+    return name, {"name": name}
