@@ -7,11 +7,11 @@ from typing import Any
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
-from tests.infra.rehearsal.corpus.common import network
+from tests.infra.rehearsal.corpus.common import Net, network
 
 
-def _broker(name: str, **overrides: Any) -> aws.mq.Broker:
-    net = network()
+def _broker(name: str, net: Net | None = None, **overrides: Any) -> aws.mq.Broker:
+    net = net or network()
     args: dict[str, Any] = {
         "engine_type": "RabbitMQ",
         "engine_version": "3.13",
@@ -39,3 +39,136 @@ def mq_rabbitmq_single_instance() -> None:
 )
 def mq_unknown_engine_type() -> None:
     _broker("broker", engine_type="Kafka")
+
+
+BROKER = "aws:mq/broker:Broker"
+BROKERS_API = "https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers.html"
+INSTANCE_TYPES = "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rmq-broker-instance-types.html"
+RABBITMQ_CONFIG = "rabbitmq/default_consumer_prefetch = 100\nconsumer_timeout = 1800000\n"
+ACTIVEMQ_CONFIG = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<broker xmlns="http://activemq.apache.org/schema/core"><plugins/></broker>'
+)
+
+
+@valid("mq")
+def mq_rabbitmq_cluster_with_configuration() -> None:
+    net = network()
+    config = aws.mq.Configuration(
+        "broker-config", engine_type="RabbitMQ", engine_version="3.13", data=RABBITMQ_CONFIG
+    )
+    _broker(
+        "broker",
+        host_instance_type="mq.m5.large",
+        deployment_mode="CLUSTER_MULTI_AZ",
+        net=net,
+        subnet_ids=[s.id for s in net.subnets],
+        configuration=aws.mq.BrokerConfigurationArgs(id=config.id, revision=config.latest_revision),
+    )
+
+
+@valid("mq")
+def mq_activemq_active_standby() -> None:
+    net = network()
+    aws.mq.Configuration("broker-config", engine_type="ActiveMQ", engine_version="5.18", data=ACTIVEMQ_CONFIG)
+    _broker(
+        "broker",
+        engine_type="ActiveMQ",
+        engine_version="5.18",
+        host_instance_type="mq.m5.large",
+        deployment_mode="ACTIVE_STANDBY_MULTI_AZ",
+        net=net,
+        subnet_ids=[s.id for s in net.subnets],
+        users=[
+            {"username": "admin", "password": "correct-horse-battery", "console_access": True},
+            {"username": "app", "password": "staple-battery-horse"},
+        ],
+    )
+
+
+@refused("mq", token=BROKER, prop="deploymentMode", source=BROKERS_API + "#brokers-model-deploymentmode")
+def mq_rabbitmq_active_standby() -> None:
+    _broker("broker", host_instance_type="mq.m5.large", deployment_mode="ACTIVE_STANDBY_MULTI_AZ")
+
+
+@refused("mq", token=BROKER, prop="deploymentMode", source=BROKERS_API + "#brokers-model-deploymentmode")
+def mq_activemq_cluster_mode() -> None:
+    _broker(
+        "broker",
+        engine_type="ActiveMQ",
+        engine_version="5.18",
+        host_instance_type="mq.m5.large",
+        deployment_mode="CLUSTER_MULTI_AZ",
+    )
+
+
+@refused(
+    "mq", token=BROKER, prop="subnetIds", source=BROKERS_API + "#brokers-prop-createbrokerinput-subnetids"
+)
+def mq_activemq_active_standby_with_one_subnet() -> None:
+    _broker(
+        "broker",
+        engine_type="ActiveMQ",
+        engine_version="5.18",
+        host_instance_type="mq.m5.large",
+        deployment_mode="ACTIVE_STANDBY_MULTI_AZ",
+    )
+
+
+@refused(
+    "mq", token=BROKER, prop="subnetIds", source=BROKERS_API + "#brokers-prop-createbrokerinput-subnetids"
+)
+def mq_single_instance_with_two_subnets() -> None:
+    net = network()
+    _broker("broker", net=net, subnet_ids=[s.id for s in net.subnets])
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-model-user")
+def mq_user_password_too_short() -> None:
+    _broker("broker", users=[{"username": "app", "password": "guest-guest"}])
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-model-user")
+def mq_user_password_with_colon() -> None:
+    _broker("broker", users=[{"username": "app", "password": "app:correct-horse-battery"}])
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-prop-createbrokerinput-users")
+def mq_rabbitmq_two_users() -> None:
+    _broker(
+        "broker",
+        users=[
+            {"username": "admin", "password": "correct-horse-battery"},
+            {"username": "app", "password": "staple-battery-horse"},
+        ],
+    )
+
+
+@refused("mq", token=BROKER, prop="hostInstanceType", source=INSTANCE_TYPES)
+def mq_micro_cluster() -> None:
+    _broker("broker", deployment_mode="CLUSTER_MULTI_AZ")
+
+
+@refused("mq", token=BROKER, prop="hostInstanceType", source=INSTANCE_TYPES)
+def mq_instance_type_without_prefix() -> None:
+    _broker("broker", host_instance_type="m5.large")
+
+
+@refused(
+    "mq",
+    token=BROKER,
+    prop="engineVersion",
+    source="https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-version-management.html",
+)
+def mq_rabbitmq_with_activemq_version() -> None:
+    _broker("broker", engine_version="5.18")
+
+
+@refused(
+    "mq",
+    token="aws:mq/configuration:Configuration",
+    prop="data",
+    source="https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/amazon-mq-broker-configuration-parameters.html",
+)
+def mq_activemq_configuration_not_xml() -> None:
+    aws.mq.Configuration("broker-config", engine_type="ActiveMQ", engine_version="5.18", data=RABBITMQ_CONFIG)
