@@ -1,4 +1,4 @@
-"""EventBridge Scheduler: schedules."""
+"""EventBridge Scheduler: schedule groups and schedules, with the schedule grammar and time window rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
-from infra.rehearsal.spec import Emulated, Naming, emulates
+from infra.rehearsal.emulators.events import schedule_problem
+from infra.rehearsal.spec import Emulated, Naming, emulates, rule
+
+SCHEDULE_TOKEN = "aws:scheduler/schedule:Schedule"
+FLEXIBLE_WINDOW_MINUTES = (1, 1440)
 
 SCHEDULE_NAME = Naming(
     max_length=64,
@@ -19,9 +23,35 @@ SCHEDULE_NAME = Naming(
     ),
 )
 
+GROUP_NAME = Naming(
+    max_length=64,
+    pattern=r"[0-9a-zA-Z_.-]+",
+    source=(
+        "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html"
+        " (Name: 1-64, [0-9a-zA-Z-_.]+)"
+    ),
+)
+
 
 @emulates(
-    "aws:scheduler/schedule:Schedule",
+    "aws:scheduler/scheduleGroup:ScheduleGroup",
+    note="scheduler create_schedule_group",
+    replace_on={"name", "namePrefix"},
+    naming=GROUP_NAME,
+    arn="arn:{partition}:scheduler:{region}:{account}:schedule-group/{name}",
+)
+def schedule_group(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    tags = [{"Key": k, "Value": str(v)} for k, v in sorted(dict(r.get("tags", {})).items())]
+    kwargs: dict[str, Any] = {"Name": name}
+    if tags:
+        kwargs["Tags"] = tags
+    created = ctx.aws(r, "name", "scheduler", "create_schedule_group", **kwargs)
+    return name, {"name": name, "arn": created["ScheduleGroupArn"], "state": "ACTIVE"}
+
+
+@emulates(
+    SCHEDULE_TOKEN,
     note="scheduler create_schedule",
     replace_on={"groupName", "name", "namePrefix"},
     naming=SCHEDULE_NAME,
@@ -72,3 +102,35 @@ def schedule(ctx: Context, r: Resource) -> Emulated:
     created = ctx.aws(r, "scheduleExpression", "scheduler", "create_schedule", **kwargs)
     group = r.get("groupName", "default")
     return f"{group}/{name}", {"arn": created["ScheduleArn"], "name": name, "groupName": group}
+
+
+@rule(
+    "scheduler-schedule-expression",
+    SCHEDULE_TOKEN,
+    prop="scheduleExpression",
+    summary="A schedule is at(yyyy-mm-ddThh:mm:ss), rate(<n> <unit>) or cron() with six valid fields",
+    source="https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html",
+)
+def _expression(ctx: Context, r: Resource) -> str | None:
+    expression = r.get("scheduleExpression")
+    return schedule_problem(str(expression), at_allowed=True) if expression else None
+
+
+@rule(
+    "scheduler-flexible-time-window",
+    SCHEDULE_TOKEN,
+    prop="flexibleTimeWindow",
+    summary="A FLEXIBLE window sets maximumWindowInMinutes (1-1440); an OFF window sets none",
+    source="https://docs.aws.amazon.com/scheduler/latest/APIReference/API_FlexibleTimeWindow.html",
+)
+def _flexible_window(ctx: Context, r: Resource) -> str | None:
+    window = r.get("flexibleTimeWindow") or {}
+    mode, minutes = window.get("mode"), window.get("maximumWindowInMinutes")
+    low, high = FLEXIBLE_WINDOW_MINUTES
+    if mode == "FLEXIBLE" and minutes is None:
+        return "a FLEXIBLE time window needs maximumWindowInMinutes"
+    if mode == "FLEXIBLE" and not low <= int(minutes) <= high:
+        return f"maximumWindowInMinutes is {minutes}; it must be between {low} and {high}"
+    if mode == "OFF" and minutes is not None:
+        return "maximumWindowInMinutes applies to FLEXIBLE time windows only, not OFF"
+    return None

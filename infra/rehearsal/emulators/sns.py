@@ -1,13 +1,24 @@
-"""SNS: topics and subscriptions."""
+"""SNS: topics, topic policies and subscriptions, with the FIFO and protocol rules AWS enforces."""
 
 from __future__ import annotations
+
+import re
 
 from infra.rehearsal.emulation import (
     Context,
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
+
+TOPIC_TOKEN = "aws:sns/topic:Topic"
+SUBSCRIPTION_TOKEN = "aws:sns/topicSubscription:TopicSubscription"
+FIFO_SUFFIX = ".fifo"
+CREATE_TOPIC = "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"
+SUBSCRIBE = "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html"
+PROVIDER_SUBSCRIPTION = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/sns/topic_subscription.go"
+)
 
 TOPIC_NAME = Naming(
     max_length=256,
@@ -28,6 +39,9 @@ TOPIC_NAME = Naming(
 )
 def topic(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
+    if r.get("fifoTopic") and not r.get("name"):
+        # The provider's auto-name of a FIFO topic keeps the suffix.
+        name = name[: TOPIC_NAME.max_length - len(FIFO_SUFFIX)] + FIFO_SUFFIX
     attributes = {
         boto: str(r.get(key))
         for key, boto in (
@@ -39,6 +53,8 @@ def topic(ctx: Context, r: Resource) -> Emulated:
     }
     if r.get("fifoTopic"):
         attributes["FifoTopic"] = "true"
+    if r.get("contentBasedDeduplication"):
+        attributes["ContentBasedDeduplication"] = "true"
     created = ctx.aws(
         r, "name", "sns", "create_topic", Name=name, Attributes=attributes, Tags=tags_list(r.get("tags"))
     )
@@ -69,3 +85,118 @@ def topic_subscription(ctx: Context, r: Resource) -> Emulated:
         "ownerId": ctx.account_id,
         "pendingConfirmation": r.get("protocol") in ("email", "email-json"),
     }
+
+
+@emulates(
+    "aws:sns/topicPolicy:TopicPolicy",
+    note="set_topic_attributes (Policy) on the topic, which must exist",
+    replace_on={"arn"},
+    naming=UNNAMED,
+    arn="",
+)
+def topic_policy(ctx: Context, r: Resource) -> Emulated:
+    arn = str(r.get("arn"))
+    ctx.aws(
+        r,
+        "arn",
+        "sns",
+        "set_topic_attributes",
+        TopicArn=arn,
+        AttributeName="Policy",
+        AttributeValue=r.get("policy"),
+    )
+    return arn, {"owner": ctx.account_id}
+
+
+@rule(
+    "sns-fifo-name-suffix",
+    TOPIC_TOKEN,
+    prop="name",
+    summary="A FIFO topic's name ends in .fifo, and only a FIFO topic's does",
+    source=CREATE_TOPIC,
+)
+def _fifo_name(ctx: Context, r: Resource) -> str | None:
+    name = r.get("name")
+    if not isinstance(name, str):
+        return None
+    fifo = bool(r.get("fifoTopic"))
+    if fifo and not name.endswith(FIFO_SUFFIX):
+        return f"FIFO topic {name!r} must be named with the .fifo suffix"
+    if not fifo and name.endswith(FIFO_SUFFIX):
+        return f"topic {name!r} ends in .fifo but fifoTopic is not set: only FIFO topics may use the suffix"
+    return None
+
+
+@rule(
+    "sns-content-deduplication-fifo-only",
+    TOPIC_TOKEN,
+    prop="contentBasedDeduplication",
+    summary="Content-based deduplication is set on FIFO topics only",
+    source=CREATE_TOPIC,
+)
+def _content_deduplication(ctx: Context, r: Resource) -> str | None:
+    if not r.get("contentBasedDeduplication") or r.get("fifoTopic"):
+        return None
+    return "contentBasedDeduplication applies to FIFO topics only (set fifoTopic)"
+
+
+# Protocol -> what its endpoint is, as the Subscribe API reference lists them.
+ENDPOINTS = {
+    "http": (r"http://\S+", "a URL beginning with http://"),
+    "https": (r"https://\S+", "a URL beginning with https://"),
+    "email": (r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address"),
+    "email-json": (r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address"),
+    "sms": (r"\+?[0-9]{7,15}", "a phone number (E.164)"),
+    "sqs": (r"arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[\w.-]+", "the ARN of an SQS queue"),
+    "lambda": (r"arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?", "the ARN of a function"),
+    "application": (r"arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:endpoint/\S+", "the ARN of a mobile endpoint"),
+    "firehose": (
+        r"arn:aws[\w-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream/\S+",
+        "the ARN of a Firehose stream",
+    ),
+}
+
+
+@rule(
+    "sns-subscription-protocol",
+    SUBSCRIPTION_TOKEN,
+    prop="protocol",
+    summary="A subscription's protocol is one SNS delivers to",
+    source=SUBSCRIBE,
+)
+def _protocol(ctx: Context, r: Resource) -> str | None:
+    protocol = r.get("protocol")
+    if protocol is None or protocol in ENDPOINTS:
+        return None
+    return f"protocol {protocol!r} is not one of {', '.join(sorted(ENDPOINTS))}"
+
+
+@rule(
+    "sns-subscription-endpoint",
+    SUBSCRIPTION_TOKEN,
+    prop="endpoint",
+    summary="A subscription's endpoint has the shape its protocol expects",
+    source=SUBSCRIBE,
+)
+def _endpoint(ctx: Context, r: Resource) -> str | None:
+    expected = ENDPOINTS.get(str(r.get("protocol")))
+    endpoint = r.get("endpoint")
+    if expected is None or not isinstance(endpoint, str):
+        return None
+    pattern, what = expected
+    if re.fullmatch(pattern, endpoint):
+        return None
+    return f"endpoint {endpoint!r} is not {what}, as protocol {r.get('protocol')} requires"
+
+
+@rule(
+    "sns-firehose-subscription-role",
+    SUBSCRIPTION_TOKEN,
+    prop="subscriptionRoleArn",
+    summary="A Firehose subscription names the role SNS writes to the stream with",
+    source=PROVIDER_SUBSCRIPTION,
+)
+def _firehose_role(ctx: Context, r: Resource) -> str | None:
+    if r.get("protocol") != "firehose" or r.get("subscriptionRoleArn"):
+        return None
+    return "subscriptionRoleArn is required when protocol is firehose"
