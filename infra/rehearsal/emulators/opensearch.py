@@ -1,4 +1,4 @@
-"""OpenSearch Service: domains and their access policies."""
+"""OpenSearch Service: domains and their access policies, with the zone, node and volume rules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Where, emulates, stable_hex
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Where, emulates, rule, stable_hex
 
 DOMAIN_NAME = Naming(
     key="domainName",
@@ -126,3 +126,149 @@ def opensearch_domain_policy(ctx: Context, r: Resource) -> Emulated:
         AccessPolicies=r.get("accessPolicies"),
     )
     return f"esd-policy-{name}", {}
+
+
+DOMAIN = "aws:opensearch/domain:Domain"
+CLUSTER_CONFIG = "https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_ClusterConfig.html"
+MULTI_AZ_GUIDE = (
+    "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-multiaz.html"
+)
+ZONE_COUNTS = (2, 3)
+MIN_VOLUME = 10
+# Largest gp2/gp3 EBS volume (GiB) per burstable data node type; the limits page lists the rest, whose gp3
+# limits vary, so only the minimum is checked for them.
+MAX_VOLUME = {
+    "t2.micro.search": 35,
+    "t2.small.search": 35,
+    "t2.medium.search": 35,
+    "t3.small.search": 100,
+    "t3.medium.search": 200,
+    "t4g.small.search": 100,
+    "t4g.medium.search": 200,
+}
+EBS_LIMITS = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/limits.html#ebsresource"
+
+
+def _zone_count(cluster: Mapping[str, Any]) -> int | None:
+    if not cluster.get("zoneAwarenessEnabled"):
+        return None
+    return int((cluster.get("zoneAwarenessConfig") or {}).get("availabilityZoneCount", 2))
+
+
+@rule(
+    "opensearch-zone-count",
+    DOMAIN,
+    prop="clusterConfig.zoneAwarenessConfig.availabilityZoneCount",
+    summary="Zone awareness spans 2 or 3 Availability Zones",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_ZoneAwarenessConfig.html",
+)
+def _zone_count_allowed(ctx: Context, r: Resource) -> str | None:
+    zones = _zone_count(r.get("clusterConfig", {}))
+    if zones is None or zones in ZONE_COUNTS:
+        return None
+    return f"availabilityZoneCount must be 2 or 3; got {zones}"
+
+
+@rule(
+    "opensearch-nodes-per-zone",
+    DOMAIN,
+    prop="clusterConfig.instanceCount",
+    summary="With zone awareness, the data node count is a multiple of the Availability Zone count",
+    source=MULTI_AZ_GUIDE,
+)
+def _nodes_per_zone(ctx: Context, r: Resource) -> str | None:
+    cluster = r.get("clusterConfig", {})
+    zones = _zone_count(cluster)
+    if zones not in ZONE_COUNTS:
+        return None
+    count = int(cluster.get("instanceCount", 1))
+    if count % zones == 0:
+        return None
+    return (
+        f"{count} data nodes can't spread evenly over {zones} Availability Zones: use a multiple of {zones}"
+    )
+
+
+@rule(
+    "opensearch-subnets-per-zone",
+    DOMAIN,
+    prop="vpcOptions.subnetIds",
+    summary="A VPC domain has one subnet per Availability Zone it spans (one without zone awareness)",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/vpc.html",
+)
+def _subnets_per_zone(ctx: Context, r: Resource) -> str | None:
+    vpc = r.get("vpcOptions")
+    if not vpc or not vpc.get("subnetIds"):
+        return None
+    zones = _zone_count(r.get("clusterConfig", {})) or 1
+    subnets = len(vpc["subnetIds"])
+    if subnets == zones:
+        return None
+    return (
+        f"the domain spans {zones} Availability Zone(s), so it takes exactly {zones} subnet(s); got {subnets}"
+    )
+
+
+@rule(
+    "opensearch-dedicated-master-count",
+    DOMAIN,
+    prop="clusterConfig.dedicatedMasterCount",
+    summary="Dedicated master nodes number more than 2 and not 4",
+    source=CLUSTER_CONFIG + " (DedicatedMasterCount)",
+)
+def _master_count(ctx: Context, r: Resource) -> str | None:
+    cluster = r.get("clusterConfig", {})
+    count = cluster.get("dedicatedMasterCount")
+    if not cluster.get("dedicatedMasterEnabled") or count is None:
+        return None
+    if int(count) > 2 and int(count) != 4:
+        return None
+    return f"{count} dedicated master nodes can't elect a leader safely: use 3 or 5"
+
+
+@rule(
+    "opensearch-ebs-volume-size",
+    DOMAIN,
+    prop="ebsOptions.volumeSize",
+    summary="The EBS volume is at least 10 GiB and within the data node type's limit",
+    source=EBS_LIMITS,
+)
+def _volume_size(ctx: Context, r: Resource) -> str | None:
+    ebs = r.get("ebsOptions") or {}
+    size = ebs.get("volumeSize")
+    if not ebs.get("ebsEnabled") or size is None:
+        return None
+    if int(size) < MIN_VOLUME:
+        return f"an EBS volume is at least {MIN_VOLUME} GiB; got {size}"
+    instance_type = (r.get("clusterConfig") or {}).get("instanceType")
+    limit = MAX_VOLUME.get(str(instance_type))
+    if limit is not None and int(size) > limit:
+        return f"{instance_type} data nodes take EBS volumes of at most {limit} GiB; got {size}"
+    return None
+
+
+@rule(
+    "opensearch-fine-grained-access-prerequisites",
+    DOMAIN,
+    prop="advancedSecurityOptions",
+    summary="Fine-grained access control needs enforced HTTPS, node-to-node encryption, encryption at rest",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html",
+)
+def _fine_grained(ctx: Context, r: Resource) -> str | None:
+    if not (r.get("advancedSecurityOptions") or {}).get("enabled"):
+        return None
+    missing = [
+        prop
+        for prop, on in (
+            (
+                "domainEndpointOptions.enforceHttps",
+                (r.get("domainEndpointOptions") or {}).get("enforceHttps"),
+            ),
+            ("nodeToNodeEncryption.enabled", (r.get("nodeToNodeEncryption") or {}).get("enabled")),
+            ("encryptAtRest.enabled", (r.get("encryptAtRest") or {}).get("enabled")),
+        )
+        if not on
+    ]
+    if not missing:
+        return None
+    return f"fine-grained access control needs {', '.join(missing)} true"
