@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from infra.rehearsal.emulation import (
     Context,
     EmulationError,
     Resource,
+    blamed_property,
     tag_specifications,
 )
 from infra.rehearsal.spec import (
@@ -970,6 +972,11 @@ _TEMPLATE_FIELDS = {
 }
 
 
+def _whole(value: Any) -> Any:
+    """Numbers arrive from the engine as floats; the API's integers must be ints."""
+    return int(value) if isinstance(value, float) else value
+
+
 def _template_data(r: Resource) -> dict[str, Any]:
     data: dict[str, Any] = {
         boto: r.get(key) for key, boto in _TEMPLATE_FIELDS.items() if r.get(key) is not None
@@ -985,7 +992,7 @@ def _template_data(r: Resource) -> dict[str, Any]:
     metadata = r.get("metadataOptions")
     if metadata:
         data["MetadataOptions"] = {
-            boto: metadata[key]
+            boto: _whole(metadata[key])
             for key, boto in (
                 ("httpEndpoint", "HttpEndpoint"),
                 ("httpTokens", "HttpTokens"),
@@ -997,7 +1004,7 @@ def _template_data(r: Resource) -> dict[str, Any]:
     for device in r.get("blockDeviceMappings", []):
         ebs = device.get("ebs") or {}
         converted = {
-            boto: ebs[key]
+            boto: _whole(ebs[key])
             for key, boto in (
                 ("volumeSize", "VolumeSize"),
                 ("volumeType", "VolumeType"),
@@ -1016,6 +1023,17 @@ def _template_data(r: Resource) -> dict[str, Any]:
     return data
 
 
+def _blamed_in_template_data(r: Resource, err: EmulationError) -> EmulationError:
+    """The members of LaunchTemplateData are the resource's own top-level inputs: a refusal of
+    `LaunchTemplateData.InstanceType` blames `instanceType`, not the template's name."""
+    path = err.aws_message.split(" ", 1)[0]
+    if not path.startswith("LaunchTemplateData."):
+        return err
+    member = re.split(r"[.\[]", path.removeprefix("LaunchTemplateData."), maxsplit=1)[0]
+    prop = blamed_property(r.inputs, (member,), err.prop)
+    return EmulationError(err.urn, prop, err.code, err.aws_message, err.source)
+
+
 @emulates(
     "aws:ec2/launchTemplate:LaunchTemplate",
     note="create_launch_template; the service model checks the instance type and the block devices",
@@ -1026,15 +1044,18 @@ def _template_data(r: Resource) -> dict[str, Any]:
 )
 def launch_template(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
-    created = ctx.aws(
-        r,
-        "name",
-        "ec2",
-        "create_launch_template",
-        LaunchTemplateName=name,
-        LaunchTemplateData=_template_data(r),
-        TagSpecifications=tag_specifications("launch-template", r.get("tags")),
-    )["LaunchTemplate"]
+    try:
+        created = ctx.aws(
+            r,
+            "name",
+            "ec2",
+            "create_launch_template",
+            LaunchTemplateName=name,
+            LaunchTemplateData=_template_data(r),
+            TagSpecifications=tag_specifications("launch-template", r.get("tags")),
+        )["LaunchTemplate"]
+    except EmulationError as err:
+        raise _blamed_in_template_data(r, err) from err
     template_id = created["LaunchTemplateId"]
     return template_id, {
         "arn": _ec2_arn(ctx, "launch-template", template_id),
@@ -1052,6 +1073,27 @@ KEY_PAIR_NAME = Naming(
         " (KeyName: up to 255 ASCII characters)"
     ),
 )
+
+
+IMPORTABLE_KEY_TYPES = ("ssh-rsa", "ssh-ed25519")
+
+
+@rule(
+    "ec2-key-pair-public-key",
+    "aws:ec2/keyPair:KeyPair",
+    prop="publicKey",
+    summary="An imported key is the public half of an RSA or ED25519 key",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html"
+    " (PublicKeyMaterial: the public key; supported key types RSA and ED25519)",
+)
+def _key_pair_public_key(ctx: Context, r: Resource) -> str | None:
+    key = str(r.get("publicKey", "")).strip()
+    if "PRIVATE KEY" in key:
+        return "publicKey holds a private key; import the public key (the .pub file) only"
+    kind = key.split(" ", 1)[0]
+    if kind.startswith(("ecdsa-", "ssh-dss", "sk-")):
+        return f"{kind} keys cannot be imported; use an RSA or ED25519 key"
+    return None
 
 
 @emulates(
