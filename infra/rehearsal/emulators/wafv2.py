@@ -1,0 +1,251 @@
+"""WAFv2: web ACLs, IP sets, regex pattern sets and web ACL associations."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
+from infra.rehearsal.emulation import Context, Resource, tags_list
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
+
+WAF_NAME = Naming(
+    max_length=128,
+    pattern=r"[\w-]+",
+    source=(
+        "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html"
+        r" (Name: 1-128, ^[\w\-]+$; the same for IP sets and regex pattern sets)"
+    ),
+)
+API = "https://docs.aws.amazon.com/waf/latest/APIReference"
+CLOUDFRONT_REGION = "us-east-1"
+_TOKENS = ("aws:wafv2/webAcl:WebAcl", "aws:wafv2/ipSet:IpSet", "aws:wafv2/regexPatternSet:RegexPatternSet")
+_API_NAMES = {
+    "CloudwatchMetricsEnabled": "CloudWatchMetricsEnabled",
+    "IpSetReferenceStatement": "IPSetReferenceStatement",
+    "IpSetForwardedIpConfig": "IPSetForwardedIPConfig",
+    "ForwardedIpConfig": "ForwardedIPConfig",
+    "Arn": "ARN",
+}
+_RULE_GROUP_STATEMENTS = ("managedRuleGroupStatement", "ruleGroupReferenceStatement")
+
+
+def api_shape(value: Any) -> Any:
+    """A nested Pulumi input (camelCase keys) as the WAFv2 API spells it (PascalCase, its acronyms)."""
+    if isinstance(value, Mapping):
+        shaped = {}
+        for key, item in value.items():
+            name = key[:1].upper() + key[1:]
+            shaped[_API_NAMES.get(name, name)] = api_shape(item)
+        return shaped
+    if isinstance(value, list):
+        return [api_shape(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@rule(
+    "wafv2-cloudfront-scope-region",
+    _TOKENS,
+    prop="scope",
+    summary=f"A CLOUDFRONT-scoped WAF resource is created in {CLOUDFRONT_REGION}",
+    source=f"{API}/API_CreateWebACL.html (Scope: for CLOUDFRONT, you must also specify the Region US East"
+    " (N. Virginia))",
+)
+def _cloudfront_region(ctx: Context, r: Resource) -> str | None:
+    # Only an explicit `region` input is judged: the rehearsal does not see a resource's provider, and a
+    # provider pinned to us-east-1 is the other common way to place these.
+    region = r.get("region")
+    if r.get("scope") == "CLOUDFRONT" and region and region != CLOUDFRONT_REGION:
+        return f"scope CLOUDFRONT is only available in {CLOUDFRONT_REGION}, not {region}"
+    return None
+
+
+@rule(
+    "wafv2-rule-priorities-unique",
+    "aws:wafv2/webAcl:WebAcl",
+    prop="rules",
+    summary="The rules of a web ACL have different priorities",
+    source=f"{API}/API_Rule.html (Priority: the priorities don't need to be consecutive, but they must all be"
+    " different)",
+)
+def _priorities(ctx: Context, r: Resource) -> str | None:
+    seen: dict[int, str] = {}
+    for rule_ in r.get("rules", []):
+        priority = int(rule_.get("priority", 0))
+        if priority in seen:
+            return f"rules {seen[priority]!r} and {rule_.get('name')!r} both have priority {priority}"
+        seen[priority] = str(rule_.get("name"))
+    return None
+
+
+@rule(
+    "wafv2-rule-action-or-override",
+    "aws:wafv2/webAcl:WebAcl",
+    prop="rules",
+    summary="A rule referencing a rule group has an overrideAction and no action; any other rule an action",
+    source=f"{API}/API_Rule.html (Action: only for rules whose statements do not reference a rule group;"
+    " OverrideAction: only for rules whose statements reference a rule group)",
+)
+def _action_or_override(ctx: Context, r: Resource) -> str | None:
+    for rule_ in r.get("rules", []):
+        statement = rule_.get("statement") or {}
+        group = any(statement.get(k) for k in _RULE_GROUP_STATEMENTS)
+        name = rule_.get("name")
+        if group and (rule_.get("action") or not rule_.get("overrideAction")):
+            return f"rule {name!r} references a rule group: it takes an overrideAction, not an action"
+        if not group and (rule_.get("overrideAction") or not rule_.get("action")):
+            return f"rule {name!r} does not reference a rule group: it takes an action, not an overrideAction"
+    return None
+
+
+def _wafv2_id(created: Mapping[str, Any], name: str, scope: str) -> str:
+    return f"{created['Id']}/{name}/{scope}"
+
+
+@emulates(
+    "aws:wafv2/webAcl:WebAcl",
+    note="create_web_acl with the rules as given (moto stores them; the service model checks their shape)",
+    replace_on={"name", "namePrefix", "scope"},
+    naming=WAF_NAME,
+    arn="arn:{partition}:wafv2:{region}:{account}:regional/webacl/{name}/{id}",
+)
+def web_acl(ctx: Context, r: Resource) -> Emulated:
+    name, scope = r.physical_name(), r.get("scope")
+    kwargs: dict[str, Any] = {
+        "Name": name,
+        "Scope": scope,
+        "DefaultAction": api_shape(r.get("defaultAction")),
+        "VisibilityConfig": api_shape(r.get("visibilityConfig")),
+        "Rules": api_shape(r.get("rules", [])),
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("description"):
+        kwargs["Description"] = r.get("description")
+    if r.get("customResponseBodies"):
+        kwargs["CustomResponseBodies"] = {
+            b["key"]: {"ContentType": b["contentType"], "Content": b["content"]}
+            for b in r.get("customResponseBodies")
+        }
+    created = ctx.aws(r, "rules", "wafv2", "create_web_acl", **kwargs)["Summary"]
+    return _wafv2_id(created, name, str(scope)), {
+        "arn": created["ARN"],
+        "name": name,
+        "lockToken": created.get("LockToken", ""),
+        "capacity": 0,
+    }
+
+
+def _address_problem(address: str, version: str) -> str | None:
+    try:
+        network = ipaddress.ip_network(address, strict=False)
+    except ValueError:
+        return f"{address!r} is not an address block in CIDR notation"
+    if "/" not in address:
+        return f"{address!r} has no prefix length (CIDR notation, e.g. {address}/32)"
+    if f"IPV{network.version}" != version:
+        return f"{address!r} is an IPv{network.version} block in an {version} set"
+    if network.prefixlen == 0:
+        return f"{address!r} is a /0 block, which WAF does not support"
+    return None
+
+
+@rule(
+    "wafv2-ip-set-addresses",
+    "aws:wafv2/ipSet:IpSet",
+    prop="addresses",
+    summary="An IP set's addresses are CIDR blocks of its ipAddressVersion, none of them /0",
+    source=f"{API}/API_CreateIPSet.html (Addresses: CIDR notation; all IPv4 and IPv6 CIDR ranges except /0)",
+)
+def _ip_set_addresses(ctx: Context, r: Resource) -> str | None:
+    version = r.get("ipAddressVersion")
+    for address in r.get("addresses", []):
+        problem = _address_problem(str(address), str(version))
+        if problem:
+            return problem
+    return None
+
+
+@emulates(
+    "aws:wafv2/ipSet:IpSet",
+    note="create_ip_set",
+    replace_on={"ipAddressVersion", "name", "namePrefix", "scope"},
+    naming=WAF_NAME,
+    arn="arn:{partition}:wafv2:{region}:{account}:regional/ipset/{name}/{id}",
+)
+def ip_set(ctx: Context, r: Resource) -> Emulated:
+    name, scope = r.physical_name(), r.get("scope")
+    kwargs: dict[str, Any] = {
+        "Name": name,
+        "Scope": scope,
+        "IPAddressVersion": r.get("ipAddressVersion"),
+        "Addresses": list(r.get("addresses", [])),
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("description"):
+        kwargs["Description"] = r.get("description")
+    created = ctx.aws(r, "addresses", "wafv2", "create_ip_set", **kwargs)["Summary"]
+    return _wafv2_id(created, name, str(scope)), {
+        "arn": created["ARN"],
+        "name": name,
+        "lockToken": created.get("LockToken", ""),
+    }
+
+
+@emulates(
+    "aws:wafv2/regexPatternSet:RegexPatternSet",
+    note="create_regex_pattern_set",
+    replace_on={"name", "namePrefix", "scope"},
+    naming=WAF_NAME,
+    arn="arn:{partition}:wafv2:{region}:{account}:regional/regexpatternset/{name}/{id}",
+)
+def regex_pattern_set(ctx: Context, r: Resource) -> Emulated:
+    name, scope = r.physical_name(), r.get("scope")
+    kwargs: dict[str, Any] = {
+        "Name": name,
+        "Scope": scope,
+        "RegularExpressionList": [
+            {"RegexString": e.get("regexString")} for e in r.get("regularExpressions", [])
+        ],
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("description"):
+        kwargs["Description"] = r.get("description")
+    created = ctx.aws(r, "regularExpressions", "wafv2", "create_regex_pattern_set", **kwargs)["Summary"]
+    return _wafv2_id(created, name, str(scope)), {
+        "arn": created["ARN"],
+        "name": name,
+        "lockToken": created.get("LockToken", ""),
+    }
+
+
+@rule(
+    "wafv2-association-regional",
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
+    prop="resourceArn",
+    summary="A web ACL association joins a REGIONAL web ACL to a regional resource, never a CloudFront"
+    " distribution",
+    source=f"{API}/API_AssociateWebACL.html (For Amazon CloudFront, don't use this call: use the"
+    " distribution's configuration)",
+)
+def _association_regional(ctx: Context, r: Resource) -> str | None:
+    resource_arn, acl_arn = str(r.get("resourceArn", "")), str(r.get("webAclArn", ""))
+    if resource_arn.startswith("arn:aws:cloudfront:") or ":cloudfront::" in resource_arn:
+        return "a CloudFront distribution takes its web ACL in its webAclId, not through an association"
+    if ":global/webacl/" in acl_arn:
+        return "a CLOUDFRONT-scoped web ACL cannot be associated with a regional resource"
+    return None
+
+
+@emulates(
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
+    note="associate_web_acl; moto refuses a web ACL that does not exist, not a resource that does not",
+    replace_on={"resourceArn", "webAclArn"},
+    naming=UNNAMED,
+    arn="",
+)
+def web_acl_association(ctx: Context, r: Resource) -> Emulated:
+    acl_arn, resource_arn = str(r.get("webAclArn")), str(r.get("resourceArn"))
+    ctx.aws(r, "webAclArn", "wafv2", "associate_web_acl", WebACLArn=acl_arn, ResourceArn=resource_arn)
+    return f"{acl_arn},{resource_arn}", {}
