@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from infra.rehearsal.emulation import Context, EmulationError, Resource, tags_list
+from infra.rehearsal.emulation import Context, EmulationError, Resource, blamed_property, tags_list
 from infra.rehearsal.spec import Emulated, Naming, emulates, rule
 
 RULE_TOKEN = "aws:cloudwatch/eventRule:EventRule"
@@ -217,7 +217,15 @@ def event_target(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {"Rule": r.get("rule"), "Targets": [_target(r, target_id)]}
     if r.get("eventBusName"):
         kwargs["EventBusName"] = r.get("eventBusName")
-    created = ctx.aws(r, "rule", "events", "put_targets", **kwargs)
+    try:
+        created = ctx.aws(r, "rule", "events", "put_targets", **kwargs)
+    except EmulationError as err:
+        # The target's members sit under Targets[0]; map them back to the target's own inputs.
+        member = re.match(r"Targets\[0\]\.([\w.]+) ", err.aws_message)
+        if member is None:
+            raise
+        prop = blamed_property(r.inputs, tuple(member.group(1).split(".")), "rule")
+        raise EmulationError(r.urn, prop, err.code, err.aws_message, err.source) from err
     for failed in created.get("FailedEntries", []):
         raise EmulationError(
             r.urn, "arn", str(failed.get("ErrorCode", "Failed")), str(failed.get("ErrorMessage", failed))

@@ -1,0 +1,118 @@
+"""SNS cases."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+CREATE_TOPIC = "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"
+SUBSCRIBE = "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html"
+
+
+@valid("sns")
+def sns_topic_with_policy_and_queue_subscription() -> None:
+    topic = aws.sns.Topic("events")
+    aws.sns.TopicPolicy(
+        "events-policy",
+        arn=topic.arn,
+        policy=topic.arn.apply(
+            lambda arn: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "events.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": arn,
+                        }
+                    ],
+                }
+            )
+        ),
+    )
+    queue = aws.sqs.Queue("events-copy")
+    aws.sns.TopicSubscription("events-to-queue", topic=topic.arn, protocol="sqs", endpoint=queue.arn)
+
+
+@valid("sns")
+def sns_fifo_topic_with_content_deduplication() -> None:
+    aws.sns.Topic("orders", name="orders.fifo", fifo_topic=True, content_based_deduplication=True)
+    aws.sns.Topic("auto-named-orders", fifo_topic=True)
+
+
+@refused("sns", token=TOPIC, prop="name", source=CREATE_TOPIC)
+def sns_fifo_topic_without_suffix() -> None:
+    aws.sns.Topic("orders", name="orders", fifo_topic=True)
+
+
+@refused("sns", token=TOPIC, prop="name", source=CREATE_TOPIC)
+def sns_standard_topic_named_fifo() -> None:
+    aws.sns.Topic("orders", name="orders.fifo")
+
+
+@refused("sns", token=TOPIC, prop="contentBasedDeduplication", source=CREATE_TOPIC)
+def sns_content_deduplication_on_standard_topic() -> None:
+    aws.sns.Topic("orders", content_based_deduplication=True)
+
+
+@refused("sns", token=SUBSCRIPTION, prop="protocol", source=SUBSCRIBE)
+def sns_subscription_protocol_webhook() -> None:
+    topic = aws.sns.Topic("alerts")
+    aws.sns.TopicSubscription(
+        "hook", topic=topic.arn, protocol="webhook", endpoint="https://example.com/hook"
+    )
+
+
+@refused("sns", token=SUBSCRIPTION, prop="endpoint", source=SUBSCRIBE)
+def sns_sqs_subscription_to_a_queue_url() -> None:
+    topic = aws.sns.Topic("alerts")
+    queue = aws.sqs.Queue("alerts-copy")
+    aws.sns.TopicSubscription("to-queue", topic=topic.arn, protocol="sqs", endpoint=queue.url)
+
+
+@refused("sns", token=SUBSCRIPTION, prop="endpoint", source=SUBSCRIBE)
+def sns_https_subscription_to_an_http_url() -> None:
+    topic = aws.sns.Topic("alerts")
+    aws.sns.TopicSubscription("hook", topic=topic.arn, protocol="https", endpoint="http://example.com/hook")
+
+
+@refused("sns", token=SUBSCRIPTION, prop="endpoint", source=SUBSCRIBE)
+def sns_email_subscription_without_at_sign() -> None:
+    topic = aws.sns.Topic("alerts")
+    aws.sns.TopicSubscription("mail", topic=topic.arn, protocol="email", endpoint="ops.example.com")
+
+
+@refused(
+    "sns",
+    token=SUBSCRIPTION,
+    prop="subscriptionRoleArn",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/sns/topic_subscription.go",
+)
+def sns_firehose_subscription_without_role() -> None:
+    topic = aws.sns.Topic("alerts")
+    aws.sns.TopicSubscription(
+        "to-firehose",
+        topic=topic.arn,
+        protocol="firehose",
+        endpoint="arn:aws:firehose:eu-west-1:123456789012:deliverystream/alerts",
+    )
+
+
+@refused(
+    "sns",
+    token="aws:sns/topicPolicy:TopicPolicy",
+    prop="arn",
+    source="https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html",
+)
+def sns_policy_on_a_topic_that_does_not_exist() -> None:
+    aws.sns.TopicPolicy(
+        "policy",
+        arn="arn:aws:sns:eu-west-1:123456789012:missing",
+        policy=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )
