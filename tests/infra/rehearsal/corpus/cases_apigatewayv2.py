@@ -1,0 +1,118 @@
+"""API Gateway v2 cases."""
+
+from __future__ import annotations
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+
+API = "aws:apigatewayv2/api:Api"
+ROUTE = "aws:apigatewayv2/route:Route"
+ROUTES = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html"
+
+
+def _http_api() -> aws.apigatewayv2.Api:
+    return aws.apigatewayv2.Api("api", name="orders", protocol_type="HTTP")
+
+
+@valid("apigatewayv2")
+def apigatewayv2_http_api_with_route_integration_and_stage() -> None:
+    api = aws.apigatewayv2.Api(
+        "api",
+        name="orders",
+        protocol_type="HTTP",
+        cors_configuration={"allow_origins": ["https://shop.example.com"], "allow_methods": ["GET"]},
+    )
+    integration = aws.apigatewayv2.Integration(
+        "backend",
+        api_id=api.id,
+        integration_type="HTTP_PROXY",
+        integration_method="ANY",
+        integration_uri="https://backend.example.com/{proxy}",
+    )
+    aws.apigatewayv2.Route(
+        "orders",
+        api_id=api.id,
+        route_key="GET /orders/{id}",
+        target=integration.id.apply(lambda i: f"integrations/{i}"),
+    )
+    aws.apigatewayv2.Route("proxy", api_id=api.id, route_key="ANY /{proxy+}")
+    aws.apigatewayv2.Stage("default", api_id=api.id, name="$default", auto_deploy=True)
+
+
+@valid("apigatewayv2")
+def apigatewayv2_websocket_api_with_mock_integration() -> None:
+    api = aws.apigatewayv2.Api(
+        "ws", name="chat", protocol_type="WEBSOCKET", route_selection_expression="$request.body.action"
+    )
+    aws.apigatewayv2.Integration("mock", api_id=api.id, integration_type="MOCK")
+    aws.apigatewayv2.Route("connect", api_id=api.id, route_key="$connect")
+    aws.apigatewayv2.Stage("prod", api_id=api.id, name="prod")
+
+
+@refused("apigatewayv2", token=ROUTE, prop="routeKey", source=ROUTES)
+def apigatewayv2_route_key_without_method() -> None:
+    aws.apigatewayv2.Route("orders", api_id=_http_api().id, route_key="/orders")
+
+
+@refused("apigatewayv2", token=ROUTE, prop="routeKey", source=ROUTES)
+def apigatewayv2_route_key_lowercase_method() -> None:
+    aws.apigatewayv2.Route("orders", api_id=_http_api().id, route_key="get /orders")
+
+
+@refused("apigatewayv2", token=ROUTE, prop="routeKey", source=ROUTES)
+def apigatewayv2_route_key_greedy_parameter_in_the_middle() -> None:
+    aws.apigatewayv2.Route("orders", api_id=_http_api().id, route_key="GET /{proxy+}/details")
+
+
+@refused("apigatewayv2", token=API, prop="routeKey", source=ROUTES)
+def apigatewayv2_quick_create_route_key_without_slash() -> None:
+    aws.apigatewayv2.Api(
+        "api", name="orders", protocol_type="HTTP", route_key="POST orders", target="https://example.com"
+    )
+
+
+@refused(
+    "apigatewayv2",
+    token=API,
+    prop="protocolType",
+    source="https://docs.aws.amazon.com/apigateway/latest/api/apis.html",
+)
+def apigatewayv2_rest_protocol() -> None:
+    aws.apigatewayv2.Api("api", name="orders", protocol_type="REST")
+
+
+@refused(
+    "apigatewayv2",
+    token=API,
+    prop="corsConfiguration",
+    source="https://docs.aws.amazon.com/apigateway/latest/api/apis.html",
+)
+def apigatewayv2_cors_on_websocket_api() -> None:
+    aws.apigatewayv2.Api(
+        "ws",
+        name="chat",
+        protocol_type="WEBSOCKET",
+        route_selection_expression="$request.body.action",
+        cors_configuration={"allow_origins": ["*"]},
+    )
+
+
+@refused(
+    "apigatewayv2",
+    token="aws:apigatewayv2/integration:Integration",
+    prop="integrationType",
+    source="https://docs.aws.amazon.com/apigateway/latest/api/apis-apiid-integrations.html",
+)
+def apigatewayv2_mock_integration_on_http_api() -> None:
+    aws.apigatewayv2.Integration("mock", api_id=_http_api().id, integration_type="MOCK")
+
+
+@refused(
+    "apigatewayv2",
+    token="aws:apigatewayv2/stage:Stage",
+    prop="name",
+    source="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html",
+)
+def apigatewayv2_stage_name_with_a_dot() -> None:
+    aws.apigatewayv2.Stage("v1", api_id=_http_api().id, name="v1.0")

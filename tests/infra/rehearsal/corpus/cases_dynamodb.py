@@ -1,0 +1,162 @@
+"""DynamoDB cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+
+TABLE = "aws:dynamodb/table:Table"
+PROVIDER_TABLE = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go"
+)
+
+
+def _table(**overrides: Any) -> None:
+    args: dict[str, Any] = {
+        "hash_key": "pk",
+        "attributes": [{"name": "pk", "type": "S"}],
+        "billing_mode": "PAY_PER_REQUEST",
+    }
+    args.update(overrides)
+    aws.dynamodb.Table("table", **args)
+
+
+@valid("dynamodb")
+def dynamodb_on_demand_table_with_index_stream_and_ttl() -> None:
+    _table(
+        range_key="sk",
+        attributes=[{"name": "pk", "type": "S"}, {"name": "sk", "type": "S"}, {"name": "email", "type": "S"}],
+        global_secondary_indexes=[
+            {
+                "name": "by-email",
+                "hash_key": "email",
+                "projection_type": "INCLUDE",
+                "non_key_attributes": ["pk"],
+            }
+        ],
+        stream_enabled=True,
+        stream_view_type="NEW_AND_OLD_IMAGES",
+        ttl={"attribute_name": "expires", "enabled": True},
+        point_in_time_recovery={"enabled": True},
+    )
+
+
+@valid("dynamodb")
+def dynamodb_provisioned_table_with_capacities() -> None:
+    _table(
+        billing_mode="PROVISIONED",
+        read_capacity=5,
+        write_capacity=5,
+        attributes=[{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+        global_secondary_indexes=[
+            {
+                "name": "by-status",
+                "hash_key": "status",
+                "projection_type": "KEYS_ONLY",
+                "read_capacity": 1,
+                "write_capacity": 1,
+            }
+        ],
+    )
+
+
+@refused("dynamodb", token=TABLE, prop="attributes", source=PROVIDER_TABLE)
+def dynamodb_attribute_defined_but_not_a_key() -> None:
+    _table(attributes=[{"name": "pk", "type": "S"}, {"name": "email", "type": "S"}])
+
+
+@refused("dynamodb", token=TABLE, prop="attributes", source=PROVIDER_TABLE)
+def dynamodb_range_key_without_definition() -> None:
+    _table(range_key="created_at")
+
+
+@refused("dynamodb", token=TABLE, prop="readCapacity", source=PROVIDER_TABLE)
+def dynamodb_provisioned_without_capacities() -> None:
+    _table(billing_mode="PROVISIONED")
+
+
+@refused("dynamodb", token=TABLE, prop="writeCapacity", source=PROVIDER_TABLE)
+def dynamodb_provisioned_without_write_capacity() -> None:
+    _table(billing_mode="PROVISIONED", read_capacity=5)
+
+
+@refused("dynamodb", token=TABLE, prop="readCapacity", source=PROVIDER_TABLE)
+def dynamodb_on_demand_with_read_capacity() -> None:
+    _table(read_capacity=10)
+
+
+@refused("dynamodb", token=TABLE, prop="writeCapacity", source=PROVIDER_TABLE)
+def dynamodb_on_demand_with_write_capacity() -> None:
+    _table(write_capacity=10)
+
+
+@refused("dynamodb", token=TABLE, prop="globalSecondaryIndexes", source=PROVIDER_TABLE)
+def dynamodb_provisioned_index_without_capacity() -> None:
+    _table(
+        billing_mode="PROVISIONED",
+        read_capacity=5,
+        write_capacity=5,
+        attributes=[{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+        global_secondary_indexes=[{"name": "by-status", "hash_key": "status", "projection_type": "ALL"}],
+    )
+
+
+@refused(
+    "dynamodb",
+    token=TABLE,
+    prop="globalSecondaryIndexes",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html",
+)
+def dynamodb_include_projection_without_attributes() -> None:
+    _table(
+        attributes=[{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+        global_secondary_indexes=[{"name": "by-status", "hash_key": "status", "projection_type": "INCLUDE"}],
+    )
+
+
+@refused(
+    "dynamodb",
+    token=TABLE,
+    prop="globalSecondaryIndexes",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html",
+)
+def dynamodb_keys_only_projection_with_attributes() -> None:
+    _table(
+        attributes=[{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+        global_secondary_indexes=[
+            {
+                "name": "by-status",
+                "hash_key": "status",
+                "projection_type": "KEYS_ONLY",
+                "non_key_attributes": ["x"],
+            }
+        ],
+    )
+
+
+@refused("dynamodb", token=TABLE, prop="streamViewType", source=PROVIDER_TABLE)
+def dynamodb_stream_without_view_type() -> None:
+    _table(stream_enabled=True)
+
+
+@refused(
+    "dynamodb",
+    token=TABLE,
+    prop="attributes",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeDefinition.html",
+)
+def dynamodb_attribute_of_type_string() -> None:
+    _table(attributes=[{"name": "pk", "type": "STRING"}])
+
+
+@refused(
+    "dynamodb",
+    token=TABLE,
+    prop="name",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html",
+)
+def dynamodb_table_name_of_two_characters() -> None:
+    _table(name="ab")

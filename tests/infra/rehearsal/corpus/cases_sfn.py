@@ -1,0 +1,92 @@
+"""Step Functions cases."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+from tests.infra.rehearsal.corpus.common import role
+
+MACHINE = "aws:sfn/stateMachine:StateMachine"
+ASL = "https://states-language.net/spec.html"
+
+
+def _machine(definition: Any, **overrides: Any) -> None:
+    body = definition if isinstance(definition, str) else json.dumps(definition)
+    aws.sfn.StateMachine(
+        "flow", role_arn=role("flow-role", "states.amazonaws.com").arn, definition=body, **overrides
+    )
+
+
+@valid("sfn")
+def sfn_wait_then_choice_machine() -> None:
+    _machine(
+        {
+            "Comment": "wait, then branch",
+            "StartAt": "Wait",
+            "States": {
+                "Wait": {"Type": "Wait", "Seconds": 10, "Next": "Check"},
+                "Check": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.ok", "BooleanEquals": True, "Next": "Done"}],
+                    "Default": "Failed",
+                },
+                "Done": {"Type": "Succeed"},
+                "Failed": {"Type": "Fail", "Error": "NotOk"},
+            },
+        },
+        type="EXPRESS",
+    )
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_definition_that_is_yaml() -> None:
+    _machine("StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    End: true\n")
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_start_at_a_missing_state() -> None:
+    _machine({"StartAt": "Begin", "States": {"Start": {"Type": "Pass", "End": True}}})
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_without_start_at() -> None:
+    _machine({"States": {"Hello": {"Type": "Pass", "End": True}}})
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_state_with_unknown_type() -> None:
+    _machine({"StartAt": "Hello", "States": {"Hello": {"Type": "Lambda", "End": True}}})
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_next_to_a_missing_state() -> None:
+    _machine({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}})
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_pass_state_without_next_or_end() -> None:
+    _machine({"StartAt": "A", "States": {"A": {"Type": "Pass"}}})
+
+
+@refused(
+    "sfn",
+    token=MACHINE,
+    prop="type",
+    source="https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+)
+def sfn_type_async() -> None:
+    _machine({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}, type="ASYNC")
+
+
+@refused(
+    "sfn",
+    token=MACHINE,
+    prop="name",
+    source="https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+)
+def sfn_name_with_spaces() -> None:
+    _machine({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}, name="order flow")
