@@ -1,7 +1,8 @@
-"""CloudWatch: metric alarms and dashboards."""
+"""CloudWatch: metric and composite alarms, dashboards."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from infra.rehearsal.emulation import (
@@ -9,7 +10,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import Emulated, Naming, emulates
+from infra.rehearsal.spec import Emulated, Naming, Validation, emulates, rule
 
 ALARM_NAME = Naming(
     max_length=255,
@@ -110,3 +111,162 @@ def dashboard(ctx: Context, r: Resource) -> Emulated:
         DashboardBody=r.get("dashboardBody"),
     )
     return name, {"dashboardArn": ctx.arn("cloudwatch", f"dashboard/{name}", region=False)}
+
+
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+HIGH_RESOLUTION_PERIODS = (10, 20, 30)
+ONE_DAY, ONE_HOUR, SEVEN_DAYS = 86400, 3600, 7 * 86400
+
+
+def _period_problem(period: int, where: str) -> str | None:
+    if period in HIGH_RESOLUTION_PERIODS or (period > 0 and period % 60 == 0):
+        return None
+    return f"{where} must be 10, 20, 30 or a multiple of 60 seconds; got {period}"
+
+
+@rule(
+    "cloudwatch-alarm-period",
+    METRIC_ALARM,
+    prop="period",
+    summary="An alarm's period is 10, 20, 30 or a multiple of 60 seconds",
+    source=PUT_METRIC_ALARM + " (Period)",
+)
+def _alarm_period(ctx: Context, r: Resource) -> str | None:
+    if r.get("period") is not None:
+        return _period_problem(int(r.get("period")), "the period")
+    for query in r.get("metricQueries", []):
+        metric = query.get("metric") or {}
+        if metric.get("period") is not None:
+            problem = _period_problem(int(metric["period"]), f"metric query {query.get('id')}'s period")
+            if problem:
+                return problem
+    return None
+
+
+@rule(
+    "cloudwatch-alarm-evaluation-range",
+    METRIC_ALARM,
+    prop="evaluationPeriods",
+    summary="evaluationPeriods * period is at most one day (seven days for periods of an hour or more)",
+    source=PUT_METRIC_ALARM + " (EvaluationPeriods)",
+)
+def _evaluation_range(ctx: Context, r: Resource) -> str | None:
+    periods, period = r.get("evaluationPeriods"), r.get("period")
+    if periods is None or period is None:
+        return None
+    total, limit = int(periods) * int(period), SEVEN_DAYS if int(period) >= ONE_HOUR else ONE_DAY
+    if total <= limit:
+        return None
+    return (
+        f"{periods} periods of {period} s evaluate {total} s of data; at most {limit} s "
+        f"({'seven days' if limit == SEVEN_DAYS else 'one day'}) are allowed"
+    )
+
+
+@rule(
+    "cloudwatch-alarm-one-statistic",
+    METRIC_ALARM,
+    prop="extendedStatistic",
+    summary="An alarm on a single metric names statistic or extendedStatistic, not both",
+    source=PUT_METRIC_ALARM + " (Statistic, ExtendedStatistic)",
+)
+def _one_statistic(ctx: Context, r: Resource) -> str | None:
+    if r.get("statistic") and r.get("extendedStatistic"):
+        return "statistic and extendedStatistic are exclusive: give one"
+    if (
+        r.get("metricName")
+        and not r.get("metricQueries")
+        and not (r.get("statistic") or r.get("extendedStatistic"))
+    ):
+        return "an alarm on metricName needs statistic or extendedStatistic"
+    return None
+
+
+@rule(
+    "cloudwatch-alarm-datapoints",
+    METRIC_ALARM,
+    prop="datapointsToAlarm",
+    summary="datapointsToAlarm (M of an M-out-of-N alarm) is at most evaluationPeriods (N)",
+    source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html"
+    "#alarm-evaluation",
+)
+def _datapoints(ctx: Context, r: Resource) -> str | None:
+    points, periods = r.get("datapointsToAlarm"), r.get("evaluationPeriods")
+    if points is None or periods is None or int(points) <= int(periods):
+        return None
+    return f"datapointsToAlarm ({points}) can't exceed evaluationPeriods ({periods})"
+
+
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+PUT_COMPOSITE_ALARM = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html"
+)
+_RULE_REFERENCE = re.compile(r"\b(ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*(\"[^\"]*\"|[^)\s]+)\s*\)")
+
+
+def _referenced_alarms(rule_text: str) -> list[str]:
+    names = []
+    for match in _RULE_REFERENCE.finditer(rule_text):
+        name = match.group(2).strip('"')
+        names.append(name.rsplit(":alarm:", 1)[-1])
+    return names
+
+
+@rule(
+    "cloudwatch-composite-rule-alarms-exist",
+    COMPOSITE_ALARM,
+    prop="alarmRule",
+    summary="A composite alarm's rule references existing alarms by ALARM(), OK() or INSUFFICIENT_DATA()",
+    source=PUT_COMPOSITE_ALARM + " (AlarmRule)",
+)
+def _composite_references(ctx: Context, r: Resource) -> str | None:
+    text = r.get("alarmRule")
+    if not isinstance(text, str):
+        return None
+    names = _referenced_alarms(text)
+    if not names and text.strip() not in ("TRUE", "FALSE"):
+        return f"the alarm rule {text!r} references no alarm through ALARM(), OK() or INSUFFICIENT_DATA()"
+    if text.count("(") != text.count(")"):
+        return f"the alarm rule {text!r} has unbalanced parentheses"
+    if not names:
+        return None
+    found = ctx.client("cloudwatch").describe_alarms(
+        AlarmNames=names, AlarmTypes=["MetricAlarm", "CompositeAlarm"]
+    )
+    known = {a["AlarmName"] for a in found.get("MetricAlarms", []) + found.get("CompositeAlarms", [])}
+    missing = [n for n in names if n not in known]
+    if missing:
+        return f"Could not save the composite alarm as alarms {missing} in the alarm rule do not exist"
+    return None
+
+
+@emulates(
+    COMPOSITE_ALARM,
+    note="moto has no PutCompositeAlarm: the request is checked against the service model and the alarms its "
+    "rule references are read back from the account, nothing is created",
+    replace_on={"alarmName"},
+    naming=Naming(
+        key="alarmName",
+        max_length=255,
+        source=PUT_COMPOSITE_ALARM + " (AlarmName: 1-255)",
+    ),
+    arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}",
+    validation=Validation.UNVALIDATED,
+)
+def composite_alarm(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "AlarmName": name,
+        "AlarmRule": r.get("alarmRule"),
+        "ActionsEnabled": bool(r.get("actionsEnabled", True)),
+        "AlarmActions": list(r.get("alarmActions", [])),
+        "OKActions": list(r.get("okActions", [])),
+        "InsufficientDataActions": list(r.get("insufficientDataActions", [])),
+        "Tags": tags_list(r.get("tags")),
+    }
+    if r.get("alarmDescription"):
+        kwargs["AlarmDescription"] = r.get("alarmDescription")
+    if ctx.checks:
+        ctx._check_model(ctx.client("cloudwatch"), r, "alarmRule", "put_composite_alarm", kwargs)
+    return name, {"alarmName": name, "arn": ctx.arn("cloudwatch", f"alarm:{name}")}

@@ -1,14 +1,15 @@
-"""CloudWatch Logs: log groups and resource policies."""
+"""CloudWatch Logs: log groups and streams, metric and subscription filters, resource policies."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates
+from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulates, rule, stable_hex
 
 LOG_GROUP_NAME = Naming(
     max_length=512,
@@ -65,3 +66,257 @@ def log_resource_policy(ctx: Context, r: Resource) -> Emulated:
         policyDocument=r.get("policyDocument"),
     )
     return name, {}
+
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+SUBSCRIPTION_FILTER = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+PATTERN_SYNTAX = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html"
+MAX_SUBSCRIPTION_FILTERS = 2
+
+
+@rule(
+    "logs-retention-days",
+    LOG_GROUP,
+    prop="retentionInDays",
+    summary="retentionInDays is a value CloudWatch Logs allows (1, 3, 5, 7, 14, 30, ... 3653), or 0",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+)
+def _retention(ctx: Context, r: Resource) -> str | None:
+    days = r.get("retentionInDays")
+    if not days or int(days) in RETENTION_DAYS:
+        return None
+    return f"a log group keeps events {', '.join(map(str, RETENTION_DAYS))} days (0: forever); got {days}"
+
+
+_SELECTOR = re.compile(r"\$(\.[\w@-]+|\[\d+\]|\[\*\]|\.\*)+")
+_JSON_TEST = re.compile(
+    r"\(?\s*(?P<sel>\$\S*?)\s*(?P<op>=|!=|<=|>=|<|>|IS\s+(TRUE|FALSE|NULL)|NOT\s+EXISTS)", re.IGNORECASE
+)
+
+
+def _balanced(text: str) -> str | None:
+    """Why the brackets or quotes of a pattern do not pair up, or None."""
+    depth = {"(": 0, "[": 0, "{": 0}
+    closing = {")": "(", "]": "[", "}": "{"}
+    in_quotes = False
+    for char in text:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif in_quotes:
+            continue
+        elif char in depth:
+            depth[char] += 1
+        elif char in closing:
+            depth[closing[char]] -= 1
+            if depth[closing[char]] < 0:
+                return f"an unmatched {char!r}"
+    if in_quotes:
+        return "an unterminated quoted term"
+    unclosed = [opening for opening, count in depth.items() if count]
+    return f"an unclosed {unclosed[0]!r}" if unclosed else None
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why CloudWatch Logs refuses a filter pattern (terms, `[space-delimited]` or `{ JSON }`), or None."""
+    text = pattern.strip()
+    if not text:
+        return None
+    unbalanced = _balanced(text)
+    if unbalanced:
+        return f"filter pattern {pattern!r} has {unbalanced}"
+    if text.startswith("{"):
+        if not text.endswith("}"):
+            return f"a JSON filter pattern is enclosed in {{ }}: {pattern!r}"
+        body = text[1:-1].strip()
+        tests = list(_JSON_TEST.finditer(body))
+        if not tests:
+            return f'a JSON filter pattern compares selectors like {{ $.level = "ERROR" }}: {pattern!r}'
+        for test in tests:
+            if not _SELECTOR.fullmatch(test.group("sel")):
+                return f"{test.group('sel')!r} is not a JSON selector ($.field, $.list[0], ...)"
+        return None
+    if text.startswith("[") and not text.endswith("]"):
+        return f"a space-delimited filter pattern is enclosed in [ ]: {pattern!r}"
+    return None
+
+
+_PATTERN_SUMMARY = (
+    "The filter pattern is a term, [space-delimited] or { JSON } pattern with balanced brackets"
+)
+
+
+@rule(
+    "logs-metric-filter-pattern",
+    METRIC_FILTER,
+    prop="pattern",
+    summary=_PATTERN_SUMMARY,
+    source=PATTERN_SYNTAX,
+)
+def _metric_pattern(ctx: Context, r: Resource) -> str | None:
+    pattern = r.get("pattern")
+    return pattern_problem(pattern) if isinstance(pattern, str) else None
+
+
+@rule(
+    "logs-subscription-filter-pattern",
+    SUBSCRIPTION_FILTER,
+    prop="filterPattern",
+    summary=_PATTERN_SUMMARY,
+    source=PATTERN_SYNTAX,
+)
+def _subscription_pattern(ctx: Context, r: Resource) -> str | None:
+    pattern = r.get("filterPattern")
+    return pattern_problem(pattern) if isinstance(pattern, str) else None
+
+
+@rule(
+    "logs-subscription-filters-per-group",
+    SUBSCRIPTION_FILTER,
+    prop="logGroup",
+    summary="A log group has at most 2 subscription filters",
+    source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html",
+)
+def _filters_per_group(ctx: Context, r: Resource) -> str | None:
+    group = r.get("logGroup")
+    if not isinstance(group, str):
+        return None
+    try:
+        existing = ctx.client("logs").describe_subscription_filters(logGroupName=group)["subscriptionFilters"]
+    except ctx.client("logs").exceptions.ResourceNotFoundException:
+        return None
+    others = [f for f in existing if f["filterName"] != r.get("name")]
+    if len(others) < MAX_SUBSCRIPTION_FILTERS:
+        return None
+    return f"log group {group} already has {len(others)} subscription filters, the most it can have"
+
+
+@rule(
+    "logs-subscription-stream-role",
+    SUBSCRIPTION_FILTER,
+    prop="roleArn",
+    summary="A subscription to a Kinesis or Firehose stream names the role CloudWatch Logs delivers with",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html"
+    " (roleArn)",
+)
+def _stream_role(ctx: Context, r: Resource) -> str | None:
+    destination = str(r.get("destinationArn", ""))
+    if r.get("roleArn") or not destination.startswith(("arn:aws:kinesis:", "arn:aws:firehose:")):
+        return None
+    return f"delivering to {destination} needs roleArn, a role CloudWatch Logs assumes to put records"
+
+
+LOG_STREAM_NAME = Naming(
+    max_length=512,
+    pattern=r"[^:*]+",
+    source=(
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html"
+        " (logStreamName: 1-512, no : or *)"
+    ),
+)
+FILTER_NAME = Naming(
+    max_length=512,
+    pattern=r"[^:*]+",
+    source=(
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html"
+        " (filterName: 1-512, no : or *)"
+    ),
+)
+
+
+@emulates(
+    "aws:cloudwatch/logStream:LogStream",
+    note="create_log_stream; moto refuses a log group that does not exist",
+    replace_on={EVERY_INPUT},
+    naming=LOG_STREAM_NAME,
+    # {id} stands for the log group: a stream's ARN names both.
+    arn="arn:{partition}:logs:{region}:{account}:log-group:{id}:log-stream:{name}",
+)
+def log_stream(ctx: Context, r: Resource) -> Emulated:
+    name, group = r.physical_name(), r.get("logGroupName")
+    ctx.aws(r, "logGroupName", "logs", "create_log_stream", logGroupName=group, logStreamName=name)
+    return name, {"name": name, "arn": ctx.arn("logs", f"log-group:{group}:log-stream:{name}")}
+
+
+def _transformation(t: dict[str, Any]) -> dict[str, Any]:
+    converted: dict[str, Any] = {
+        "metricName": t.get("name"),
+        "metricNamespace": t.get("namespace"),
+        "metricValue": t.get("value"),
+    }
+    if t.get("defaultValue") not in (None, ""):
+        converted["defaultValue"] = float(t["defaultValue"])
+    if t.get("dimensions"):
+        converted["dimensions"] = dict(t["dimensions"])
+    if t.get("unit"):
+        converted["unit"] = t["unit"]
+    return converted
+
+
+@emulates(
+    METRIC_FILTER,
+    note="put_metric_filter; the pattern grammar is checked by the catalogue (moto does not parse it)",
+    replace_on={"logGroupName", "name"},
+    naming=FILTER_NAME,
+    arn="",
+)
+def metric_filter(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    ctx.aws(
+        r,
+        "metricTransformation",
+        "logs",
+        "put_metric_filter",
+        logGroupName=r.get("logGroupName"),
+        filterName=name,
+        filterPattern=r.get("pattern", ""),
+        metricTransformations=[_transformation(r.get("metricTransformation", {}))],
+    )
+    return name, {"name": name}
+
+
+@emulates(
+    SUBSCRIPTION_FILTER,
+    note="put_subscription_filter; moto checks the Lambda, Kinesis or Firehose destination exists",
+    replace_on={"destinationArn", "logGroup", "name"},
+    naming=FILTER_NAME,
+    arn="",
+)
+def subscription_filter(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
+    kwargs: dict[str, Any] = {
+        "logGroupName": r.get("logGroup"),
+        "filterName": name,
+        "filterPattern": r.get("filterPattern", ""),
+        "destinationArn": r.get("destinationArn"),
+    }
+    for key, boto in (("roleArn", "roleArn"), ("distribution", "distribution")):
+        if r.get(key):
+            kwargs[boto] = r.get(key)
+    ctx.aws(r, "destinationArn", "logs", "put_subscription_filter", **kwargs)
+    group = r.get("logGroup")
+    return f"cwlsf-{stable_hex(str(group), name, length=10)}", {"name": name}

@@ -1,0 +1,105 @@
+"""CloudWatch cases: metric alarms (periods, evaluation range, statistics, M of N) and composite alarms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+PUT_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+PUT_COMPOSITE = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html"
+
+
+def _alarm(name: str = "cpu", **overrides: Any) -> aws.cloudwatch.MetricAlarm:
+    args: dict[str, Any] = {
+        "name": name,
+        "namespace": "AWS/EC2",
+        "metric_name": "CPUUtilization",
+        "statistic": "Average",
+        "comparison_operator": "GreaterThanThreshold",
+        "threshold": 80,
+        "period": 300,
+        "evaluation_periods": 3,
+    }
+    args.update(overrides)
+    return aws.cloudwatch.MetricAlarm(name, **args)
+
+
+@valid("cloudwatch")
+def cloudwatch_alarms_and_composite() -> None:
+    cpu = _alarm(datapoints_to_alarm=2)
+    latency = _alarm(
+        "latency",
+        namespace="AWS/ApplicationELB",
+        metric_name="TargetResponseTime",
+        statistic=None,
+        extended_statistic="p99",
+        period=60,
+        evaluation_periods=5,
+    )
+    daily = _alarm("daily", period=3600, evaluation_periods=48, threshold=10)
+    aws.cloudwatch.CompositeAlarm(
+        "service-degraded",
+        alarm_name="service-degraded",
+        alarm_rule=pulumi.Output.all(cpu.name, latency.name, daily.name).apply(
+            lambda n: f'ALARM("{n[0]}") AND (ALARM("{n[1]}") OR NOT OK("{n[2]}"))'
+        ),
+    )
+
+
+@refused("cloudwatch", token=ALARM, prop="period", source=PUT_ALARM)
+def cloudwatch_period_45_seconds() -> None:
+    _alarm(period=45)
+
+
+@refused("cloudwatch", token=ALARM, prop="period", source=PUT_ALARM)
+def cloudwatch_period_90_seconds() -> None:
+    _alarm(period=90)
+
+
+@refused("cloudwatch", token=ALARM, prop="evaluationPeriods", source=PUT_ALARM)
+def cloudwatch_evaluation_longer_than_a_day() -> None:
+    _alarm(period=300, evaluation_periods=300)
+
+
+@refused("cloudwatch", token=ALARM, prop="evaluationPeriods", source=PUT_ALARM)
+def cloudwatch_hourly_evaluation_longer_than_a_week() -> None:
+    _alarm(period=3600, evaluation_periods=200)
+
+
+@refused("cloudwatch", token=ALARM, prop="extendedStatistic", source=PUT_ALARM)
+def cloudwatch_statistic_and_extended_statistic() -> None:
+    _alarm(extended_statistic="p99")
+
+
+@refused("cloudwatch", token=ALARM, prop="comparisonOperator", source=PUT_ALARM)
+def cloudwatch_comparison_operator_symbol() -> None:
+    _alarm(comparison_operator=">")
+
+
+@refused(
+    "cloudwatch",
+    token=ALARM,
+    prop="datapointsToAlarm",
+    source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation",
+)
+def cloudwatch_datapoints_above_evaluation_periods() -> None:
+    _alarm(datapoints_to_alarm=5)
+
+
+@refused("cloudwatch", token=COMPOSITE, prop="alarmRule", source=PUT_COMPOSITE)
+def cloudwatch_composite_of_missing_alarm() -> None:
+    aws.cloudwatch.CompositeAlarm("degraded", alarm_name="degraded", alarm_rule='ALARM("never-created")')
+
+
+@refused("cloudwatch", token=COMPOSITE, prop="alarmRule", source=PUT_COMPOSITE)
+def cloudwatch_composite_rule_with_bare_names() -> None:
+    cpu = _alarm()
+    aws.cloudwatch.CompositeAlarm(
+        "degraded", alarm_name="degraded", alarm_rule=cpu.name.apply(lambda name: f"{name} AND latency")
+    )

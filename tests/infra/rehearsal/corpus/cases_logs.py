@@ -1,0 +1,179 @@
+"""CloudWatch Logs cases: log groups, streams, metric and subscription filters."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+from tests.infra.rehearsal.corpus.common import role
+
+GROUP = "aws:cloudwatch/logGroup:LogGroup"
+METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+SUBSCRIPTION = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+PATTERNS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html"
+PUT_SUBSCRIPTION = (
+    "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html"
+)
+
+
+def _errors_metric(group: aws.cloudwatch.LogGroup, pattern: str) -> aws.cloudwatch.LogMetricFilter:
+    return aws.cloudwatch.LogMetricFilter(
+        "errors",
+        log_group_name=group.name,
+        pattern=pattern,
+        metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+            name="Errors", namespace="Corpus", value="1", default_value="0"
+        ),
+    )
+
+
+def _delivery_role() -> aws.iam.Role:
+    delivery = role("logs-delivery", "logs.amazonaws.com")
+    aws.iam.RolePolicy(
+        "logs-delivery-put",
+        role=delivery.id,
+        policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "kinesis:PutRecord", "Resource": "*"}],
+            }
+        ),
+    )
+    return delivery
+
+
+@valid("logs")
+def logs_group_stream_and_filters() -> None:
+    group = aws.cloudwatch.LogGroup("app", name="/corpus/app", retention_in_days=30)
+    aws.cloudwatch.LogStream("app-stream", name="web-1", log_group_name=group.name)
+    _errors_metric(group, '{ $.level = "ERROR" && $.latency > 500 }')
+    aws.cloudwatch.LogMetricFilter(
+        "rejects",
+        log_group_name=group.name,
+        pattern="[ip, user, username, timestamp, request, status_code = 4*, size]",
+        metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+            name="Rejects", namespace="Corpus", value="1"
+        ),
+    )
+    stream = aws.kinesis.Stream("log-stream", shard_count=1)
+    aws.cloudwatch.LogSubscriptionFilter(
+        "to-kinesis",
+        log_group=group.name,
+        filter_pattern="?ERROR ?WARN",
+        destination_arn=stream.arn,
+        role_arn=_delivery_role().arn,
+    )
+
+
+@refused(
+    "logs",
+    token=GROUP,
+    prop="retentionInDays",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+)
+def logs_retention_45_days() -> None:
+    aws.cloudwatch.LogGroup("app", retention_in_days=45)
+
+
+@refused(
+    "logs",
+    token=GROUP,
+    prop="retentionInDays",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+)
+def logs_retention_two_years_as_730() -> None:
+    aws.cloudwatch.LogGroup("app", retention_in_days=730)
+
+
+@refused(
+    "logs",
+    token=GROUP,
+    prop="name",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+)
+def logs_group_name_with_space() -> None:
+    aws.cloudwatch.LogGroup("app", name="/corpus/my app")
+
+
+@refused(
+    "logs",
+    token="aws:cloudwatch/logStream:LogStream",
+    prop="name",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html",
+)
+def logs_stream_name_with_colon() -> None:
+    group = aws.cloudwatch.LogGroup("app")
+    aws.cloudwatch.LogStream("app-stream", name="web:1", log_group_name=group.name)
+
+
+@refused(
+    "logs",
+    token="aws:cloudwatch/logStream:LogStream",
+    prop="logGroupName",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html",
+)
+def logs_stream_in_missing_group() -> None:
+    aws.cloudwatch.LogStream("app-stream", name="web-1", log_group_name="/corpus/never-created")
+
+
+@refused("logs", token=METRIC_FILTER, prop="pattern", source=PATTERNS)
+def logs_json_pattern_unclosed_brace() -> None:
+    _errors_metric(aws.cloudwatch.LogGroup("app"), '{ $.level = "ERROR"')
+
+
+@refused("logs", token=METRIC_FILTER, prop="pattern", source=PATTERNS)
+def logs_json_pattern_selector_without_dollar() -> None:
+    _errors_metric(aws.cloudwatch.LogGroup("app"), '{ level = "ERROR" }')
+
+
+@refused("logs", token=METRIC_FILTER, prop="pattern", source=PATTERNS)
+def logs_term_pattern_unterminated_quote() -> None:
+    _errors_metric(aws.cloudwatch.LogGroup("app"), '"Exception in thread')
+
+
+@refused("logs", token=SUBSCRIPTION, prop="roleArn", source=PUT_SUBSCRIPTION)
+def logs_subscription_to_kinesis_without_role() -> None:
+    group = aws.cloudwatch.LogGroup("app")
+    stream = aws.kinesis.Stream("log-stream", shard_count=1)
+    aws.cloudwatch.LogSubscriptionFilter(
+        "to-kinesis", log_group=group.name, filter_pattern="", destination_arn=stream.arn
+    )
+
+
+@refused("logs", token=SUBSCRIPTION, prop="destinationArn", source=PUT_SUBSCRIPTION)
+def logs_subscription_to_missing_stream() -> None:
+    group = aws.cloudwatch.LogGroup("app")
+    aws.cloudwatch.LogSubscriptionFilter(
+        "to-kinesis",
+        log_group=group.name,
+        filter_pattern="",
+        destination_arn="arn:aws:kinesis:eu-west-1:123456789012:stream/never-created",
+        role_arn=_delivery_role().arn,
+    )
+
+
+@refused(
+    "logs",
+    token=SUBSCRIPTION,
+    prop="logGroup",
+    source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html",
+)
+def logs_third_subscription_filter() -> None:
+    group = aws.cloudwatch.LogGroup("app")
+    stream = aws.kinesis.Stream("log-stream", shard_count=1)
+    delivery = _delivery_role()
+    previous: list[aws.cloudwatch.LogSubscriptionFilter] = []
+    for index in range(3):
+        previous.append(
+            aws.cloudwatch.LogSubscriptionFilter(
+                f"to-kinesis-{index}",
+                log_group=group.name,
+                filter_pattern="",
+                destination_arn=stream.arn,
+                role_arn=delivery.arn,
+                opts=pulumi.ResourceOptions(depends_on=previous[-1:]),
+            )
+        )
