@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from infra.rehearsal.emulation import Context, Resource
+from infra.rehearsal.emulation import Context, EmulationError, Resource
 from infra.rehearsal.spec import Emulated, Naming, Where, emulates, rule, stable_hex
 
 _API = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference"
@@ -128,7 +128,12 @@ def group(ctx: Context, r: Resource) -> Emulated:
         kwargs["TargetGroupARNs"] = list(r.get("targetGroupArns"))
     if r.get("terminationPolicies"):
         kwargs["TerminationPolicies"] = list(r.get("terminationPolicies"))
-    ctx.aws(r, "launchTemplate", "autoscaling", "create_auto_scaling_group", **kwargs)
+    try:
+        ctx.aws(r, "launchTemplate", "autoscaling", "create_auto_scaling_group", **kwargs)
+    except EmulationError as err:
+        if err.code != "InvalidSubnetID.NotFound":
+            raise
+        raise EmulationError(r.urn, "vpcZoneIdentifiers", err.code, err.aws_message, err.source) from err
     created = ctx.aws(r, "name", "autoscaling", "describe_auto_scaling_groups", AutoScalingGroupNames=[name])[
         "AutoScalingGroups"
     ][0]
@@ -154,14 +159,16 @@ _POLICY_CONFIG = {
     "autoscaling-policy-configuration",
     _POLICY,
     prop="policyType",
-    summary="A policy carries the configuration of its type (target tracking configuration, step "
-    "adjustments, scaling adjustment or predictive configuration)",
+    summary="A policy's type is TargetTrackingScaling, StepScaling, SimpleScaling or PredictiveScaling and "
+    "carries that type's configuration",
     source=f"{_API}/API_PutScalingPolicy.html",
 )
 def _policy_configuration(ctx: Context, r: Resource) -> str | None:
     kind = str(r.get("policyType", "SimpleScaling"))
     needed = _POLICY_CONFIG.get(kind)
-    if needed is None or r.get(needed) not in (None, []):
+    if needed is None:
+        return f"policyType {kind!r} is not one of {', '.join(_POLICY_CONFIG)}"
+    if r.get(needed) not in (None, []):
         return None
     return f"a {kind} policy needs {needed}"
 
@@ -315,6 +322,23 @@ def _hook_heartbeat(ctx: Context, r: Resource) -> str | None:
     if timeout is None or low <= int(timeout) <= high:
         return None
     return f"heartbeatTimeout {int(timeout)} is outside {low}-{high} seconds"
+
+
+LIFECYCLE_TRANSITIONS = ("autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING")
+
+
+@rule(
+    "autoscaling-lifecycle-hook-transition",
+    "aws:autoscaling/lifecycleHook:LifecycleHook",
+    prop="lifecycleTransition",
+    summary="A lifecycle hook is on the launching or the terminating transition",
+    source=f"{_API}/API_PutLifecycleHook.html (LifecycleTransition: valid values)",
+)
+def _hook_transition(ctx: Context, r: Resource) -> str | None:
+    transition = r.get("lifecycleTransition")
+    if transition is None or transition in LIFECYCLE_TRANSITIONS:
+        return None
+    return f"lifecycleTransition {transition!r} is not one of {', '.join(LIFECYCLE_TRANSITIONS)}"
 
 
 @emulates(
