@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import re
@@ -10,6 +11,7 @@ from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
+    EmulationError,
     Resource,
     answers,
     tags_list,
@@ -561,7 +563,22 @@ def iam_oidc_provider(ctx: Context, r: Resource) -> Emulated:
     }
     if r.get("thumbprintLists"):
         kwargs["ThumbprintList"] = list(r.get("thumbprintLists"))
-    arn = ctx.aws(r, "url", "iam", "create_open_id_connect_provider", **kwargs)["OpenIDConnectProviderArn"]
+    # Pulumi pluralises list inputs (thumbprintLists); under their singular names the service model's
+    # ThumbprintList and ClientIDList are blamed on the right property.
+    singular = {"clientIdList": r.get("clientIdLists"), "thumbprintList": r.get("thumbprintLists")}
+    try:
+        created = ctx.aws(
+            dataclasses.replace(r, inputs={**r.inputs, **singular}),
+            "url",
+            "iam",
+            "create_open_id_connect_provider",
+            **kwargs,
+        )
+    except EmulationError as err:
+        head, dot, rest = err.prop.partition("[")
+        prop = f"{head}s{dot}{rest}" if head in singular else err.prop
+        raise EmulationError(r.urn, prop, err.code, err.aws_message, err.source) from err
+    arn = created["OpenIDConnectProviderArn"]
     return arn, {"arn": arn}
 
 
