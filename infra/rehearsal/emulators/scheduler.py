@@ -127,10 +127,11 @@ def _flexible_window(ctx: Context, r: Resource) -> str | None:
     window = r.get("flexibleTimeWindow") or {}
     mode, minutes = window.get("mode"), window.get("maximumWindowInMinutes")
     low, high = FLEXIBLE_WINDOW_MINUTES
-    if mode == "FLEXIBLE" and minutes is None:
-        return "a FLEXIBLE time window needs maximumWindowInMinutes"
-    if mode == "FLEXIBLE" and not low <= int(minutes) <= high:
-        return f"maximumWindowInMinutes is {minutes}; it must be between {low} and {high}"
+    if mode == "FLEXIBLE":
+        if minutes is None:
+            return "a FLEXIBLE time window needs maximumWindowInMinutes"
+        if not low <= int(minutes) <= high:
+            return f"maximumWindowInMinutes is {minutes}; it must be between {low} and {high}"
     if mode == "OFF" and minutes is not None:
         return "maximumWindowInMinutes applies to FLEXIBLE time windows only, not OFF"
     return None

@@ -254,7 +254,7 @@ def _source_is_fifo(ctx: Context, r: Resource) -> bool | None:
         attributes = ctx.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["FifoQueue"])
     except Exception:  # an unknown queue is the emulator's refusal to make
         return None
-    return attributes.get("Attributes", {}).get("FifoQueue") == "true"
+    return bool(attributes.get("Attributes", {}).get("FifoQueue") == "true")
 
 
 @rule(

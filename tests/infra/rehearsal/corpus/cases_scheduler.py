@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -14,15 +16,17 @@ SCHEDULE_TYPES = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedul
 WINDOW = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_FlexibleTimeWindow.html"
 
 
-def _schedule(expression: str, window: dict[str, Any] | None = None, group: Any = None) -> None:
+def _schedule(
+    expression: str, window: dict[str, Any] | None = None, group: pulumi.Input[str] | None = None
+) -> None:
     queue = aws.sqs.Queue("ticks")
     invoker = role("scheduler", "scheduler.amazonaws.com")
     aws.scheduler.Schedule(
         "tick",
         group_name=group,
         schedule_expression=expression,
-        flexible_time_window=window or {"mode": "OFF"},
-        target={"arn": queue.arn, "role_arn": invoker.arn},
+        flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(**(window or {"mode": "OFF"})),
+        target=aws.scheduler.ScheduleTargetArgs(arn=queue.arn, role_arn=invoker.arn),
     )
 
 
