@@ -173,8 +173,9 @@ def secret_rotation(ctx: Context, r: Resource) -> Emulated:
         ("duration", "Duration"),
         ("scheduleExpression", "ScheduleExpression"),
     ):
-        if rules.get(key) is not None:
-            rotation[member] = rules[key]
+        value = rules.get(key)
+        if value is not None:
+            rotation[member] = int(value) if isinstance(value, float) else value
     ctx.aws(
         r,
         "rotationRules",
