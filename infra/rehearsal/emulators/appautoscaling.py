@@ -8,7 +8,7 @@ from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
-from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 SCALING_POLICY_NAME = Naming(
     max_length=256,
@@ -17,6 +17,45 @@ SCALING_POLICY_NAME = Naming(
         " (PolicyName: 1-256)"
     ),
 )
+
+
+_API = "https://docs.aws.amazon.com/autoscaling/application/APIReference"
+
+
+@rule(
+    "appautoscaling-target-capacity",
+    "aws:appautoscaling/target:Target",
+    prop="minCapacity",
+    summary="A scalable target's minCapacity is at most its maxCapacity",
+    source=f"{_API}/API_RegisterScalableTarget.html (MinCapacity, MaxCapacity)",
+)
+def _target_capacity(ctx: Context, r: Resource) -> str | None:
+    low, high = r.get("minCapacity"), r.get("maxCapacity")
+    if low is None or high is None or int(low) <= int(high):
+        return None
+    return f"minCapacity {int(low)} is greater than maxCapacity {int(high)}"
+
+
+_POLICY_CONFIG = {
+    "TargetTrackingScaling": "targetTrackingScalingPolicyConfiguration",
+    "StepScaling": "stepScalingPolicyConfiguration",
+    "PredictiveScaling": "predictiveScalingPolicyConfiguration",
+}
+
+
+@rule(
+    "appautoscaling-policy-configuration",
+    "aws:appautoscaling/policy:Policy",
+    prop="policyType",
+    summary="A scaling policy carries the configuration of its type",
+    source=f"{_API}/API_PutScalingPolicy.html (the configuration is required for its policy type)",
+)
+def _policy_configuration(ctx: Context, r: Resource) -> str | None:
+    kind = str(r.get("policyType", "StepScaling"))
+    needed = _POLICY_CONFIG.get(kind)
+    if needed is None or r.get(needed):
+        return None
+    return f"a {kind} policy needs {needed}"
 
 
 @emulates(

@@ -1,0 +1,98 @@
+"""Application Auto Scaling cases: scalable targets and scaling policies of ECS services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+from tests.infra.rehearsal.corpus.common import network
+
+API = "https://docs.aws.amazon.com/autoscaling/application/APIReference"
+TARGET = "aws:appautoscaling/target:Target"
+POLICY = "aws:appautoscaling/policy:Policy"
+
+
+def _service() -> pulumi.Output[str]:
+    """The resource id (`service/<cluster>/<service>`) of a Fargate service."""
+    net = network()
+    cluster = aws.ecs.Cluster("apps")
+    task = aws.ecs.TaskDefinition(
+        "web",
+        family="web",
+        cpu="256",
+        memory="512",
+        network_mode="awsvpc",
+        requires_compatibilities=["FARGATE"],
+        container_definitions=json.dumps([{"name": "web", "image": "public.ecr.aws/nginx/nginx:1.27"}]),
+    )
+    service = aws.ecs.Service(
+        "web",
+        cluster=cluster.arn,
+        task_definition=task.arn,
+        launch_type="FARGATE",
+        desired_count=1,
+        network_configuration={"subnets": [net.subnets[0].id], "security_groups": [net.group.id]},
+    )
+    return pulumi.Output.concat("service/", cluster.name, "/", service.name)
+
+
+def _target(**overrides: Any) -> aws.appautoscaling.Target:
+    args: dict[str, Any] = {
+        "service_namespace": "ecs",
+        "resource_id": _service(),
+        "scalable_dimension": "ecs:service:DesiredCount",
+        "min_capacity": 1,
+        "max_capacity": 4,
+    }
+    args.update(overrides)
+    return aws.appautoscaling.Target("web", **args)
+
+
+@valid("appautoscaling")
+def appautoscaling_cpu_target_tracking_on_a_service() -> None:
+    target = _target()
+    aws.appautoscaling.Policy(
+        "cpu",
+        policy_type="TargetTrackingScaling",
+        service_namespace=target.service_namespace,
+        resource_id=target.resource_id,
+        scalable_dimension=target.scalable_dimension,
+        target_tracking_scaling_policy_configuration={
+            "target_value": 60,
+            "scale_in_cooldown": 120,
+            "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
+        },
+    )
+
+
+@refused("appautoscaling", token=TARGET, prop="minCapacity", source=f"{API}/API_RegisterScalableTarget.html")
+def appautoscaling_target_min_above_max() -> None:
+    _target(min_capacity=6, max_capacity=2)
+
+
+@refused(
+    "appautoscaling", token=TARGET, prop="scalableDimension", source=f"{API}/API_RegisterScalableTarget.html"
+)
+def appautoscaling_target_dimension_misspelt() -> None:
+    _target(scalable_dimension="ecs:service:DesiredTaskCount")
+
+
+@refused("appautoscaling", token=TARGET, prop="resourceId", source=f"{API}/API_RegisterScalableTarget.html")
+def appautoscaling_target_of_a_cluster_that_does_not_exist() -> None:
+    _target(resource_id="service/missing-cluster/web")
+
+
+@refused("appautoscaling", token=POLICY, prop="policyType", source=f"{API}/API_PutScalingPolicy.html")
+def appautoscaling_target_tracking_policy_without_configuration() -> None:
+    target = _target()
+    aws.appautoscaling.Policy(
+        "cpu",
+        policy_type="TargetTrackingScaling",
+        service_namespace=target.service_namespace,
+        resource_id=target.resource_id,
+        scalable_dimension=target.scalable_dimension,
+    )
