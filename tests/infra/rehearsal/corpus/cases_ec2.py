@@ -362,6 +362,11 @@ def ec2_vpc_ingress_rule_without_a_source() -> None:
     _ingress(network())
 
 
+@refused("ec2", token=INGRESS_RULE, prop="ipProtocol", source=IP_PERMISSION)
+def ec2_vpc_ingress_rule_protocol_named_after_the_database() -> None:
+    _ingress(network(), ip_protocol="postgres", cidr_ipv4="10.0.0.0/16")
+
+
 @refused(
     "ec2",
     token="aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
