@@ -35,7 +35,7 @@ def _target_group(net: Net, **overrides: Any) -> aws.lb.TargetGroup:
     return aws.lb.TargetGroup("app", **args)
 
 
-def _forward(group: aws.lb.TargetGroup) -> list[dict[str, Any]]:
+def _forward(group: aws.lb.TargetGroup) -> list[Any]:
     return [{"type": "forward", "target_group_arn": group.arn}]
 
 
