@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import Context, EmulationError, Resource
+from infra.rehearsal.emulators.cloudfront import aws_nested, model_check
 from infra.rehearsal.spec import EVERY_INPUT, Emulated, Naming, Validation, emulates, rule, stable_hex
 
 API = "https://docs.aws.amazon.com/aws-backup/latest/devguide"
@@ -31,7 +31,6 @@ SELECTION_NAME = Naming(
 MIN_COLD_STORAGE_DAYS = 90
 MIN_START_WINDOW_MINUTES = 60
 _CRON = re.compile(r"cron\(([^()]*)\)")
-_WRAPPER = "plan"
 
 
 def cron_problem(expression: str) -> str | None:
@@ -186,17 +185,6 @@ def _rule_input(backup_rule: Mapping[str, Any]) -> dict[str, Any]:
     return shaped
 
 
-def _checked(ctx: Context, r: Resource, prop: str, operation: str, **kwargs: Any) -> Any:
-    """ctx.aws with the inputs under one key, so a service-model refusal inside the API's BackupPlan or
-    BackupSelection is blamed on the Pulumi property it came from."""
-    wrapped = dataclasses.replace(r, inputs={_WRAPPER: r.inputs})
-    try:
-        return ctx.aws(wrapped, prop, "backup", operation, **kwargs)
-    except EmulationError as err:
-        blamed = err.prop.removeprefix(f"{_WRAPPER}.")
-        raise EmulationError(r.urn, blamed, err.code, err.aws_message, err.source) from err
-
-
 @emulates(
     "aws:backup/plan:Plan",
     note="create_backup_plan; moto does not check that the target vaults exist",
@@ -216,7 +204,7 @@ def plan(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {"BackupPlan": backup_plan}
     if r.get("tags"):
         kwargs["BackupPlanTags"] = dict(r.get("tags"))
-    created = _checked(ctx, r, "rules", "create_backup_plan", **kwargs)
+    created = aws_nested(ctx, r, "BackupPlan", "rules", "backup", "create_backup_plan", **kwargs)
     return created["BackupPlanId"], {
         "arn": created["BackupPlanArn"],
         "name": name,
@@ -279,18 +267,16 @@ def selection(ctx: Context, r: Resource) -> Emulated:
     if r.get("conditions"):
         body["Conditions"] = _conditions(list(r.get("conditions")))
     if ctx.checks:
-        wrapped = dataclasses.replace(r, inputs={"selection": r.inputs})
-        try:
-            ctx._check_model(
-                ctx.client("backup"),
-                wrapped,
-                "planId",
-                "create_backup_selection",
-                {"BackupPlanId": plan_id, "BackupSelection": body},
-            )
-        except EmulationError as err:
-            blamed = err.prop.removeprefix("selection.")
-            raise EmulationError(r.urn, blamed, err.code, err.aws_message, err.source) from err
+        model_check(
+            ctx,
+            r,
+            "BackupSelection",
+            "planId",
+            "backup",
+            "create_backup_selection",
+            BackupPlanId=plan_id,
+            BackupSelection=body,
+        )
     ctx.aws(r, "planId", "backup", "get_backup_plan", BackupPlanId=plan_id)
     iam = ctx.client("iam")
     try:

@@ -27,18 +27,51 @@ CACHE_POLICY_NAME = Naming(
     " the console's limit of 128)",
 )
 _HOST = re.compile(r"([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
-_CONFIG = "config"
 
 
-def _aws(ctx: Context, r: Resource, prop: str, operation: str, member: str, config: Any, **kw: Any) -> Any:
-    """ctx.aws with the inputs under one key, so a service-model refusal inside `<member>` (the API's
-    DistributionConfig, CachePolicyConfig...) is blamed on the Pulumi property it came from."""
-    wrapped = dataclasses.replace(r, inputs={_CONFIG: r.inputs})
+def aws_nested(
+    ctx: Context, r: Resource, path: str, prop: str, service: str, operation: str, **kwargs: Any
+) -> Any:
+    """ctx.aws for a request that nests the resource's inputs under `path` (`DistributionConfig`,
+    `ChangeBatch.Changes[0].ResourceRecordSet`): a service-model refusal inside them is blamed on the
+    Pulumi property it came from, not on `prop`."""
     try:
-        return ctx.aws(wrapped, prop, "cloudfront", operation, **{member: config}, **kw)
+        return ctx.aws(dataclasses.replace(r, inputs=_nested(r, path)), prop, service, operation, **kwargs)
     except EmulationError as err:
-        blamed = err.prop.removeprefix(f"{_CONFIG}.")
+        blamed = _strip(err.prop, path)
         raise EmulationError(r.urn, blamed or prop, err.code, err.aws_message, err.source) from err
+
+
+def model_check(
+    ctx: Context, r: Resource, path: str, prop: str, service: str, operation: str, **kwargs: Any
+) -> None:
+    """The service-model check of ctx.aws without the call, for an operation moto lacks; blamed as in
+    aws_nested."""
+    inputs = _nested(r, path)
+    try:
+        ctx._check_model(ctx.client(service), dataclasses.replace(r, inputs=inputs), prop, operation, kwargs)
+    except EmulationError as err:
+        blamed = _strip(err.prop, path)
+        raise EmulationError(r.urn, blamed or prop, err.code, err.aws_message, err.source) from err
+
+
+def _nested(r: Resource, path: str) -> dict[str, Any]:
+    inputs: Any = r.inputs
+    for step in reversed(path.split(".")):
+        name, _, index = step.partition("[")
+        inputs = {name: [inputs] if index else inputs}
+    return dict(inputs)
+
+
+def _strip(blamed: str, path: str) -> str:
+    """`DistributionConfig.priceClass` -> `priceClass` for the path `DistributionConfig`; "" when nothing
+    inside the inputs is to blame."""
+    parts = blamed.split(".")
+    for step in path.split("."):
+        if not parts or parts[0] != step:
+            return blamed
+        parts.pop(0)
+    return ".".join(parts)
 
 
 def _items(values: Any) -> dict[str, Any]:
@@ -255,7 +288,15 @@ def _distribution_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict
     computed=_distribution_outputs,
 )
 def distribution(ctx: Context, r: Resource) -> Emulated:
-    created = _aws(ctx, r, "origins", "create_distribution", "DistributionConfig", distribution_config(r))
+    created = aws_nested(
+        ctx,
+        r,
+        "DistributionConfig",
+        "origins",
+        "cloudfront",
+        "create_distribution",
+        DistributionConfig=distribution_config(r),
+    )
     described = created["Distribution"]
     if r.get("tags"):
         tags = {"Items": tags_list(r.get("tags"))}
@@ -288,7 +329,15 @@ def origin_access_control(ctx: Context, r: Resource) -> Emulated:
         "SigningBehavior": r.get("signingBehavior"),
         "OriginAccessControlOriginType": r.get("originAccessControlOriginType"),
     }
-    created = _aws(ctx, r, "name", "create_origin_access_control", "OriginAccessControlConfig", config)
+    created = aws_nested(
+        ctx,
+        r,
+        "OriginAccessControlConfig",
+        "name",
+        "cloudfront",
+        "create_origin_access_control",
+        OriginAccessControlConfig=config,
+    )
     oac_id = created["OriginAccessControl"]["Id"]
     return oac_id, {
         "arn": f"arn:aws:cloudfront::{ctx.account_id}:origin-access-control/{oac_id}",
@@ -351,13 +400,9 @@ def cache_policy(ctx: Context, r: Resource) -> Emulated:
     if r.get("comment"):
         config["Comment"] = r.get("comment")
     if ctx.checks:
-        wrapped = dataclasses.replace(r, inputs={_CONFIG: r.inputs})
-        client = ctx.client("cloudfront")
-        try:
-            ctx._check_model(client, wrapped, "name", "create_cache_policy", {"CachePolicyConfig": config})
-        except EmulationError as err:
-            blamed = err.prop.removeprefix(f"{_CONFIG}.")
-            raise EmulationError(r.urn, blamed, err.code, err.aws_message, err.source) from err
+        model_check(
+            ctx, r, "CachePolicyConfig", "name", "cloudfront", "create_cache_policy", CachePolicyConfig=config
+        )
     policy_id = f"{stable_hex(ctx.account_id, r.urn, length=8)}-{stable_hex(r.urn, length=4)}"
     return policy_id, {
         "arn": f"arn:aws:cloudfront::{ctx.account_id}:cache-policy/{policy_id}",

@@ -10,6 +10,7 @@ from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
+from infra.rehearsal.emulators.cloudfront import aws_nested
 from infra.rehearsal.spec import UNNAMED, Emulated, emulates, rule, stable_hex
 
 
@@ -65,8 +66,10 @@ def record(ctx: Context, r: Resource) -> Emulated:
         record_set["TTL"] = int(r.get("ttl", 300))
         record_set["ResourceRecords"] = [{"Value": str(v)} for v in r.get("records", [])]
     action = "UPSERT" if r.get("allowOverwrite") else "CREATE"
-    ctx.aws(
+    aws_nested(
+        ctx,
         r,
+        "ChangeBatch.Changes[0].ResourceRecordSet",
         "zoneId",
         "route53",
         "change_resource_record_sets",
@@ -309,8 +312,15 @@ def health_check(ctx: Context, r: Resource) -> Emulated:
             "Region": r.get("cloudwatchAlarmRegion"),
         }
     reference = f"{r.get('referenceName') or r.name}-{stable_hex(r.urn, length=12)}"
-    created = ctx.aws(
-        r, "type", "route53", "create_health_check", CallerReference=reference, HealthCheckConfig=config
+    created = aws_nested(
+        ctx,
+        r,
+        "HealthCheckConfig",
+        "type",
+        "route53",
+        "create_health_check",
+        CallerReference=reference,
+        HealthCheckConfig=config,
     )["HealthCheck"]
     check_id = created["Id"]
     return check_id, {"arn": f"arn:aws:route53:::healthcheck/{check_id}"}

@@ -1,0 +1,196 @@
+"""Route 53 cases: hosted zones, records and health checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+
+from tests.infra.rehearsal.corpus import refused, valid
+
+RECORD = "aws:route53/record:Record"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+TYPES = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html"
+RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html"
+HEALTH = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html"
+CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
+
+
+def _zone() -> aws.route53.Zone:
+    return aws.route53.Zone("zone", name="example.com")
+
+
+def _record(record_type: str, records: list[str], name: str = "www.example.com", **extra: Any) -> None:
+    zone = _zone()
+    aws.route53.Record("record", zone_id=zone.zone_id, name=name, type=record_type, records=records, **extra)
+
+
+def _health_check(**args: Any) -> None:
+    aws.route53.HealthCheck("check", **args)
+
+
+@valid("route53")
+def route53_zone_with_records_of_every_kind() -> None:
+    zone = _zone()
+    for name, record_type, records in (
+        ("example.com", "A", ["203.0.113.10"]),
+        ("example.com", "AAAA", ["2001:db8::10"]),
+        ("example.com", "MX", ["10 mail.example.com", "20 backup-mail.example.com."]),
+        ("example.com", "TXT", ["v=spf1 include:amazonses.com ~all", "a" * 255 + '""' + "b" * 100]),
+        ("www.example.com", "CNAME", ["example.com"]),
+    ):
+        aws.route53.Record(
+            f"{record_type.lower()}-{name.split('.')[0]}",
+            zone_id=zone.zone_id,
+            name=name,
+            type=record_type,
+            records=records,
+            ttl=300,
+        )
+    aws.route53.Record(
+        "cdn",
+        zone_id=zone.zone_id,
+        name="cdn.example.com",
+        type="A",
+        aliases=[
+            {
+                "name": "d111111abcdef8.cloudfront.net",
+                "zone_id": CLOUDFRONT_ZONE,
+                "evaluate_target_health": False,
+            }
+        ],
+    )
+
+
+@valid("route53")
+def route53_health_checks_https_and_calculated() -> None:
+    site = aws.route53.HealthCheck(
+        "site",
+        type="HTTPS",
+        fqdn="www.example.com",
+        port=443,
+        resource_path="/health",
+        request_interval=30,
+        failure_threshold=3,
+    )
+    api = aws.route53.HealthCheck(
+        "api", type="TCP", ip_address="203.0.113.10", port=5432, request_interval=10
+    )
+    aws.route53.HealthCheck(
+        "all", type="CALCULATED", child_health_threshold=1, child_healthchecks=[site.id, api.id]
+    )
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#AFormat")
+def route53_a_record_pointing_at_a_host_name() -> None:
+    _record("A", ["lb.example.net"], ttl=300)
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#AAAAFormat")
+def route53_aaaa_record_with_an_ipv4_address() -> None:
+    _record("AAAA", ["203.0.113.10"], ttl=300)
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#MXFormat")
+def route53_mx_record_without_priority() -> None:
+    _record("MX", ["mail.example.com"], name="example.com", ttl=300)
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#TXTFormat")
+def route53_txt_string_over_255_characters() -> None:
+    _record("TXT", ["v=DKIM1; k=rsa; p=" + "A" * 380], name="mail._domainkey.example.com", ttl=300)
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#CNAMEFormat")
+def route53_cname_with_two_targets() -> None:
+    _record("CNAME", ["a.example.net", "b.example.net"], ttl=300)
+
+
+@refused("route53", token=RECORD, prop="name", source=f"{TYPES}#CNAMEFormat")
+def route53_cname_at_the_zone_apex() -> None:
+    _record("CNAME", ["lb.example.net"], name="example.com", ttl=300)
+
+
+@refused("route53", token=RECORD, prop="type", source=f"{TYPES}#CNAMEFormat")
+def route53_cname_beside_another_record() -> None:
+    zone = _zone()
+    aws.route53.Record(
+        "a", zone_id=zone.zone_id, name="www.example.com", type="A", records=["203.0.113.10"], ttl=60
+    )
+    aws.route53.Record(
+        "cname",
+        zone_id=zone.zone_id,
+        name="www.example.com",
+        type="CNAME",
+        records=["lb.example.net"],
+        ttl=60,
+    )
+
+
+@refused("route53", token=RECORD, prop="ttl", source=RECORD_SET)
+def route53_alias_record_with_a_ttl() -> None:
+    zone = _zone()
+    aws.route53.Record(
+        "cdn",
+        zone_id=zone.zone_id,
+        name="cdn.example.com",
+        type="A",
+        ttl=300,
+        aliases=[
+            {
+                "name": "d111111abcdef8.cloudfront.net",
+                "zone_id": CLOUDFRONT_ZONE,
+                "evaluate_target_health": False,
+            }
+        ],
+    )
+
+
+@refused("route53", token=RECORD, prop="ttl", source=RECORD_SET)
+def route53_records_without_a_ttl() -> None:
+    _record("A", ["203.0.113.10"])
+
+
+@refused("route53", token=RECORD, prop="type", source=RECORD_SET)
+def route53_record_type_alias() -> None:
+    _record("ALIAS", ["lb.example.net"], ttl=300)
+
+
+@refused(
+    "route53",
+    token="aws:route53/zone:Zone",
+    prop="name",
+    source="https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html",
+)
+def route53_zone_name_over_1024_characters() -> None:
+    aws.route53.Zone("zone", name=".".join(["a" * 60] * 20) + ".com")
+
+
+@refused("route53", token=HEALTH_CHECK, prop="requestInterval", source=HEALTH)
+def route53_health_check_every_twenty_seconds() -> None:
+    _health_check(type="HTTPS", fqdn="www.example.com", request_interval=20)
+
+
+@refused("route53", token=HEALTH_CHECK, prop="failureThreshold", source=HEALTH)
+def route53_health_check_failure_threshold_of_fifteen() -> None:
+    _health_check(type="HTTPS", fqdn="www.example.com", failure_threshold=15)
+
+
+@refused("route53", token=HEALTH_CHECK, prop="type", source=HEALTH)
+def route53_http_health_check_without_target() -> None:
+    _health_check(type="HTTP", resource_path="/health")
+
+
+@refused("route53", token=HEALTH_CHECK, prop="type", source=HEALTH)
+def route53_health_check_type_http2() -> None:
+    _health_check(type="HTTP2", fqdn="www.example.com")
+
+
+@refused("route53", token=HEALTH_CHECK, prop="type", source=HEALTH)
+def route53_calculated_health_check_without_children() -> None:
+    _health_check(type="CALCULATED", child_health_threshold=1)
+
+
+@refused("route53", token=HEALTH_CHECK, prop="regions", source=HEALTH)
+def route53_health_check_from_two_regions() -> None:
+    _health_check(type="HTTPS", fqdn="www.example.com", regions=["eu-west-1", "us-east-1"])
