@@ -5,8 +5,9 @@ its input, so a value AWS refuses (an unknown enum value, a name over its length
 number out of range, a list too long) would pass an emulated call. Every request an emulator sends is checked
 here first (`Context.aws`), for all services alike.
 
-Patterns in the models are Java regular expressions (`\\p{L}`, `\\p{Punct}`), matched anywhere in the value
-as AWS does; the `regex` module reads that dialect. A pattern it still cannot compile is not enforced, and
+Patterns in the models are Java regular expressions (`\\p{L}`, `\\p{Punct}`) that the whole value must match,
+as AWS's validation does ("Member must satisfy regular expression pattern"); the `regex` module reads that
+dialect. A pattern it still cannot compile is not enforced, and
 `unreadable_patterns()` says which.
 """
 
@@ -100,7 +101,7 @@ def _check_plain(shape: Shape, value: Any, path: tuple[str | int, ...]) -> Itera
         yield from _size(meta, len(value), "characters", value, path)
         pattern = meta.get("pattern")
         compiled = _compiled(pattern) if pattern else None
-        if compiled is not None and not compiled.search(value):
+        if compiled is not None and not compiled.fullmatch(value):
             yield Violation(path, f"matching the pattern {pattern}", value)
     elif kind in ("integer", "long", "float", "double") and isinstance(value, int | float):
         if "min" in meta and value < meta["min"]:

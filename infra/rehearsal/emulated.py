@@ -117,13 +117,14 @@ class EmulatedMocks(UrnAwareMocks):
         naming = spec.naming
         name = resource.inputs.get(naming.key) if naming.key else None
         if isinstance(name, str):
-            problem = naming.problem(name)
-            if problem:
-                raise EmulationError(resource.urn, naming.key, "InvalidName", problem, naming.source)
+            bad_name = naming.problem(name)
+            if bad_name:
+                raise EmulationError(resource.urn, naming.key, "InvalidName", bad_name, naming.source)
         for rule in rules_for(spec.token):
             problem = rule.check(self.context, resource)
             if problem:
-                raise EmulationError(resource.urn, rule.prop, rule.id, problem, rule.source)
+                prop, why = problem if isinstance(problem, tuple) else (rule.prop, problem)
+                raise EmulationError(resource.urn, prop, rule.id, why, rule.source)
 
     def _echo(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """A deterministic id and the inputs with provider-shaped outputs (an ARN of the type's service,

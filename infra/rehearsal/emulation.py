@@ -85,12 +85,22 @@ def _matching_key(keys: list[str], member: str) -> str | None:
 def blamed_property(inputs: Mapping[str, Any], path: tuple[str | int, ...], default: str) -> str:
     """The Pulumi property an API parameter path came from, mapped back by name through the inputs
     (`ClusterConfig.InstanceType` -> `clusterConfig.instanceType`); `default` when the top member has no
-    counterpart (the emulator computed it)."""
+    counterpart (the emulator computed it). A resource that is one element of an API list (an EventBridge
+    target sent as `Targets[0]`) is matched from inside the element."""
+    found = _blamed_parts(inputs, path)
+    if not found and len(path) > 2 and isinstance(path[1], int):
+        found = _blamed_parts(inputs, path[2:])
+    return ".".join(found) if found else default
+
+
+def _blamed_parts(inputs: Mapping[str, Any], path: tuple[str | int, ...]) -> list[str]:
     parts: list[str] = []
     value: Any = inputs
     for step in path:
         if isinstance(step, int):
-            if not isinstance(value, list) or step >= len(value):
+            if isinstance(value, Mapping):
+                continue  # the API wraps a single input block in a list
+            if not isinstance(value, list) or step >= len(value) or not parts:
                 break
             parts[-1] += f"[{step}]"
             value = value[step]
@@ -100,9 +110,7 @@ def blamed_property(inputs: Mapping[str, Any], path: tuple[str | int, ...], defa
             break
         parts.append(key)
         value = value[key]
-    if not parts:
-        return default
-    return ".".join(parts)
+    return parts
 
 
 @dataclass

@@ -263,8 +263,9 @@ def computed_outputs(
     return outputs
 
 
-Check = Callable[["Context", "Resource"], "str | None"]
-"""Returns why AWS or the provider would refuse the resource, or None."""
+Check = Callable[["Context", "Resource"], "str | tuple[str, str] | None"]
+"""Returns why AWS or the provider would refuse the resource, or None; a (property, why) pair blames a
+property other than the rule's own (one of several a rule relates)."""
 
 
 @dataclass(frozen=True)
