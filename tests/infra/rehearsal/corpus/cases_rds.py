@@ -105,10 +105,16 @@ def rds_aurora_cluster_with_instance() -> None:
         ),
     )
     aws.rds.ClusterInstance(
-        "aurora-1", cluster_identifier=cluster.id, engine="aurora-mysql", instance_class="db.serverless"
+        "aurora-1",
+        cluster_identifier=cluster.id,
+        engine=aws.rds.EngineType.AURORA_MYSQL,
+        instance_class="db.serverless",
     )
     aws.rds.ClusterInstance(
-        "aurora-2", cluster_identifier=cluster.id, engine="aurora-mysql", instance_class="db.r7g.large"
+        "aurora-2",
+        cluster_identifier=cluster.id,
+        engine=aws.rds.EngineType.AURORA_MYSQL,
+        instance_class="db.r7g.large",
     )
 
 
@@ -340,7 +346,10 @@ def rds_cluster_maintenance_window_bad_day() -> None:
 def rds_aurora_instance_micro_class() -> None:
     cluster = _aurora()
     aws.rds.ClusterInstance(
-        "aurora-1", cluster_identifier=cluster.id, engine="aurora-mysql", instance_class="db.t4g.micro"
+        "aurora-1",
+        cluster_identifier=cluster.id,
+        engine=aws.rds.EngineType.AURORA_MYSQL,
+        instance_class="db.t4g.micro",
     )
 
 
@@ -348,5 +357,8 @@ def rds_aurora_instance_micro_class() -> None:
 def rds_aurora_instance_engine_differs_from_cluster() -> None:
     cluster = _aurora()
     aws.rds.ClusterInstance(
-        "aurora-1", cluster_identifier=cluster.id, engine="aurora-postgresql", instance_class="db.r7g.large"
+        "aurora-1",
+        cluster_identifier=cluster.id,
+        engine=aws.rds.EngineType.AURORA_POSTGRESQL,
+        instance_class="db.r7g.large",
     )

@@ -51,10 +51,10 @@ def _queue_for_s3(bucket: aws.s3.Bucket, name: str = "uploads") -> tuple[aws.sqs
     return queue, policy
 
 
-def _log_bucket() -> aws.s3.Bucket:
-    """A bucket the S3 logging service may write access logs into."""
+def _log_bucket() -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+    """A bucket the S3 logging service may write access logs into, and the policy that lets it."""
     logs = _bucket("access-logs")
-    aws.s3.BucketPolicy(
+    policy = aws.s3.BucketPolicy(
         "access-logs-policy",
         bucket=logs.id,
         policy=logs.arn.apply(
@@ -73,21 +73,28 @@ def _log_bucket() -> aws.s3.Bucket:
             )
         ),
     )
-    return logs
+    return logs, policy
 
 
 def _lifecycle(bucket: aws.s3.Bucket, **rule: Any) -> aws.s3.BucketLifecycleConfiguration:
     return aws.s3.BucketLifecycleConfiguration(
         "assets-lifecycle",
         bucket=bucket.id,
-        rules=[{"id": "archive", "status": "Enabled", "filter": {"prefix": "logs/"}, **rule}],
+        rules=[
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="archive",
+                status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="logs/"),
+                **rule,
+            )
+        ],
     )
 
 
 @valid("s3")
 def s3_bucket_configurations_and_object() -> None:
     bucket = _bucket()
-    logs = _log_bucket()
+    logs, logs_policy = _log_bucket()
     aws.s3.BucketVersioning(
         "assets-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}
     )
@@ -113,7 +120,7 @@ def s3_bucket_configurations_and_object() -> None:
         bucket=bucket.id,
         target_bucket=logs.id,
         target_prefix="assets/",
-        opts=pulumi.ResourceOptions(depends_on=[logs]),
+        opts=pulumi.ResourceOptions(depends_on=[logs_policy]),
     )
     _lifecycle(
         bucket,
