@@ -274,6 +274,7 @@ def selection(ctx: Context, r: Resource) -> Emulated:
             "planId",
             "backup",
             "create_backup_selection",
+            renamed={"listOfTags": "selectionTags"},
             BackupPlanId=plan_id,
             BackupSelection=body,
         )

@@ -43,15 +43,30 @@ def aws_nested(
 
 
 def model_check(
-    ctx: Context, r: Resource, path: str, prop: str, service: str, operation: str, **kwargs: Any
+    ctx: Context,
+    r: Resource,
+    path: str,
+    prop: str,
+    service: str,
+    operation: str,
+    *,
+    renamed: Mapping[str, str] | None = None,
+    **kwargs: Any,
 ) -> None:
     """The service-model check of ctx.aws without the call, for an operation moto lacks; blamed as in
-    aws_nested."""
-    inputs = _nested(r, path)
+    aws_nested. `renamed` maps an API member's name to the Pulumi input that feeds it when the two names
+    differ (`listOfTags` <- `selectionTags`)."""
+    renamed = renamed or {}
+    view = dataclasses.replace(r, inputs={**r.inputs, **{k: r.get(v) for k, v in renamed.items()}})
     try:
-        ctx._check_model(ctx.client(service), dataclasses.replace(r, inputs=inputs), prop, operation, kwargs)
+        ctx._check_model(
+            ctx.client(service), dataclasses.replace(r, inputs=_nested(view, path)), prop, operation, kwargs
+        )
     except EmulationError as err:
         blamed = _strip(err.prop, path)
+        head = re.split(r"[.\[]", blamed, maxsplit=1)[0]
+        if head in renamed:
+            blamed = renamed[head] + blamed[len(head) :]
         raise EmulationError(r.urn, blamed or prop, err.code, err.aws_message, err.source) from err
 
 
