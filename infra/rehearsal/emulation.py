@@ -85,12 +85,15 @@ def _matching_key(keys: list[str], member: str) -> str | None:
 def blamed_property(inputs: Mapping[str, Any], path: tuple[str | int, ...], default: str) -> str:
     """The Pulumi property an API parameter path came from, mapped back by name through the inputs
     (`ClusterConfig.InstanceType` -> `clusterConfig.instanceType`); `default` when the top member has no
-    counterpart (the emulator computed it). A resource that is one element of an API list (an EventBridge
-    target sent as `Targets[0]`) is matched from inside the element."""
-    found = _blamed_parts(inputs, path)
-    if not found and len(path) > 2 and isinstance(path[1], int):
-        found = _blamed_parts(inputs, path[2:])
-    return ".".join(found) if found else default
+    counterpart (the emulator computed it). Inputs the API wraps in a member of its own (an EventBridge
+    target sent as `Targets[0]`, a launch template's `LaunchTemplateData`) are matched inside the wrapper."""
+    rest = path
+    while rest:
+        found = _blamed_parts(inputs, rest)
+        if found:
+            return ".".join(found)
+        rest = rest[2:] if len(rest) > 1 and isinstance(rest[1], int) else rest[1:]
+    return default
 
 
 def _blamed_parts(inputs: Mapping[str, Any], path: tuple[str | int, ...]) -> list[str]:

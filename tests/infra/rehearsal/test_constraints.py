@@ -57,6 +57,7 @@ def test_valid_requests_pass() -> None:
         (("DBInstanceClass",), "instanceClass"),
         (("Users", 0, "Password"), "users[0].password"),
         (("Targets", 0, "RetryPolicy", "MaximumRetryAttempts"), "retryPolicy.maximumRetryAttempts"),
+        (("LaunchTemplateData", "InstanceType"), "instanceType"),
         (("ComputedByTheEmulator",), "fallback"),
     ],
 )
@@ -66,5 +67,6 @@ def test_an_api_path_maps_back_to_the_pulumi_property(path: tuple[str | int, ...
         "instanceClass": "db.x",
         "users": [{"password": "p"}],
         "retryPolicy": {"maximumRetryAttempts": 200},
+        "instanceType": "t3.nano",
     }
     assert blamed_property(inputs, path, "fallback") == expected
