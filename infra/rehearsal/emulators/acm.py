@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +18,6 @@ from infra.rehearsal.spec import (
     Validation,
     Where,
     emulates,
-    rule,
     stable_hex,
 )
 
@@ -36,45 +34,6 @@ def _certificate_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[
             }
         ]
     }
-
-
-ACM_DOMAIN_SOURCES = (
-    "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html (DomainName: the"
-    " model's pattern, matched whole);"
-    " https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html#wildcard-domain-names"
-)
-
-
-def _domain_problem(ctx: Context, names: list[Any]) -> str | None:
-    # The service model's pattern is unanchored; ACM matches it against the whole name.
-    model = ctx.client("acm").meta.service_model
-    pattern = re.compile(model.shape_for("DomainNameString").metadata["pattern"])
-    for name in names:
-        if isinstance(name, str) and not pattern.fullmatch(name):
-            return f"{name!r} is not a domain name with at most one wildcard, as its whole leftmost label"
-    return None
-
-
-@rule(
-    "acm-domain-name-shape",
-    "aws:acm/certificate:Certificate",
-    prop="domainName",
-    summary="The domain name is a bare DNS name whose only wildcard is a whole leftmost label",
-    source=ACM_DOMAIN_SOURCES,
-)
-def _domain_name(ctx: Context, r: Resource) -> str | None:
-    return _domain_problem(ctx, [r.get("domainName")])
-
-
-@rule(
-    "acm-alternative-name-shape",
-    "aws:acm/certificate:Certificate",
-    prop="subjectAlternativeNames",
-    summary="Each alternative name is a bare DNS name whose only wildcard is a whole leftmost label",
-    source=ACM_DOMAIN_SOURCES,
-)
-def _alternative_names(ctx: Context, r: Resource) -> str | None:
-    return _domain_problem(ctx, list(r.get("subjectAlternativeNames", [])))
 
 
 @emulates(
