@@ -112,18 +112,15 @@ def _cold_storage(ctx: Context, r: Resource) -> str | None:
     "backup-rule-start-window",
     "aws:backup/plan:Plan",
     prop="rules",
-    summary=f"A backup rule's startWindow is at least {MIN_START_WINDOW_MINUTES} minutes and its"
-    " completionWindow longer than it",
+    summary=f"A backup rule's startWindow is at least {MIN_START_WINDOW_MINUTES} minutes",
     source=f"{API}/API_BackupRuleInput.html (StartWindowMinutes: if this value is included, it must be at"
-    " least 60 minutes); the console refuses a completion window not after the start window",
+    " least 60 minutes to avoid errors)",
 )
 def _start_window(ctx: Context, r: Resource) -> str | None:
     for index, backup_rule in enumerate(_rules(r)):
-        start, completion = backup_rule.get("startWindow"), backup_rule.get("completionWindow")
+        start = backup_rule.get("startWindow")
         if start is not None and int(start) < MIN_START_WINDOW_MINUTES:
             return f"rules[{index}]: startWindow {int(start)} is under {MIN_START_WINDOW_MINUTES} minutes"
-        if start is not None and completion is not None and int(completion) <= int(start):
-            return f"rules[{index}]: completionWindow {int(completion)} ends before startWindow {int(start)}"
     return None
 
 

@@ -194,3 +194,19 @@ def route53_calculated_health_check_without_children() -> None:
 @refused("route53", token=HEALTH_CHECK, prop="regions", source=HEALTH)
 def route53_health_check_from_two_regions() -> None:
     _health_check(type="HTTPS", fqdn="www.example.com", regions=["eu-west-1", "us-east-1"])
+
+
+@refused("route53", token=HEALTH_CHECK, prop="type", source=HEALTH)
+def route53_string_match_health_check_without_search_string() -> None:
+    _health_check(type="HTTPS_STR_MATCH", fqdn="www.example.com", resource_path="/health")
+
+
+@refused("route53", token=HEALTH_CHECK, prop="type", source=HEALTH)
+def route53_cloudwatch_health_check_without_alarm() -> None:
+    _health_check(type="CLOUDWATCH_METRIC", insufficient_data_health_status="Unhealthy")
+
+
+@refused("route53", token=RECORD, prop="ttl", source=RECORD_SET)
+def route53_record_without_records_or_alias() -> None:
+    zone = _zone()
+    aws.route53.Record("record", zone_id=zone.zone_id, name="www.example.com", type="A", ttl=300)

@@ -131,3 +131,8 @@ def secretsmanager_resource_policy_without_principal() -> None:
     secret = aws.secretsmanager.Secret("db")
     read = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
     aws.secretsmanager.SecretPolicy("db-policy", secret_arn=secret.arn, policy=_policy(read))
+
+
+@refused("secretsmanager", token=ROTATION, prop="rotationRules", source=SCHEDULE)
+def secretsmanager_rotation_rules_without_a_schedule() -> None:
+    _rotation(duration="2h")

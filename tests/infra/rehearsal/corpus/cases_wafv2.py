@@ -155,3 +155,18 @@ def wafv2_association_with_a_cloudfront_distribution() -> None:
         resource_arn="arn:aws:cloudfront::000000000000:distribution/E2QWRUHAPOMQZL",
         web_acl_arn=acl.arn,
     )
+
+
+@refused(
+    "wafv2",
+    token="aws:wafv2/webAclAssociation:WebAclAssociation",
+    prop="resourceArn",
+    source=f"{API}/API_AssociateWebACL.html",
+)
+def wafv2_cloudfront_acl_associated_with_a_load_balancer() -> None:
+    acl = _web_acl([_rate_rule()], scope="CLOUDFRONT", region="us-east-1")
+    aws.wafv2.WebAclAssociation(
+        "alb",
+        resource_arn="arn:aws:elasticloadbalancing:eu-west-1:000000000000:loadbalancer/app/api/50dc6c495c0c9188",
+        web_acl_arn=acl.arn,
+    )
