@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -137,10 +138,14 @@ NODE_TYPES_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Cac
 _SMALL = ("micro", "small", "medium")
 _GRAVITON = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 _INTEL_5 = ("large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge")
-# Current-generation node families and their sizes (the supported node types page, November 2026): no
-# cache.t4g.large, no cache.m7g.24xlarge. Previous generations (m4, r4, t2) are not offered to new clusters
-# in every region and are left out.
+# Node families and their sizes (the supported node types page, November 2026): no cache.t4g.large, no
+# cache.m7g.24xlarge. Previous generations are listed with no sizes: only the family is checked.
 NODE_SIZES: dict[str, tuple[str, ...]] = {
+    "cache.t2": (),
+    "cache.m3": (),
+    "cache.m4": (),
+    "cache.r3": (),
+    "cache.r4": (),
     "cache.t3": _SMALL,
     "cache.t4g": _SMALL,
     "cache.m5": _INTEL_5,
@@ -156,26 +161,13 @@ ENGINE_VERSIONS_SOURCE = (
     "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html"
 )
 # Major.minor versions a new cache can run: Redis OSS 6 and later are given as major.minor (the provider
-# refuses a patch), 4.0.10 and 5.0.6 as the full version; Valkey and Memcached likewise.
+# refuses a patch), 4.0.10 and 5.0.6 as the full version; Valkey as major.minor.
 ENGINE_VERSIONS = {
     "redis": frozenset({"4.0.10", "5.0.6", "6.0", "6.2", "6.x", "7.0", "7.1"}),
     "valkey": frozenset({"7.2", "8.0", "8.1", "8.2"}),
-    "memcached": frozenset(
-        {
-            "1.4.5",
-            "1.4.14",
-            "1.4.24",
-            "1.4.33",
-            "1.4.34",
-            "1.5.10",
-            "1.5.16",
-            "1.6.6",
-            "1.6.12",
-            "1.6.17",
-            "1.6.22",
-        }
-    ),
 }
+# Memcached versions are full versions of the 1.4, 1.5 and 1.6 lines.
+_MEMCACHED_VERSION = re.compile(r"1\.[456]\.\d+")
 AUTH_TOKEN_SPECIALS = set("!&#$^<>-")
 MAX_SNAPSHOT_RETENTION = 35
 MAX_MEMCACHED_NODES = 40
@@ -207,7 +199,7 @@ def _node_type_exists(ctx: Context, r: Resource) -> str | None:
     family, _, size = node_type.rpartition(".")
     if family not in NODE_SIZES:
         return f"{node_type} is not a node type ElastiCache offers (families: {', '.join(NODE_SIZES)})"
-    if size not in NODE_SIZES[family]:
+    if NODE_SIZES[family] and size not in NODE_SIZES[family]:
         return f"{node_type} does not exist: {family} comes in {', '.join(NODE_SIZES[family])}"
     return None
 
@@ -221,7 +213,12 @@ def _node_type_exists(ctx: Context, r: Resource) -> str | None:
 )
 def _engine_version_exists(ctx: Context, r: Resource) -> str | None:
     engine, version = str(r.get("engine", "redis")).lower(), r.get("engineVersion")
-    if engine not in ENGINE_VERSIONS or not isinstance(version, str) or version in ENGINE_VERSIONS[engine]:
+    if not isinstance(version, str):
+        return None
+    if engine == "memcached":
+        known = _MEMCACHED_VERSION.fullmatch(version)
+        return None if known else f"ElastiCache offers no memcached {version} (1.4.x, 1.5.x, 1.6.x)"
+    if engine not in ENGINE_VERSIONS or version in ENGINE_VERSIONS[engine]:
         return None
     offered = ", ".join(sorted(ENGINE_VERSIONS[engine]))
     return f"ElastiCache offers no {engine} {version}; it offers {offered}"

@@ -336,8 +336,23 @@ _INTEL_6 = (*_INTEL_5, "32xlarge")
 _INTEL_7 = (*_INTEL_5, "48xlarge")
 _GRAVITON4 = (*_INTEL_5, "48xlarge")
 # Sizes of each family RDS offers for MySQL, MariaDB and PostgreSQL (the instance class support page,
-# November 2026): there is no db.t4g.nano, and no db.m6g.24xlarge.
+# November 2026): there is no db.t4g.nano, and no db.m6g.24xlarge. Families whose sizes vary by engine are
+# listed with no sizes: only the family is checked.
 RDS_INSTANCE_SIZES: dict[str, tuple[str, ...]] = {
+    "db.t2": (),
+    "db.m4": (),
+    "db.r4": (),
+    "db.r5b": (),
+    "db.m6id": (),
+    "db.m6idn": (),
+    "db.m6in": (),
+    "db.r6id": (),
+    "db.r6idn": (),
+    "db.r6in": (),
+    "db.x2idn": (),
+    "db.x2iedn": (),
+    "db.z1d": (),
+    "db.c6gd": (),
     "db.t3": _BURSTABLE,
     "db.t4g": _BURSTABLE,
     "db.m5": _INTEL_5,
@@ -419,7 +434,7 @@ def _class_problem(instance_class: str, sizes: Mapping[str, tuple[str, ...]], wh
     family, _, size = instance_class.rpartition(".")
     if family not in sizes:
         return f"{instance_class} is not a DB instance class {what} offers (families: {', '.join(sizes)})"
-    if size not in sizes[family]:
+    if sizes[family] and size not in sizes[family]:
         return f"{instance_class} does not exist for {what}: {family} comes in {', '.join(sizes[family])}"
     return None
 

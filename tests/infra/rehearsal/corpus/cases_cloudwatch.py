@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
@@ -43,6 +44,25 @@ def cloudwatch_alarms_and_composite() -> None:
         evaluation_periods=5,
     )
     daily = _alarm("daily", period=3600, evaluation_periods=48, threshold=10)
+    aws.cloudwatch.Dashboard(
+        "service",
+        dashboard_name="corpus-service",
+        dashboard_body=json.dumps(
+            {
+                "widgets": [
+                    {
+                        "type": "metric",
+                        "properties": {
+                            "metrics": [["AWS/EC2", "CPUUtilization"]],
+                            "period": 300,
+                            "stat": "Average",
+                            "region": "eu-west-1",
+                        },
+                    }
+                ]
+            }
+        ),
+    )
     aws.cloudwatch.CompositeAlarm(
         "service-degraded",
         alarm_name="service-degraded",

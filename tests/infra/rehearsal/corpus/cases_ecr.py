@@ -51,7 +51,24 @@ def _selection(**selection: Any) -> dict[str, Any]:
 
 @valid("ecr")
 def ecr_registry_replication_cache_and_scanning() -> None:
-    _policy(KEEP_RELEASES, EXPIRE_UNTAGGED)
+    policy = _policy(KEEP_RELEASES, EXPIRE_UNTAGGED)
+    aws.ecr.RepositoryPolicy(
+        "app-pull",
+        repository=policy.repository,
+        policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "pull",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    }
+                ],
+            }
+        ),
+    )
     aws.ecr.ReplicationConfiguration(
         "replication",
         replication_configuration={

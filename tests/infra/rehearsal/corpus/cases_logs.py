@@ -58,6 +58,23 @@ def logs_group_stream_and_filters() -> None:
             name="Rejects", namespace="Corpus", value="1"
         ),
     )
+    aws.cloudwatch.LogResourcePolicy(
+        "es-logs",
+        policy_name="corpus-opensearch-logs",
+        policy_document=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "es.amazonaws.com"},
+                        "Action": ["logs:PutLogEvents", "logs:CreateLogStream"],
+                        "Resource": "arn:aws:logs:*",
+                    }
+                ],
+            }
+        ),
+    )
     stream = aws.kinesis.Stream("log-stream", shard_count=1)
     aws.cloudwatch.LogSubscriptionFilter(
         "to-kinesis",

@@ -54,10 +54,17 @@ def rds_mysql_instance_with_groups() -> None:
         family="mysql8.0",
         parameters=[aws.rds.ParameterGroupParameterArgs(name="slow_query_log", value="1")],
     )
+    options = aws.rds.OptionGroup(
+        "db-options",
+        engine_name="mysql",
+        major_engine_version="8.0",
+        options=[aws.rds.OptionGroupOptionArgs(option_name="MARIADB_AUDIT_PLUGIN")],
+    )
     monitoring = role("db-monitoring", "monitoring.rds.amazonaws.com")
     _mysql(
         db_subnet_group_name=subnets.name,
         parameter_group_name=params.name,
+        option_group_name=options.name,
         vpc_security_group_ids=[net.group.id],
         max_allocated_storage=100,
         multi_az=True,

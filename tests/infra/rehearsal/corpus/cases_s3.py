@@ -150,6 +150,55 @@ def s3_notification_to_queue_and_v2_aliases() -> None:
     )
 
 
+@valid("s3")
+def s3_private_encrypted_bucket_through_v2_aliases() -> None:
+    bucket = aws.s3.BucketV2("private")
+    aws.s3.BucketPublicAccessBlock(
+        "private-public-access",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+    )
+    aws.s3.BucketOwnershipControls(
+        "private-ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
+    )
+    aws.s3.BucketServerSideEncryptionConfigurationV2(
+        "private-encryption",
+        bucket=bucket.id,
+        rules=[
+            {
+                "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms"},
+                "bucket_key_enabled": True,
+            }
+        ],
+    )
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        "private-encryption-current",
+        bucket=bucket.id,
+        rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+    )
+    aws.s3.BucketLifecycleConfigurationV2(
+        "private-lifecycle",
+        bucket=bucket.id,
+        rules=[{"id": "tmp", "status": "Enabled", "filter": {"prefix": "tmp/"}, "expiration": {"days": 7}}],
+    )
+    aws.s3.BucketCorsConfigurationV2(
+        "private-cors",
+        bucket=bucket.id,
+        cors_rules=[{"allowed_methods": ["PUT"], "allowed_origins": ["https://app.example.com"]}],
+    )
+    logs, logs_policy = _log_bucket()
+    aws.s3.BucketLoggingV2(
+        "private-logging",
+        bucket=bucket.id,
+        target_bucket=logs.id,
+        target_prefix="private/",
+        opts=pulumi.ResourceOptions(depends_on=[logs_policy]),
+    )
+
+
 @refused("s3", token=LIFECYCLE, prop="rules", source=TRANSITIONS)
 def s3_lifecycle_infrequent_access_after_7_days() -> None:
     _lifecycle(_bucket(), transitions=[{"days": 7, "storage_class": "STANDARD_IA"}])
