@@ -194,3 +194,16 @@ def logs_third_subscription_filter() -> None:
                 opts=pulumi.ResourceOptions(depends_on=previous[-1:]),
             )
         )
+
+
+@refused("logs", token=SUBSCRIPTION, prop="filterPattern", source=PATTERNS)
+def logs_subscription_json_pattern_unclosed() -> None:
+    group = aws.cloudwatch.LogGroup("app")
+    stream = aws.kinesis.Stream("log-stream", shard_count=1)
+    aws.cloudwatch.LogSubscriptionFilter(
+        "to-kinesis",
+        log_group=group.name,
+        filter_pattern='{ $.level = "ERROR" ',
+        destination_arn=stream.arn,
+        role_arn=_delivery_role().arn,
+    )

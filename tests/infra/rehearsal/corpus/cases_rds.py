@@ -369,3 +369,8 @@ def rds_aurora_instance_engine_differs_from_cluster() -> None:
         engine=aws.rds.EngineType.AURORA_POSTGRESQL,
         instance_class="db.r7g.large",
     )
+
+
+@refused("rds", token=CLUSTER, prop="preferredBackupWindow", source=CREATE_DB_CLUSTER)
+def rds_cluster_backup_window_single_digit_hours() -> None:
+    _aurora(preferred_backup_window="2:00-3:00")

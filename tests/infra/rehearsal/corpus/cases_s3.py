@@ -390,3 +390,17 @@ def s3_object_storage_class_glacier_flexible() -> None:
         content="x",
         storage_class="GLACIER_FLEXIBLE_RETRIEVAL",
     )
+
+
+@refused("s3", token=NOTIFICATION, prop="lambdaFunctions", source=PERMISSIONS)
+def s3_notification_to_missing_function() -> None:
+    aws.s3.BucketNotification(
+        "assets-notification",
+        bucket=_bucket().id,
+        lambda_functions=[
+            {
+                "lambda_function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer",
+                "events": ["s3:ObjectCreated:*"],
+            }
+        ],
+    )
