@@ -23,7 +23,7 @@ def _plan(**rule: Any) -> aws.backup.Plan:
         "lifecycle": {"delete_after": 35},
     }
     settings.update(rule)
-    return aws.backup.Plan("plan", rules=[settings])
+    return aws.backup.Plan("plan", rules=[aws.backup.PlanRuleArgs(**settings)])
 
 
 def _selection(**overrides: Any) -> None:

@@ -19,7 +19,10 @@ def _rotation(**rules: Any) -> None:
     secret = aws.secretsmanager.Secret("db")
     aws.secretsmanager.SecretVersion("db-v1", secret_id=secret.id, secret_string='{"password":"x"}')
     aws.secretsmanager.SecretRotation(
-        "db-rotation", secret_id=secret.id, rotation_lambda_arn=ROTATION_LAMBDA, rotation_rules=rules
+        "db-rotation",
+        secret_id=secret.id,
+        rotation_lambda_arn=ROTATION_LAMBDA,
+        rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(**rules),
     )
 
 

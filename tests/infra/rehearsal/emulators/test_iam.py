@@ -57,8 +57,8 @@ def test_users_and_groups_exist_with_their_paths(people: Rehearsal) -> None:
 
 def test_memberships_put_each_user_in_its_groups(people: Rehearsal) -> None:
     iam = _iam(people)
-    names = {u.name: u.id for u in people.result.by_type("aws:iam/user:User")}
-    groups = {g.name: g.id for g in people.result.by_type("aws:iam/group:Group")}
+    names = {u.name: str(u.id) for u in people.result.by_type("aws:iam/user:User")}
+    groups = {g.name: str(g.id) for g in people.result.by_type("aws:iam/group:Group")}
     members = {
         name: sorted(u["UserName"] for u in iam.get_group(GroupName=group)["Users"])
         for name, group in groups.items()
