@@ -83,7 +83,7 @@ def _group_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, A
     _GROUP,
     note="create_auto_scaling_group, describe_auto_scaling_groups; moto refuses a group without a launch "
     "template or configuration and subnets that do not exist; the rules check the sizes (moto does not)",
-    replace_on={"name", "namePrefix"},
+    replace_on={"initialLifecycleHooks", "name", "namePrefix"},
     naming=GROUP_NAME,
     arn="arn:{partition}:autoscaling:{region}:{account}:autoScalingGroup:{id}:autoScalingGroupName/{name}",
     computed=_group_outputs,

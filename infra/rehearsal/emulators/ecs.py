@@ -11,7 +11,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
-from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulates, rule
+from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 ECS_NAME = Naming(
     max_length=255,
@@ -78,7 +78,25 @@ def ecs_capacity_providers(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:ecs/taskDefinition:TaskDefinition",
     note="register_task_definition",
-    replace_on={EVERY_INPUT},
+    # task_definition.go (id 4453944302): has an Update (tags); inference_accelerator is gone in pulumi-aws v7
+    replace_on={
+        "containerDefinitions",
+        "cpu",
+        "enableFaultInjection",
+        "ephemeralStorage",
+        "executionRoleArn",
+        "family",
+        "ipcMode",
+        "memory",
+        "networkMode",
+        "pidMode",
+        "placementConstraints",
+        "proxyConfiguration",
+        "requiresCompatibilities",
+        "runtimePlatform",
+        "taskRoleArn",
+        "volumes",
+    },
     naming=UNNAMED,
     arn="arn:{partition}:ecs:{region}:{account}:task-definition/{id}",
 )
@@ -121,7 +139,7 @@ def ecs_task_definition(ctx: Context, r: Resource) -> Emulated:
 @emulates(
     "aws:ecs/service:Service",
     note="create_service",
-    replace_on={"cluster", "iamRole", "launchType", "name", "schedulingStrategy"},
+    replace_on={"cluster", "deploymentController", "iamRole", "launchType", "name", "schedulingStrategy"},
     naming=ECS_NAME,
     arn="arn:{partition}:ecs:{region}:{account}:service/{name}",
 )
@@ -404,7 +422,7 @@ CAPACITY_PROVIDER_NAME = Naming(
     "aws:ecs/capacityProvider:CapacityProvider",
     note="create_capacity_provider on an Auto Scaling group",
     # autoScalingGroupProvider.autoScalingGroupArn is ForceNew too, but the rest of that block updates.
-    replace_on={"cluster", "name"},
+    replace_on={"autoScalingGroupProvider", "cluster", "managedInstancesProvider", "name"},
     naming=CAPACITY_PROVIDER_NAME,
     arn="arn:{partition}:ecs:{region}:{account}:capacity-provider/{name}",
 )

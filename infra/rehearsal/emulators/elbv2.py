@@ -40,7 +40,7 @@ def _load_balancer_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dic
 @emulates(
     "aws:lb/loadBalancer:LoadBalancer",
     note="create_load_balancer, modify_load_balancer_attributes",
-    replace_on={"internal", "loadBalancerType", "name", "namePrefix"},
+    replace_on={"customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"},
     naming=ELB_NAME,
     arn="arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/app/{name}/{id}",
     computed=_load_balancer_outputs,
