@@ -169,6 +169,12 @@ class Context:
                 resource.urn, prop, str(error.get("Code", "Error")), str(error.get("Message", err))
             ) from err
 
+    def check(self, resource: Resource, prop: str, service: str, operation: str, **kwargs: Any) -> None:
+        """Check a request against the service model without sending it (for what moto cannot serve)."""
+        if self.checks:
+            call = {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
+            self._check_model(self.client(service), resource, prop, operation, call)
+
     def _check_model(
         self, client: Any, resource: Resource, prop: str, operation: str, call: Mapping[str, Any]
     ) -> None:

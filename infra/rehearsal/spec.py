@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -109,8 +110,8 @@ class TypeSpec:
     """Inputs whose change forces replacement: the provider schema's ForceNew (`*` for all)."""
     naming: Naming
     arn: str
-    """The ARN's form, `{region}`, `{account}`, `{partition}`, `{name}` and `{id}` filled in; "" when the
-    type has no ARN."""
+    """The ARN's form, `{region}`, `{account}`, `{partition}`, `{name}`, `{id}` and inputs (`{input[bucket]}`)
+    filled in; "" when the type has no ARN."""
     id_prefix: str = ""
     """The prefix of AWS's id for the type (`vpc` in `vpc-0abc...`), for ids made without AWS."""
     stateful: str = ""
@@ -119,7 +120,7 @@ class TypeSpec:
     replace_on_downgrade: frozenset[str] = frozenset()
     """Version inputs that force replacement only when lowered (the provider's CustomizeDiff)."""
 
-    def arn_for(self, where: Where, name: str, resource_id: str) -> str:
+    def arn_for(self, where: Where, name: str, resource_id: str, inputs: Mapping[str, Any]) -> str:
         if not self.arn:
             return ""
         return self.arn.format(
@@ -128,11 +129,12 @@ class TypeSpec:
             account=where.account_id,
             name=name,
             id=resource_id,
+            input=defaultdict(str, inputs),
         )
 
     def arn_pattern(self) -> re.Pattern[str]:
         """The ARN form as a regex (any name or id), to check an emulated ARN against the declared form."""
-        parts = re.split(r"(\{\w+\})", self.arn)
+        parts = re.split(r"(\{\w+(?:\[\w+\])?\})", self.arn)
         fields = {"{partition}": "aws", "{region}": r"[a-z0-9-]+", "{account}": r"\d{12}"}
         return re.compile(
             "".join(fields.get(p, ".+") if p.startswith("{") else re.escape(p) for p in parts if p)
@@ -257,7 +259,7 @@ def computed_outputs(
         physical = str(inputs.get(spec.naming.key) or spec.naming.auto(name, stable_hex(token, name)))
         outputs[spec.naming.key] = physical
     if spec.arn:
-        outputs["arn"] = spec.arn_for(where, physical, resource_id)
+        outputs["arn"] = spec.arn_for(where, physical, resource_id, inputs)
     if spec.computed is not None:
         outputs.update(spec.computed(where, name, {**inputs, **outputs}))
     return outputs

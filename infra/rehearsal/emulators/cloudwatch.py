@@ -267,6 +267,5 @@ def composite_alarm(ctx: Context, r: Resource) -> Emulated:
     }
     if r.get("alarmDescription"):
         kwargs["AlarmDescription"] = r.get("alarmDescription")
-    if ctx.checks:
-        ctx._check_model(ctx.client("cloudwatch"), r, "alarmRule", "put_composite_alarm", kwargs)
+    ctx.check(r, "alarmRule", "cloudwatch", "put_composite_alarm", **kwargs)
     return name, {"alarmName": name, "arn": ctx.arn("cloudwatch", f"alarm:{name}")}

@@ -312,10 +312,7 @@ def pull_through_cache_rule(ctx: Context, r: Resource) -> Emulated:
     for key in ("credentialArn", "customRoleArn", "upstreamRepositoryPrefix"):
         if r.get(key):
             kwargs[key] = r.get(key)
-    if ctx.checks:
-        ctx._check_model(
-            ctx.client("ecr"), r, "ecrRepositoryPrefix", "create_pull_through_cache_rule", kwargs
-        )
+    ctx.check(r, "ecrRepositoryPrefix", "ecr", "create_pull_through_cache_rule", **kwargs)
     if r.get("credentialArn"):
         ctx.aws(r, "credentialArn", "secretsmanager", "describe_secret", SecretId=r.get("credentialArn"))
     return prefix, {"registryId": ctx.account_id}

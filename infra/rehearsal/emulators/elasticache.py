@@ -341,8 +341,7 @@ def _cross_az(ctx: Context, r: Resource) -> str | None:
 
 def _model_only(ctx: Context, r: Resource, prop: str, operation: str, **kwargs: Any) -> None:
     """Check a request moto cannot serve against the service model, as `Context.aws` would."""
-    if ctx.checks:
-        ctx._check_model(ctx.client("elasticache"), r, prop, operation, kwargs)
+    ctx.check(r, prop, "elasticache", operation, **kwargs)
 
 
 PARAMETER_GROUP_NAME = Naming(

@@ -253,8 +253,7 @@ FILTER_NAME = Naming(
     note="create_log_stream; moto refuses a log group that does not exist",
     replace_on={EVERY_INPUT},
     naming=LOG_STREAM_NAME,
-    # {id} stands for the log group: a stream's ARN names both.
-    arn="arn:{partition}:logs:{region}:{account}:log-group:{id}:log-stream:{name}",
+    arn="arn:{partition}:logs:{region}:{account}:log-group:{input[logGroupName]}:log-stream:{name}",
 )
 def log_stream(ctx: Context, r: Resource) -> Emulated:
     name, group = r.physical_name(), r.get("logGroupName")

@@ -652,8 +652,7 @@ def _body(r: Resource) -> bytes:
     note="put_object with the content, base64 content or file asset as the body",
     replace_on={"bucket", "key"},
     naming=OBJECT_KEY,
-    # {id} stands for the bucket: an object's ARN is the bucket's ARN and the key.
-    arn="arn:{partition}:s3:::{id}/{name}",
+    arn="arn:{partition}:s3:::{input[bucket]}/{name}",
 )
 def bucket_object(ctx: Context, r: Resource) -> Emulated:
     bucket_name, key = str(r.get("bucket")), r.physical_name()
