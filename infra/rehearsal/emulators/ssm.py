@@ -9,12 +9,14 @@ from typing import Any
 from infra.rehearsal.emulation import Context, Resource, tags_list
 from infra.rehearsal.spec import Emulated, Naming, Where, emulates, rule
 
+MAX_PARAMETER_ARN = 1011
+"""Characters of a parameter name counted with its whole ARN (the Parameter Store name requirements)."""
 PARAMETER_NAME = Naming(
-    max_length=2048,
+    max_length=MAX_PARAMETER_ARN,
     pattern=r"[A-Za-z0-9_.\-/]+",
     source=(
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html"
-        " (parameter names: letters, digits and _.-/; API_PutParameter Name 1-2048)"
+        " (parameter names: letters, digits and _.-/; at most 1011 characters with the ARN)"
     ),
 )
 DOCUMENT_NAME = Naming(
@@ -51,7 +53,7 @@ def _parameter_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[st
     "aws:ssm/parameter:Parameter",
     prop="name",
     summary="A parameter name does not begin with aws or ssm, a hierarchical name begins with / and has at"
-    f" most {MAX_HIERARCHY_LEVELS} levels",
+    f" most {MAX_HIERARCHY_LEVELS} levels; the name with its ARN is at most {MAX_PARAMETER_ARN} characters",
     source=f"{PARAMETER_REQUIREMENTS} (requirements and constraints for parameter names)",
 )
 def _parameter_name(ctx: Context, r: Resource) -> str | None:
@@ -66,6 +68,9 @@ def _parameter_name(ctx: Context, r: Resource) -> str | None:
     levels = name.count("/")
     if levels > MAX_HIERARCHY_LEVELS:
         return f"parameter name {name!r} has {levels} levels; at most {MAX_HIERARCHY_LEVELS}"
+    arn = f"arn:aws:ssm:{ctx.region}:{ctx.account_id}:parameter/{name.lstrip('/')}"
+    if len(arn) > MAX_PARAMETER_ARN:
+        return f"parameter name is {len(arn)} characters with its ARN; at most {MAX_PARAMETER_ARN}"
     return None
 
 

@@ -104,3 +104,8 @@ def ssm_document_name_with_the_amazon_prefix() -> None:
 @refused("ssm", token=DOCUMENT, prop="name", source=CREATE_DOCUMENT)
 def ssm_document_name_of_two_characters() -> None:
     aws.ssm.Document("restart", name="rs", document_type="Command", content=json.dumps(COMMAND))
+
+
+@refused("ssm", token=PARAMETER, prop="name", source=NAMES)
+def ssm_parameter_name_over_1011_characters_with_its_arn() -> None:
+    _parameter(name="/postings/" + "a" * 980)
