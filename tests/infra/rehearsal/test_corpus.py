@@ -33,6 +33,8 @@ class Outcome:
     error: EmulationError | None
     declared: frozenset[str]
     not_emulated: tuple[str, ...]
+    arns: tuple[tuple[str, str, str], ...] = ()
+    """(URN, type, ARN) of every resource whose state has an ARN."""
 
 
 @functools.cache
@@ -43,8 +45,10 @@ def outcome(name: str) -> Outcome:
     except RehearsalFailed as failed:
         return Outcome(failed.error, frozenset(), ())
     with rehearsal:
-        declared = frozenset(r.type for r in rehearsal.result.registrations if r.custom)
-        return Outcome(None, declared, tuple(rehearsal.coverage.not_emulated))
+        custom = [r for r in rehearsal.result.registrations if r.custom]
+        arns = tuple((r.urn, r.type, r.state["arn"]) for r in custom if isinstance(r.state.get("arn"), str))
+        declared = frozenset(r.type for r in custom)
+        return Outcome(None, declared, tuple(rehearsal.coverage.not_emulated), arns)
 
 
 def blames(prop: str, expected: str) -> bool:
@@ -95,3 +99,14 @@ def test_every_spec_type_is_accepted_in_a_valid_program() -> None:
     stacks_cover = {"pulumi:providers:aws", "random:index/randomPassword:RandomPassword"}
     missing = sorted(set(all_specs()) - declared - stacks_cover)
     assert missing == [], "spec'd types no valid corpus program declares"
+
+
+def test_every_emulated_arn_has_the_form_its_spec_declares() -> None:
+    specs = all_specs()
+    wrong = [
+        (urn, arn, specs[token].arn)
+        for name in VALID
+        for urn, token, arn in outcome(name).arns
+        if token in specs and specs[token].arn and not specs[token].arn_pattern().fullmatch(arn)
+    ]
+    assert wrong == []
