@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from infra.rehearsal.emulation import Context, EmulationError, Resource
+from infra.rehearsal.emulation import Context, Resource
 from infra.rehearsal.emulators.cloudfront import aws_nested, model_check
 from infra.rehearsal.spec import EVERY_INPUT, Emulated, Naming, Validation, emulates, rule, stable_hex
 
@@ -239,10 +239,20 @@ def _conditions(conditions: list[Mapping[str, Any]]) -> dict[str, Any]:
     return shaped
 
 
+def _role_outside_the_stack(ctx: Context, r: Resource, role_arn: str) -> None:
+    """Accounts often hold AWS Backup's default service role, made by the console rather than by a stack:
+    a role the account lacks is listed in the report as assumed, not refused."""
+    iam = ctx.client("iam")
+    try:
+        iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])
+    except iam.exceptions.NoSuchEntityException:
+        ctx.assumed.setdefault(f"iam role {role_arn}", []).append(r.urn)
+
+
 @emulates(
     "aws:backup/selection:Selection",
-    note="moto has no backup selections: the request is checked against the service model and the plan and"
-    " role are looked up in the account, nothing is created",
+    note="moto has no backup selections: the request is checked against the service model and the plan is"
+    " looked up; a role the account lacks is reported as assumed; nothing is created",
     replace_on={EVERY_INPUT},
     naming=SELECTION_NAME,
     arn="",
@@ -276,11 +286,5 @@ def selection(ctx: Context, r: Resource) -> Emulated:
             BackupSelection=body,
         )
     ctx.aws(r, "planId", "backup", "get_backup_plan", BackupPlanId=plan_id)
-    iam = ctx.client("iam")
-    try:
-        iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])
-    except iam.exceptions.NoSuchEntityException as err:
-        raise EmulationError(
-            r.urn, "iamRoleArn", "InvalidParameterValueException", f"IAM role {role_arn} does not exist"
-        ) from err
+    _role_outside_the_stack(ctx, r, role_arn)
     return stable_hex(ctx.account_id, r.urn, length=36), {"name": name}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -118,7 +119,8 @@ def web_acl(ctx: Context, r: Resource) -> Emulated:
         "Scope": scope,
         "DefaultAction": api_shape(r.get("defaultAction")),
         "VisibilityConfig": api_shape(r.get("visibilityConfig")),
-        "Rules": api_shape(r.get("rules", [])),
+        # `ruleJson` is the rules already in the API's own JSON, the provider's alternative to `rules`.
+        "Rules": json.loads(r.get("ruleJson")) if r.get("ruleJson") else api_shape(r.get("rules", [])),
         "Tags": tags_list(r.get("tags")),
     }
     if r.get("description"):

@@ -12,6 +12,8 @@ from tests.infra.rehearsal.corpus.common import role
 PLAN = "aws:backup/plan:Plan"
 SELECTION = "aws:backup/selection:Selection"
 GUIDE = "https://docs.aws.amazon.com/aws-backup/latest/devguide"
+DEFAULT_ROLE = "arn:aws:iam::000000000000:role/service-role/AWSBackupDefaultServiceRole"
+"""The role the AWS Backup console makes in an account, outside any stack."""
 
 
 def _plan(**rule: Any) -> aws.backup.Plan:
@@ -125,3 +127,14 @@ def backup_selection_name_with_spaces() -> None:
 @refused("backup", token=SELECTION, prop="selectionTags", source=f"{GUIDE}/API_Condition.html")
 def backup_selection_tag_condition_equals() -> None:
     _selection(selection_tags=[{"type": "EQUALS", "key": "backup", "value": "daily"}])
+
+
+@valid("backup")
+def backup_selection_with_the_console_default_role() -> None:
+    plan = _plan()
+    aws.backup.Selection(
+        "volumes",
+        plan_id=plan.id,
+        iam_role_arn=DEFAULT_ROLE,
+        resources=["arn:aws:ec2:eu-west-1:000000000000:volume/*"],
+    )

@@ -10,6 +10,7 @@ import pytest
 from infra.rehearsal.emulators.backup import cron_problem
 from infra.rehearsal.rehearse import Rehearsal
 from infra.rehearsal.spec import spec_of
+from tests.infra.rehearsal.corpus.cases_backup import DEFAULT_ROLE
 from tests.infra.rehearsal.test_corpus import rehearse_case
 
 
@@ -67,3 +68,9 @@ def test_selections_get_distinct_ids(backups: Rehearsal) -> None:
 )
 def test_backup_schedules(expression: str, refused: bool) -> None:
     assert (cron_problem(expression) is not None) is refused, expression
+
+
+def test_a_role_made_outside_the_stack_is_reported_as_assumed() -> None:
+    with rehearse_case("backup_selection_with_the_console_default_role") as rehearsal:
+        selection = rehearsal.result.one("aws:backup/selection:Selection", "volumes")
+        assert rehearsal.coverage.assumed == {f"iam role {DEFAULT_ROLE}": [selection.urn]}
