@@ -101,10 +101,6 @@ def _action_or_override(ctx: Context, r: Resource) -> str | None:
     return None
 
 
-def _wafv2_id(created: Mapping[str, Any], name: str, scope: str) -> str:
-    return f"{created['Id']}/{name}/{scope}"
-
-
 @emulates(
     "aws:wafv2/webAcl:WebAcl",
     note="create_web_acl with the rules as given (moto stores them; the service model checks their shape)",
@@ -113,10 +109,10 @@ def _wafv2_id(created: Mapping[str, Any], name: str, scope: str) -> str:
     arn="arn:{partition}:wafv2:{region}:{account}:regional/webacl/{name}/{id}",
 )
 def web_acl(ctx: Context, r: Resource) -> Emulated:
-    name, scope = r.physical_name(), r.get("scope")
+    name = r.physical_name()
     kwargs: dict[str, Any] = {
         "Name": name,
-        "Scope": scope,
+        "Scope": r.get("scope"),
         "DefaultAction": api_shape(r.get("defaultAction")),
         "VisibilityConfig": api_shape(r.get("visibilityConfig")),
         # `ruleJson` is the rules already in the API's own JSON, the provider's alternative to `rules`.
@@ -131,7 +127,7 @@ def web_acl(ctx: Context, r: Resource) -> Emulated:
             for b in r.get("customResponseBodies")
         }
     created = ctx.aws(r, "rules", "wafv2", "create_web_acl", **kwargs)["Summary"]
-    return _wafv2_id(created, name, str(scope)), {
+    return created["Id"], {
         "arn": created["ARN"],
         "name": name,
         "lockToken": created.get("LockToken", ""),
@@ -177,10 +173,10 @@ def _ip_set_addresses(ctx: Context, r: Resource) -> str | None:
     arn="arn:{partition}:wafv2:{region}:{account}:regional/ipset/{name}/{id}",
 )
 def ip_set(ctx: Context, r: Resource) -> Emulated:
-    name, scope = r.physical_name(), r.get("scope")
+    name = r.physical_name()
     kwargs: dict[str, Any] = {
         "Name": name,
-        "Scope": scope,
+        "Scope": r.get("scope"),
         "IPAddressVersion": r.get("ipAddressVersion"),
         "Addresses": list(r.get("addresses", [])),
         "Tags": tags_list(r.get("tags")),
@@ -188,7 +184,7 @@ def ip_set(ctx: Context, r: Resource) -> Emulated:
     if r.get("description"):
         kwargs["Description"] = r.get("description")
     created = ctx.aws(r, "addresses", "wafv2", "create_ip_set", **kwargs)["Summary"]
-    return _wafv2_id(created, name, str(scope)), {
+    return created["Id"], {
         "arn": created["ARN"],
         "name": name,
         "lockToken": created.get("LockToken", ""),
@@ -203,10 +199,10 @@ def ip_set(ctx: Context, r: Resource) -> Emulated:
     arn="arn:{partition}:wafv2:{region}:{account}:regional/regexpatternset/{name}/{id}",
 )
 def regex_pattern_set(ctx: Context, r: Resource) -> Emulated:
-    name, scope = r.physical_name(), r.get("scope")
+    name = r.physical_name()
     kwargs: dict[str, Any] = {
         "Name": name,
-        "Scope": scope,
+        "Scope": r.get("scope"),
         "RegularExpressionList": [
             {"RegexString": e.get("regexString")} for e in r.get("regularExpressions", [])
         ],
@@ -215,7 +211,7 @@ def regex_pattern_set(ctx: Context, r: Resource) -> Emulated:
     if r.get("description"):
         kwargs["Description"] = r.get("description")
     created = ctx.aws(r, "regularExpressions", "wafv2", "create_regex_pattern_set", **kwargs)["Summary"]
-    return _wafv2_id(created, name, str(scope)), {
+    return created["Id"], {
         "arn": created["ARN"],
         "name": name,
         "lockToken": created.get("LockToken", ""),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from infra.rehearsal.emulators.wafv2 import api_shape
+from infra.rehearsal.engine import Registration
 from infra.rehearsal.rehearse import Rehearsal
 from infra.rehearsal.spec import spec_of
 from tests.infra.rehearsal.test_corpus import rehearse_case
@@ -23,14 +24,13 @@ def _wafv2(rehearsal: Rehearsal) -> Any:
     return rehearsal.session.client("wafv2", region_name=rehearsal.account.region)
 
 
-def _id_name(resource_id: str | None) -> tuple[str, str]:
-    parts = str(resource_id).split("/")
-    return parts[0], parts[1]
+def _id_name(registration: Registration) -> tuple[str, str]:
+    return str(registration.id), str(registration.state["name"])
 
 
 def test_web_acl_holds_its_rules_in_priority_order(waf: Rehearsal) -> None:
     acl = waf.result.one("aws:wafv2/webAcl:WebAcl", "api")
-    acl_id, name = _id_name(acl.id)
+    acl_id, name = _id_name(acl)
     held = _wafv2(waf).get_web_acl(Name=name, Scope="REGIONAL", Id=acl_id)["WebACL"]
     assert [(r["Name"], r["Priority"]) for r in held["Rules"]] == [("blocked", 0), ("rate", 1), ("common", 2)]
     rate = held["Rules"][1]["Statement"]["RateBasedStatement"]
@@ -45,12 +45,12 @@ def test_ip_sets_and_regex_pattern_set_hold_their_entries(waf: Rehearsal) -> Non
         ("blocked-v6", ["2001:db8::/32"]),
     ):
         ip_set = waf.result.one("aws:wafv2/ipSet:IpSet", name)
-        set_id, set_name = _id_name(ip_set.id)
+        set_id, set_name = _id_name(ip_set)
         held = wafv2.get_ip_set(Name=set_name, Scope="REGIONAL", Id=set_id)["IPSet"]
         assert held["Addresses"] == addresses, ip_set.urn
         assert spec_of(ip_set.type).arn_pattern().fullmatch(ip_set.state["arn"]), ip_set.state["arn"]
     patterns = waf.result.one("aws:wafv2/regexPatternSet:RegexPatternSet", "bots")
-    set_id, set_name = _id_name(patterns.id)
+    set_id, set_name = _id_name(patterns)
     held = wafv2.get_regex_pattern_set(Name=set_name, Scope="REGIONAL", Id=set_id)["RegexPatternSet"]
     assert [r["RegexString"] for r in held["RegularExpressionList"]] == ["(?i)badbot", "^curl/"], patterns.urn
     assert spec_of(patterns.type).arn_pattern().fullmatch(patterns.state["arn"]), patterns.state["arn"]
