@@ -502,7 +502,7 @@ def iam_group_policy_attachment(ctx: Context, r: Resource) -> Emulated:
     prop="users",
     summary="A policy attachment names at least one user, role or group",
     source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/iam/policy_attachment.go"
-    " (No Users, Roles, or Groups specified for IAM Policy Attachment)",
+    " (AtLeastOneOf groups, roles, users)",
 )
 def _attachment_targets(ctx: Context, r: Resource) -> str | None:
     if r.get("users") or r.get("roles") or r.get("groups"):
@@ -512,8 +512,9 @@ def _attachment_targets(ctx: Context, r: Resource) -> str | None:
 
 @emulates(
     "aws:iam/policyAttachment:PolicyAttachment",
-    note="attach_user_policy, attach_role_policy, attach_group_policy per principal (an exclusive attachment:"
-    " the provider detaches the policy from every other principal, which the rehearsal does not show)",
+    note="attach_user_policy, attach_role_policy, attach_group_policy per principal; the attachment is"
+    " exclusive (the provider reads back every principal the policy is attached to, so attachments made"
+    " elsewhere become drift), which the rehearsal does not show",
     replace_on={"name", "policyArn"},
     naming=UNNAMED,
     arn="",
