@@ -20,8 +20,9 @@ from infra.rehearsal.spec import UNNAMED, Emulated, emulates
 )
 def prometheus_workspace(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {"tags": dict(r.get("tags", {}))}
-    if r.get("alias"):
-        kwargs["alias"] = r.get("alias")
+    for key in ("alias", "kmsKeyArn"):
+        if r.get(key):
+            kwargs[key] = r.get(key)
     created = ctx.aws(r, "alias", "amp", "create_workspace", **kwargs)
     workspace_id = created["workspaceId"]
     return workspace_id, {

@@ -18,19 +18,30 @@ def _role_exists(ctx: Context, r: Resource, prop: str, role_arn: str) -> None:
 
 @emulates(
     "aws:grafana/workspace:Workspace",
-    note="moto has no Managed Grafana; the emulator checks the role exists in the account and returns the "
-    "documented id and endpoint shapes",
+    note="moto has no Managed Grafana; the request is checked against the service model, the role is read "
+    "back from the account, and the documented id and endpoint shapes are returned",
     replace_on={"authenticationProviders", "kmsKeyId"},
     naming=UNNAMED,
     arn="arn:{partition}:grafana:{region}:{account}:/workspaces/{id}",
     validation=Validation.UNVALIDATED,
 )
 def grafana_workspace(ctx: Context, r: Resource) -> Emulated:
-    if r.get("roleArn"):
-        _role_exists(ctx, r, "roleArn", str(r.get("roleArn")))
     for prop in ("accountAccessType", "authenticationProviders", "permissionType"):
         if not r.get(prop):
             raise EmulationError(r.urn, prop, "ValidationException", f"{prop} is required")
+    request = {
+        "accountAccessType": r.get("accountAccessType"),
+        "authenticationProviders": list(r.get("authenticationProviders")),
+        "permissionType": r.get("permissionType"),
+        "workspaceDataSources": list(r.get("dataSources", [])),
+        "workspaceNotificationDestinations": list(r.get("notificationDestinations", [])),
+        "tags": dict(r.get("tags", {})),
+    }
+    optional = {"name": "workspaceName", "roleArn": "workspaceRoleArn", "grafanaVersion": "grafanaVersion"}
+    request.update({api: r.get(prop) for prop, api in optional.items() if r.get(prop)})
+    ctx.check(r, "accountAccessType", "grafana", "create_workspace", **request)
+    if r.get("roleArn"):
+        _role_exists(ctx, r, "roleArn", str(r.get("roleArn")))
     workspace_id = f"g-{stable_hex(ctx.account_id, r.urn, length=10)}"
     ctx.grafana_workspaces.add(workspace_id)
     return workspace_id, {
@@ -42,7 +53,8 @@ def grafana_workspace(ctx: Context, r: Resource) -> Emulated:
 
 @emulates(
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
-    note="moto has no Managed Grafana; the emulator only checks the workspace was created in this rehearsal",
+    note="moto has no Managed Grafana; the request is checked against the service model and the workspace "
+    "must have been created in this rehearsal",
     replace_on={EVERY_INPUT},
     naming=UNNAMED,
     arn="",
@@ -54,9 +66,14 @@ def grafana_service_account(ctx: Context, r: Resource) -> Emulated:
         raise EmulationError(
             r.urn, "workspaceId", "ResourceNotFoundException", f"Workspace {workspace_id} not found"
         )
-    if r.get("grafanaRole") not in ("ADMIN", "EDITOR", "VIEWER"):
-        raise EmulationError(
-            r.urn, "grafanaRole", "ValidationException", "grafanaRole must be one of ADMIN, EDITOR, VIEWER"
-        )
+    ctx.check(
+        r,
+        "grafanaRole",
+        "grafana",
+        "create_workspace_service_account",
+        grafanaRole=r.get("grafanaRole"),
+        name=r.get("name") or r.name,
+        workspaceId=workspace_id,
+    )
     account_id = str(int(stable_hex(r.urn, length=6), 16))
     return f"{workspace_id},{account_id}", {"serviceAccountId": account_id}

@@ -84,7 +84,7 @@ def record(ctx: Context, r: Resource) -> Emulated:
     note="create_hosted_zone",
     replace_on={"name"},
     naming=UNNAMED,
-    arn="arn:{partition}:route53::{account}:hostedzone/{id}",
+    arn="arn:{partition}:route53:::hostedzone/{id}",
 )
 def zone(ctx: Context, r: Resource) -> Emulated:
     name = str(r.get("name"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
@@ -9,7 +10,7 @@ from infra.rehearsal.emulation import (
     Resource,
 )
 from infra.rehearsal.emulators.events import schedule_problem
-from infra.rehearsal.spec import Emulated, Naming, emulates, rule
+from infra.rehearsal.spec import Emulated, Naming, Where, emulates, rule
 
 SCHEDULE_TOKEN = "aws:scheduler/schedule:Schedule"
 FLEXIBLE_WINDOW_MINUTES = (1, 1440)
@@ -50,12 +51,19 @@ def schedule_group(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "arn": created["ScheduleGroupArn"], "state": "ACTIVE"}
 
 
+def _schedule_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    """A schedule's ARN names its group, `default` when the program names none."""
+    group = s.get("groupName") or "default"
+    return {"arn": f"arn:aws:scheduler:{where.region}:{where.account_id}:schedule/{group}/{s['name']}"}
+
+
 @emulates(
     SCHEDULE_TOKEN,
     note="scheduler create_schedule",
     replace_on={"groupName", "name", "namePrefix"},
     naming=SCHEDULE_NAME,
-    arn="arn:{partition}:scheduler:{region}:{account}:schedule/default/{name}",
+    arn="arn:{partition}:scheduler:{region}:{account}:schedule/{input[groupName]}/{name}",
+    computed=_schedule_outputs,
 )
 def schedule(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
