@@ -36,7 +36,9 @@ def render_catalogue() -> str:
     for rule in sorted(RULES.values(), key=lambda r: r.id):
         types = ", ".join(t.rsplit(":", 1)[-1] for t in rule.tokens)
         summary = rule.summary.replace("|", "\\|")
-        lines.append(f"| `{rule.id}` | {types} `{rule.prop}` | {summary} | <{rule.source}> |")
+        url, _, note = rule.source.partition(" ")
+        source = f"<{url}> {note}".strip().replace("|", "\\|")
+        lines.append(f"| `{rule.id}` | {types} `{rule.prop}` | {summary} | {source} |")
     return "\n".join([*lines, END])
 
 
