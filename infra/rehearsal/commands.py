@@ -37,6 +37,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
         )
         coverage: dict[str, str] = {}
         assumed: dict[str, list[str]] = {}
+        not_emulated: list[str] = []
         account, region = mocks.account_id, mocks.region
     else:
         try:
@@ -49,6 +50,7 @@ def rehearse_command(args: argparse.Namespace) -> int:
             account, region = rehearsal.account.account_id, rehearsal.account.region
             coverage = dict(rehearsal.coverage.types)
             assumed = rehearsal.coverage.assumed
+            not_emulated = rehearsal.coverage.not_emulated
             print(
                 render(
                     result,
@@ -76,6 +78,13 @@ def rehearse_command(args: argparse.Namespace) -> int:
         )
         write_plan(plan, args.json)
         print(f"\nPlan written to {args.json}")
+    if args.strict and not_emulated:
+        print(
+            f"infra: --strict: {len(not_emulated)} type(s) not emulated, so AWS's checks did not run on "
+            f"them: {', '.join(not_emulated)}. Add a spec for each (docs/rehearsal.md, 'Adding a type').",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -110,5 +119,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=Path,
         metavar="FILE",
         help="write the deterministic plan (ids as URN references, secrets redacted) for `infra diff`",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) when any type was not emulated (echoed without AWS's checks)",
     )
     parser.set_defaults(handler=rehearse_command)

@@ -69,6 +69,7 @@ class EmulatedMocks(UrnAwareMocks):
 
     def __init__(self, context: Context) -> None:
         super().__init__()
+        all_specs()  # the emulator modules register the invokes' answers too
         self.context = context
         self.coverage = Coverage(assumed=context.assumed)
         self.failures: list[EmulationError] = []

@@ -84,6 +84,20 @@ def test_types_the_platform_declares_next_are_emulated() -> None:
         assert validation_name in [r["Name"].rstrip(".") for r in records if r["Type"] == "CNAME"]
 
 
+def test_strict_fails_a_run_that_left_a_type_not_emulated(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rehearse", "test", "--project", str(MINIMAL), "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert "  not emulated: 1 types, 1 resources" in captured.out
+    assert captured.err.startswith(
+        "infra: --strict: 1 type(s) not emulated, so AWS's checks did not run on them: "
+        "aws:glacier/vault:Vault."
+    )
+
+
+def test_strict_passes_a_fully_emulated_stack() -> None:
+    assert main(["rehearse", "dev", "--strict"]) == 0
+
+
 def test_recording_mocks_stay_available(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rehearse", "test", "--project", str(MINIMAL), "--mocks", "recording"]) == 0
     out = capsys.readouterr().out
