@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from moto import mock_aws
-from moto.core.base_backend import BackendDict
+from moto.core.base_backend import AccountSpecificBackend, BackendDict
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, IAMBackend, ManagedPolicy, iam_backends
 from moto.kms import models as kms_models
@@ -55,9 +60,35 @@ def _private_key(key_spec: str) -> Any:
     return _original_private_key(key_spec) if key_spec in _ASYMMETRIC_SPECS else _unused_rsa_key()
 
 
+@contextlib.contextmanager
+def _new_sessions_sharing(loader: botocore.loaders.Loader) -> Iterator[None]:
+    """botocore sessions created in this block load their data through `loader` (botocore.session
+    names its loader factory at import, so that is where to swap it). Nothing else makes sessions
+    meanwhile: the caller holds the lock, before the program runs."""
+    create_loader = botocore.session.create_loader
+    botocore.session.create_loader = lambda search_path_string=None: (
+        loader if search_path_string is None else create_loader(search_path_string)
+    )
+    try:
+        yield
+    finally:
+        botocore.session.create_loader = create_loader
+    # Every boto3 session appends boto3's data directory to its loader's search path: keep it once.
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+
+
 @functools.cache
 def _shared_session() -> boto3.Session:
-    return boto3.Session()
+    """The session every client is made from. It shares one botocore loader (the parsed service models
+    and endpoints) with the boto3 sessions moto makes for itself: its own, which lists a service's regions
+    when an account first uses it, and the three moto's EC2 module makes on import. Each would otherwise
+    parse the same files again, EC2's model (the largest) four more times. All are plain boto3 sessions,
+    so what each reads is unchanged; moto's request parser keeps its own loader (with its extras)."""
+    with _new_sessions_sharing(botocore.loaders.create_loader()):
+        session = boto3.Session()
+        AccountSpecificBackend.get_session()
+        importlib.import_module("moto.ec2.models")
+    return session
 
 
 def _forget(account_id: str) -> None:
@@ -84,6 +115,7 @@ class EmulatedAccount:
         """Start moto (once per process) and give `account_id` a clean slate and its own credentials."""
         with _lock:
             setattr(kms_models, "generate_private_key", _private_key)  # noqa: B010  (the name moto calls)
+            _shared_session()
             _mock.start(reset=False)
             _forget(account_id)
             iam = iam_backends[account_id]["aws"]
