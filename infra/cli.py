@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -32,8 +34,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A command builds a large heap that lives until the process ends (for `rehearse prod` ~700,000 objects:
+# the provider's modules, moto's backends, botocore's models). CPython walks all of it in every full
+# collection, by default after every 10 collections of the middle generation: 11 times, 2 s of
+# `rehearse prod`, for almost no garbage (its peak RSS is the same without them, ~420 MB). While a
+# command runs they come a hundred times less often; younger objects are collected as usual.
+FULL_COLLECTION_EVERY = 1000
+
+
+def _freeze_heap_at_exit() -> None:
+    """What is alive at exit goes with the process: frozen, it is not walked again by the interpreter's
+    shutdown collections (2.4 s after `rehearse prod`)."""
+    gc.freeze()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    atexit.unregister(_freeze_heap_at_exit)  # once, however often main() runs in a process
+    atexit.register(_freeze_heap_at_exit)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], FULL_COLLECTION_EVERY)
     try:
         return int(args.handler(args))
     except (ProjectError, ConfigError) as err:
@@ -46,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(f"infra: the program failed: {cause!r}" if cause else f"infra: {err}", file=sys.stderr)
         return 1
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 if __name__ == "__main__":
