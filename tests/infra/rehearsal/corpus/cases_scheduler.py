@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
