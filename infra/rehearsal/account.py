@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import importlib
 import json
@@ -15,7 +16,7 @@ import boto3
 import botocore.loaders
 import botocore.session
 from moto import mock_aws
-from moto.core.base_backend import AccountSpecificBackend, BackendDict
+from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBackend
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, IAMBackend, ManagedPolicy, iam_backends
 from moto.kms import models as kms_models
@@ -29,18 +30,22 @@ _mock = mock_aws()
 
 
 @functools.cache
-def _managed_policy_data() -> dict[str, Any]:
-    return dict(json.loads(aws_managed_policies_data))
+def _managed_policies(region: str) -> tuple[AWSManagedPolicy, ...]:
+    """The AWS managed policies as moto builds them, once per process (each build serialises ~1,600
+    documents); accounts get shallow copies, so what one attaches never shows in another."""
+    data = dict(json.loads(aws_managed_policies_data))
+    return tuple(AWSManagedPolicy.from_data(name, "aws", region, item) for name, item in data.items())
 
 
 def _load_aws_managed_policies(iam: IAMBackend) -> None:
     """AWS managed policies (e.g. AmazonECSTaskExecutionRolePolicy) exist in every real account, and
     attaching a missing one fails as on AWS. moto's own switch loads them into all five partitions of
     every account it touches (seconds per account); this loads them once, where the stack runs."""
-    policies: list[ManagedPolicy] = [
-        AWSManagedPolicy.from_data(name, iam.account_id, iam.region_name, data)
-        for name, data in _managed_policy_data().items()
-    ]
+    policies: list[ManagedPolicy] = []
+    for prototype in _managed_policies(iam.region_name):
+        policy = copy.copy(prototype)
+        policy.account_id = iam.account_id
+        policies.append(policy)
     iam.aws_managed_policies = list(policies)
     iam.managed_policies.update({policy.arn: policy for policy in policies})
 
@@ -95,7 +100,11 @@ def _forget(account_id: str) -> None:
     """Drop everything moto holds for one account, in every service, leaving other accounts alone."""
     for backend in list(BackendDict._instances):  # type: ignore[misc]
         if account_id in backend:
-            backend[account_id].reset()
+            for region_backend in backend[account_id].values():
+                # The base reset only builds the backend anew (EC2's loads its AMI catalogue: a quarter of a
+                # second); services that free something global on reset (S3's bucket names) override it.
+                if type(region_backend).reset is not BaseBackend.reset:
+                    region_backend.reset()
             del backend[account_id]
 
 
