@@ -105,17 +105,22 @@ def db_subnet_group(ctx: Context, r: Resource) -> Emulated:
     arn="arn:{partition}:rds:{region}:{account}:pg:{name}",
 )
 def db_parameter_group(ctx: Context, r: Resource) -> Emulated:
+    return _parameter_group(ctx, r, "DBParameterGroup", "db_parameter_group")
+
+
+def _parameter_group(ctx: Context, r: Resource, kind: str, operations: str) -> Emulated:
+    """Create a DB or DB cluster parameter group and set its parameters (the APIs differ in names only)."""
     name = r.physical_name()
     group = ctx.aws(
         r,
         "family",
         "rds",
-        "create_db_parameter_group",
-        DBParameterGroupName=name,
+        f"create_{operations}",
+        **{f"{kind}Name": name},
         DBParameterGroupFamily=r.get("family"),
         Description=r.get("description", "Managed by Pulumi"),
         Tags=tags_list(r.get("tags")),
-    )["DBParameterGroup"]
+    )[kind]
     parameters = [
         {
             "ParameterName": p["name"],
@@ -129,11 +134,11 @@ def db_parameter_group(ctx: Context, r: Resource) -> Emulated:
             r,
             "parameters",
             "rds",
-            "modify_db_parameter_group",
-            DBParameterGroupName=name,
+            f"modify_{operations}",
+            **{f"{kind}Name": name},
             Parameters=parameters,
         )
-    return name, {"name": name, "arn": group["DBParameterGroupArn"]}
+    return name, {"name": name, "arn": group[f"{kind}Arn"]}
 
 
 @emulates(
@@ -192,6 +197,20 @@ def _read_replica(ctx: Context, r: Resource, kwargs: dict[str, Any]) -> dict[str
         **call,
     )["DBInstance"]
     return created
+
+
+def _master_user_secrets(created: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The provider's masterUserSecrets of a created instance or cluster: its RDS-managed secret, if any."""
+    secret = created.get("MasterUserSecret")
+    if not secret:
+        return []
+    return [
+        {
+            "secretArn": secret["SecretArn"],
+            "secretStatus": secret.get("SecretStatus", "active"),
+            "kmsKeyId": secret.get("KmsKeyId", ""),
+        }
+    ]
 
 
 def _instance_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
@@ -286,7 +305,6 @@ def db_instance(ctx: Context, r: Resource) -> Emulated:
     else:
         created = ctx.aws(r, "instanceClass", "rds", "create_db_instance", **kwargs)["DBInstance"]
     endpoint = created.get("Endpoint") or {}
-    secret = created.get("MasterUserSecret")
     state: dict[str, Any] = {
         "identifier": identifier,
         "arn": created["DBInstanceArn"],
@@ -297,15 +315,7 @@ def db_instance(ctx: Context, r: Resource) -> Emulated:
         "resourceId": created.get("DbiResourceId", ""),
         "engineVersionActual": created.get("EngineVersion", ""),
         "status": created.get("DBInstanceStatus", "available"),
-        "masterUserSecrets": [
-            {
-                "secretArn": secret["SecretArn"],
-                "secretStatus": secret.get("SecretStatus", "active"),
-                "kmsKeyId": secret.get("KmsKeyId", ""),
-            }
-        ]
-        if secret
-        else [],
+        "masterUserSecrets": _master_user_secrets(created),
     }
     return identifier, state
 
@@ -914,35 +924,7 @@ CLUSTER_PARAMETER_GROUP_NAME = Naming(
     arn="arn:{partition}:rds:{region}:{account}:cluster-pg:{name}",
 )
 def db_cluster_parameter_group(ctx: Context, r: Resource) -> Emulated:
-    name = r.physical_name()
-    group = ctx.aws(
-        r,
-        "family",
-        "rds",
-        "create_db_cluster_parameter_group",
-        DBClusterParameterGroupName=name,
-        DBParameterGroupFamily=r.get("family"),
-        Description=r.get("description", "Managed by Pulumi"),
-        Tags=tags_list(r.get("tags")),
-    )["DBClusterParameterGroup"]
-    parameters = [
-        {
-            "ParameterName": p["name"],
-            "ParameterValue": str(p["value"]),
-            "ApplyMethod": p.get("applyMethod", "immediate"),
-        }
-        for p in r.get("parameters", [])
-    ]
-    if parameters:
-        ctx.aws(
-            r,
-            "parameters",
-            "rds",
-            "modify_db_cluster_parameter_group",
-            DBClusterParameterGroupName=name,
-            Parameters=parameters,
-        )
-    return name, {"name": name, "arn": group["DBClusterParameterGroupArn"]}
+    return _parameter_group(ctx, r, "DBClusterParameterGroup", "db_cluster_parameter_group")
 
 
 def _cluster_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
@@ -1023,7 +1005,6 @@ def db_cluster(ctx: Context, r: Resource) -> Emulated:
             "MaxCapacity": float(scaling["maxCapacity"]),
         }
     created = ctx.aws(r, "engine", "rds", "create_db_cluster", **kwargs)["DBCluster"]
-    secret = created.get("MasterUserSecret")
     return identifier, {
         "clusterIdentifier": identifier,
         "arn": created["DBClusterArn"],
@@ -1035,15 +1016,7 @@ def db_cluster(ctx: Context, r: Resource) -> Emulated:
         "engineVersionActual": created.get("EngineVersion", ""),
         "engineMode": created.get("EngineMode", "provisioned"),
         "clusterMembers": [],
-        "masterUserSecrets": [
-            {
-                "secretArn": secret["SecretArn"],
-                "secretStatus": secret.get("SecretStatus", "active"),
-                "kmsKeyId": secret.get("KmsKeyId", ""),
-            }
-        ]
-        if secret
-        else [],
+        "masterUserSecrets": _master_user_secrets(created),
     }
 
 
