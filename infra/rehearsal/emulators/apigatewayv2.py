@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import Context, Resource
+from infra.rehearsal.emulators.lambda_ import cors_members
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Where, emulates, rule
 
 API_TOKEN = "aws:apigatewayv2/api:Api"
@@ -69,18 +70,10 @@ def api(ctx: Context, r: Resource) -> Emulated:
             kwargs[boto] = r.get(key)
     cors = r.get("corsConfiguration")
     if cors:
-        kwargs["CorsConfiguration"] = {
-            boto: int(cors[key]) if key == "maxAge" else cors[key]
-            for key, boto in (
-                ("allowCredentials", "AllowCredentials"),
-                ("allowHeaders", "AllowHeaders"),
-                ("allowMethods", "AllowMethods"),
-                ("allowOrigins", "AllowOrigins"),
-                ("exposeHeaders", "ExposeHeaders"),
-                ("maxAge", "MaxAge"),
-            )
-            if cors.get(key) is not None
-        }
+        configuration = cors_members(cors)
+        if "MaxAge" in configuration:
+            configuration["MaxAge"] = int(configuration["MaxAge"])
+        kwargs["CorsConfiguration"] = configuration
     if r.get("tags"):
         kwargs["Tags"] = dict(r.get("tags"))
     created = ctx.aws(r, "protocolType", "apigatewayv2", "create_api", **kwargs)

@@ -392,6 +392,22 @@ def alias(ctx: Context, r: Resource) -> Emulated:
     return arn, {"arn": arn, "invokeArn": invoke_arn(ctx.region, arn)}
 
 
+def cors_members(cors: Mapping[str, Any]) -> dict[str, Any]:
+    """The CORS settings given, as Lambda function URLs and API Gateway HTTP APIs both name them."""
+    return {
+        boto: cors[key]
+        for key, boto in (
+            ("allowCredentials", "AllowCredentials"),
+            ("allowHeaders", "AllowHeaders"),
+            ("allowMethods", "AllowMethods"),
+            ("allowOrigins", "AllowOrigins"),
+            ("exposeHeaders", "ExposeHeaders"),
+            ("maxAge", "MaxAge"),
+        )
+        if cors.get(key) is not None
+    }
+
+
 @emulates(
     "aws:lambda/functionUrl:FunctionUrl",
     note="create_function_url_config (and add_permission for NONE, as the provider does); moto ignores"
@@ -409,18 +425,7 @@ def function_url(ctx: Context, r: Resource) -> Emulated:
     }
     cors = r.get("cors")
     if cors:
-        kwargs["Cors"] = {
-            boto: cors[key]
-            for key, boto in (
-                ("allowCredentials", "AllowCredentials"),
-                ("allowHeaders", "AllowHeaders"),
-                ("allowMethods", "AllowMethods"),
-                ("allowOrigins", "AllowOrigins"),
-                ("exposeHeaders", "ExposeHeaders"),
-                ("maxAge", "MaxAge"),
-            )
-            if cors.get(key) is not None
-        }
+        kwargs["Cors"] = cors_members(cors)
     # Read first, so that a missing function is blamed on functionName and the rest on the URL's settings.
     ctx.aws(r, "functionName", "lambda", "get_function", FunctionName=name)
     created = ctx.aws(r, "authorizationType", "lambda", "create_function_url_config", **kwargs)
