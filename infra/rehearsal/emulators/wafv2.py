@@ -173,17 +173,27 @@ def _ip_set_addresses(ctx: Context, r: Resource) -> str | None:
     arn="arn:{partition}:wafv2:{region}:{account}:regional/ipset/{name}/{id}",
 )
 def ip_set(ctx: Context, r: Resource) -> Emulated:
+    return _create_set(
+        ctx,
+        r,
+        "addresses",
+        "create_ip_set",
+        {"IPAddressVersion": r.get("ipAddressVersion"), "Addresses": list(r.get("addresses", []))},
+    )
+
+
+def _create_set(ctx: Context, r: Resource, prop: str, operation: str, members: dict[str, Any]) -> Emulated:
+    """Create an IP set or regex pattern set: its name, scope, own members, tags and any description."""
     name = r.physical_name()
     kwargs: dict[str, Any] = {
         "Name": name,
         "Scope": r.get("scope"),
-        "IPAddressVersion": r.get("ipAddressVersion"),
-        "Addresses": list(r.get("addresses", [])),
+        **members,
         "Tags": tags_list(r.get("tags")),
     }
     if r.get("description"):
         kwargs["Description"] = r.get("description")
-    created = ctx.aws(r, "addresses", "wafv2", "create_ip_set", **kwargs)["Summary"]
+    created = ctx.aws(r, prop, "wafv2", operation, **kwargs)["Summary"]
     return created["Id"], {
         "arn": created["ARN"],
         "name": name,
@@ -199,23 +209,10 @@ def ip_set(ctx: Context, r: Resource) -> Emulated:
     arn="arn:{partition}:wafv2:{region}:{account}:regional/regexpatternset/{name}/{id}",
 )
 def regex_pattern_set(ctx: Context, r: Resource) -> Emulated:
-    name = r.physical_name()
-    kwargs: dict[str, Any] = {
-        "Name": name,
-        "Scope": r.get("scope"),
-        "RegularExpressionList": [
-            {"RegexString": e.get("regexString")} for e in r.get("regularExpressions", [])
-        ],
-        "Tags": tags_list(r.get("tags")),
-    }
-    if r.get("description"):
-        kwargs["Description"] = r.get("description")
-    created = ctx.aws(r, "regularExpressions", "wafv2", "create_regex_pattern_set", **kwargs)["Summary"]
-    return created["Id"], {
-        "arn": created["ARN"],
-        "name": name,
-        "lockToken": created.get("LockToken", ""),
-    }
+    expressions = [{"RegexString": e.get("regexString")} for e in r.get("regularExpressions", [])]
+    return _create_set(
+        ctx, r, "regularExpressions", "create_regex_pattern_set", {"RegularExpressionList": expressions}
+    )
 
 
 @rule(
