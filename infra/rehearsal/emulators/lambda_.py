@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.rehearsal.emulation import Context, EmulationError, Resource
-from infra.rehearsal.emulators.sqs import queue_name_from_arn
+from infra.rehearsal.emulators.sqs import int_between_rule, queue_name_from_arn
 from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, Where, emulates, rule
 
 FUNCTION_TOKEN = "aws:lambda/function:Function"
@@ -451,24 +451,12 @@ def function_url(ctx: Context, r: Resource) -> Emulated:
     }
 
 
-def _range_rule(rule_id: str, prop: str, bounds: tuple[int, int], what: str) -> None:
-    """A function setting the provider validates with IntBetween."""
-    low, high = bounds
-
-    def check(ctx: Context, r: Resource) -> str | None:
-        value = r.get(prop)
-        if value is None or low <= int(value) <= high:
-            return None
-        return f"{prop} is {value}; {what} must be between {low} and {high}"
-
-    check.__qualname__ = f"check_{prop}"
-    rule(rule_id, FUNCTION_TOKEN, prop=prop, summary=f"{what} is {low}-{high}", source=PROVIDER_FUNCTION)(
-        check
-    )
-
-
-_range_rule("lambda-memory-size", "memorySize", MEMORY_MB, "the memory (MB)")
-_range_rule("lambda-timeout", "timeout", TIMEOUT_S, "the timeout (s)")
+int_between_rule(
+    "lambda-memory-size", FUNCTION_TOKEN, "memorySize", *MEMORY_MB, "the memory (MB)", PROVIDER_FUNCTION
+)
+int_between_rule(
+    "lambda-timeout", FUNCTION_TOKEN, "timeout", *TIMEOUT_S, "the timeout (s)", PROVIDER_FUNCTION
+)
 
 
 @rule(

@@ -131,8 +131,10 @@ def redrive_policy(ctx: Context, r: Resource) -> Emulated:
     return str(url), {}
 
 
-def _range_rule(rule_id: str, prop: str, low: int, high: int, what: str, source: str) -> None:
-    """A queue attribute the provider validates with IntBetween(low, high)."""
+def int_between_rule(
+    rule_id: str, token: str, prop: str, low: int, high: int, what: str, source: str
+) -> None:
+    """Add rule `rule_id`: `prop` of `token`, which the provider validates with IntBetween(low, high)."""
 
     def check(ctx: Context, r: Resource) -> str | None:
         value = r.get(prop)
@@ -141,35 +143,46 @@ def _range_rule(rule_id: str, prop: str, low: int, high: int, what: str, source:
         return f"{prop} is {value}; {what} must be between {low} and {high}"
 
     check.__qualname__ = f"check_{prop}"
-    rule(rule_id, QUEUE_TOKEN, prop=prop, summary=f"{what} is {low}-{high}", source=source)(check)
+    rule(rule_id, token, prop=prop, summary=f"{what} is {low}-{high}", source=source)(check)
 
 
-_range_rule(
+int_between_rule(
     "sqs-visibility-timeout",
+    QUEUE_TOKEN,
     "visibilityTimeoutSeconds",
     0,
     43_200,
     "the visibility timeout (s)",
     PROVIDER_QUEUE,
 )
-_range_rule(
+int_between_rule(
     "sqs-message-retention",
+    QUEUE_TOKEN,
     "messageRetentionSeconds",
     60,
     1_209_600,
     "the retention period (s)",
     PROVIDER_QUEUE,
 )
-_range_rule("sqs-delay", "delaySeconds", 0, 900, "the delivery delay (s)", PROVIDER_QUEUE)
-_range_rule(
+int_between_rule("sqs-delay", QUEUE_TOKEN, "delaySeconds", 0, 900, "the delivery delay (s)", PROVIDER_QUEUE)
+int_between_rule(
     "sqs-max-message-size",
+    QUEUE_TOKEN,
     "maxMessageSize",
     1024,
     1_048_576,
     "the maximum message size (bytes)",
     PROVIDER_QUEUE,
 )
-_range_rule("sqs-receive-wait", "receiveWaitTimeSeconds", 0, 20, "the long-polling wait (s)", CREATE_QUEUE)
+int_between_rule(
+    "sqs-receive-wait",
+    QUEUE_TOKEN,
+    "receiveWaitTimeSeconds",
+    0,
+    20,
+    "the long-polling wait (s)",
+    CREATE_QUEUE,
+)
 
 
 @rule(
