@@ -26,6 +26,12 @@ def _broker(name: str, net: Net | None = None, **overrides: Any) -> aws.mq.Broke
     return aws.mq.Broker(name, **args)
 
 
+def _activemq_broker(name: str, **overrides: Any) -> aws.mq.Broker:
+    return _broker(
+        name, engine_type="ActiveMQ", engine_version="5.18", host_instance_type="mq.m5.large", **overrides
+    )
+
+
 @valid("mq")
 def mq_rabbitmq_single_instance() -> None:
     _broker("broker")
@@ -71,11 +77,8 @@ def mq_rabbitmq_cluster_with_configuration() -> None:
 def mq_activemq_active_standby() -> None:
     net = network()
     aws.mq.Configuration("broker-config", engine_type="ActiveMQ", engine_version="5.18", data=ACTIVEMQ_CONFIG)
-    _broker(
+    _activemq_broker(
         "broker",
-        engine_type="ActiveMQ",
-        engine_version="5.18",
-        host_instance_type="mq.m5.large",
         deployment_mode="ACTIVE_STANDBY_MULTI_AZ",
         net=net,
         subnet_ids=[s.id for s in net.subnets],
@@ -93,26 +96,14 @@ def mq_rabbitmq_active_standby() -> None:
 
 @refused("mq", token=BROKER, prop="deploymentMode", source=BROKERS_API + "#brokers-model-deploymentmode")
 def mq_activemq_cluster_mode() -> None:
-    _broker(
-        "broker",
-        engine_type="ActiveMQ",
-        engine_version="5.18",
-        host_instance_type="mq.m5.large",
-        deployment_mode="CLUSTER_MULTI_AZ",
-    )
+    _activemq_broker("broker", deployment_mode="CLUSTER_MULTI_AZ")
 
 
 @refused(
     "mq", token=BROKER, prop="subnetIds", source=BROKERS_API + "#brokers-prop-createbrokerinput-subnetids"
 )
 def mq_activemq_active_standby_with_one_subnet() -> None:
-    _broker(
-        "broker",
-        engine_type="ActiveMQ",
-        engine_version="5.18",
-        host_instance_type="mq.m5.large",
-        deployment_mode="ACTIVE_STANDBY_MULTI_AZ",
-    )
+    _activemq_broker("broker", deployment_mode="ACTIVE_STANDBY_MULTI_AZ")
 
 
 @refused(
