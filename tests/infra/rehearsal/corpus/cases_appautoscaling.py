@@ -52,15 +52,22 @@ def _target(**overrides: Any) -> aws.appautoscaling.Target:
     return aws.appautoscaling.Target("web", **args)
 
 
-@valid("appautoscaling")
-def appautoscaling_cpu_target_tracking_on_a_service() -> None:
-    target = _target()
-    aws.appautoscaling.Policy(
+def _cpu_policy(target: aws.appautoscaling.Target, **overrides: Any) -> aws.appautoscaling.Policy:
+    return aws.appautoscaling.Policy(
         "cpu",
         policy_type="TargetTrackingScaling",
         service_namespace=target.service_namespace,
         resource_id=target.resource_id,
         scalable_dimension=target.scalable_dimension,
+        **overrides,
+    )
+
+
+@valid("appautoscaling")
+def appautoscaling_cpu_target_tracking_on_a_service() -> None:
+    target = _target()
+    _cpu_policy(
+        target,
         target_tracking_scaling_policy_configuration={
             "target_value": 60,
             "scale_in_cooldown": 120,
@@ -89,10 +96,4 @@ def appautoscaling_target_of_a_cluster_that_does_not_exist() -> None:
 @refused("appautoscaling", token=POLICY, prop="policyType", source=f"{API}/API_PutScalingPolicy.html")
 def appautoscaling_target_tracking_policy_without_configuration() -> None:
     target = _target()
-    aws.appautoscaling.Policy(
-        "cpu",
-        policy_type="TargetTrackingScaling",
-        service_namespace=target.service_namespace,
-        resource_id=target.resource_id,
-        scalable_dimension=target.scalable_dimension,
-    )
+    _cpu_policy(target)
