@@ -140,6 +140,15 @@ def ecr_lifecycle_action_delete() -> None:
     _policy({**KEEP_RELEASES, "action": {"type": "delete"}})
 
 
+def _replication_to(region: str) -> aws.ecr.ReplicationConfiguration:
+    return aws.ecr.ReplicationConfiguration(
+        "replication",
+        replication_configuration={
+            "rules": [{"destinations": [{"region": region, "registry_id": "123456789012"}]}]
+        },
+    )
+
+
 @refused(
     "ecr",
     token="aws:ecr/replicationConfiguration:ReplicationConfiguration",
@@ -147,12 +156,7 @@ def ecr_lifecycle_action_delete() -> None:
     source="https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html",
 )
 def ecr_replication_to_region_name_typo() -> None:
-    aws.ecr.ReplicationConfiguration(
-        "replication",
-        replication_configuration={
-            "rules": [{"destinations": [{"region": "eu-central", "registry_id": "123456789012"}]}]
-        },
-    )
+    _replication_to("eu-central")
 
 
 @refused(
@@ -162,12 +166,7 @@ def ecr_replication_to_region_name_typo() -> None:
     source="https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html",
 )
 def ecr_replication_to_itself() -> None:
-    aws.ecr.ReplicationConfiguration(
-        "replication",
-        replication_configuration={
-            "rules": [{"destinations": [{"region": "eu-west-1", "registry_id": "123456789012"}]}]
-        },
-    )
+    _replication_to("eu-west-1")
 
 
 @refused("ecr", token=PULL_THROUGH, prop="upstreamRegistryUrl", source=PULL_THROUGH_GUIDE)
