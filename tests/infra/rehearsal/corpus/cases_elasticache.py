@@ -49,6 +49,18 @@ def _memcached(name: str = "memcached", **overrides: Any) -> aws.elasticache.Clu
     return aws.elasticache.Cluster(name, **args)
 
 
+def _app_user(**overrides: Any) -> aws.elasticache.User:
+    args: dict[str, Any] = {
+        "user_id": "app",
+        "user_name": "app",
+        "engine": "redis",
+        "access_string": "on ~* +@all",
+        "passwords": ["correct-horse-battery-staple"],
+    }
+    args.update(overrides)
+    return aws.elasticache.User("app-user", **args)
+
+
 @valid("elasticache")
 def elasticache_redis_with_failover_and_auth() -> None:
     net = network()
@@ -87,14 +99,7 @@ def elasticache_rbac_user_group() -> None:
         access_string="off ~* -@all",
         no_password_required=True,
     )
-    app = aws.elasticache.User(
-        "app-user",
-        user_id="app",
-        user_name="app",
-        engine="redis",
-        access_string="on ~app:* +@read +@write",
-        passwords=["correct-horse-battery-staple"],
-    )
+    app = _app_user(access_string="on ~app:* +@read +@write")
     aws.elasticache.UserGroup(
         "users", user_group_id="app-users", engine="redis", user_ids=[default.id, app.id]
     )
@@ -182,14 +187,7 @@ def elasticache_parameter_group_family_with_patch() -> None:
     source="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUser.html",
 )
 def elasticache_user_password_too_short() -> None:
-    aws.elasticache.User(
-        "app-user",
-        user_id="app",
-        user_name="app",
-        engine="redis",
-        access_string="on ~* +@all",
-        passwords=["s3cret"],
-    )
+    _app_user(passwords=["s3cret"])
 
 
 @refused(
@@ -199,12 +197,5 @@ def elasticache_user_password_too_short() -> None:
     source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html",
 )
 def elasticache_user_group_without_default_user() -> None:
-    app = aws.elasticache.User(
-        "app-user",
-        user_id="app",
-        user_name="app",
-        engine="redis",
-        access_string="on ~* +@all",
-        passwords=["correct-horse-battery-staple"],
-    )
+    app = _app_user()
     aws.elasticache.UserGroup("users", user_group_id="app-users", engine="redis", user_ids=[app.id])
