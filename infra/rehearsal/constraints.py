@@ -125,3 +125,24 @@ def violations(operation: OperationModel, params: Mapping[str, Any]) -> list[Vio
     if shape is None:
         return []
     return list(_check(shape, params, ()))
+
+
+def _integral(shape: Shape, value: Any) -> Any:
+    kind = shape.type_name
+    if kind in ("integer", "long") and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if kind == "structure" and isinstance(value, Mapping):
+        members = shape.members  # type: ignore[attr-defined]
+        return {k: _integral(members[k], v) if k in members else v for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_integral(shape.member, v) for v in value]  # type: ignore[attr-defined]
+    if kind == "map" and isinstance(value, Mapping):
+        return {k: _integral(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+    return value
+
+
+def with_integers(operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
+    """`params` with whole floats turned into ints where the model wants an integer: Pulumi hands every
+    number to the program's mocks as a float (300 arrives as 300.0), which botocore would refuse."""
+    shape = operation.input_shape
+    return dict(params) if shape is None else dict(_integral(shape, params))

@@ -149,8 +149,11 @@ class Context:
         from botocore.exceptions import ClientError, ParamValidationError
 
         # An empty tag list is "no tags" to the provider, but botocore refuses a zero-length list.
+        from infra.rehearsal.constraints import with_integers
+
         call = {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
         client = self.client(service)
+        call = with_integers(_operation_model(client, operation), call)
         if self.checks:
             self._check_model(client, resource, prop, operation, call)
         try:
@@ -172,8 +175,12 @@ class Context:
     def check(self, resource: Resource, prop: str, service: str, operation: str, **kwargs: Any) -> None:
         """Check a request against the service model without sending it (for what moto cannot serve)."""
         if self.checks:
+            from infra.rehearsal.constraints import with_integers
+
+            client = self.client(service)
             call = {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
-            self._check_model(self.client(service), resource, prop, operation, call)
+            call = with_integers(_operation_model(client, operation), call)
+            self._check_model(client, resource, prop, operation, call)
 
     def _check_model(
         self, client: Any, resource: Resource, prop: str, operation: str, call: Mapping[str, Any]
@@ -181,7 +188,7 @@ class Context:
         from infra.rehearsal.constraints import violations
 
         model = client.meta.service_model
-        operation_model = model.operation_model(client.meta.method_to_api_mapping[operation])
+        operation_model = _operation_model(client, operation)
         found = violations(operation_model, call)
         if not found:
             return
@@ -196,6 +203,10 @@ class Context:
             f"{first.dotted} must be {first.constraint}; got {shown}",
             f"AWS service model {model.service_name} {model.api_version}, {operation_model.name}",
         )
+
+
+def _operation_model(client: Any, operation: str) -> Any:
+    return client.meta.service_model.operation_model(client.meta.method_to_api_mapping[operation])
 
 
 Invoke = Callable[[Context, Mapping[str, Any]], dict[str, Any]]

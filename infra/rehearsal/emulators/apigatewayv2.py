@@ -71,8 +71,6 @@ def api(ctx: Context, r: Resource) -> Emulated:
     cors = r.get("corsConfiguration")
     if cors:
         configuration = cors_members(cors)
-        if "MaxAge" in configuration:
-            configuration["MaxAge"] = int(configuration["MaxAge"])
         kwargs["CorsConfiguration"] = configuration
     if r.get("tags"):
         kwargs["Tags"] = dict(r.get("tags"))

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.model import OperationModel
 
-from infra.rehearsal.constraints import violations
+from infra.rehearsal.constraints import violations, with_integers
 from infra.rehearsal.emulation import blamed_property
 
 SESSION = boto3.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
@@ -70,3 +70,12 @@ def test_an_api_path_maps_back_to_the_pulumi_property(path: tuple[str | int, ...
         "instanceType": "t3.nano",
     }
     assert blamed_property(inputs, path, "fallback") == expected
+
+
+def test_whole_floats_become_integers_where_the_model_wants_one() -> None:
+    params = {"FunctionName": "f", "Cors": {"MaxAge": 300.0, "AllowOrigins": ["*"]}}
+    converted = with_integers(_operation("lambda", "CreateFunctionUrlConfig"), params)
+    assert converted == {"FunctionName": "f", "Cors": {"MaxAge": 300, "AllowOrigins": ["*"]}}
+    assert isinstance(converted["Cors"]["MaxAge"], int)
+    fractional = with_integers(_operation("lambda", "CreateFunctionUrlConfig"), {"Cors": {"MaxAge": 1.5}})
+    assert fractional == {"Cors": {"MaxAge": 1.5}}

@@ -45,7 +45,12 @@ def lambda_function_with_alias_url_and_layer() -> None:
         reserved_concurrent_executions=10,
     )
     aws.lambda_.Alias("live", name="live", function_name=fn.name, function_version="$LATEST")
-    aws.lambda_.FunctionUrl("url", function_name=fn.name, authorization_type="AWS_IAM")
+    aws.lambda_.FunctionUrl(
+        "url",
+        function_name=fn.name,
+        authorization_type="AWS_IAM",
+        cors={"allow_origins": ["https://example.com"], "allow_methods": ["GET"], "max_age": 300},
+    )
 
 
 @valid("lambda")
