@@ -221,6 +221,45 @@ def answers(token: str) -> Callable[[Invoke], Invoke]:
     return register
 
 
+class NotFoundError(LookupError):
+    """An invoke (data source) found nothing in the emulated account, as the provider's "no matching ...
+    found" errors say; the program fails with it, since the real lookup would fail too."""
+
+    def __init__(self, token: str, what: str, criteria: Mapping[str, Any], region: str = "") -> None:
+        self.token = token
+        self.what = what
+        shown = ", ".join(f"{k}={v!r}" for k, v in criteria.items() if v not in (None, "", [], {}))
+        super().__init__(
+            f"{token}: no matching {what} found ({shown or 'no criteria'}) in the emulated account"
+            f"{f' ({region})' if region else ''}. Create it in the program, or look up one that exists."
+        )
+
+
+class ManyFoundError(LookupError):
+    """An invoke that wants one result found several, as the provider refuses too."""
+
+    def __init__(self, token: str, what: str, count: int) -> None:
+        super().__init__(
+            f"{token}: {count} {what}s matched; "
+            f"use additional constraints to reduce matches to a single {what}"
+        )
+
+
+def aws_filters(args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An invoke's `filters` and `tags` as an EC2 Describe* call's Filters (`tag:<key>`, as the provider)."""
+    given = args.get("filters") or []
+    filters = [{"Name": f["name"], "Values": [str(v) for v in f["values"]]} for f in given]
+    tags = sorted((args.get("tags") or {}).items())
+    filters += [{"Name": f"tag:{k}", "Values": [str(v)]} for k, v in tags]
+    return filters
+
+
+def tags_map(
+    tags: list[Mapping[str, Any]] | None, *, key: str = "Key", value: str = "Value"
+) -> dict[str, str]:
+    return {str(t[key]): str(t[value]) for t in tags or []}
+
+
 def tags_list(
     tags: Mapping[str, str] | None, *, key: str = "Key", value: str = "Value"
 ) -> list[dict[str, str]]:
