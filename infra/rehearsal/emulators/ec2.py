@@ -11,9 +11,14 @@ from typing import Any
 from infra.rehearsal.emulation import (
     Context,
     EmulationError,
+    ManyFoundError,
+    NotFoundError,
     Resource,
+    answers,
+    aws_filters,
     blamed_property,
     tag_specifications,
+    tags_map,
 )
 from infra.rehearsal.spec import (
     EVERY_INPUT,
@@ -1751,4 +1756,178 @@ def network_interface(ctx: Context, r: Resource) -> Emulated:
         "macAddress": created.get("MacAddress", ""),
         "ownerId": ctx.account_id,
         "privateDnsName": created.get("PrivateDnsName", ""),
+    }
+
+
+# The data sources: each reads the emulated account and answers as pulumi-aws v7 does, or fails as the
+# provider fails when nothing (or more than one thing) matches.
+
+
+def _one(token: str, what: str, found: list[dict[str, Any]], args: Mapping[str, Any], region: str) -> Any:
+    if not found:
+        raise NotFoundError(token, what, args, region)
+    if len(found) > 1:
+        raise ManyFoundError(token, what, len(found))
+    return found[0]
+
+
+def _region(ctx: Context, args: Mapping[str, Any]) -> str:
+    return str(args.get("region") or ctx.region)
+
+
+GET_VPC = "aws:ec2/getVpc:getVpc"
+
+
+@answers(GET_VPC)
+def get_vpc(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    ec2 = ctx.client("ec2")
+    filters = aws_filters(args)
+    for arg, name in (("cidrBlock", "cidr"), ("dhcpOptionsId", "dhcp-options-id"), ("state", "state")):
+        if args.get(arg):
+            filters.append({"Name": name, "Values": [str(args[arg])]})
+    if args.get("default") is not None:
+        filters.append({"Name": "is-default", "Values": [str(bool(args["default"])).lower()]})
+    kwargs: dict[str, Any] = {"Filters": filters}
+    if args.get("id"):
+        kwargs["VpcIds"] = [str(args["id"])]
+    try:
+        vpcs = ec2.describe_vpcs(**kwargs)["Vpcs"]
+    except ec2.exceptions.ClientError:
+        vpcs = []  # an unknown id: InvalidVpcID.NotFound, which the provider reports as no match
+    vpc = _one(GET_VPC, "EC2 VPC", vpcs, args, _region(ctx, args))
+    vpc_id = vpc["VpcId"]
+
+    def attribute(name: str, key: str) -> bool:
+        try:
+            return bool(ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=name)[key]["Value"])
+        except ec2.exceptions.ClientError:
+            return False  # moto without the attribute: AWS's default, off
+
+    main = ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
+    )["RouteTables"]
+    return {
+        "id": vpc_id,
+        "arn": f"arn:aws:ec2:{_region(ctx, args)}:{vpc['OwnerId']}:vpc/{vpc_id}",
+        "cidrBlock": vpc["CidrBlock"],
+        "cidrBlockAssociations": [
+            {
+                "associationId": a["AssociationId"],
+                "cidrBlock": a["CidrBlock"],
+                "state": a["CidrBlockState"]["State"],
+            }
+            for a in vpc.get("CidrBlockAssociationSet", [])
+        ],
+        "default": bool(vpc.get("IsDefault")),
+        "dhcpOptionsId": vpc.get("DhcpOptionsId", ""),
+        "enableDnsHostnames": attribute("enableDnsHostnames", "EnableDnsHostnames"),
+        "enableDnsSupport": attribute("enableDnsSupport", "EnableDnsSupport"),
+        "enableNetworkAddressUsageMetrics": attribute(
+            "enableNetworkAddressUsageMetrics", "EnableNetworkAddressUsageMetrics"
+        ),
+        "instanceTenancy": vpc.get("InstanceTenancy", "default"),
+        "mainRouteTableId": main[0]["RouteTableId"] if main else "",
+        "ownerId": vpc["OwnerId"],
+        "state": vpc["State"],
+        "tags": tags_map(vpc.get("Tags")),
+        "filters": args.get("filters"),
+        "region": _region(ctx, args),
+    }
+
+
+@answers("aws:ec2/getSubnets:getSubnets")
+def get_subnets(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An empty list is an answer, not an error, as the provider's."""
+    subnets = ctx.client("ec2").describe_subnets(Filters=aws_filters(args))["Subnets"]
+    return {
+        "id": _region(ctx, args),
+        "ids": [s["SubnetId"] for s in subnets],
+        "filters": args.get("filters"),
+        "tags": args.get("tags"),
+        "region": _region(ctx, args),
+    }
+
+
+GET_SUBNET = "aws:ec2/getSubnet:getSubnet"
+
+
+@answers(GET_SUBNET)
+def get_subnet(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    ec2 = ctx.client("ec2")
+    filters = aws_filters(args)
+    for arg, name in (
+        ("availabilityZone", "availability-zone"),
+        ("availabilityZoneId", "availability-zone-id"),
+        ("cidrBlock", "cidr-block"),
+        ("state", "state"),
+        ("vpcId", "vpc-id"),
+    ):
+        if args.get(arg):
+            filters.append({"Name": name, "Values": [str(args[arg])]})
+    if args.get("defaultForAz") is not None:
+        filters.append({"Name": "default-for-az", "Values": [str(bool(args["defaultForAz"])).lower()]})
+    kwargs: dict[str, Any] = {"Filters": filters}
+    if args.get("id"):
+        kwargs["SubnetIds"] = [str(args["id"])]
+    try:
+        subnets = ec2.describe_subnets(**kwargs)["Subnets"]
+    except ec2.exceptions.ClientError:
+        subnets = []  # an unknown id: InvalidSubnetID.NotFound
+    subnet = _one(GET_SUBNET, "EC2 Subnet", subnets, args, _region(ctx, args))
+    dns = subnet.get("PrivateDnsNameOptionsOnLaunch", {})
+    return {
+        "id": subnet["SubnetId"],
+        "arn": subnet.get("SubnetArn")
+        or f"arn:aws:ec2:{_region(ctx, args)}:{subnet['OwnerId']}:subnet/{subnet['SubnetId']}",
+        "availabilityZone": subnet["AvailabilityZone"],
+        "availabilityZoneId": subnet.get("AvailabilityZoneId", ""),
+        "availableIpAddressCount": subnet["AvailableIpAddressCount"],
+        "cidrBlock": subnet["CidrBlock"],
+        "defaultForAz": bool(subnet.get("DefaultForAz")),
+        "enableLniAtDeviceIndex": subnet.get("EnableLniAtDeviceIndex", 0),
+        "enableResourceNameDnsARecordOnLaunch": bool(dns.get("EnableResourceNameDnsARecord")),
+        "enableResourceNameDnsAaaaRecordOnLaunch": bool(dns.get("EnableResourceNameDnsAAAARecord")),
+        "mapCustomerOwnedIpOnLaunch": bool(subnet.get("MapCustomerOwnedIpOnLaunch")),
+        "mapPublicIpOnLaunch": bool(subnet.get("MapPublicIpOnLaunch")),
+        "outpostArn": subnet.get("OutpostArn", ""),
+        "ownerId": subnet["OwnerId"],
+        "privateDnsHostnameTypeOnLaunch": dns.get("HostnameType", "ip-name"),
+        "state": subnet["State"],
+        "tags": tags_map(subnet.get("Tags")),
+        "vpcId": subnet["VpcId"],
+        "filters": args.get("filters"),
+        "region": _region(ctx, args),
+    }
+
+
+GET_SECURITY_GROUP = "aws:ec2/getSecurityGroup:getSecurityGroup"
+
+
+@answers(GET_SECURITY_GROUP)
+def get_security_group(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    ec2 = ctx.client("ec2")
+    filters = aws_filters(args)
+    if args.get("name"):
+        filters.append({"Name": "group-name", "Values": [str(args["name"])]})
+    if args.get("vpcId"):
+        filters.append({"Name": "vpc-id", "Values": [str(args["vpcId"])]})
+    kwargs: dict[str, Any] = {"Filters": filters}
+    if args.get("id"):
+        kwargs["GroupIds"] = [str(args["id"])]
+    try:
+        groups = ec2.describe_security_groups(**kwargs)["SecurityGroups"]
+    except ec2.exceptions.ClientError:
+        groups = []  # an unknown id: InvalidGroup.NotFound
+    group = _one(GET_SECURITY_GROUP, "EC2 Security Group", groups, args, _region(ctx, args))
+    # Rules that reference the group check its VPC against this map, as for the groups the stack creates.
+    ctx.group_vpcs[group["GroupId"]] = str(group.get("VpcId", ""))
+    return {
+        "id": group["GroupId"],
+        "arn": f"arn:aws:ec2:{_region(ctx, args)}:{group['OwnerId']}:security-group/{group['GroupId']}",
+        "description": group.get("Description", ""),
+        "name": group["GroupName"],
+        "vpcId": group.get("VpcId", ""),
+        "tags": tags_map(group.get("Tags")),
+        "filters": args.get("filters"),
+        "region": _region(ctx, args),
     }

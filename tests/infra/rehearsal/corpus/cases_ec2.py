@@ -630,3 +630,22 @@ def ec2_launch_template_name_with_spaces() -> None:
 )
 def ec2_launch_template_instance_type_misspelt() -> None:
     aws.ec2.LaunchTemplate("workers", instance_type="t3.mirco")
+
+
+@valid("ec2")
+def ec2_security_group_in_the_default_vpc_found_by_lookups() -> None:
+    """getVpc(default), getSubnets, getSubnet and getSecurityGroup read moto's default VPC."""
+    vpc = aws.ec2.get_vpc(default=True)
+    subnets = aws.ec2.get_subnets(filters=[{"name": "vpc-id", "values": [vpc.id]}])
+    first = aws.ec2.get_subnet(id=subnets.ids[0])
+    default_group = aws.ec2.get_security_group(vpc_id=vpc.id, name="default")
+    group = aws.ec2.SecurityGroup("app", vpc_id=vpc.id, description="app in the default VPC")
+    aws.vpc.SecurityGroupIngressRule(
+        "from-default",
+        security_group_id=group.id,
+        referenced_security_group_id=default_group.id,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+    )
+    aws.ec2.NetworkInterface("app-eni", subnet_id=first.id, security_groups=[group.id])
