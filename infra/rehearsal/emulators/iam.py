@@ -12,9 +12,11 @@ from typing import Any
 from infra.rehearsal.emulation import (
     Context,
     EmulationError,
+    NotFoundError,
     Resource,
     answers,
     tags_list,
+    tags_map,
 )
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule, stable_hex
 
@@ -626,4 +628,86 @@ def iam_service_linked_role(ctx: Context, r: Resource) -> Emulated:
         "path": role["Path"],
         "uniqueId": role["RoleId"],
         "createDate": "",
+    }
+
+
+GET_ROLE = "aws:iam/getRole:getRole"
+
+
+def _document(document: Any) -> str:
+    """boto3 decodes IAM's URL-encoded policy JSON into a dict; the provider hands the program JSON text."""
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+@answers(GET_ROLE)
+def get_role(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    iam = ctx.client("iam")
+    try:
+        role = iam.get_role(RoleName=str(args["name"]))["Role"]
+    except iam.exceptions.NoSuchEntityException as err:
+        raise NotFoundError(GET_ROLE, "IAM Role", {"name": args["name"]}) from err
+    last_used = role.get("RoleLastUsed") or {}
+    return {
+        "id": role["RoleName"],
+        "arn": role["Arn"],
+        "assumeRolePolicy": _document(role.get("AssumeRolePolicyDocument", "")),
+        "createDate": role["CreateDate"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "description": role.get("Description", ""),
+        "maxSessionDuration": role.get("MaxSessionDuration", 3600),
+        "name": role["RoleName"],
+        "path": role.get("Path", "/"),
+        "permissionsBoundary": (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn", ""),
+        "roleLastUseds": [
+            {
+                "lastUsedDate": last_used["LastUsedDate"].strftime("%Y-%m-%dT%H:%M:%SZ")
+                if last_used.get("LastUsedDate")
+                else "",
+                "region": last_used.get("Region", ""),
+            }
+        ],
+        "tags": tags_map(role.get("Tags")),
+        "uniqueId": role["RoleId"],
+    }
+
+
+GET_POLICY = "aws:iam/getPolicy:getPolicy"
+
+
+@answers(GET_POLICY)
+def get_policy(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """By ARN, or by name (and path prefix) among the account's and AWS's managed policies."""
+    iam = ctx.client("iam")
+    criteria = {k: args.get(k) for k in ("arn", "name", "pathPrefix")}
+    if args.get("arn"):
+        try:
+            policy = iam.get_policy(PolicyArn=str(args["arn"]))["Policy"]
+        except iam.exceptions.NoSuchEntityException as err:
+            raise NotFoundError(GET_POLICY, "IAM Policy", criteria) from err
+        if args.get("name") and policy["PolicyName"] != args["name"]:
+            raise NotFoundError(GET_POLICY, "IAM Policy", criteria)
+    else:
+        pages = iam.get_paginator("list_policies").paginate(
+            Scope="All", PathPrefix=str(args.get("pathPrefix") or "/")
+        )
+        found = [p for page in pages for p in page["Policies"] if p["PolicyName"] == args.get("name")]
+        if not found:
+            raise NotFoundError(GET_POLICY, "IAM Policy", criteria)
+        if len(found) > 1:
+            raise LookupError(
+                f"{GET_POLICY}: {len(found)} IAM Policies matched {criteria}; "
+                "use additional constraints (pathPrefix, or arn) to reduce matches to a single IAM Policy"
+            )
+        policy = iam.get_policy(PolicyArn=found[0]["Arn"])["Policy"]
+    version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+    return {
+        "id": policy["Arn"],
+        "arn": policy["Arn"],
+        "attachmentCount": policy.get("AttachmentCount", 0),
+        "description": policy.get("Description", ""),
+        "name": policy["PolicyName"],
+        "path": policy.get("Path", "/"),
+        "pathPrefix": args.get("pathPrefix"),
+        "policy": _document(version["PolicyVersion"]["Document"]),
+        "policyId": policy["PolicyId"],
+        "tags": tags_map(policy.get("Tags")),
     }

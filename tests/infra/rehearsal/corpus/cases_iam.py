@@ -244,3 +244,17 @@ def iam_oidc_thumbprint_is_not_a_sha1() -> None:
 def iam_access_key_status_disabled() -> None:
     user = aws.iam.User("ci")
     aws.iam.AccessKey("ci-key", user=user.name, status="Disabled")
+
+
+@valid("iam")
+def iam_ecs_task_role_with_a_managed_policy_found_by_lookup() -> None:
+    """getPolicy finds an AWS managed policy by name; getRole reads back the role the program made."""
+    task_role = role("task", "ecs-tasks.amazonaws.com")
+    execution = aws.iam.get_policy(name="AmazonECSTaskExecutionRolePolicy")
+    aws.iam.RolePolicyAttachment("task-execution", role=task_role.name, policy_arn=execution.arn)
+    found = aws.iam.get_role_output(name=task_role.name)
+    aws.iam.RolePolicyAttachment(
+        "task-readonly",
+        role=found.name,
+        policy_arn=aws.iam.get_policy(arn="arn:aws:iam::aws:policy/ReadOnlyAccess").arn,
+    )
