@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
+    ManyFoundError,
+    NotFoundError,
     Resource,
+    answers,
+    tags_map,
 )
 from infra.rehearsal.emulators.cloudfront import aws_nested
 from infra.rehearsal.spec import UNNAMED, Emulated, emulates, rule, stable_hex
@@ -324,3 +329,82 @@ def health_check(ctx: Context, r: Resource) -> Emulated:
     )["HealthCheck"]
     check_id = created["Id"]
     return check_id, {"arn": f"arn:aws:route53:::healthcheck/{check_id}"}
+
+
+GET_ZONE = "aws:route53/getZone:getZone"
+
+
+@answers(GET_ZONE)
+def get_zone(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """By zoneId, or by name (with privateZone / vpcId / tags) among the account's hosted zones. A zone the
+    stack only writes records into is assumed to exist (see `assumed`); one it looks up must be found."""
+    route53 = ctx.client("route53")
+    criteria = {k: args.get(k) for k in ("zoneId", "name", "privateZone", "vpcId", "tags")}
+    if args.get("zoneId"):
+        zone_id = str(args["zoneId"]).removeprefix("/hostedzone/")
+        try:
+            candidates = [route53.get_hosted_zone(Id=zone_id)["HostedZone"]]
+        except route53.exceptions.NoSuchHostedZone:
+            candidates = []
+    else:
+        wanted = str(args.get("name", "")).rstrip(".").lower()
+        pages = route53.get_paginator("list_hosted_zones").paginate()
+        candidates = [
+            z
+            for page in pages
+            for z in page["HostedZones"]
+            if z["Name"].rstrip(".").lower() == wanted
+            and bool(z.get("Config", {}).get("PrivateZone")) == bool(args.get("privateZone"))
+        ]
+    zones = []
+    for zone in candidates:
+        zone_id = zone["Id"].removeprefix("/hostedzone/")
+        described = route53.get_hosted_zone(Id=zone_id)
+        tags = route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)
+        tag_map = tags_map(tags["ResourceTagSet"].get("Tags"))
+        vpcs = [v["VPCId"] for v in described.get("VPCs", [])]
+        if args.get("vpcId") and args["vpcId"] not in vpcs:
+            continue
+        if any(tag_map.get(k) != str(v) for k, v in (args.get("tags") or {}).items()):
+            continue
+        if args.get("enableAcceleratedRecovery"):
+            continue  # moto's zones have no accelerated recovery
+        zones.append((described, tag_map, vpcs))
+    if not zones:
+        raise NotFoundError(GET_ZONE, "Route53 Hosted Zone", criteria)
+    if len(zones) > 1:
+        raise ManyFoundError(GET_ZONE, "Route53 Hosted Zone", len(zones))
+    described, tag_map, vpcs = zones[0]
+    zone = described["HostedZone"]
+    zone_id = zone["Id"].removeprefix("/hostedzone/")
+    name_servers = described.get("DelegationSet", {}).get("NameServers", [])
+    linked = zone.get("LinkedService") or {}
+    return {
+        "id": zone_id,
+        "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
+        "callerReference": zone.get("CallerReference", ""),
+        "comment": zone.get("Config", {}).get("Comment", ""),
+        "enableAcceleratedRecovery": False,
+        "linkedServiceDescription": linked.get("Description", ""),
+        "linkedServicePrincipal": linked.get("ServicePrincipal", ""),
+        "name": zone["Name"].rstrip("."),
+        "nameServers": name_servers,
+        "primaryNameServer": _primary_name_server(ctx, zone_id) or (name_servers or [""])[0],
+        "privateZone": bool(zone.get("Config", {}).get("PrivateZone")),
+        "resourceRecordSetCount": zone.get("ResourceRecordSetCount", 0),
+        "tags": tag_map,
+        "vpcId": vpcs[0] if vpcs else "",
+        "zoneId": zone_id,
+    }
+
+
+def _primary_name_server(ctx: Context, zone_id: str) -> str:
+    """The MNAME of the zone's SOA record: the name server that created it."""
+    records = ctx.client("route53").list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    for record in records:
+        if record["Type"] == "SOA" and record.get("ResourceRecords"):
+            value = str(record["ResourceRecords"][0]["Value"])
+            # moto keeps the SOA record of a new zone as the repr of its {'Value': ...} dict.
+            value = re.sub(r"^\{'Value': '(.*)'\}$", r"\1", value)
+            return value.split()[0].rstrip(".")
+    return ""

@@ -210,3 +210,22 @@ def route53_cloudwatch_health_check_without_alarm() -> None:
 def route53_record_without_records_or_alias() -> None:
     zone = _zone()
     aws.route53.Record("record", zone_id=zone.zone_id, name="www.example.com", type="A", ttl=300)
+
+
+@valid("route53")
+def route53_record_in_a_zone_found_by_name() -> None:
+    """getZone finds a zone by name (trailing dot or not) and by id."""
+    zone = aws.route53.Zone("example", name="lookup.example.com")
+    by_name = aws.route53.get_zone_output(name=zone.name.apply(lambda n: f"{n}."))
+    by_id = aws.route53.get_zone_output(zone_id=zone.zone_id)
+    aws.route53.Record(
+        "www",
+        zone_id=by_name.zone_id,
+        name="www.lookup.example.com",
+        type="A",
+        ttl=300,
+        records=["192.0.2.1"],
+    )
+    aws.route53.Record(
+        "api", zone_id=by_id.id, name="api.lookup.example.com", type="A", ttl=300, records=["192.0.2.2"]
+    )
