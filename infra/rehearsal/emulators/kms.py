@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
+    NotFoundError,
     Resource,
+    answers,
     tags_list,
 )
 from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
@@ -169,4 +172,33 @@ def kms_grant(ctx: Context, r: Resource) -> Emulated:
     return f"{key_id}:{created['GrantId']}", {
         "grantId": created["GrantId"],
         "grantToken": created["GrantToken"],
+    }
+
+
+GET_ALIAS = "aws:kms/getAlias:getAlias"
+
+
+@answers(GET_ALIAS)
+def get_alias(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    kms = ctx.client("kms")
+    region = str(args.get("region") or ctx.region)
+    pages = kms.get_paginator("list_aliases").paginate()
+    found = [a for page in pages for a in page["Aliases"] if a["AliasName"] == args.get("name")]
+    if not found or not found[0].get("TargetKeyId"):
+        # An alias with no key (one of AWS's, never used) reads as not found, as the provider's lookup.
+        raise NotFoundError(GET_ALIAS, "KMS Alias", {"name": args.get("name")}, region)
+    alias = found[0]
+    key_id = str(alias["TargetKeyId"])
+    try:
+        key_arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+    except kms.exceptions.NotFoundException:
+        # moto lists AWS's managed aliases (alias/aws/s3, ...) with a key it never made; AWS names it so.
+        key_arn = f"arn:aws:kms:{region}:{ctx.account_id}:key/{key_id}"
+    return {
+        "id": alias["AliasArn"],
+        "arn": alias["AliasArn"],
+        "name": alias["AliasName"],
+        "targetKeyId": key_id,
+        "targetKeyArn": key_arn,
+        "region": region,
     }

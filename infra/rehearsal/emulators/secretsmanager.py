@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
+    NotFoundError,
     Resource,
+    answers,
     tags_list,
+    tags_map,
 )
 from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
@@ -203,3 +207,41 @@ def secret_policy(ctx: Context, r: Resource) -> Emulated:
         kwargs["BlockPublicPolicy"] = bool(r.get("blockPublicPolicy"))
     ctx.aws(r, "policy", "secretsmanager", "put_resource_policy", **kwargs)
     return secret_arn, {}
+
+
+GET_SECRET = "aws:secretsmanager/getSecret:getSecret"
+
+
+@answers(GET_SECRET)
+def get_secret(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """By ARN or name; a secret scheduled for deletion is not found, as for the provider."""
+    secrets = ctx.client("secretsmanager")
+    region = str(args.get("region") or ctx.region)
+    criteria = {"arn": args.get("arn"), "name": args.get("name")}
+    try:
+        secret = secrets.describe_secret(SecretId=str(args.get("arn") or args.get("name")))
+    except secrets.exceptions.ResourceNotFoundException as err:
+        raise NotFoundError(GET_SECRET, "Secrets Manager Secret", criteria, region) from err
+    if secret.get("DeletedDate"):
+        raise NotFoundError(GET_SECRET, "Secrets Manager Secret", criteria, region)
+    try:
+        policy = secrets.get_resource_policy(SecretId=secret["ARN"]).get("ResourcePolicy", "")
+    except secrets.exceptions.ResourceNotFoundException:
+        policy = ""
+
+    def stamp(key: str) -> str:
+        return secret[key].strftime("%Y-%m-%dT%H:%M:%SZ") if secret.get(key) else ""
+
+    return {
+        "id": secret["ARN"],
+        "arn": secret["ARN"],
+        "name": secret["Name"],
+        "description": secret.get("Description", ""),
+        "kmsKeyId": secret.get("KmsKeyId", ""),
+        "policy": policy or "",
+        "createdDate": stamp("CreatedDate"),
+        "lastChangedDate": stamp("LastChangedDate"),
+        "tags": tags_map(secret.get("Tags")),
+        "type": secret.get("Type", ""),
+        "region": region,
+    }

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from infra.rehearsal.emulation import Context, Resource, tags_list
+from infra.rehearsal.emulation import Context, NotFoundError, Resource, answers, tags_list
 from infra.rehearsal.spec import Emulated, Naming, Where, emulates, rule
 
 MAX_PARAMETER_ARN = 1011
@@ -200,4 +200,30 @@ def document(ctx: Context, r: Resource) -> Emulated:
         "schemaVersion": described.get("SchemaVersion", ""),
         "status": described.get("Status", "Active"),
         "hash": described.get("Hash", ""),
+    }
+
+
+GET_PARAMETER = "aws:ssm/getParameter:getParameter"
+
+
+@answers(GET_PARAMETER)
+def get_parameter(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    ssm = ctx.client("ssm")
+    decrypt = args.get("withDecryption")
+    decrypt = True if decrypt is None else bool(decrypt)  # the provider's default
+    try:
+        parameter = ssm.get_parameter(Name=str(args["name"]), WithDecryption=decrypt)["Parameter"]
+    except ssm.exceptions.ParameterNotFound as err:
+        region = str(args.get("region") or ctx.region)
+        raise NotFoundError(GET_PARAMETER, "SSM Parameter", {"name": args["name"]}, region) from err
+    return {
+        "id": parameter["Name"],
+        "arn": parameter["ARN"],
+        "name": parameter["Name"],
+        "type": parameter["Type"],
+        "value": parameter["Value"],
+        "insecureValue": parameter["Value"],
+        "version": parameter["Version"],
+        "withDecryption": decrypt,
+        "region": str(args.get("region") or ctx.region),
     }

@@ -148,3 +148,12 @@ def kms_grant_of_an_operation_that_is_not_grantable() -> None:
     aws.kms.Grant(
         "worker-all", key_id=key.key_id, grantee_principal=worker.arn, operations=["ScheduleKeyDeletion"]
     )
+
+
+@valid("kms")
+def kms_queue_encrypted_with_a_key_found_by_alias() -> None:
+    """getAlias resolves the program's alias to its key."""
+    key = aws.kms.Key("queues", description="queue encryption")
+    alias = aws.kms.Alias("queues", name="alias/queues", target_key_id=key.key_id)
+    found = aws.kms.get_alias_output(name=alias.name)
+    aws.sqs.Queue("orders", kms_master_key_id=found.target_key_arn)

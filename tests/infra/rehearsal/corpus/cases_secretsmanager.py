@@ -139,3 +139,11 @@ def secretsmanager_resource_policy_without_principal() -> None:
 @refused("secretsmanager", token=ROTATION, prop="rotationRules", source=SCHEDULE)
 def secretsmanager_rotation_rules_without_a_schedule() -> None:
     _rotation(duration="2h")
+
+
+@valid("secretsmanager")
+def secretsmanager_version_of_a_secret_found_by_name() -> None:
+    """getSecret finds the secret by name; the version is written to the ARN it returns."""
+    secret = aws.secretsmanager.Secret("db", name="app/db-password")
+    found = aws.secretsmanager.get_secret_output(name=secret.name)
+    aws.secretsmanager.SecretVersion("db", secret_id=found.arn, secret_string="correct horse battery")

@@ -109,3 +109,11 @@ def ssm_document_name_of_two_characters() -> None:
 @refused("ssm", token=PARAMETER, prop="name", source=NAMES)
 def ssm_parameter_name_over_1011_characters_with_its_arn() -> None:
     _parameter(name="/postings/" + "a" * 980)
+
+
+@valid("ssm")
+def ssm_parameter_copied_from_one_found_by_lookup() -> None:
+    """getParameter reads a parameter the program wrote; its value feeds another."""
+    source = aws.ssm.Parameter("release", name="/app/release", type="String", value="2024.06")
+    found = aws.ssm.get_parameter_output(name=source.name)
+    aws.ssm.Parameter("release-copy", name="/app/release-copy", type="String", value=found.value)
