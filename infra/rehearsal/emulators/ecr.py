@@ -9,8 +9,11 @@ from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
+    NotFoundError,
     Resource,
+    answers,
     tags_list,
+    tags_map,
 )
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Validation, Where, emulates, rule
 
@@ -363,3 +366,48 @@ def registry_scanning_configuration(ctx: Context, r: Resource) -> Emulated:
         r, "scanType", "ecr", "put_registry_scanning_configuration", scanType=r.get("scanType"), rules=rules
     )
     return ctx.account_id, {"registryId": ctx.account_id}
+
+
+GET_REPOSITORY = "aws:ecr/getRepository:getRepository"
+
+
+@answers(GET_REPOSITORY)
+def get_repository(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    ecr = ctx.client("ecr")
+    region = str(args.get("region") or ctx.region)
+    kwargs: dict[str, Any] = {"repositoryNames": [str(args["name"])]}
+    if args.get("registryId"):
+        kwargs["registryId"] = str(args["registryId"])
+    criteria = {"name": args["name"], "registryId": args.get("registryId")}
+    try:
+        repository = ecr.describe_repositories(**kwargs)["repositories"][0]
+    except ecr.exceptions.RepositoryNotFoundException as err:
+        raise NotFoundError(GET_REPOSITORY, "ECR Repository", criteria, region) from err
+    arn = repository["repositoryArn"]
+    images = ecr.describe_images(
+        registryId=repository["registryId"], repositoryName=repository["repositoryName"]
+    ).get("imageDetails", [])
+    # The provider reads the tags of the most recently pushed image.
+    latest: dict[str, Any] = max(images, key=lambda i: i.get("imagePushedAt", 0), default={})
+    encryption = repository.get("encryptionConfiguration") or {"encryptionType": "AES256"}
+    return {
+        "id": repository["repositoryName"],
+        "arn": arn,
+        "name": repository["repositoryName"],
+        "registryId": repository["registryId"],
+        "repositoryUrl": repository["repositoryUri"],
+        "encryptionConfigurations": [
+            {"encryptionType": encryption["encryptionType"], "kmsKey": encryption.get("kmsKey", "")}
+        ],
+        "imageScanningConfigurations": [
+            {"scanOnPush": bool(repository.get("imageScanningConfiguration", {}).get("scanOnPush"))}
+        ],
+        "imageTagMutability": repository.get("imageTagMutability", "MUTABLE"),
+        "imageTagMutabilityExclusionFilters": [
+            {"filter": f["filter"], "filterType": f["filterType"]}
+            for f in repository.get("imageTagMutabilityExclusionFilters", [])
+        ],
+        "mostRecentImageTags": list(latest.get("imageTags", [])),
+        "tags": tags_map(ecr.list_tags_for_resource(resourceArn=arn).get("tags")),
+        "region": region,
+    }

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from infra.rehearsal.emulation import (
     Context,
+    NotFoundError,
     Resource,
+    answers,
     tags_list,
+    tags_map,
 )
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
@@ -200,3 +205,25 @@ def _firehose_role(ctx: Context, r: Resource) -> str | None:
     if r.get("protocol") != "firehose" or r.get("subscriptionRoleArn"):
         return None
     return "subscriptionRoleArn is required when protocol is firehose"
+
+
+GET_TOPIC = "aws:sns/getTopic:getTopic"
+
+
+@answers(GET_TOPIC)
+def get_topic(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    sns = ctx.client("sns")
+    region = str(args.get("region") or ctx.region)
+    pages = sns.get_paginator("list_topics").paginate()
+    arns = [t["TopicArn"] for page in pages for t in page["Topics"]]
+    found = [arn for arn in arns if arn.rsplit(":", 1)[-1] == args.get("name")]
+    if not found:
+        raise NotFoundError(GET_TOPIC, "SNS Topic", {"name": args.get("name")}, region)
+    arn = found[0]
+    return {
+        "id": arn,
+        "arn": arn,
+        "name": arn.rsplit(":", 1)[-1],
+        "tags": tags_map(sns.list_tags_for_resource(ResourceArn=arn).get("Tags")),
+        "region": region,
+    }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from infra.rehearsal.emulation import Context, Resource
+from infra.rehearsal.emulation import Context, NotFoundError, Resource, answers
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 QUEUE_TOKEN = "aws:sqs/queue:Queue"
@@ -293,3 +294,25 @@ def _dead_letter_type(ctx: Context, r: Resource) -> str | None:
         f"the dead-letter queue {target} is a {kinds[target_fifo]} queue but the source queue is "
         f"{kinds[source_fifo]}: they must be of the same type"
     )
+
+
+GET_QUEUE = "aws:sqs/getQueue:getQueue"
+
+
+@answers(GET_QUEUE)
+def get_queue(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    sqs = ctx.client("sqs")
+    region = str(args.get("region") or ctx.region)
+    try:
+        url = sqs.get_queue_url(QueueName=str(args["name"]))["QueueUrl"]
+    except sqs.exceptions.QueueDoesNotExist as err:
+        raise NotFoundError(GET_QUEUE, "SQS Queue", {"name": args["name"]}, region) from err
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return {
+        "id": url,
+        "arn": arn,
+        "name": str(args["name"]),
+        "url": url,
+        "tags": dict(sqs.list_queue_tags(QueueUrl=url).get("Tags", {})),
+        "region": region,
+    }

@@ -230,3 +230,16 @@ def ecr_basic_scanning_continuous() -> None:
             }
         ],
     )
+
+
+@valid("ecr")
+def ecr_lifecycle_policy_on_a_repository_found_by_name() -> None:
+    """getRepository finds the repository by name and returns its URL."""
+    repository = aws.ecr.Repository("api", name="team/api")
+    found = aws.ecr.get_repository_output(name=repository.name)
+    rule = {
+        "rulePriority": 1,
+        "selection": {"tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 5},
+        "action": {"type": "expire"},
+    }
+    aws.ecr.LifecyclePolicy("api", repository=found.name, policy=json.dumps({"rules": [rule]}))

@@ -116,3 +116,13 @@ def sns_policy_on_a_topic_that_does_not_exist() -> None:
         arn="arn:aws:sns:eu-west-1:123456789012:missing",
         policy=json.dumps({"Version": "2012-10-17", "Statement": []}),
     )
+
+
+@valid("sns")
+def sns_queue_subscribed_to_topic_and_queue_found_by_name() -> None:
+    """getTopic and getQueue find what the program made by name."""
+    topic = aws.sns.Topic("events", name="order-events")
+    queue = aws.sqs.Queue("orders", name="order-events-sink")
+    found_topic = aws.sns.get_topic_output(name=topic.name)
+    found_queue = aws.sqs.get_queue_output(name=queue.name)
+    aws.sns.TopicSubscription("sink", topic=found_topic.arn, protocol="sqs", endpoint=found_queue.arn)
