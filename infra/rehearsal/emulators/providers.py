@@ -149,3 +149,26 @@ def ami(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "creationDate": image.get("CreationDate", ""),
         "arn": f"arn:aws:ec2:{ctx.region}::image/{image['ImageId']}",
     }
+
+
+@answers("aws:index/getRegions:getRegions")
+def regions(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The regions enabled for the account (all of them with allRegions), as describe_regions lists them."""
+    given = args.get("filters") or []
+    filters = [{"Name": f["name"], "Values": [str(v) for v in f["values"]]} for f in given]
+    every = bool(args.get("allRegions"))
+    listed = ctx.client("ec2").describe_regions(AllRegions=every, Filters=filters)["Regions"]
+    # moto lists every region of every partition, opted in or not; AWS lists the account's partition, and
+    # without allRegions only the regions enabled for it.
+    names = sorted(
+        r["RegionName"]
+        for r in listed
+        if not r["RegionName"].startswith(("cn-", "us-gov-", "us-iso"))
+        and (every or r.get("OptInStatus", "opt-in-not-required") != "not-opted-in")
+    )
+    return {
+        "id": "aws",
+        "names": names,
+        "allRegions": bool(args.get("allRegions")),
+        "filters": args.get("filters"),
+    }
