@@ -47,6 +47,14 @@ def _zone_outside_the_stack(ctx: Context, r: Resource, zone_id: str, record: str
     ctx.assumed[what] = [r.urn]
 
 
+def _record_name(name: str, zone: str) -> str:
+    """A short name is completed with the zone's, as the provider's expandRecordName does ("www" in
+    example.com is www.example.com; a name already ending in the zone's is kept)."""
+    if name.endswith(zone):
+        return name
+    return f"{name}.{zone}" if name else zone
+
+
 @emulates(
     "aws:route53/record:Record",
     note="change_resource_record_sets in the zone; a zone the stack does not create is assumed to exist",
@@ -56,8 +64,10 @@ def _zone_outside_the_stack(ctx: Context, r: Resource, zone_id: str, record: str
 )
 def record(ctx: Context, r: Resource) -> Emulated:
     zone_id = str(r.get("zoneId"))
-    name = str(r.get("name")).rstrip(".")
-    _zone_outside_the_stack(ctx, r, zone_id, name)
+    given = str(r.get("name")).rstrip(".")
+    _zone_outside_the_stack(ctx, r, zone_id, given)
+    zone_name = ctx.aws(r, "zoneId", "route53", "get_hosted_zone", Id=zone_id)["HostedZone"]["Name"]
+    name = _record_name(given, zone_name.rstrip("."))
     record_set: dict[str, Any] = {"Name": name, "Type": r.get("type")}
     aliases = r.get("aliases", [])
     if aliases:

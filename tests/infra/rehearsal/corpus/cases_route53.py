@@ -229,3 +229,13 @@ def route53_record_in_a_zone_found_by_name() -> None:
     aws.route53.Record(
         "api", zone_id=by_id.id, name="api.lookup.example.com", type="A", ttl=300, records=["192.0.2.2"]
     )
+
+
+@valid("route53")
+def route53_records_named_relative_to_their_zone() -> None:
+    # The provider completes a short name with the zone's (expandRecordName): "api" is api.example.com.
+    zone = _zone()
+    aws.route53.Record("api", zone_id=zone.zone_id, name="api", type="A", records=["203.0.113.20"], ttl=60)
+    aws.route53.Record(
+        "docs", zone_id=zone.zone_id, name="docs", type="CNAME", records=["api.example.com"], ttl=60
+    )
