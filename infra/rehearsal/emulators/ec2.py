@@ -33,9 +33,10 @@ from infra.rehearsal.spec import (
 
 SECURITY_GROUP_NAME = Naming(
     max_length=255,
+    pattern=r"(?!sg-).+",
     source=(
         "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
-        " (GroupName: up to 255 characters)"
+        " (GroupName: up to 255 characters; cannot start with sg-)"
     ),
 )
 
@@ -664,6 +665,23 @@ def _vpc_cidr_size(ctx: Context, r: Resource) -> str | None:
 )
 def _subnet_cidr_size(ctx: Context, r: Resource) -> str | None:
     return _cidr_size_problem(r.get("cidrBlock"), "subnet")
+
+
+@rule(
+    "ec2-subnet-zone-in-region",
+    "aws:ec2/subnet:Subnet",
+    prop="availabilityZone",
+    summary="A subnet's availability zone is one of its region's",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html (AvailabilityZone)",
+)
+def _subnet_zone_in_region(ctx: Context, r: Resource) -> str | None:
+    zone = r.get("availabilityZone")
+    if not isinstance(zone, str):
+        return None
+    zones = [z["ZoneName"] for z in ctx.client("ec2").describe_availability_zones()["AvailabilityZones"]]
+    if zone in zones:
+        return None
+    return f"{zone} is not an availability zone of {ctx.region}; subnets can be created in {', '.join(zones)}"
 
 
 _PROTOCOL_NAMES = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "all": -1, "-1": -1}

@@ -1080,3 +1080,52 @@ def db_cluster_instance(ctx: Context, r: Resource) -> Emulated:
         "engineVersionActual": created.get("EngineVersion", ""),
         "writer": True,
     }
+
+
+# CreateDBInstance's DBName and MasterUsername constraints per engine: (pattern, longest).
+DB_NAME_RULES = {
+    "mysql": (r"[A-Za-z][A-Za-z0-9_]*", 64),
+    "mariadb": (r"[A-Za-z][A-Za-z0-9_]*", 64),
+    "postgres": (r"[A-Za-z][A-Za-z0-9_]*", 63),
+}
+MASTER_USERNAME_RULES = {
+    "mysql": (r"[A-Za-z][A-Za-z0-9_]*", 16),
+    "mariadb": (r"[A-Za-z][A-Za-z0-9_]*", 16),
+    "postgres": (r"[A-Za-z][A-Za-z0-9_]*", 63),
+}
+
+
+def _identifier_problem(value: Any, rules: dict[str, tuple[str, int]], engine: Any, what: str) -> str | None:
+    if not isinstance(value, str) or engine not in rules:
+        return None
+    pattern, longest = rules[engine]
+    if len(value) > longest or not re.fullmatch(pattern, value):
+        return (
+            f"{what} {value!r} is not allowed for {engine}: 1 to {longest} letters, digits or underscores, "
+            "beginning with a letter"
+        )
+    return None
+
+
+@rule(
+    "rds-db-name",
+    INSTANCE,
+    prop="dbName",
+    summary="The initial database's name is letters, digits and underscores, beginning with a letter",
+    source=CREATE_DB_INSTANCE + " (DBName, per engine)",
+)
+def _db_name(ctx: Context, r: Resource) -> str | None:
+    return _identifier_problem(r.get("dbName"), DB_NAME_RULES, r.get("engine"), "the database name")
+
+
+@rule(
+    "rds-master-username",
+    INSTANCE,
+    prop="username",
+    summary="The master user name is letters, digits and underscores, beginning with a letter (MySQL: 16)",
+    source=CREATE_DB_INSTANCE + " (MasterUsername, per engine)",
+)
+def _master_username(ctx: Context, r: Resource) -> str | None:
+    return _identifier_problem(
+        r.get("username"), MASTER_USERNAME_RULES, r.get("engine"), "the master user name"
+    )

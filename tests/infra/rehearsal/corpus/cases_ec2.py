@@ -649,3 +649,23 @@ def ec2_security_group_in_the_default_vpc_found_by_lookups() -> None:
         to_port=443,
     )
     aws.ec2.NetworkInterface("app-eni", subnet_id=first.id, security_groups=[group.id])
+
+
+CREATE_SECURITY_GROUP = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
+
+
+@refused("ec2", token="aws:ec2/securityGroup:SecurityGroup", prop="name", source=CREATE_SECURITY_GROUP)
+def ec2_security_group_named_like_a_group_id() -> None:
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    aws.ec2.SecurityGroup("web", name="sg-web", vpc_id=vpc.id)
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/subnet:Subnet",
+    prop="availabilityZone",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html",
+)
+def ec2_subnet_in_a_zone_of_another_region() -> None:
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    aws.ec2.Subnet("a", vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")

@@ -374,3 +374,18 @@ def rds_aurora_instance_engine_differs_from_cluster() -> None:
 @refused("rds", token=CLUSTER, prop="preferredBackupWindow", source=CREATE_DB_CLUSTER)
 def rds_cluster_backup_window_single_digit_hours() -> None:
     _aurora(preferred_backup_window="2:00-3:00")
+
+
+@refused("rds", token=INSTANCE, prop="dbName", source=CREATE_DB_INSTANCE)
+def rds_database_name_with_a_hyphen() -> None:
+    _mysql(db_name="postings-db")
+
+
+@refused("rds", token=INSTANCE, prop="username", source=CREATE_DB_INSTANCE)
+def rds_mysql_master_user_name_with_a_hyphen() -> None:
+    _mysql(username="admin-user")
+
+
+@refused("rds", token=INSTANCE, prop="username", source=CREATE_DB_INSTANCE)
+def rds_mysql_master_user_name_over_16_characters() -> None:
+    _mysql(username="postings_administrator")
