@@ -899,6 +899,42 @@ def _instance_architecture(ctx: Context, r: Resource) -> str | None:
     )
 
 
+def groups_outside_the_subnets_vpc(ctx: Context, subnet_ids: Any, group_ids: Any) -> str | None:
+    """Why security groups cannot go with subnets (a group belongs to one VPC and serves only it), or None
+    when they share a VPC or either is not known to the account (moto then refuses the id itself)."""
+    if not subnet_ids or not group_ids:
+        return None
+    ec2 = ctx.client("ec2")
+    try:
+        subnets = ec2.describe_subnets(SubnetIds=list(subnet_ids))["Subnets"]
+        groups = ec2.describe_security_groups(GroupIds=list(group_ids))["SecurityGroups"]
+    except Exception:
+        return None
+    vpcs = {s["VpcId"] for s in subnets}
+    foreign = sorted(g["GroupId"] for g in groups if g.get("VpcId") not in vpcs)
+    if not foreign:
+        return None
+    return f"security group(s) {', '.join(foreign)} and the subnets belong to different networks (VPCs)"
+
+
+SAME_VPC = (
+    "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"
+    " (a security group can be used only by resources in the VPC it was created for)"
+)
+
+
+@rule(
+    "ec2-instance-groups-in-subnet-vpc",
+    "aws:ec2/instance:Instance",
+    prop="vpcSecurityGroupIds",
+    summary="An instance's security groups belong to its subnet's VPC",
+    source=SAME_VPC,
+)
+def _instance_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
+    subnet = r.get("subnetId")
+    return groups_outside_the_subnets_vpc(ctx, [subnet] if subnet else [], r.get("vpcSecurityGroupIds"))
+
+
 def _endpoint_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
     return {"state": "available", "ownerId": where.account_id, "dnsEntries": [], "networkInterfaceIds": []}
 

@@ -11,6 +11,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
+from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 ECS_NAME = Naming(
@@ -406,6 +407,40 @@ def _daemon_fargate(ctx: Context, r: Resource) -> str | None:
     if r.get("schedulingStrategy") == "DAEMON" and r.get("launchType") == "FARGATE":
         return "tasks using the Fargate launch type don't support the DAEMON scheduling strategy"
     return None
+
+
+@rule(
+    "ecs-service-launch-type-compatible",
+    "aws:ecs/service:Service",
+    prop="taskDefinition",
+    summary="A service's launch type is one its task definition requires compatibility with",
+    source=f"{_DEV_GUIDE}/task_definition_parameters.html#requires_compatibilities"
+    " (the launch types a task definition is validated against)",
+)
+def _launch_type_compatible(ctx: Context, r: Resource) -> str | None:
+    launch_type, task_definition = r.get("launchType"), r.get("taskDefinition")
+    if launch_type not in ("FARGATE", "EC2", "EXTERNAL") or not isinstance(task_definition, str):
+        return None
+    try:
+        described = ctx.client("ecs").describe_task_definition(taskDefinition=task_definition)
+    except Exception:
+        return None
+    compatibilities = described["taskDefinition"].get("requiresCompatibilities") or ["EC2"]
+    if launch_type in compatibilities:
+        return None
+    return f"the task definition does not support launch type {launch_type} (it requires {compatibilities})"
+
+
+@rule(
+    "ecs-service-groups-in-subnet-vpc",
+    "aws:ecs/service:Service",
+    prop="networkConfiguration.securityGroups",
+    summary="An awsvpc service's security groups belong to its subnets' VPC",
+    source=SAME_VPC,
+)
+def _service_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
+    network = r.get("networkConfiguration") or {}
+    return groups_outside_the_subnets_vpc(ctx, network.get("subnets"), network.get("securityGroups"))
 
 
 CAPACITY_PROVIDER_NAME = Naming(

@@ -10,6 +10,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
+from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
 from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, Where, emulates, rule, stable_hex
 
 ELB_NAME = Naming(
@@ -213,6 +214,17 @@ def _subnet_zones(ctx: Context, subnet_ids: list[str]) -> set[str] | None:
     except ClientError:
         return None
     return {s["AvailabilityZone"] for s in subnets}
+
+
+@rule(
+    "elbv2-groups-in-subnet-vpc",
+    _LOAD_BALANCER,
+    prop="securityGroups",
+    summary="A load balancer's security groups belong to its subnets' VPC",
+    source=SAME_VPC,
+)
+def _load_balancer_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
+    return groups_outside_the_subnets_vpc(ctx, r.get("subnets"), r.get("securityGroups"))
 
 
 @rule(

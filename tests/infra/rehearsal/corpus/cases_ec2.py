@@ -669,3 +669,23 @@ def ec2_security_group_named_like_a_group_id() -> None:
 def ec2_subnet_in_a_zone_of_another_region() -> None:
     vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
     aws.ec2.Subnet("a", vpc_id=vpc.id, cidr_block="10.0.1.0/24", availability_zone="us-east-1a")
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/instance:Instance",
+    prop="vpcSecurityGroupIds",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+)
+def ec2_instance_with_a_security_group_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    image = aws.ec2.get_ami(
+        most_recent=True, owners=["amazon"], filters=[{"name": "architecture", "values": ["x86_64"]}]
+    )
+    aws.ec2.Instance(
+        "web",
+        ami=image.id,
+        instance_type="t3.micro",
+        subnet_id=net.subnets[0].id,
+        vpc_security_group_ids=[other.group.id],
+    )

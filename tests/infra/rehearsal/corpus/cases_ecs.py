@@ -197,3 +197,46 @@ def ecs_capacity_provider_named_with_a_reserved_prefix() -> None:
     aws.ecs.CapacityProvider(
         "hosts", name="ecs-spot-hosts", auto_scaling_group_provider={"auto_scaling_group_arn": group.arn}
     )
+
+
+SAME_VPC = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"
+
+
+@refused(
+    "ecs",
+    token="aws:ecs/service:Service",
+    prop="taskDefinition",
+    source=f"{GUIDE}/task_definition_parameters.html#requires_compatibilities",
+)
+def ecs_fargate_service_of_an_ec2_only_task_definition() -> None:
+    net = network()
+    cluster = aws.ecs.Cluster("cluster")
+    task = _task(
+        requires_compatibilities=["EC2"],
+        cpu=None,
+        memory=None,
+        network_mode="bridge",
+        container_definitions=_containers(memory=256, portMappings=[]),
+    )
+    aws.ecs.Service(
+        "web",
+        cluster=cluster.arn,
+        task_definition=task.arn,
+        desired_count=1,
+        launch_type="FARGATE",
+        network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [net.group.id]},
+    )
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="networkConfiguration", source=SAME_VPC)
+def ecs_service_with_a_security_group_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    cluster = aws.ecs.Cluster("cluster")
+    aws.ecs.Service(
+        "web",
+        cluster=cluster.arn,
+        task_definition=_task().arn,
+        desired_count=1,
+        launch_type="FARGATE",
+        network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [other.group.id]},
+    )

@@ -221,3 +221,14 @@ def elbv2_attachment_of_an_instance_that_does_not_exist() -> None:
     aws.lb.TargetGroupAttachment(
         "gone", target_group_arn=group.arn, target_id="i-0123456789abcdef0", port=8080
     )
+
+
+@refused(
+    "elbv2",
+    token=LOAD_BALANCER,
+    prop="securityGroups",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+)
+def elbv2_load_balancer_with_a_security_group_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    _alb(net, security_groups=[other.group.id])
