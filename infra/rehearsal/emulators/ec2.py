@@ -908,7 +908,7 @@ def groups_outside_the_subnets_vpc(ctx: Context, subnet_ids: Any, group_ids: Any
     try:
         subnets = ec2.describe_subnets(SubnetIds=list(subnet_ids))["Subnets"]
         groups = ec2.describe_security_groups(GroupIds=list(group_ids))["SecurityGroups"]
-    except Exception:
+    except ec2.exceptions.ClientError:  # an unknown id: moto refuses it with its own code
         return None
     vpcs = {s["VpcId"] for s in subnets}
     foreign = sorted(g["GroupId"] for g in groups if g.get("VpcId") not in vpcs)

@@ -409,6 +409,35 @@ def _daemon_fargate(ctx: Context, r: Resource) -> str | None:
     return None
 
 
+def _described_task_definition(ctx: Context, r: Resource) -> dict[str, Any] | None:
+    """The service's task definition as the account holds it, or None (moto refuses an unknown one)."""
+    task_definition, ecs = r.get("taskDefinition"), ctx.client("ecs")
+    if not isinstance(task_definition, str):
+        return None
+    try:
+        described: dict[str, Any] = ecs.describe_task_definition(taskDefinition=task_definition)
+    except ecs.exceptions.ClientError:  # one moto does not hold: moto refuses the service itself
+        return None
+    return dict(described["taskDefinition"])
+
+
+@rule(
+    "ecs-service-awsvpc-network-configuration",
+    "aws:ecs/service:Service",
+    prop="networkConfiguration",
+    summary="A service whose task definition uses the awsvpc network mode has a network configuration",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html"
+    " (networkConfiguration: required for task definitions that use the awsvpc network mode)",
+)
+def _awsvpc_network_configuration(ctx: Context, r: Resource) -> str | None:
+    if r.get("networkConfiguration"):
+        return None
+    task = _described_task_definition(ctx, r)
+    if task is None or task.get("networkMode") != "awsvpc":
+        return None
+    return "the task definition uses the awsvpc network mode, so the service needs a networkConfiguration"
+
+
 @rule(
     "ecs-service-launch-type-compatible",
     "aws:ecs/service:Service",
@@ -418,14 +447,11 @@ def _daemon_fargate(ctx: Context, r: Resource) -> str | None:
     " (the launch types a task definition is validated against)",
 )
 def _launch_type_compatible(ctx: Context, r: Resource) -> str | None:
-    launch_type, task_definition = r.get("launchType"), r.get("taskDefinition")
-    if launch_type not in ("FARGATE", "EC2", "EXTERNAL") or not isinstance(task_definition, str):
+    launch_type = r.get("launchType")
+    task = _described_task_definition(ctx, r) if launch_type in ("FARGATE", "EC2", "EXTERNAL") else None
+    if task is None:
         return None
-    try:
-        described = ctx.client("ecs").describe_task_definition(taskDefinition=task_definition)
-    except Exception:
-        return None
-    compatibilities = described["taskDefinition"].get("requiresCompatibilities") or ["EC2"]
+    compatibilities = task.get("requiresCompatibilities") or ["EC2"]
     if launch_type in compatibilities:
         return None
     return f"the task definition does not support launch type {launch_type} (it requires {compatibilities})"

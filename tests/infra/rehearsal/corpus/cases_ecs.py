@@ -240,3 +240,16 @@ def ecs_service_with_a_security_group_of_another_vpc() -> None:
         launch_type="FARGATE",
         network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [other.group.id]},
     )
+
+
+@refused(
+    "ecs",
+    token="aws:ecs/service:Service",
+    prop="networkConfiguration",
+    source=f"{API}/API_CreateService.html",
+)
+def ecs_awsvpc_service_without_a_network_configuration() -> None:
+    cluster = aws.ecs.Cluster("cluster")
+    aws.ecs.Service(
+        "web", cluster=cluster.arn, task_definition=_task().arn, desired_count=1, launch_type="FARGATE"
+    )
