@@ -495,6 +495,47 @@ _zip_needs_rule("lambda-zip-handler", "handler")
 _zip_needs_rule("lambda-zip-runtime", "runtime")
 
 
+# Keys the runtime sets itself, which a function's configuration cannot (configuration-envvars.html).
+RESERVED_ENVIRONMENT_KEYS = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_LAMBDA_RUNTIME_API",
+        "AWS_REGION",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "LAMBDA_RUNTIME_DIR",
+        "LAMBDA_TASK_ROOT",
+    }
+)
+
+
+@rule(
+    "lambda-reserved-environment-variables",
+    FUNCTION_TOKEN,
+    prop="environment",
+    summary="A function's environment sets none of the variables the Lambda runtime reserves",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime"
+    " (reserved environment variables can't be set in your function configuration)",
+)
+def _reserved_environment(ctx: Context, r: Resource) -> str | None:
+    variables = (r.get("environment") or {}).get("variables") or {}
+    reserved = sorted(RESERVED_ENVIRONMENT_KEYS & set(variables))
+    if not reserved:
+        return None
+    return f"{', '.join(reserved)} reserved by the Lambda runtime and cannot be set"
+
+
 @rule(
     "lambda-reserved-concurrency",
     FUNCTION_TOKEN,

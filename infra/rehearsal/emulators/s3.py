@@ -18,11 +18,14 @@ from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 BUCKET_NAME = Naming(
     key="bucket",
     max_length=63,
-    pattern=r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+    # Not an IP address, no adjacent dots, no reserved prefix (xn--, sthree-) or suffix (-s3alias, --ol-s3).
+    pattern=r"(?!\d+\.\d+\.\d+\.\d+$)(?!xn--|sthree-)(?!.*\.\.)(?!.*(-s3alias|--ol-s3)$)"
+    r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
     lower=True,
     source=(
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
-        " (3-63 lowercase letters, digits, dots, hyphens; begin and end with a letter or digit)"
+        " (3-63 lowercase letters, digits, dots, hyphens; begin and end with a letter or digit; not an IP"
+        " address; no adjacent periods; not beginning xn-- or sthree-, not ending -s3alias or --ol-s3)"
     ),
 )
 

@@ -211,3 +211,13 @@ def lambda_function_url_with_cognito_auth() -> None:
 )
 def lambda_layer_for_an_unknown_runtime() -> None:
     aws.lambda_.LayerVersion("deps", layer_name="deps", code=CODE, compatible_runtimes=["python4.0"])
+
+
+@refused(
+    "lambda",
+    token=FUNCTION,
+    prop="environment",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime",
+)
+def lambda_function_setting_a_reserved_environment_variable() -> None:
+    _function(environment={"variables": {"AWS_REGION": "eu-west-1", "STAGE": "prod"}})

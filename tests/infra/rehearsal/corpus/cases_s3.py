@@ -404,3 +404,16 @@ def s3_notification_to_missing_function() -> None:
             }
         ],
     )
+
+
+BUCKET_NAMING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
+
+
+@refused("s3", token="aws:s3/bucket:Bucket", prop="bucket", source=BUCKET_NAMING)
+def s3_bucket_named_like_an_ip_address() -> None:
+    aws.s3.Bucket("logs", bucket="192.168.5.4")
+
+
+@refused("s3", token="aws:s3/bucket:Bucket", prop="bucket", source=BUCKET_NAMING)
+def s3_bucket_name_with_adjacent_periods() -> None:
+    aws.s3.Bucket("logs", bucket="my..logs")
