@@ -13,6 +13,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
+from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 BUCKET_NAME = Naming(
@@ -683,3 +684,16 @@ def bucket_object(ctx: Context, r: Resource) -> Emulated:
         "storageClass": r.get("storageClass", "STANDARD"),
         "metadata": json.loads(json.dumps(r.get("metadata", {}))),
     }
+
+
+@rule(
+    "s3-bucket-policy-grammar",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    prop="policy",
+    summary="A bucket policy names a Principal and a Resource in every statement",
+    source="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html"
+    " (bucket policies are resource-based: Principal required; MalformedPolicy otherwise)",
+)
+def _resource_policy_grammar(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    return None if document is None else policy_problem(document, PolicyKind.RESOURCE)

@@ -14,6 +14,7 @@ from infra.rehearsal.emulation import (
     tags_list,
     tags_map,
 )
+from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 TOPIC_TOKEN = "aws:sns/topic:Topic"
@@ -227,3 +228,16 @@ def get_topic(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "tags": tags_map(sns.list_tags_for_resource(ResourceArn=arn).get("Tags")),
         "region": region,
     }
+
+
+@rule(
+    "sns-topic-policy-grammar",
+    "aws:sns/topicPolicy:TopicPolicy",
+    prop="policy",
+    summary="A topic policy names a Principal and a Resource in every statement",
+    source="https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html"
+    " (topic policies are resource-based: Principal required)",
+)
+def _resource_policy_grammar(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    return None if document is None else policy_problem(document, PolicyKind.RESOURCE)

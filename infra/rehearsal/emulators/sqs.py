@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import Context, NotFoundError, Resource, answers
+from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, emulates, rule
 
 QUEUE_TOKEN = "aws:sqs/queue:Queue"
@@ -316,3 +317,16 @@ def get_queue(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "tags": dict(sqs.list_queue_tags(QueueUrl=url).get("Tags", {})),
         "region": region,
     }
+
+
+@rule(
+    "sqs-queue-policy-grammar",
+    "aws:sqs/queuePolicy:QueuePolicy",
+    prop="policy",
+    summary="A queue policy names a Principal and a Resource in every statement",
+    source="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-iam-policies.html"
+    " (queue policies are resource-based: Principal required)",
+)
+def _resource_policy_grammar(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    return None if document is None else policy_problem(document, PolicyKind.RESOURCE)

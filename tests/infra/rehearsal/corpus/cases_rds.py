@@ -389,3 +389,14 @@ def rds_mysql_master_user_name_with_a_hyphen() -> None:
 @refused("rds", token=INSTANCE, prop="username", source=CREATE_DB_INSTANCE)
 def rds_mysql_master_user_name_over_16_characters() -> None:
     _mysql(username="postings_administrator")
+
+
+@refused("rds", token=INSTANCE, prop="engine", source=CREATE_DB_INSTANCE)
+def rds_engine_name_misspelt() -> None:
+    _mysql(engine="mysq")
+
+
+@valid("rds")
+def rds_mariadb_with_a_current_option_group() -> None:
+    group = aws.rds.OptionGroup("options", engine_name="mariadb", major_engine_version="10.11")
+    _mysql(engine="mariadb", engine_version="10.11", option_group_name=group.name)

@@ -417,3 +417,25 @@ def s3_bucket_named_like_an_ip_address() -> None:
 @refused("s3", token="aws:s3/bucket:Bucket", prop="bucket", source=BUCKET_NAMING)
 def s3_bucket_name_with_adjacent_periods() -> None:
     aws.s3.Bucket("logs", bucket="my..logs")
+
+
+@refused(
+    "s3",
+    token="aws:s3/bucketPolicy:BucketPolicy",
+    prop="policy",
+    source="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
+)
+def s3_bucket_policy_without_a_principal() -> None:
+    bucket = aws.s3.Bucket("site")
+    aws.s3.BucketPolicy(
+        "public-read",
+        bucket=bucket.id,
+        policy=bucket.arn.apply(
+            lambda arn: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{arn}/*"}],
+                }
+            )
+        ),
+    )

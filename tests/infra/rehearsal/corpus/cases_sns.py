@@ -114,7 +114,19 @@ def sns_policy_on_a_topic_that_does_not_exist() -> None:
     aws.sns.TopicPolicy(
         "policy",
         arn="arn:aws:sns:eu-west-1:123456789012:missing",
-        policy=json.dumps({"Version": "2012-10-17", "Statement": []}),
+        policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "events.amazonaws.com"},
+                        "Action": "sns:Publish",
+                        "Resource": "arn:aws:sns:eu-west-1:123456789012:missing",
+                    }
+                ],
+            }
+        ),
     )
 
 
@@ -126,3 +138,21 @@ def sns_queue_subscribed_to_topic_and_queue_found_by_name() -> None:
     found_topic = aws.sns.get_topic_output(name=topic.name)
     found_queue = aws.sqs.get_queue_output(name=queue.name)
     aws.sns.TopicSubscription("sink", topic=found_topic.arn, protocol="sqs", endpoint=found_queue.arn)
+
+
+@refused(
+    "sns",
+    token="aws:sns/topicPolicy:TopicPolicy",
+    prop="policy",
+    source="https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
+)
+def sns_topic_policy_without_a_principal() -> None:
+    topic = aws.sns.Topic("events")
+    statement = {"Effect": "Allow", "Action": "sns:Publish"}
+    aws.sns.TopicPolicy(
+        "publish",
+        arn=topic.arn,
+        policy=topic.arn.apply(
+            lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": arn}]})
+        ),
+    )

@@ -163,3 +163,21 @@ def sqs_standard_queue_redriven_to_fifo_queue() -> None:
 def sqs_dead_letter_queue_that_does_not_exist() -> None:
     missing = "arn:aws:sqs:eu-west-1:123456789012:no-such-dlq"
     _queue(redrive_policy=json.dumps({"deadLetterTargetArn": missing, "maxReceiveCount": 5}))
+
+
+@refused(
+    "sqs",
+    token="aws:sqs/queuePolicy:QueuePolicy",
+    prop="policy",
+    source="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-iam-policies.html",
+)
+def sqs_queue_policy_without_a_principal() -> None:
+    queue = aws.sqs.Queue("jobs")
+    statement = {"Effect": "Allow", "Action": "sqs:SendMessage"}
+    aws.sqs.QueuePolicy(
+        "send",
+        queue_url=queue.url,
+        policy=queue.arn.apply(
+            lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": arn}]})
+        ),
+    )
