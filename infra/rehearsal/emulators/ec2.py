@@ -358,6 +358,23 @@ def eip(ctx: Context, r: Resource) -> Emulated:
     }
 
 
+@rule(
+    "ec2-nat-eip-by-connectivity",
+    "aws:ec2/natGateway:NatGateway",
+    prop="allocationId",
+    summary="A public NAT gateway has an Elastic IP; a private one has none",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html (you must associate an"
+    " Elastic IP address with a public NAT gateway at creation; a private NAT gateway cannot have one)",
+)
+def _nat_eip_by_connectivity(ctx: Context, r: Resource) -> str | None:
+    private = r.get("connectivityType") == "private"
+    if private and r.get("allocationId"):
+        return "a private NAT gateway cannot be given an Elastic IP allocation"
+    if not private and not r.get("allocationId") and not r.get("secondaryAllocationIds"):
+        return "a public NAT gateway needs an Elastic IP allocation (allocationId)"
+    return None
+
+
 @emulates(
     "aws:ec2/natGateway:NatGateway",
     note="create_nat_gateway in the subnet with the allocation",
@@ -373,15 +390,17 @@ def eip(ctx: Context, r: Resource) -> Emulated:
     id_prefix="nat",
 )
 def nat_gateway(ctx: Context, r: Resource) -> Emulated:
+    # A private NAT gateway has no allocation: the request leaves AllocationId out.
+    allocation = {"AllocationId": r.get("allocationId")} if r.get("allocationId") else {}
     created = ctx.aws(
         r,
         "subnetId",
         "ec2",
         "create_nat_gateway",
         SubnetId=r.get("subnetId"),
-        AllocationId=r.get("allocationId"),
         ConnectivityType=r.get("connectivityType", "public"),
         TagSpecifications=tag_specifications("natgateway", r.get("tags")),
+        **allocation,
     )["NatGateway"]
     address = (created.get("NatGatewayAddresses") or [{}])[0]
     return created["NatGatewayId"], {

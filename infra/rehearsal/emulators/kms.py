@@ -92,6 +92,22 @@ def _deletion_window(ctx: Context, r: Resource) -> str | None:
 
 
 @rule(
+    "kms-key-usage-for-spec",
+    "aws:kms/key:Key",
+    prop="keyUsage",
+    summary="A symmetric key encrypts and decrypts; signing and MAC usages need an asymmetric or HMAC spec",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (KeyUsage: for symmetric"
+    " encryption KMS keys, omit the parameter or specify ENCRYPT_DECRYPT)",
+)
+def _usage_for_spec(ctx: Context, r: Resource) -> str | None:
+    usage = r.get("keyUsage", SYMMETRIC[0])
+    spec = r.get("customerMasterKeySpec", SYMMETRIC[1])
+    if spec != SYMMETRIC[1] or usage == SYMMETRIC[0]:
+        return None
+    return f"a {spec} key can only be used for {SYMMETRIC[0]}, not {usage}"
+
+
+@rule(
     "kms-rotation-symmetric-only",
     "aws:kms/key:Key",
     prop="enableKeyRotation",

@@ -689,3 +689,34 @@ def ec2_instance_with_a_security_group_of_another_vpc() -> None:
         subnet_id=net.subnets[0].id,
         vpc_security_group_ids=[other.group.id],
     )
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/natGateway:NatGateway",
+    prop="allocationId",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+)
+def ec2_private_nat_gateway_with_an_elastic_ip() -> None:
+    net = network()
+    address = aws.ec2.Eip("nat", domain="vpc")
+    aws.ec2.NatGateway(
+        "nat", subnet_id=net.subnets[0].id, connectivity_type="private", allocation_id=address.allocation_id
+    )
+
+
+@valid("ec2")
+def ec2_private_nat_gateway() -> None:
+    net = network()
+    aws.ec2.NatGateway("nat", subnet_id=net.subnets[0].id, connectivity_type="private")
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/natGateway:NatGateway",
+    prop="allocationId",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+)
+def ec2_public_nat_gateway_without_an_elastic_ip() -> None:
+    net = network()
+    aws.ec2.NatGateway("nat", subnet_id=net.subnets[0].id)

@@ -157,3 +157,13 @@ def kms_queue_encrypted_with_a_key_found_by_alias() -> None:
     alias = aws.kms.Alias("queues", name="alias/queues", target_key_id=key.key_id)
     found = aws.kms.get_alias_output(name=alias.name)
     aws.sqs.Queue("orders", kms_master_key_id=found.target_key_arn)
+
+
+@refused(
+    "kms",
+    token="aws:kms/key:Key",
+    prop="keyUsage",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html",
+)
+def kms_symmetric_key_for_signing() -> None:
+    aws.kms.Key("signing", key_usage="SIGN_VERIFY", customer_master_key_spec="SYMMETRIC_DEFAULT")
