@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from infra.rehearsal.emulation import Context, Resource
-from infra.rehearsal.emulators.cloudfront import aws_nested, model_check
+from infra.rehearsal.emulation import Context, EmulationError, Resource
 from infra.rehearsal.spec import EVERY_INPUT, Emulated, Naming, Validation, emulates, rule, stable_hex
 
 API = "https://docs.aws.amazon.com/aws-backup/latest/devguide"
@@ -201,7 +201,7 @@ def plan(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {"BackupPlan": backup_plan}
     if r.get("tags"):
         kwargs["BackupPlanTags"] = dict(r.get("tags"))
-    created = aws_nested(ctx, r, "BackupPlan", "rules", "backup", "create_backup_plan", **kwargs)
+    created = ctx.aws(r, "rules", "backup", "create_backup_plan", **kwargs)
     return created["BackupPlanId"], {
         "arn": created["BackupPlanArn"],
         "name": name,
@@ -249,6 +249,19 @@ def _role_outside_the_stack(ctx: Context, r: Resource, role_arn: str) -> None:
         ctx.assumed.setdefault(f"iam role {role_arn}", []).append(r.urn)
 
 
+def _check_selection(ctx: Context, r: Resource, **request: Any) -> None:
+    """The service-model check of a selection (moto has none). Its tag conditions are the API's
+    `ListOfTags`, fed by `selectionTags`: a refusal inside them is blamed on that input."""
+    view = dataclasses.replace(r, inputs={**r.inputs, "listOfTags": r.get("selectionTags")})
+    try:
+        ctx.check(view, "planId", "backup", "create_backup_selection", **request)
+    except EmulationError as err:
+        if not err.prop.startswith("listOfTags"):
+            raise
+        blamed = "selectionTags" + err.prop[len("listOfTags") :]
+        raise EmulationError(r.urn, blamed, err.code, err.aws_message, err.source) from err
+
+
 @emulates(
     "aws:backup/selection:Selection",
     note="moto has no backup selections: the request is checked against the service model and the plan is"
@@ -273,18 +286,7 @@ def selection(ctx: Context, r: Resource) -> Emulated:
         ]
     if r.get("conditions"):
         body["Conditions"] = _conditions(list(r.get("conditions")))
-    if ctx.checks:
-        model_check(
-            ctx,
-            r,
-            "BackupSelection",
-            "planId",
-            "backup",
-            "create_backup_selection",
-            renamed={"listOfTags": "selectionTags"},
-            BackupPlanId=plan_id,
-            BackupSelection=body,
-        )
+    _check_selection(ctx, r, BackupPlanId=plan_id, BackupSelection=body)
     ctx.aws(r, "planId", "backup", "get_backup_plan", BackupPlanId=plan_id)
     _role_outside_the_stack(ctx, r, role_arn)
     return stable_hex(ctx.account_id, r.urn, length=36), {"name": name}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from infra.rehearsal.emulation import Context, EmulationError, Resource, tags_list
+from infra.rehearsal.emulation import Context, Resource, tags_list
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Validation, Where, emulates, rule, stable_hex
 
 GUIDE = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide"
@@ -27,66 +26,6 @@ CACHE_POLICY_NAME = Naming(
     " the console's limit of 128)",
 )
 _HOST = re.compile(r"([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
-
-
-def aws_nested(
-    ctx: Context, r: Resource, path: str, prop: str, service: str, operation: str, **kwargs: Any
-) -> Any:
-    """ctx.aws for a request that nests the resource's inputs under `path` (`DistributionConfig`,
-    `ChangeBatch.Changes[0].ResourceRecordSet`): a service-model refusal inside them is blamed on the
-    Pulumi property it came from, not on `prop`."""
-    try:
-        return ctx.aws(dataclasses.replace(r, inputs=_nested(r, path)), prop, service, operation, **kwargs)
-    except EmulationError as err:
-        blamed = _strip(err.prop, path)
-        raise EmulationError(r.urn, blamed or prop, err.code, err.aws_message, err.source) from err
-
-
-def model_check(
-    ctx: Context,
-    r: Resource,
-    path: str,
-    prop: str,
-    service: str,
-    operation: str,
-    *,
-    renamed: Mapping[str, str] | None = None,
-    **kwargs: Any,
-) -> None:
-    """The service-model check of ctx.aws without the call, for an operation moto lacks; blamed as in
-    aws_nested. `renamed` maps an API member's name to the Pulumi input that feeds it when the two names
-    differ (`listOfTags` <- `selectionTags`)."""
-    renamed = renamed or {}
-    view = dataclasses.replace(r, inputs={**r.inputs, **{k: r.get(v) for k, v in renamed.items()}})
-    try:
-        ctx._check_model(
-            ctx.client(service), dataclasses.replace(r, inputs=_nested(view, path)), prop, operation, kwargs
-        )
-    except EmulationError as err:
-        blamed = _strip(err.prop, path)
-        head = re.split(r"[.\[]", blamed, maxsplit=1)[0]
-        if head in renamed:
-            blamed = renamed[head] + blamed[len(head) :]
-        raise EmulationError(r.urn, blamed or prop, err.code, err.aws_message, err.source) from err
-
-
-def _nested(r: Resource, path: str) -> dict[str, Any]:
-    inputs: Any = r.inputs
-    for step in reversed(path.split(".")):
-        name, _, index = step.partition("[")
-        inputs = {name: [inputs] if index else inputs}
-    return dict(inputs)
-
-
-def _strip(blamed: str, path: str) -> str:
-    """`DistributionConfig.priceClass` -> `priceClass` for the path `DistributionConfig`; "" when nothing
-    inside the inputs is to blame."""
-    parts = blamed.split(".")
-    for step in path.split("."):
-        if not parts or parts[0] != step:
-            return blamed
-        parts.pop(0)
-    return ".".join(parts)
 
 
 def _items(values: Any) -> dict[str, Any]:
@@ -303,10 +242,8 @@ def _distribution_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict
     computed=_distribution_outputs,
 )
 def distribution(ctx: Context, r: Resource) -> Emulated:
-    created = aws_nested(
-        ctx,
+    created = ctx.aws(
         r,
-        "DistributionConfig",
         "origins",
         "cloudfront",
         "create_distribution",
@@ -344,10 +281,8 @@ def origin_access_control(ctx: Context, r: Resource) -> Emulated:
         "SigningBehavior": r.get("signingBehavior"),
         "OriginAccessControlOriginType": r.get("originAccessControlOriginType"),
     }
-    created = aws_nested(
-        ctx,
+    created = ctx.aws(
         r,
-        "OriginAccessControlConfig",
         "name",
         "cloudfront",
         "create_origin_access_control",
@@ -414,10 +349,7 @@ def cache_policy(ctx: Context, r: Resource) -> Emulated:
     }
     if r.get("comment"):
         config["Comment"] = r.get("comment")
-    if ctx.checks:
-        model_check(
-            ctx, r, "CachePolicyConfig", "name", "cloudfront", "create_cache_policy", CachePolicyConfig=config
-        )
+    ctx.check(r, "name", "cloudfront", "create_cache_policy", CachePolicyConfig=config)
     policy_id = f"{stable_hex(ctx.account_id, r.urn, length=8)}-{stable_hex(r.urn, length=4)}"
     return policy_id, {
         "arn": f"arn:aws:cloudfront::{ctx.account_id}:cache-policy/{policy_id}",

@@ -15,7 +15,6 @@ from infra.rehearsal.emulation import (
     answers,
     tags_map,
 )
-from infra.rehearsal.emulators.cloudfront import aws_nested
 from infra.rehearsal.spec import UNNAMED, Emulated, emulates, rule, stable_hex
 
 
@@ -81,10 +80,8 @@ def record(ctx: Context, r: Resource) -> Emulated:
         record_set["TTL"] = int(r.get("ttl", 300))
         record_set["ResourceRecords"] = [{"Value": str(v)} for v in r.get("records", [])]
     action = "UPSERT" if r.get("allowOverwrite") else "CREATE"
-    aws_nested(
-        ctx,
+    ctx.aws(
         r,
-        "ChangeBatch.Changes[0].ResourceRecordSet",
         "zoneId",
         "route53",
         "change_resource_record_sets",
@@ -327,10 +324,8 @@ def health_check(ctx: Context, r: Resource) -> Emulated:
             "Region": r.get("cloudwatchAlarmRegion"),
         }
     reference = f"{r.get('referenceName') or r.name}-{stable_hex(r.urn, length=12)}"
-    created = aws_nested(
-        ctx,
+    created = ctx.aws(
         r,
-        "HealthCheckConfig",
         "type",
         "route53",
         "create_health_check",
