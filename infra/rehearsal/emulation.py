@@ -148,14 +148,8 @@ class Context:
         EmulationError blaming the property the offending parameter came from (else `prop`)."""
         from botocore.exceptions import ClientError, ParamValidationError
 
-        # An empty tag list is "no tags" to the provider, but botocore refuses a zero-length list.
-        from infra.rehearsal.constraints import with_integers
-
-        call = {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
         client = self.client(service)
-        call = with_integers(_operation_model(client, operation), call)
-        if self.checks:
-            self._check_model(client, resource, prop, operation, call)
+        call = self._request(client, resource, prop, operation, kwargs)
         try:
             return getattr(client, operation)(**call)
         except ParamValidationError as err:
@@ -175,27 +169,28 @@ class Context:
     def check(self, resource: Resource, prop: str, service: str, operation: str, **kwargs: Any) -> None:
         """Check a request against the service model without sending it (for what moto cannot serve)."""
         if self.checks:
-            from infra.rehearsal.constraints import with_integers
+            self._request(self.client(service), resource, prop, operation, kwargs)
 
-            client = self.client(service)
-            call = {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
-            call = with_integers(_operation_model(client, operation), call)
-            self._check_model(client, resource, prop, operation, call)
+    def _request(
+        self, client: Any, resource: Resource, prop: str, operation: str, kwargs: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The request as it is sent, checked against the service model when checks are on: an empty tag
+        list dropped (it is "no tags" to the provider, but botocore refuses a zero-length list) and whole
+        floats made integers where the model wants one."""
+        from infra.rehearsal.constraints import violations, with_integers
 
-    def _check_model(
-        self, client: Any, resource: Resource, prop: str, operation: str, call: Mapping[str, Any]
-    ) -> None:
-        from infra.rehearsal.constraints import violations
-
-        model = client.meta.service_model
         operation_model = _operation_model(client, operation)
-        found = violations(operation_model, call)
+        call = with_integers(
+            operation_model, {k: v for k, v in kwargs.items() if not (k in _TAG_KEYS and not v)}
+        )
+        found = violations(operation_model, call) if self.checks else []
         if not found:
-            return
+            return call
         first = found[0]
         shown = "[secret]" if first.sensitive else repr(first.value)
         if len(shown) > 120:
             shown = shown[:117] + "..."
+        model = client.meta.service_model
         raise EmulationError(
             resource.urn,
             blamed_property(resource.inputs, first.path, prop),
