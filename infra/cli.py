@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from infra.config import ConfigError
+from infra.exit_codes import Exit, exit_code_table
 from infra.rehearsal.engine import ProgramError, ProjectError
 
 # Each module adds its subcommands through `register(commands)`; the CLI itself stays this thin.
@@ -27,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infra",
         description="Rehearse and operate the postings platform's Pulumi stacks (dev, staging, prod).",
+        epilog=exit_code_table() + "\n  (`infra verify` exits as a Nagios check does: 0 OK, 1 WARNING, 2 CRITICAL)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -58,14 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except (ProjectError, ConfigError) as err:
         print(f"infra: {err}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     except ProgramError as err:
         cause = err.__cause__
         if isinstance(cause, ConfigError):
             print(f"infra: {cause}", file=sys.stderr)
-            return 2
+            return Exit.USAGE
         print(f"infra: the program failed: {cause!r}" if cause else f"infra: {err}", file=sys.stderr)
-        return 1
+        return Exit.ERROR
     finally:
         gc.set_threshold(*thresholds)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,11 +92,21 @@ def evaluate(stack_name: str, resources: Iterable[Resource], rules: Sequence[Rul
     return Report(stack=stack_name, findings=tuple(findings(stack, rules)), resources=len(stack.resources))
 
 
+TABLE_WIDTH = 110
+"""The last column folds onto continuation lines to keep the table this wide (at least 40 for it)."""
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
+    indent = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    last = max(TABLE_WIDTH - indent, 40)
+    lines = []
+    for row in rows:
+        cells = "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False))
+        folded = textwrap.wrap(row[-1], last, break_on_hyphens=False) or [""]
+        lines.append(f"{cells}  {folded[0]}".rstrip())
+        lines += [" " * indent + more for more in folded[1:]]
+    return lines
 
 
 def render_findings(report: Report) -> str:
@@ -123,7 +134,8 @@ def render_findings(report: Report) -> str:
     verdict = "FAILED" if s["mandatory"] else "passed"
     lines += [
         "",
-        f"{verdict}: {s['mandatory']} mandatory, {s['advisory']} advisory, {s['suppressed']} suppressed",
+        f"policy: {s['mandatory']} mandatory findings, {s['advisory']} advisory, "
+        f"{s['suppressed']} suppressed: {verdict}",
     ]
     return "\n".join(lines)
 

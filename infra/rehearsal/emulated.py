@@ -74,11 +74,14 @@ class EmulatedMocks(UrnAwareMocks):
         self.coverage = Coverage(assumed=context.assumed)
         self.failures: list[EmulationError] = []
         self.invokes: list[str] = []
+        self.declared = 0
+        """Custom resources registered so far (read by the progress line while the program runs)."""
         self._lock = threading.Lock()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if not args.custom:
             return None, {}
+        self.declared += 1
         urn = self.current_urn
         spec = all_specs().get(args.typ)
         resource = Resource(

@@ -180,6 +180,20 @@ def build_plan(
     return plan
 
 
+def failed_plan(project: str, stack: str, failure: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan of a head that did not rehearse: no resources, and `failure` (`exit`, `kind`, `message`;
+    for a refusal also `urn`, `property` and `source`) so that `infra diff` can gate on it and the PR
+    comment can say what went wrong."""
+    return {
+        "format": PLAN_FORMAT,
+        "project": project,
+        "stack": stack,
+        "resources": [],
+        "outputs": {},
+        "failure": dict(failure),
+    }
+
+
 def dumps(plan: Mapping[str, Any]) -> str:
     return json.dumps(plan, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -21,6 +21,7 @@ from infra.rehearsal.engine import (
     read_stack_config,
     run_program,
 )
+from infra.rehearsal.progress import Progress
 from infra.rehearsal.recording import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
 Seed = Callable[[boto3.Session], Mapping[str, str]]
@@ -80,13 +81,15 @@ def rehearse(
     secret_keys: list[str] | None = None,
     seed: Seed | None = None,
     checks: bool = True,
+    progress: Progress | None = None,
 ) -> Rehearsal:
     """Run `stack` of `project` against a fresh emulated account pinned to the stack's account and region.
 
     `config` replaces the stack file's values; `seed` creates what the stack expects to find in the
     account already and returns config overrides. Without `checks`, neither the service models nor the
-    rule catalogue are consulted: moto alone judges (the fidelity benchmark's baseline). Raises
-    RehearsalFailed when AWS refuses a resource.
+    rule catalogue are consulted: moto alone judges (the fidelity benchmark's baseline). `progress`
+    is shown the count of resources declared while the program runs. Raises RehearsalFailed when AWS
+    refuses a resource.
     """
     started = time.perf_counter()
     if isinstance(project, Path):
@@ -101,6 +104,8 @@ def rehearse(
         if seed is not None:
             values.update(seed(account.session))
         mocks = EmulatedMocks(Context(account.client, account.region, account.account_id, checks=checks))
+        if progress is not None:
+            progress.watch(lambda: mocks.declared)
         try:
             result = run_program(project, stack, mocks, config=values, secret_keys=list(secret_keys or []))
         except ProgramError as err:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -12,6 +13,9 @@ from infra.rehearsal.engine import SECRET_SIG, SPECIAL_SIG_KEY, Registration, Ru
 from infra.rehearsal.spec import Validation
 
 SECRET_MASK = "[secret]"
+PROVIDER_PREFIX = "pulumi:providers:"
+WIDTH = 110
+"""Lines of the report are folded to this width; the plan (`--json`) holds every value whole."""
 
 
 def _children(registrations: Iterable[Registration]) -> dict[str | None, list[Registration]]:
@@ -53,10 +57,24 @@ def type_counts(result: RunResult) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+def resource_count(result: RunResult) -> int:
+    """What every count in the report means by "resources": the custom resources a stack declares,
+    providers aside (they configure, they create nothing in AWS), as the policy pack counts them."""
+    return sum(1 for r in result.registrations if r.custom and not r.type.startswith(PROVIDER_PREFIX))
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def fold(text: str, width: int) -> str:
+    """One value on one line of at most `width` characters: longer ones are cut, saying how much is left."""
+    if len(text) <= width:
+        return text
+    rest = f"… ({len(text)} characters; whole in --json)"
+    return text[: max(width - len(rest), 20)] + rest
 
 
 def render(
@@ -67,10 +85,11 @@ def render(
     secret_values: Iterable[str] = (),
     seconds: float | None = None,
 ) -> str:
-    """The full terminal report of one rehearsal: tree, counts per type, outputs (secrets masked),
-    and a summary line with the wall time."""
+    """The full terminal report of one rehearsal: tree, counts per type, outputs (secrets masked, long
+    values folded), and a summary line with the wall time."""
     custom = sum(1 for r in result.registrations if r.custom)
     components = len(result.registrations) - custom
+    resources = resource_count(result)
     lines = [f"Rehearsing {result.project} ({result.stack}) with {mode}", ""]
     lines += render_tree(result)
     lines += ["", "Resources by type:"]
@@ -78,15 +97,15 @@ def render(
     hidden = set(secret_outputs) | {k for k, v in result.outputs.items() if _is_secret(v)}
     secrets = [value for value in secret_values if value]
     lines += ["", "Outputs:"]
-    lines += [
-        f"  {key}: {SECRET_MASK if key in hidden or _contains(value, secrets) else _show(value)}"
-        for key, value in sorted(result.outputs.items())
-    ]
-    per_type = ", ".join(f"{count} {_short(token)}" for token, count in type_counts(result))
+    for key, value in sorted(result.outputs.items()):
+        shown = SECRET_MASK if key in hidden or _contains(value, secrets) else _show(value)
+        lines.append(fold(f"  {key}: {shown}", WIDTH))
+    providers = custom - resources
     lines += [
         "",
-        f"{custom} resources to create in {components} components, {len(result.outputs)} outputs "
-        f"({per_type}); rehearsed in {result.seconds if seconds is None else seconds:.2f} s",
+        f"{resources} resources to create (and {providers} provider{'s' if providers != 1 else ''}) in "
+        f"{components} components, {len(result.outputs)} outputs; "
+        f"rehearsed in {result.seconds if seconds is None else seconds:.2f} s",
     ]
     return "\n".join(lines)
 
@@ -96,14 +115,12 @@ def _contains(value: Any, secrets: list[str]) -> bool:
     return any(secret in shown for secret in secrets)
 
 
-def _short(token: str) -> str:
-    """`aws:ec2/instance:Instance` -> `ec2.Instance`, short but unambiguous in a summary line."""
-    parts = token.split(":")
-    return f"{parts[1].split('/')[0]}.{parts[-1]}" if len(parts) == 3 else token
-
-
 def _is_secret(value: Any) -> bool:
     return isinstance(value, dict) and value.get(SPECIAL_SIG_KEY) == SECRET_SIG
+
+
+def _noted(token: str, note: str) -> str:
+    return textwrap.fill(f"{token}  ({note})", WIDTH, initial_indent="    ", subsequent_indent="      ")
 
 
 def resource_names(urns: Iterable[str]) -> list[str]:
@@ -112,7 +129,8 @@ def resource_names(urns: Iterable[str]) -> list[str]:
 
 
 def render_coverage(coverage: Coverage) -> str:
-    """Which types AWS's checks covered, which moto could not validate, which were only echoed."""
+    """Which types AWS's checks covered, which moto could not validate, which were only echoed;
+    providers on a line of their own, so the resource counts add up to the report's."""
     lines = ["Emulation:"]
     for status in (
         Validation.VALIDATED.value,
@@ -120,12 +138,18 @@ def render_coverage(coverage: Coverage) -> str:
         Validation.LOCAL.value,
         NOT_EMULATED,
     ):
-        tokens = coverage.with_status(status)
+        tokens = [t for t in coverage.with_status(status) if not t.startswith(PROVIDER_PREFIX)]
         if tokens:
             total = sum(coverage.counts[t] for t in tokens)
-            lines.append(f"  {status}: {len(tokens)} types, {total} resources")
+            kinds = "type" if len(tokens) == 1 else "types"
+            lines.append(f"  {status}: {len(tokens)} {kinds}, {total} resources")
             if status != Validation.VALIDATED.value:
-                lines += [f"    {t}  ({coverage.notes[t]})" for t in tokens]
+                lines += [_noted(t, coverage.notes[t]) for t in tokens]
+    providers = sorted(t for t in coverage.types if t.startswith(PROVIDER_PREFIX))
+    if providers:
+        count = sum(coverage.counts[t] for t in providers)
+        lines.append(f"  providers: {count}")
+        lines += [_noted(t, coverage.notes[t]) for t in providers]
     if not coverage.not_emulated:
         lines.append("  not emulated: none")
     if coverage.assumed:
