@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infra",
         description="Rehearse and operate the postings platform's Pulumi stacks (dev, staging, prod).",
-        epilog=exit_code_table() + "\n  (`infra verify` exits as a Nagios check does: 0 OK, 1 WARNING, 2 CRITICAL)",
+        epilog=exit_code_table()
+        + "\n  (`infra verify` exits as a Nagios check does: 0 OK, 1 WARNING, 2 CRITICAL)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

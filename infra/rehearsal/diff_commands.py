@@ -1,20 +1,27 @@
-"""`infra diff BASE.json HEAD.json [--markdown]`: what changes between two plans; exit 1 if destructive."""
+"""`infra diff BASE.json HEAD.json [--markdown]`: what changes between two plans, and the gate a pipeline
+applies to it: a head that did not rehearse, a mandatory policy finding, or a destructive change that
+nobody acknowledged fails, each with its own exit status (infra/exit_codes.py)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from infra.exit_codes import Exit, exit_code_table
 from infra.policies.evaluate import render_findings_markdown, report_from_document
-from infra.rehearsal.diff import diff_plans, render_text
-from infra.rehearsal.markdown import GITHUB_COMMENT_LIMIT, render_markdown
+from infra.rehearsal.diff import Action, PlanDiff, diff_plans, render_text
+from infra.rehearsal.markdown import FOOTER, GITHUB_COMMENT_LIMIT, marker, render_markdown
 from infra.rehearsal.plan import PlanError, read_plan
 from infra.rehearsal.report import resource_names
 
-EXIT_DESTRUCTIVE = 1
-EXIT_BAD_PLAN = 2
+ACK_LABEL = "allow-destructive"
+"""The pull-request (merge-request) label that acknowledges a destructive change; the pipelines read it
+from the event, never from the change's code, and pass --allow-destructive."""
+SUPPRESSIONS_DOC = "infra/policies/README.md"
 
 
 def with_policy(comment: str, policy: dict[str, Any]) -> str:
@@ -41,37 +48,135 @@ def with_assumed(comment: str, assumed: dict[str, list[str]]) -> str:
     return comment.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
+def gate(diff: PlanDiff, head: Mapping[str, Any], *, allow_destructive: bool) -> tuple[Exit, list[str]]:
+    """The check's outcome on a rehearsed head, and the lines that explain it and say how to proceed."""
+    mandatory = int(head.get("policy", {}).get("summary", {}).get("mandatory", 0))
+    destructive = len(diff.destructive)
+    lines = []
+    code = Exit.OK
+    if mandatory:
+        code = Exit.POLICY
+        lines.append(
+            f"❌ **This check fails: {mandatory} mandatory policy finding(s)** (listed below), which "
+            "`pulumi preview` with the policy pack would refuse too. Fix the resource; if a finding does not "
+            "apply, suppress it next to the resource with a reason "
+            f"(`{SUPPRESSIONS_DOC}`, Suppressions), which reviewers then see in this diff."
+        )
+    if destructive and not allow_destructive:
+        code = code if code is not Exit.OK else Exit.DESTRUCTIVE
+        lines.append(
+            f"❌ **This check fails: {destructive} destructive change(s)** (below): the data these resources "
+            f"hold would be lost. If that is intended, add the label `{ACK_LABEL}` to this change and the "
+            "check runs again; otherwise change the program so they are updated in place."
+        )
+    elif destructive:
+        lines.append(f"⚠️ {destructive} destructive change(s), acknowledged with the `{ACK_LABEL}` label.")
+    if code is Exit.OK:
+        lines.insert(0, "✅ This check passes: nothing refused, no mandatory policy finding.")
+    return code, lines
+
+
+def failure_comment(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[Exit, str]:
+    """A head that did not rehearse (its plan records why): the comment explains, the check fails."""
+    failure = head["failure"]
+    stack = str(head.get("stack", base.get("stack", "")))
+    code = Exit(int(failure.get("exit", Exit.ERROR)))
+    if failure.get("kind") == "refused":
+        what = (
+            f"❌ **This check fails: the emulated AWS account refused `{failure['urn']}`**: property "
+            f"`{failure['property']}` ({failure['code']}): {failure['message']}\n\n"
+            f"Source of the rule: {failure['source']}. AWS would refuse it the same way at `pulumi up`: "
+            "fix the value in the program or the stack config and push again."
+        )
+    else:
+        what = (
+            f"❌ **This check fails: the head did not rehearse** (exit {int(code)}):\n\n"
+            f"```\n{str(failure.get('message', '')).replace('```', chr(39) * 3)}\n```\n\n"
+            f"Reproduce with `infra rehearse {stack}`."
+        )
+    return code, "\n".join([marker(stack), f"### Rehearsal of `{stack}`", "", what, "", FOOTER]) + "\n"
+
+
+def terraform_report(diff: PlanDiff) -> dict[str, int]:
+    """GitLab's Terraform report (`artifacts:reports:terraform`), the counts its merge-request widget
+    shows: a replacement counts as a create and a delete, as GitLab's documented conversion of a plan
+    does (`jq` over `resource_changes[].change.actions`; gitlab-org/gitlab!26830 and the "Terraform
+    integration in merge requests" page)."""
+    replaced = diff.count(Action.REPLACE)
+    return {
+        "create": diff.count(Action.CREATE) + replaced,
+        "update": diff.count(Action.UPDATE),
+        "delete": diff.count(Action.DELETE) + replaced,
+    }
+
+
 def diff_command(args: argparse.Namespace) -> int:
     try:
         base, head = read_plan(args.base), read_plan(args.head)
     except PlanError as err:
         print(f"infra: {err}", file=sys.stderr)
-        return EXIT_BAD_PLAN
-    diff = diff_plans(base, head)
-    text = render_markdown(diff) if args.markdown else render_text(diff) + "\n"
-    if args.markdown and "assumed" in head:
-        text = with_assumed(text, head["assumed"])
-    if args.markdown and "policy" in head:
-        text = with_policy(text, head["policy"])
+        return Exit.USAGE
+    if "failure" in head:
+        code, text = failure_comment(base, head)
+        verdict = f"{head.get('stack', '')}: the head did not rehearse: FAILED (exit {int(code)})"
+        if not args.markdown:
+            text = verdict + "\n"
+        diff = None
+    else:
+        diff = diff_plans(base, head)
+        code, lines = gate(diff, head, allow_destructive=args.allow_destructive)
+        verdict = f"{diff.stack}: {'FAILED' if code else 'passed'} (exit {int(code)})"
+        if args.markdown:
+            text = render_markdown(diff, gate=lines)
+            if "assumed" in head:
+                text = with_assumed(text, head["assumed"])
+            if "policy" in head:
+                text = with_policy(text, head["policy"])
+        else:
+            text = render_text(diff) + "\n"
+    if args.terraform_report is not None:
+        counts = terraform_report(diff) if diff is not None else {"create": 0, "update": 0, "delete": 0}
+        args.terraform_report.write_text(json.dumps(counts) + "\n", encoding="utf-8")
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
+        print(verdict)
     else:
         sys.stdout.write(text)
-    return EXIT_DESTRUCTIVE if diff.destructive else 0
+    return code
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "diff",
-        help="compare two plans from `infra rehearse --json`: creates, updates, replacements, deletes",
+        help="compare two plans from `infra rehearse --json` and gate the change (policy, destructive)",
         description="List what changes from BASE to HEAD, destructive changes (deleting or replacing a "
-        "database, cache, broker, search domain, registry or secret) first. Exit status: 0 nothing "
-        "destructive, 1 something destructive, 2 a file is not a plan.",
+        "database, cache, broker, search domain, registry or secret) first, and fail as a pull-request check "
+        "would: when the head did not rehearse (its plan records why), when it has a mandatory policy "
+        "finding, or when a change is destructive and --allow-destructive was not given.",
+        epilog=exit_code_table(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("base", type=Path, help="plan of the base (e.g. the target branch)")
     parser.add_argument("head", type=Path, help="plan of the head (e.g. the pull request)")
     parser.add_argument(
-        "--markdown", action="store_true", help="render a pull-request comment (GitHub markdown)"
+        "--markdown", action="store_true", help="render a pull-request comment (GitHub and GitLab markdown)"
     )
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--allow-destructive",
+        action="store_true",
+        help=f"destructive changes are acknowledged (the `{ACK_LABEL}` label): reported, not failed",
+    )
+    parser.add_argument(
+        "--terraform-report",
+        type=Path,
+        metavar="FILE",
+        help="also write GitLab's Terraform report (create/update/delete counts) for the MR widget",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE instead of stdout (the verdict goes there)",
+    )
     parser.set_defaults(handler=diff_command)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from infra.rehearsal.diff import Action, PlanDiff, ResourceChange, show, summary_line
 
@@ -117,9 +117,12 @@ def _summary(diff: PlanDiff) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(diff: PlanDiff, *, budget: int = COMMENT_BUDGET) -> str:
-    """The comment body; progressively summarised until it fits in `budget` characters."""
+def render_markdown(diff: PlanDiff, *, budget: int = COMMENT_BUDGET, gate: Sequence[str] = ()) -> str:
+    """The comment body; progressively summarised until it fits in `budget` characters. `gate` is the
+    check's verdict (why it fails and how to proceed), shown right under the summary."""
     head = [marker(diff.stack), f"### Rehearsal of `{diff.stack}`", "", f"**{summary_line(diff)}**", ""]
+    if gate:
+        head += [*gate, ""]
     if diff.empty:
         return "\n".join([*head, "No infrastructure changes.", "", FOOTER]) + "\n"
     attempts: list[Callable[[], list[str]]] = [
