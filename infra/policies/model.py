@@ -6,7 +6,11 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Only the offline adapter sets a source; the real pack runs without the rehearsal's dependencies.
+    from infra.rehearsal.engine import SourcePosition
 
 PROD = "prod"
 
@@ -54,7 +58,8 @@ def as_list(value: Any) -> list[Any]:
 @dataclass(frozen=True)
 class Resource:
     """One resource as declared: its type token, logical name, URN, input properties (camelCase, as
-    pulumi-policy's `props`), the tags its provider adds to it, and the resources each property refers to."""
+    pulumi-policy's `props`), the tags its provider adds to it, the resources each property refers to, and
+    where the program declared it."""
 
     urn: str
     type: str
@@ -63,6 +68,9 @@ class Resource:
     provider_tags: Mapping[str, str] = field(default_factory=dict)
     refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Property name -> URNs of the resources whose outputs flow into it."""
+    source: SourcePosition | None = None
+    """The file and line that declared it (offline: the SDK's source position); None under pulumi-policy,
+    whose analyzer requests carry no position."""
 
     @property
     def own_tags(self) -> dict[str, str]:

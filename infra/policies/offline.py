@@ -50,8 +50,9 @@ def _default_tags(registrations: list[Registration]) -> dict[str, str]:
 
 
 def resources_from(result: RunResult) -> list[Resource]:
-    """Policy resources for every custom resource of a run. A property refers to another resource when
-    one of its values is that resource's id, ARN or name and the engine recorded the dependency."""
+    """Policy resources for every custom resource of a run, each with the file and line that declared it.
+    A property refers to another resource when one of its values is that resource's id, ARN or name and
+    the engine recorded the dependency."""
     custom = [r for r in result.registrations if r.custom and not r.type.startswith("pulumi:providers:")]
     by_urn = {r.urn: r for r in custom}
     default_tags = _default_tags(result.registrations)
@@ -80,6 +81,7 @@ def resources_from(result: RunResult) -> list[Resource]:
                 props=props,
                 provider_tags=default_tags if registration.type.startswith("aws:") else {},
                 refs={k: v for k, v in refs.items() if v},
+                source=registration.source,
             )
         )
     return resources

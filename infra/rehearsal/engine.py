@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import pulumi
 import pulumi.runtime
@@ -130,9 +131,37 @@ def read_stack_config(project: Project, stack: str) -> tuple[dict[str, str], lis
     return config, secret_keys
 
 
+@dataclass(frozen=True)
+class SourcePosition:
+    """Where the program declared a resource: the SDK's `sourcePosition`, the first stack frame outside
+    the Pulumi SDK (the program's or its component's line that constructed the resource)."""
+
+    path: str
+    """POSIX path relative to the project root when the file is inside it, else absolute."""
+    line: int
+    """1-based."""
+
+
+def source_position(request: Any, project_root: Path) -> SourcePosition | None:
+    """The position a RegisterResourceRequest carries; None when the SDK could not tell (no frame, or a
+    frame whose file name has no absolute path for a file:// URI)."""
+    if not request.HasField("sourcePosition"):
+        return None
+    uri, line = request.sourcePosition.uri, int(request.sourcePosition.line)
+    parsed = urlparse(uri)
+    if parsed.scheme != "file" or line < 1:
+        return None
+    path = Path(unquote(parsed.path))
+    try:
+        return SourcePosition(path.relative_to(project_root).as_posix(), line)
+    except ValueError:
+        return SourcePosition(path.as_posix(), line)
+
+
 @dataclass
 class Registration:
-    """One resource as the engine saw it: identity, parentage, inputs and the state returned."""
+    """One resource as the engine saw it: identity, parentage, inputs, the state returned and where the
+    program declared it."""
 
     urn: str
     type: str
@@ -146,13 +175,15 @@ class Registration:
     ignore_changes: list[str] = field(default_factory=list)
     replace_on_changes: list[str] = field(default_factory=list)
     protect: bool = False
+    source: SourcePosition | None = None
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, keeping the tree (parents), inputs and stack outputs it sees."""
 
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+    def __init__(self, mocks: pulumi.runtime.Mocks, project_root: Path) -> None:
         super().__init__(mocks)
+        self.project_root = project_root
         self.registrations: dict[str, Registration] = {}
         self.stack_outputs: dict[str, Any] = {}
         self._seen_urns: set[str] = set()
@@ -183,6 +214,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 ignore_changes=list(request.ignoreChanges),
                 replace_on_changes=list(request.replaceOnChanges),
                 protect=bool(request.protect),
+                source=source_position(request, self.project_root),
             )
         return response
 
@@ -274,7 +306,7 @@ def run_program(
     if config is None:
         config, file_secret_keys = read_stack_config(project, stack)
         secret_keys = file_secret_keys if secret_keys is None else secret_keys
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, project.root)
     started = time.perf_counter()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -299,8 +331,10 @@ def run_program(
     )
     # set_mocks installs a root stack of its own; the program gets a fresh one, as under the CLI.
     pulumi_settings.ROOT.set(None)
-    # As pulumi-language-python-exec does: run_path(".") for a directory (cwd is that directory).
-    entry = "." if project.main.is_dir() else project.main.name
+    # As pulumi-language-python-exec does: run_path(".") for a directory (cwd is that directory), whose
+    # importer names files by absolute path. A file runs by its absolute path: compiled under a relative
+    # name, its frames have no file:// URI and the SDK would send no source position for its resources.
+    entry = "." if project.main.is_dir() else str(project.main)
 
     def _run_main() -> None:
         runpy.run_path(entry, run_name="__main__")
