@@ -1,50 +1,95 @@
-"""`infra policy <stack>`: rehearse a stack offline and print its policy findings, as a table or JSON."""
+"""`infra policy <stack>`: rehearse a stack offline and report its policy findings as a table, JSON, SARIF
+or a GitLab code quality report; the exit status is the same whatever the format."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from infra.exit_codes import Exit, exit_code_table
 from infra.policies.evaluate import Report, render_findings, report_json
-from infra.policies.offline import findings_for
+from infra.policies.offline import Judgement, judge
+from infra.policies.sarif import SourceTree, code_quality_json, sarif_json
 from infra.rehearsal.commands import add_stack_arguments
 from infra.rehearsal.engine import Project, load_project, read_stack_config, run_program
 from infra.rehearsal.recording import DEFAULT_REGION, RecordingMocks
 from infra.rehearsal.rehearse import RehearsalFailed, pinned_account, rehearse
 
-FAILED = 1
+FORMATS = ("table", "json", "sarif", "codequality")
 
 
-def policy_report(project: Project, stack: str, *, mocks: str = "moto") -> Report:
+def policy_judgement(project: Project, stack: str, *, mocks: str = "moto") -> Judgement:
     """Rehearse `stack` (on an emulated account, or under recording mocks) and judge what it declared."""
     config, secret_keys = read_stack_config(project, stack)
     if mocks == "recording":
         recording = RecordingMocks(
             region=config.get("aws:region", DEFAULT_REGION), account_id=pinned_account(config)
         )
-        return findings_for(run_program(project, stack, recording, config=config, secret_keys=secret_keys))
+        return judge(run_program(project, stack, recording, config=config, secret_keys=secret_keys))
     with rehearse(project, stack, config=config, secret_keys=secret_keys) as rehearsal:
-        return findings_for(rehearsal.result)
+        return judge(rehearsal.result)
+
+
+def render(judgement: Judgement, output_format: str, tree: SourceTree) -> str:
+    if output_format == "json":
+        return report_json(judgement.report)
+    if output_format == "sarif":
+        return sarif_json(judgement, tree)
+    if output_format == "codequality":
+        return code_quality_json(judgement, tree)
+    return render_findings(judgement.report)
+
+
+def exit_status(report: Report) -> Exit:
+    """POLICY on an unsuppressed mandatory finding, else OK (a refusal never gets this far)."""
+    return Exit.OK if report.passed else Exit.POLICY
 
 
 def policy_command(args: argparse.Namespace) -> int:
+    project = load_project(args.project)
     try:
-        report = policy_report(load_project(args.project), args.stack, mocks=args.mocks)
+        judgement = policy_judgement(project, args.stack, mocks=args.mocks)
     except RehearsalFailed as err:
         print(f"infra: {err}", file=sys.stderr)
-        return FAILED
-    print(report_json(report) if args.format == "json" else render_findings(report))
-    return 0 if report.passed else FAILED
+        return Exit.REFUSED
+    text = render(judgement, args.format, SourceTree.of(project, args.stack))
+    output: Path | None = args.output
+    if output is None:
+        print(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n")
+        s = judgement.report.summary()
+        verdict = "FAILED" if s["mandatory"] else "passed"
+        print(
+            f"{verdict}: {s['mandatory']} mandatory, {s['advisory']} advisory, {s['suppressed']} suppressed "
+            f"({args.format} written to {output})"
+        )
+    return exit_status(judgement.report)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "policy",
-        help="rehearse a stack offline and print its policy findings; exit 1 on a mandatory violation",
-        description="Run the program of STACK offline and judge every resource against the policy pack in "
-        "infra/policies (AWS Foundational Security Best Practices and the platform's rules). Suppressions "
-        "are listed with their reasons. Exits 1 when a mandatory rule is violated.",
+        help=f"rehearse a stack offline and report its policy findings; exit {int(Exit.POLICY)} on a "
+        "mandatory violation",
+        # Raw: the epilog is a table. The description keeps its own line breaks.
+        description="Run the program of STACK offline and judge every resource against the policy pack in\n"
+        "infra/policies (AWS Foundational Security Best Practices and the platform's rules).\n"
+        "Suppressions are listed with their reasons. sarif (GitHub code scanning) and codequality\n"
+        "(GitLab) locate each finding at the file and line that declared its resource.",
+        epilog=exit_code_table(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_stack_arguments(parser)
-    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (default), json, sarif (SARIF 2.1.0) or codequality (GitLab code quality report)",
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     parser.set_defaults(handler=policy_command)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pulumi.runtime import rpc
 
 from infra.policies.evaluate import Report, evaluate
 from infra.policies.model import Resource, as_mapping
-from infra.rehearsal.engine import Registration, RunResult
+from infra.rehearsal.engine import Registration, RunResult, SourcePosition
 
 AWS_PROVIDER = "pulumi:providers:aws"
 
@@ -87,6 +89,27 @@ def resources_from(result: RunResult) -> list[Resource]:
     return resources
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """The policy report of one rehearsal with the resources it judged, which say where each finding's
+    resource is declared."""
+
+    report: Report
+    resources: tuple[Resource, ...]
+
+    @cached_property
+    def _sources(self) -> dict[str, SourcePosition]:
+        return {r.urn: r.source for r in self.resources if r.source is not None}
+
+    def source(self, urn: str) -> SourcePosition | None:
+        return self._sources.get(urn)
+
+
+def judge(result: RunResult) -> Judgement:
+    resources = tuple(resources_from(result))
+    return Judgement(report=evaluate(result.stack, resources), resources=resources)
+
+
 def findings_for(result: RunResult) -> Report:
     """The policy report of one rehearsal (what `infra rehearse` and `infra policy` print)."""
-    return evaluate(result.stack, resources_from(result))
+    return judge(result).report
