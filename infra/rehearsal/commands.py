@@ -76,7 +76,7 @@ def verdict(stack: str, resources: int, report: Report, failures: list[str]) -> 
     """The one line a person reads first (and last): what was declared, what was found, pass or fail."""
     s = report.summary()
     line = (
-        f"{stack}: {resources} resources, 0 refused, {s['mandatory']} mandatory findings, "
+        f"{stack}: {resources} resources, 0 refused, {s['mandatory']} mandatory finding{'' if s['mandatory'] == 1 else 's'}, "
         f"{s['advisory']} advisory, {s['suppressed']} suppressed"
     )
     return f"{line}: FAILED ({'; '.join(failures)})" if failures else f"{line}: passed"

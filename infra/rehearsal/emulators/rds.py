@@ -587,6 +587,29 @@ def _backup_retention(ctx: Context, r: Resource) -> str | None:
     return f"the backup retention period must be 0-{MAX_BACKUP_RETENTION} days; got {days}"
 
 
+PORT_RANGE = (1150, 65535)
+SQL_SERVER_RESERVED_PORTS = frozenset({1234, 1434, 3260, 3343, 3389, 47001, *range(49152, 49157)})
+
+
+@rule(
+    "rds-port-range",
+    (INSTANCE, CLUSTER),
+    prop="port",
+    summary="port is 1150-65535 (SQL Server: not 1234, 1434, 3260, 3343, 3389, 47001 or 49152-49156)",
+    source=CREATE_DB_INSTANCE + " and " + CREATE_DB_CLUSTER + " (Port: Valid Values: 1150-65535)",
+)
+def _port_range(ctx: Context, r: Resource) -> str | None:
+    port = r.get("port")
+    if port is None:
+        return None
+    low, high = PORT_RANGE
+    if not low <= int(port) <= high:
+        return f"the port must be {low}-{high}; got {port}"
+    if str(r.get("engine", "")).startswith("sqlserver") and int(port) in SQL_SERVER_RESERVED_PORTS:
+        return f"RDS for SQL Server reserves port {port}"
+    return None
+
+
 @rule(
     "rds-replica-source-backups",
     INSTANCE,

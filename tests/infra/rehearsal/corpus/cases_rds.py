@@ -210,6 +210,11 @@ def rds_max_allocated_storage_below_allocated() -> None:
     _mysql(allocated_storage=100, max_allocated_storage=50)
 
 
+@refused("rds", token=INSTANCE, prop="port", source=CREATE_DB_INSTANCE)
+def rds_mysql_on_port_80() -> None:
+    _mysql(port=80)
+
+
 @refused("rds", token=INSTANCE, prop="backupRetentionPeriod", source=CREATE_DB_INSTANCE)
 def rds_backup_retention_above_35() -> None:
     _mysql(backup_retention_period=90)
