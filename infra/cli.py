@@ -9,6 +9,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+import botocore.exceptions
+
 from infra.config import ConfigError
 from infra.exit_codes import Exit, exit_code_table
 from infra.rehearsal.engine import ProgramError, ProjectError
@@ -52,6 +54,36 @@ def _freeze_heap_at_exit() -> None:
     gc.freeze()
 
 
+# What botocore raises when the caller has no usable AWS identity: a prerequisite, not a bug.
+AWS_IDENTITY_ERRORS = (
+    botocore.exceptions.NoCredentialsError,
+    botocore.exceptions.PartialCredentialsError,
+    botocore.exceptions.CredentialRetrievalError,
+    botocore.exceptions.ProfileNotFound,
+    botocore.exceptions.SSOError,
+    botocore.exceptions.TokenRetrievalError,
+    botocore.exceptions.NoRegionError,
+)
+EXPIRED_OR_INVALID = frozenset(
+    {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException"}
+)
+AWS_HINT = (
+    "this command talks to the stack's AWS account: sign in (`aws sso login --profile P` and "
+    "AWS_PROFILE=P, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and check with `aws sts get-caller-identity`"
+)
+
+
+def _aws_identity_problem(err: Exception) -> str | None:
+    """One line for an AWS identity the command cannot use, or None for any other error."""
+    if isinstance(err, AWS_IDENTITY_ERRORS):
+        return f"no usable AWS credentials ({err}): {AWS_HINT}"
+    if isinstance(err, botocore.exceptions.ClientError):
+        code = err.response.get("Error", {}).get("Code", "")
+        if code in EXPIRED_OR_INVALID:
+            return f"the AWS credentials were refused ({code}): {AWS_HINT}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     atexit.unregister(_freeze_heap_at_exit)  # once, however often main() runs in a process
@@ -70,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return Exit.USAGE
         print(f"infra: the program failed: {cause!r}" if cause else f"infra: {err}", file=sys.stderr)
         return Exit.ERROR
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as err:
+        problem = _aws_identity_problem(err)
+        if problem is None:
+            raise
+        print(f"infra: {problem}", file=sys.stderr)
+        return Exit.UNAVAILABLE
     finally:
         gc.set_threshold(*thresholds)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import docker
 import docker.errors
 
-from infra.ops.errors import OpsError, UsageError
+from infra.ops.errors import OpsError, Unavailable, UsageError
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -35,7 +35,7 @@ class DirtyTree(OpsError):
     """The build context has uncommitted changes, so the commit would not describe the image."""
 
 
-class DockerUnavailable(OpsError):
+class DockerUnavailable(Unavailable):
     """No Docker engine answered."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.cli import main
+from infra.exit_codes import Exit
 from infra.rehearsal.emulated import InvokeNotEmulatedError
 from infra.rehearsal.engine import DuplicateUrnError, ProgramError
 from infra.rehearsal.rehearse import RehearsalFailed, rehearse
@@ -87,8 +88,9 @@ def test_an_invoke_without_an_answer_stops_the_run() -> None:
     assert "aws:index/getBillingServiceAccount:getBillingServiceAccount is not emulated" in str(cause)
 
 
-def test_the_cli_reports_a_refusal_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rehearse", "subnet-outside-vpc", "--project", str(MISTAKES)]) == 1
-    err = capsys.readouterr().err
+def test_the_cli_reports_a_refusal_and_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rehearse", "subnet-outside-vpc", "--project", str(MISTAKES)]) == Exit.REFUSED
+    first, err = capsys.readouterr().err.split("\n", 1)
+    assert first == "subnet-outside-vpc: refused by the emulated AWS account: FAILED"
     assert err.startswith("infra: mistakes (subnet-outside-vpc) refused by the emulated account: ")
     assert "property 'cidrBlock' refused by AWS (InvalidSubnet.Range)" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from infra.cli import main
+from infra.exit_codes import Exit
 from infra.rehearsal.emulated import ECHOED
 from infra.rehearsal.engine import SECURE_PLACEHOLDER
 from infra.rehearsal.plan import REDACTED
@@ -22,14 +23,15 @@ def test_another_project_rehearses_and_says_what_was_not_emulated(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plan_file = tmp_path / "plan.json"
-    assert main(["rehearse", "test", "--project", str(MINIMAL), "--json", str(plan_file)]) == 0
+    # It runs, and the policy pack judges it as it judges this repository's stacks (no platform tags).
+    assert main(["rehearse", "test", "--project", str(MINIMAL), "--json", str(plan_file)]) == Exit.POLICY
     out = capsys.readouterr().out
     assert (
         "Rehearsing minimal (test) with an emulated AWS account (moto; account 555555555555, eu-central-1)"
         in out
     )
-    assert "  not emulated: 1 types, 1 resources" in out
-    assert f"    aws:glacier/vault:Vault  ({ECHOED})" in out
+    assert "  not emulated: 1 type, 1 resources" in out
+    assert f"aws:glacier/vault:Vault ({ECHOED})" in " ".join(out.split())
     assert "  token: [secret]" in out
     plan = json.loads(plan_file.read_text(encoding="utf-8"))
     assert plan["project"] == "minimal"
@@ -85,13 +87,12 @@ def test_types_the_platform_declares_next_are_emulated() -> None:
 
 
 def test_strict_fails_a_run_that_left_a_type_not_emulated(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rehearse", "test", "--project", str(MINIMAL), "--strict"]) == 1
-    captured = capsys.readouterr()
-    assert "  not emulated: 1 types, 1 resources" in captured.out
-    assert captured.err.startswith(
-        "infra: --strict: 1 type(s) not emulated, so AWS's checks did not run on them: "
-        "aws:glacier/vault:Vault."
-    )
+    # Its mandatory policy findings come first; the verdict names both reasons.
+    assert main(["rehearse", "test", "--project", str(MINIMAL), "--strict"]) == Exit.POLICY
+    out = capsys.readouterr().out
+    assert "  not emulated: 1 type, 1 resources" in out
+    assert "--fail-on not-emulated: aws:glacier/vault:Vault echoed without AWS's checks." in out
+    assert out.rstrip().endswith(": FAILED (6 mandatory policy finding(s); 1 type(s) not emulated)")
 
 
 def test_strict_passes_a_fully_emulated_stack() -> None:
@@ -99,9 +100,9 @@ def test_strict_passes_a_fully_emulated_stack() -> None:
 
 
 def test_recording_mocks_stay_available(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rehearse", "test", "--project", str(MINIMAL), "--mocks", "recording"]) == 0
+    assert main(["rehearse", "test", "--project", str(MINIMAL), "--mocks", "recording"]) == Exit.POLICY
     out = capsys.readouterr().out
-    assert out.startswith("Rehearsing minimal (test) with recording mocks (inputs echoed; nothing validated)")
+    assert "\n\nRehearsing minimal (test) with recording mocks (inputs echoed; nothing validated)\n" in out
     assert "Emulation:" not in out
 
 
