@@ -269,9 +269,10 @@ def test_note_only_with_the_token() -> None:
     assert "note" not in pipeline_for({k: v for k, v in MR.items() if k != "POSTINGS_NOTE_TOKEN"})
     note = jobs(load_pipeline())["note"]
     assert note["needs"] == [{"job": "rehearse", "artifacts": True}]
-    assert shell_lines(note) == [
-        'for stack in dev staging prod; do scripts/ci/gitlab-note "$stack" "out/$stack/comment.md"; done'
-    ]
+    loop = [line.strip() for line in shell_lines(note)]
+    assert loop[loop.index("for stack in dev staging prod; do") + 1] == (
+        'scripts/ci/gitlab-note "$stack" "out/$stack/comment.md" || status=1'
+    )
 
 
 def test_default_branch_deploys_staging_and_offers_prod_by_hand() -> None:
@@ -763,6 +764,25 @@ def test_a_comment_of_another_stack_is_refused(gitlab: FakeGitLab, tmp_path: Pat
         f"gitlab-note: {comment} does not start with {DEV}: it is not the dev rehearsal's comment\n"
     )
     assert gitlab.requests == []
+
+
+def test_the_note_job_notes_every_stack_and_fails_after(gitlab: FakeGitLab, tmp_path: Path) -> None:
+    (script,) = jobs(load_pipeline())["note"]["script"]
+    (tmp_path / "scripts" / "ci").mkdir(parents=True)
+    (tmp_path / "scripts" / "ci" / "gitlab-note").write_bytes(NOTE.read_bytes())
+    (tmp_path / "scripts" / "ci" / "gitlab-note").chmod(0o755)
+    for stack, body in (
+        ("dev", f"{STAGING}\n"),
+        ("prod", "<!-- infra-rehearsal:prod -->\nprod: no changes\n"),
+    ):
+        (tmp_path / "out" / stack).mkdir(parents=True)
+        (tmp_path / "out" / stack / "comment.md").write_text(body, encoding="utf-8")
+    env = note_env(gitlab, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin")
+    completed = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    # dev's comment is not dev's: refused; staging wrote none: its note says so; prod's is posted.
+    assert completed.returncode == 1
+    assert "is not the dev rehearsal's comment" in completed.stderr
+    assert [n["body"].splitlines()[0] for n in gitlab.notes] == [STAGING, "<!-- infra-rehearsal:prod -->"]
 
 
 # --- scripts/ci/deploy and scripts/ci/preview with recording executables ---------------------------------
