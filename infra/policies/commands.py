@@ -60,12 +60,8 @@ def policy_command(args: argparse.Namespace) -> int:
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text + "\n")
-        s = judgement.report.summary()
-        verdict = "FAILED" if s["mandatory"] else "passed"
-        print(
-            f"{verdict}: {s['mandatory']} mandatory, {s['advisory']} advisory, {s['suppressed']} suppressed "
-            f"({args.format} written to {output})"
-        )
+        verdict = render_findings(judgement.report).splitlines()[-1]  # the table's closing line
+        print(f"{verdict} ({args.format} written to {output})")
     return exit_status(judgement.report)
 
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +39,8 @@ from infra.policies.pack import FRAMEWORK, PACK_NAME
 from infra.policies.rules import BY_ID, RULES, SUPPRESSIONS_RULE
 from infra.rehearsal.engine import Project, SourcePosition
 
+DISTRIBUTION = "postings-platform"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
@@ -97,6 +100,15 @@ class SourceTree:
         return self.stack_file.relative_to(self.root).as_posix(), 1
 
 
+def tool_version() -> str:
+    """The platform's version: its installed metadata, or pyproject.toml for a checkout run through
+    PYTHONPATH without installing it (as the code scanning workflow does)."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return str(tomllib.loads(PYPROJECT.read_text())["project"]["version"])
+
+
 def controls(rule: Rule) -> list[str]:
     """The FSBP control ids a rule implements (`["platform"]` for the platform's own rules)."""
     return [c.strip() for c in rule.control.split(",")]
@@ -115,10 +127,11 @@ def _fingerprint(rule_id: str, urn: str, occurrence: int) -> str:
 
 
 def fingerprints(report: Report) -> Iterator[tuple[Finding, str]]:
-    """Each finding with its fingerprint. A rule can find several things wrong with one resource; they
-    are told apart by their order, which the rule's check fixes."""
+    """Each finding with its fingerprint, in an order that does not depend on the order resources happened
+    to register in: by rule, URN and message. A rule can find several things wrong with one resource;
+    their fingerprints follow that order, so they too stay the same from run to run."""
     seen: Counter[tuple[str, str]] = Counter()
-    for finding in report.findings:
+    for finding in sorted(report.findings, key=lambda f: (RULE_INDEX[f.rule_id], f.urn, f.message)):
         key = (finding.rule_id, finding.urn)
         yield finding, _fingerprint(finding.rule_id, finding.urn, seen[key])
         seen[key] += 1
@@ -236,9 +249,10 @@ def sarif_result(
 
 def sarif_log(judgement: Judgement, tree: SourceTree) -> dict[str, Any]:
     """The SARIF log of one stack's evaluation: one run, every rule, every finding (suppressed ones with
-    their justification, which GitHub shows as closed)."""
+    their justification, which GitHub shows as closed). No `automationDetails`: the uploader names the
+    category (upload-sarif's `category` would not override an id already in the log)."""
     report = judgement.report
-    tool_version = version("postings-platform")
+    driver_version = tool_version()
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -248,13 +262,12 @@ def sarif_log(judgement: Judgement, tree: SourceTree) -> dict[str, Any]:
                     "driver": {
                         "name": PACK_NAME,
                         "fullName": f"{PACK_NAME}: {FRAMEWORK} and the platform's own rules, as code",
-                        "version": tool_version,
-                        "semanticVersion": tool_version,
+                        "version": driver_version,
+                        "semanticVersion": driver_version,
                         "informationUri": FSBP_URL,
                         "rules": [reporting_descriptor(rule) for rule in RULES],
                     }
                 },
-                "automationDetails": {"id": f"infra-policy/{report.stack}/"},
                 "originalUriBaseIds": {SRCROOT: {"description": {"text": "The repository's root."}}},
                 "results": [sarif_result(f, fp, tree, judgement) for f, fp in fingerprints(report)],
                 "properties": {"stack": report.stack, "summary": report.summary()},
