@@ -23,64 +23,49 @@ def deploy_steps() -> list[dict[str, Any]]:
     return steps
 
 
-RELEASE = 'bin/infra release "$STACK"\n'
-CHECKS_RELEASE = 'bin/infra release "$STACK" --checks'
+DEPLOY = 'scripts/ci/deploy "$STACK"'
 
 
 def index_of(steps: list[dict[str, Any]], predicate: str) -> int:
     matches = [
-        i
-        for i, s in enumerate(steps)
-        if predicate in s.get("run", "") + "\n" or predicate in s.get("uses", "")
+        i for i, s in enumerate(steps) if predicate in s.get("run", "") or predicate in s.get("uses", "")
     ]
     assert len(matches) == 1, f"{len(matches)} deploy steps match {predicate!r}"
     return matches[0]
 
 
-def test_release_then_migrate_then_pulumi_up_after_the_aws_credentials() -> None:
+def test_the_deploy_runs_the_shared_script_after_the_credentials_and_the_cli() -> None:
+    """The order inside the deploy (release, checks image, migrate, pulumi up on the commit SHA) is
+    scripts/ci/deploy's, which GitLab runs too; tests/ci/test_gitlab.py runs it."""
     steps = deploy_steps()
-    credentials = index_of(steps, "aws-actions/configure-aws-credentials@")
-    release = index_of(steps, RELEASE)
-    checks = index_of(steps, CHECKS_RELEASE)
-    migrate = index_of(steps, "bin/infra migrate")
-    up = index_of(steps, "pulumi/actions@")
-    assert credentials < release < migrate < up
-    assert credentials < checks < up
-    assert steps[up]["with"]["command"] == "up"
-
-
-def test_all_three_use_the_commit_sha_and_the_deployed_stack() -> None:
-    steps = deploy_steps()
-    release, migrate = (
-        steps[index_of(steps, RELEASE)],
-        steps[index_of(steps, "bin/infra migrate")],
-    )
-    checks = steps[index_of(steps, CHECKS_RELEASE)]
-    assert release["env"] == migrate["env"] == checks["env"] == {"STACK": STACK}
-    assert shlex.split(release["run"])[1:] == ["release", "$STACK"]
-    assert shlex.split(checks["run"])[1:] == ["release", "$STACK", "--checks"]
-    assert shlex.split(migrate["run"])[1:] == ["migrate", "$STACK", "--image", "$GITHUB_SHA"]
-    up = steps[index_of(steps, "pulumi/actions@")]["with"]
-    assert up["stack-name"].endswith(f"/postings/{STACK}")
-    assert yaml.safe_load(up["config-map"]) == {
-        "postings:imageTag": {"value": "${{ github.sha }}", "secret": False}
-    }
+    deploy = index_of(steps, DEPLOY)
+    assert deploy == len(steps) - 1
+    for before in ("aws-actions/configure-aws-credentials@", "pulumi/auth-actions@", "pulumi/actions@"):
+        assert index_of(steps, before) < deploy, before
+    assert steps[deploy]["env"]["STACK"] == STACK
+    script = (ROOT / "scripts" / "ci" / "deploy").read_text(encoding="utf-8")
+    assert "sha=${GITHUB_SHA:-${CI_COMMIT_SHA:-}}" in script
 
 
 def test_the_ops_commands_run_from_a_venv_that_has_the_tools() -> None:
     steps = deploy_steps()
-    install = steps[index_of(steps, "-r requirements/deploy.txt")]["run"]
-    venv = shlex.split(steps[index_of(steps, RELEASE)]["run"])[0].removesuffix("/bin/infra")
-    assert f"{venv}/bin/pip install --require-hashes -r requirements/dev.txt" in install
-    assert f"{venv}/bin/pip install --no-deps -e ." in install
+    install = steps[index_of(steps, "-r requirements/policy.txt")]["run"]
+    run = steps[index_of(steps, DEPLOY)]["run"]
+    assert run.startswith('PATH="$PWD/.venv-tools/bin:$PATH" ')
+    assert ".venv-tools/bin/pip install --require-hashes -r requirements/dev.txt" in install
+    assert ".venv-tools/bin/pip install --no-deps -e ." in install
     assert (ROOT / "requirements" / "dev.txt").read_text().count("\ndocker==") == 1
 
 
-def test_the_commands_of_the_deploy_job_parse() -> None:
-    for predicate in (RELEASE, CHECKS_RELEASE, "bin/infra migrate"):
-        run = deploy_steps()[index_of(deploy_steps(), predicate)]["run"]
-        argv = shlex.split(run.replace("$STACK", "staging").replace("$GITHUB_SHA", "a" * 40))[1:]
-        assert callable(build_parser().parse_args(argv).handler), run
+def test_the_infra_commands_of_the_deploy_script_parse() -> None:
+    script = (ROOT / "scripts" / "ci" / "deploy").read_text(encoding="utf-8")
+    calls = [
+        line.split("step infra ", 1)[1] for line in script.splitlines() if line.startswith("step infra ")
+    ]
+    assert len(calls) == 3
+    for call in calls:
+        argv = shlex.split(call.replace('"$stack"', "staging").replace('"$sha"', "a" * 40))
+        assert callable(build_parser().parse_args(argv).handler), call
 
 
 def test_infra_starts_without_boto3_docker_or_fabric() -> None:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from infra.cli import main
+from infra.exit_codes import Exit
 from infra.ops import release, stack
 from infra.ops.errors import UsageError
 from tests.infra.ops.conftest import REGION
@@ -148,7 +149,7 @@ def test_a_stack_without_a_repository_says_to_deploy_first(aws: None) -> None:
         stack.repository_uri(boto3.client("ecr", region_name=REGION), "staging")
 
 
-def test_without_an_engine_release_says_so_and_exits_non_zero(
+def test_without_an_engine_release_says_so_and_exits_7(
     checkout: Path,
     repository: str,
     tmp_path: Path,
@@ -156,7 +157,7 @@ def test_without_an_engine_release_says_so_and_exits_non_zero(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/docker.sock")
-    assert release_cli(checkout) == 1
+    assert release_cli(checkout) == Exit.UNAVAILABLE
     err = capsys.readouterr().err
     assert "infra: no Docker engine answered" in err
     assert "start Docker, or point DOCKER_HOST at a running engine" in err

@@ -86,7 +86,7 @@ def test_a_suppressed_finding_is_reported_as_suppressed_and_does_not_fail() -> N
         "RULE              RESOURCE  REASON",
         "ec2-no-public-ip  bastion   SSH bastion",
         "",
-        "FAILED: 1 mandatory, 0 advisory, 1 suppressed",
+        "policy: 1 mandatory findings, 0 advisory, 1 suppressed: FAILED",
     ]
     assert '"suppressed": "SSH bastion"' in report_json(report)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from infra.cli import main
+from infra.exit_codes import Exit
 from infra.rehearsal.diff import Action, diff_plans, render_text
 from infra.rehearsal.diff_commands import with_policy
 from infra.rehearsal.markdown import COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, marker, render_markdown
@@ -68,7 +69,8 @@ def test_destructive_changes_come_first_and_are_flagged() -> None:
 
 
 @pytest.mark.parametrize(
-    ("case", "status"), [("create", 0), ("update", 0), ("replace", 0), ("delete", 0), ("destructive", 1)]
+    ("case", "status"),
+    [("create", 0), ("update", 0), ("replace", 0), ("delete", 0), ("destructive", Exit.DESTRUCTIVE)],
 )
 def test_exit_status_says_whether_anything_destructive_changes(
     case: str, status: int, capsys: pytest.CaptureFixture[str]
@@ -80,7 +82,7 @@ def test_exit_status_says_whether_anything_destructive_changes(
 def test_a_file_that_is_not_a_plan_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bogus = tmp_path / "bogus.json"
     bogus.write_text('{"resources": []}', encoding="utf-8")
-    assert main(["diff", str(PLANS / "base.json"), str(bogus)]) == 2
+    assert main(["diff", str(PLANS / "base.json"), str(bogus)]) == Exit.USAGE
     assert "not a format-1 plan" in capsys.readouterr().err
 
 

@@ -111,7 +111,14 @@ def test_a_zone_named_only_by_the_config_is_assumed_to_exist_and_reported(tmp_pa
         path = tmp_path / "plan.json"
         write_plan(plan, path)
         comment = tmp_path / "comment.md"
-        args = argparse.Namespace(base=path, head=path, markdown=True, output=comment)
+        args = argparse.Namespace(
+            base=path,
+            head=path,
+            markdown=True,
+            output=comment,
+            allow_destructive=False,
+            terraform_report=None,
+        )
         assert diff_command(args) == 0
         assert comment.read_text().endswith(
             "the real account must hold them.\n\n"
