@@ -11,10 +11,9 @@ from infra.exit_codes import Exit, exit_code_table
 from infra.policies.evaluate import Report, render_findings, report_json
 from infra.policies.offline import Judgement, judge
 from infra.policies.sarif import SourceTree, code_quality_json, sarif_json
-from infra.rehearsal.commands import add_stack_arguments
-from infra.rehearsal.engine import Project, load_project, read_stack_config, run_program
-from infra.rehearsal.recording import DEFAULT_REGION, RecordingMocks
-from infra.rehearsal.rehearse import RehearsalFailed, pinned_account, rehearse
+from infra.rehearsal.commands import add_stack_arguments, run_stack
+from infra.rehearsal.engine import Project, load_project, read_stack_config
+from infra.rehearsal.rehearse import RehearsalFailed
 
 FORMATS = ("table", "json", "sarif", "codequality")
 
@@ -22,13 +21,7 @@ FORMATS = ("table", "json", "sarif", "codequality")
 def policy_judgement(project: Project, stack: str, *, mocks: str = "moto") -> Judgement:
     """Rehearse `stack` (on an emulated account, or under recording mocks) and judge what it declared."""
     config, secret_keys = read_stack_config(project, stack)
-    if mocks == "recording":
-        recording = RecordingMocks(
-            region=config.get("aws:region", DEFAULT_REGION), account_id=pinned_account(config)
-        )
-        return judge(run_program(project, stack, recording, config=config, secret_keys=secret_keys))
-    with rehearse(project, stack, config=config, secret_keys=secret_keys) as rehearsal:
-        return judge(rehearsal.result)
+    return judge(run_stack(project, stack, mocks=mocks, config=config, secret_keys=secret_keys).result)
 
 
 def render(judgement: Judgement, output_format: str, tree: SourceTree) -> str:

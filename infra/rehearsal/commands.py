@@ -33,7 +33,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 MOCKS = ("moto", "recording")
 FAIL_ON = ("destructive", "not-emulated")
 
-__all__ = ["PROJECT_ROOT", "add_stack_arguments", "pinned_account", "register"]
+__all__ = ["PROJECT_ROOT", "Run", "add_stack_arguments", "pinned_account", "register", "run_stack"]
 
 
 @dataclass
@@ -49,24 +49,26 @@ class Run:
     secret_values: list[str] = field(default_factory=list)
 
 
-def _run(
-    args: argparse.Namespace,
+def run_stack(
     project: Project,
+    stack: str,
+    *,
+    mocks: str = "moto",
     config: dict[str, str],
     secret_keys: list[str],
-    progress: Progress,
+    progress: Progress | None = None,
 ) -> Run:
+    """Run `stack` under the chosen mocks: `moto` (the emulated account, AWS's checks) or `recording`
+    (inputs echoed). Raises RehearsalFailed when the emulated account refuses a resource."""
     secrets = [config[k] for k in secret_keys]
-    if args.mocks == "recording":
-        mocks = RecordingMocks(
+    if mocks == "recording":
+        recording = RecordingMocks(
             region=config.get("aws:region", DEFAULT_REGION), account_id=pinned_account(config)
         )
-        result = run_program(project, args.stack, mocks, config=config, secret_keys=secret_keys)
+        result = run_program(project, stack, recording, config=config, secret_keys=secret_keys)
         mode = "recording mocks (inputs echoed; nothing validated)"
-        return Run(result, mode, mocks.account_id, mocks.region, secret_values=secrets)
-    with rehearse(
-        project, args.stack, config=config, secret_keys=secret_keys, progress=progress
-    ) as rehearsal:
+        return Run(result, mode, recording.account_id, recording.region, secret_values=secrets)
+    with rehearse(project, stack, config=config, secret_keys=secret_keys, progress=progress) as rehearsal:
         account, region = rehearsal.account.account_id, rehearsal.account.region
         mode = f"an emulated AWS account (moto; account {account}, {region})"
         return Run(rehearsal.result, mode, account, region, rehearsal.seconds, rehearsal.coverage, secrets)
@@ -75,8 +77,9 @@ def _run(
 def verdict(stack: str, resources: int, report: Report, failures: list[str]) -> str:
     """The one line a person reads first (and last): what was declared, what was found, pass or fail."""
     s = report.summary()
+    findings = "finding" if s["mandatory"] == 1 else "findings"
     line = (
-        f"{stack}: {resources} resources, 0 refused, {s['mandatory']} mandatory finding{'' if s['mandatory'] == 1 else 's'}, "
+        f"{stack}: {resources} resources, 0 refused, {s['mandatory']} mandatory {findings}, "
         f"{s['advisory']} advisory, {s['suppressed']} suppressed"
     )
     return f"{line}: FAILED ({'; '.join(failures)})" if failures else f"{line}: passed"
@@ -123,7 +126,14 @@ def rehearse_command(args: argparse.Namespace) -> int:
         project = load_project(args.project)
         config, secret_keys = read_stack_config(project, args.stack)
         with Progress(f"rehearsing {args.stack}", enabled=Progress.wanted(args.quiet)) as progress:
-            run = _run(args, project, config, secret_keys, progress)
+            run = run_stack(
+                project,
+                args.stack,
+                mocks=args.mocks,
+                config=config,
+                secret_keys=secret_keys,
+                progress=progress,
+            )
     except RehearsalFailed as err:
         error = err.error
         print(f"{args.stack}: refused by the emulated AWS account: FAILED", file=sys.stderr)
