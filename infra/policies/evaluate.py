@@ -93,19 +93,26 @@ def evaluate(stack_name: str, resources: Iterable[Resource], rules: Sequence[Rul
 
 
 TABLE_WIDTH = 110
-"""The last column folds onto continuation lines to keep the table this wide (at least 40 for it)."""
+"""The last column folds onto continuation lines to keep the table this wide; when the other columns
+leave it less than LAST_COLUMN_MIN, it goes under its row, indented."""
+LAST_COLUMN_MIN = 40
 
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     indent = sum(widths[:-1]) + 2 * (len(widths) - 1)
-    last = max(TABLE_WIDTH - indent, 40)
+    under = TABLE_WIDTH - indent < LAST_COLUMN_MIN
+    if under:
+        indent = 4
     lines = []
     for row in rows:
         cells = "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False))
-        folded = textwrap.wrap(row[-1], last, break_on_hyphens=False) or [""]
-        lines.append(f"{cells}  {folded[0]}".rstrip())
-        lines += [" " * indent + more for more in folded[1:]]
+        folded = textwrap.wrap(row[-1], TABLE_WIDTH - indent, break_on_hyphens=False) or [""]
+        if under:
+            lines += [cells.rstrip(), *(" " * indent + part for part in folded)]
+        else:
+            lines.append(f"{cells}  {folded[0]}".rstrip())
+            lines += [" " * indent + more for more in folded[1:]]
     return lines
 
 

@@ -52,8 +52,11 @@ def render_tree(result: RunResult) -> list[str]:
 
 
 def type_counts(result: RunResult) -> list[tuple[str, int]]:
-    """Resources per type (custom resources only: components are groupings, not AWS objects)."""
-    counts = Counter(r.type for r in result.registrations if r.custom)
+    """Resources per type (custom resources only: components are groupings, not AWS objects; providers
+    aside, as in every count of the report)."""
+    counts = Counter(
+        r.type for r in result.registrations if r.custom and not r.type.startswith(PROVIDER_PREFIX)
+    )
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -92,8 +95,10 @@ def render(
     resources = resource_count(result)
     lines = [f"Rehearsing {result.project} ({result.stack}) with {mode}", ""]
     lines += render_tree(result)
-    lines += ["", "Resources by type:"]
-    lines += [f"  {count:>4}  {type_token}" for type_token, count in type_counts(result)]
+    # A count and its type stay on one line: joined by a no-break space while folding.
+    per_type = ", ".join(f"{count}\xa0{_short(token)}" for token, count in type_counts(result))
+    folded = textwrap.wrap(f"By type: {per_type}", WIDTH, subsequent_indent="  ")
+    lines += ["", *(line.replace("\xa0", " ") for line in folded)]
     hidden = set(secret_outputs) | {k for k, v in result.outputs.items() if _is_secret(v)}
     secrets = [value for value in secret_values if value]
     lines += ["", "Outputs:"]
@@ -117,6 +122,12 @@ def _contains(value: Any, secrets: list[str]) -> bool:
 
 def _is_secret(value: Any) -> bool:
     return isinstance(value, dict) and value.get(SPECIAL_SIG_KEY) == SECRET_SIG
+
+
+def _short(token: str) -> str:
+    """`aws:ec2/instance:Instance` -> `ec2.Instance`, short but unambiguous in a summary."""
+    parts = token.split(":")
+    return f"{parts[1].split('/')[0]}.{parts[-1]}" if len(parts) == 3 else token
 
 
 def _noted(token: str, note: str) -> str:
