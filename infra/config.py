@@ -43,6 +43,10 @@ FARGATE_MEMORY: dict[int, list[int]] = {
 }
 
 Count = Annotated[int, Field(ge=0, le=100)]
+# WAFv2 RateBasedStatement `Limit` (requests per evaluation window, 300 s by default): 10 to 2,000,000,000,
+# shape RateLimit in AWS's service model (botocore/data/wafv2/2019-07-29/service-2.json); a test checks them.
+WAF_RATE_LIMIT_MIN = 10
+WAF_RATE_LIMIT_MAX = 2_000_000_000
 
 # Instance-type keys: the shape AWS names them in, and an example for the error message.
 INSTANCE_TYPES: dict[str, tuple[str, str]] = {
@@ -153,6 +157,15 @@ class StackConfig(_Schema):
 
     domain: str | None = Field(None, description="DNS name for the API; enables HTTPS with ACM.")
     hosted_zone_id: str | None = Field(None, description="Route 53 zone holding `domain`.")
+    waf_rate_limit: int = Field(
+        1000,
+        ge=WAF_RATE_LIMIT_MIN,
+        le=WAF_RATE_LIMIT_MAX,
+        description=(
+            "Requests one client IP may send to the ALB per 5-minute window before the WAF blocks it "
+            "(WAFv2 allows 10 to 2000000000)."
+        ),
+    )
     admin_cidrs: list[str] = Field(
         default_factory=list, description="CIDRs allowed to SSH to the bastion (none: SSM only)."
     )

@@ -6,10 +6,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 import yaml
 
-from infra.config import ConfigError, StackConfig, config_table, load_config, project_declarations
+from infra.config import (
+    WAF_RATE_LIMIT_MAX,
+    WAF_RATE_LIMIT_MIN,
+    ConfigError,
+    StackConfig,
+    config_table,
+    load_config,
+    project_declarations,
+)
 from infra.config_commands import render_project_file, stack_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -275,6 +284,25 @@ def test_invalid_config_names_the_key_and_what_is_allowed(
     matching = [p for p in found if p.startswith(key)]
     assert matching, f"no problem names {key}; got {found}"
     assert any(fragment in p for p in matching), f"{key}: expected {fragment!r} in {matching}"
+
+
+def test_waf_rate_limit_bounds_are_aws_own() -> None:
+    """WAFv2's RateBasedStatement Limit, as AWS's service model states it."""
+    limit = (
+        botocore.session.get_session()
+        .get_service_model("wafv2")
+        .shape_for("RateBasedStatement")
+        .members["Limit"]
+    )
+    assert (limit.metadata["min"], limit.metadata["max"]) == (WAF_RATE_LIMIT_MIN, WAF_RATE_LIMIT_MAX)
+    assert load_config({**DEV, "postings:wafRateLimit": "10"}, "dev").waf_rate_limit == 10
+    assert load_config(DEV, "dev").waf_rate_limit == 1000
+    assert problems("dev", {**DEV, "postings:wafRateLimit": 9}) == [
+        "postings:wafRateLimit = 9: Input should be greater than or equal to 10"
+    ]
+    assert problems("dev", {**DEV, "postings:wafRateLimit": 2_000_000_001}) == [
+        "postings:wafRateLimit = 2000000001: Input should be less than or equal to 2000000000"
+    ]
 
 
 def test_every_bad_value_is_reported_at_once() -> None:
