@@ -36,7 +36,7 @@ from infra.components.registry import Registry, RegistryArgs
 from infra.components.scheduled_checks import ScheduledChecks, ScheduledChecksArgs
 from infra.components.search import SearchDomain, SearchDomainArgs
 from infra.components.security import SecurityGroups, SecurityGroupsArgs
-from infra.components.service import AppService, AppServiceArgs
+from infra.components.service import AppService, AppServiceArgs, LoadBalancerAttachment, MetricsSidecar
 from infra.config import from_pulumi
 from infra.workload import (
     API_COMMAND,
@@ -220,12 +220,34 @@ secrets = service_secrets(
     broker_secret_arn=broker.credentials_secret_arn,
 )
 secret_arns = [database.master_secret_arn, cache.auth_secret_arn, broker.credentials_secret_arn]
+# The api serves behind the ALB and scales on requests per target too; only it serves /metrics (the
+# outbox and queue gauges are read at scrape time), so only it runs the collector sidecar.
+api_attachment = LoadBalancerAttachment(
+    container_port=APP_PORT,
+    target_group_arn=load_balancer.target_group_arn,
+    request_count_label=pulumi.Output.concat(
+        load_balancer.arn_suffix, "/", load_balancer.target_group_arn_suffix
+    ),
+)
+api_metrics = MetricsSidecar(
+    image=COLLECTOR_IMAGE,
+    config=pulumi.Output.all(metrics_store.remote_write_url, metrics_store.emf_log_group_name).apply(
+        lambda v: collector_config(
+            environment=env,
+            region=config.region,
+            app_port=APP_PORT,
+            remote_write_url=str(v[0]),
+            emf_log_group=str(v[1]),
+        )
+    ),
+    prometheus_workspace_arn=metrics_store.workspace_arn,
+    metrics_log_group_arn=metrics_store.emf_log_group_arn,
+)
 services: dict[str, AppService] = {}
-for role, size, command in (
-    ("api", config.api, API_COMMAND),
-    ("worker", config.worker, WORKER_COMMAND),
+for role, size, command, attachment, sidecar in (
+    ("api", config.api, API_COMMAND, api_attachment, api_metrics),
+    ("worker", config.worker, WORKER_COMMAND, None, None),
 ):
-    is_api = role == "api"
     services[role] = AppService(
         f"{name}-{role}",
         AppServiceArgs(
@@ -247,31 +269,9 @@ for role, size, command in (
             secret_arns=secret_arns,
             search_domain_arn=search.arn,
             log_retention_days=config.log_retention_days,
-            container_port=APP_PORT if is_api else None,
-            target_group_arn=load_balancer.target_group_arn if is_api else None,
-            request_count_label=(
-                pulumi.Output.concat(load_balancer.arn_suffix, "/", load_balancer.target_group_arn_suffix)
-                if is_api
-                else None
-            ),
+            load_balancer=attachment,
+            metrics=sidecar,
             tags={"Service": role},
-            # Only the api serves /metrics (the outbox and queue gauges are read at scrape time).
-            collector_image=COLLECTOR_IMAGE if is_api else None,
-            collector_config=pulumi.Output.all(
-                metrics_store.remote_write_url, metrics_store.emf_log_group_name
-            ).apply(
-                lambda v: collector_config(
-                    environment=env,
-                    region=config.region,
-                    app_port=APP_PORT,
-                    remote_write_url=str(v[0]),
-                    emf_log_group=str(v[1]),
-                )
-            )
-            if is_api
-            else None,
-            prometheus_workspace_arn=metrics_store.workspace_arn if is_api else None,
-            metrics_log_group_arn=metrics_store.emf_log_group_arn if is_api else None,
         ),
         opts=opts,
     )

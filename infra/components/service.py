@@ -79,6 +79,8 @@ def container_definitions(
             "startPeriod": 20,
         }
     containers = [container]
+    if (collector_image is None) != (collector_config is None):
+        raise ValueError(f"{name}: the metrics collector needs both its image and its config")
     if collector_image is not None and collector_config is not None:
         # Not essential: losing metrics must not take the api down with it.
         containers.append(
@@ -163,6 +165,32 @@ def task_identity(prefix: str, *, log_retention_days: int, parent: pulumi.Resour
 
 
 @dataclass(frozen=True, kw_only=True)
+class LoadBalancerAttachment:
+    """A service's place behind the ALB: its port, its target group and the label it scales on by."""
+
+    container_port: int
+    """Port the app container serves on, registered in the target group."""
+    target_group_arn: pulumi.Input[str]
+    """Target group ECS registers the tasks in."""
+    request_count_label: pulumi.Input[str]
+    """`<alb arn suffix>/<target group arn suffix>`: scale on requests per target too."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricsSidecar:
+    """The metrics collector (ADOT) beside the app, scraping its /metrics, and where it may write."""
+
+    image: str
+    """The collector's image."""
+    config: pulumi.Input[str]
+    """Its config (see observability.collector_config)."""
+    prometheus_workspace_arn: pulumi.Input[str]
+    """AMP workspace the collector remote-writes to with the task role."""
+    metrics_log_group_arn: pulumi.Input[str]
+    """Log group the collector writes EMF metrics to with the task role."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class AppServiceArgs:
     cluster_arn: pulumi.Input[str]
     """The ECS cluster."""
@@ -200,22 +228,12 @@ class AppServiceArgs:
     """OpenSearch domain the task role may call."""
     log_retention_days: int
     """Retention of the service's log group."""
-    container_port: int | None = None
-    """Port to expose behind the load balancer (api only)."""
-    target_group_arn: pulumi.Input[str] | None = None
-    """Target group to register tasks in (api only)."""
-    request_count_label: pulumi.Input[str] | None = None
-    """`<alb arn suffix>/<target group arn suffix>`: scale on requests per target too."""
+    load_balancer: LoadBalancerAttachment | None = None
+    """Serve behind the load balancer (the api); none: no port, no target group, CPU scaling only."""
+    metrics: MetricsSidecar | None = None
+    """Run the metrics collector beside the app; none: no sidecar, no metrics grants."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags (e.g. Service)."""
-    collector_image: str | None = None
-    """Metrics collector (ADOT) to run beside the app, scraping its /metrics; none: no sidecar."""
-    collector_config: pulumi.Input[str] | None = None
-    """The collector's config (see observability.collector_config)."""
-    prometheus_workspace_arn: pulumi.Input[str] | None = None
-    """AMP workspace the collector remote-writes to with the task role."""
-    metrics_log_group_arn: pulumi.Input[str] | None = None
-    """Log group the collector writes EMF metrics to with the task role."""
 
 
 class AppService(pulumi.ComponentResource):
@@ -251,11 +269,14 @@ class AppService(pulumi.ComponentResource):
             opts=child,
         )
 
-        if args.prometheus_workspace_arn is not None and args.metrics_log_group_arn is not None:
+        load_balancer, metrics = args.load_balancer, args.metrics
+        if metrics is not None:
             aws.iam.RolePolicy(
                 f"{name}-task-metrics",
                 role=task_role.id,
-                policy=pulumi.Output.all(args.prometheus_workspace_arn, args.metrics_log_group_arn).apply(
+                policy=pulumi.Output.all(
+                    metrics.prometheus_workspace_arn, metrics.metrics_log_group_arn
+                ).apply(
                     lambda arns: policy(
                         [
                             allow(REMOTE_WRITE_ACTIONS, [arns[0]]),
@@ -267,7 +288,7 @@ class AppService(pulumi.ComponentResource):
             )
         definitions = pulumi.Output.all(
             image=args.image,
-            collector_config=args.collector_config,
+            collector_config=metrics.config if metrics is not None else None,
             environment=pulumi.Output.from_input(dict(args.environment)),
             secrets=pulumi.Output.from_input(dict(args.secrets)),
             log_group=log_group.name,
@@ -281,8 +302,8 @@ class AppService(pulumi.ComponentResource):
                 secrets=v["secrets"],
                 log_group=v["log_group"],
                 region=args.region,
-                container_port=args.container_port,
-                collector_image=args.collector_image,
+                container_port=load_balancer.container_port if load_balancer is not None else None,
+                collector_image=metrics.image if metrics is not None else None,
                 collector_config=v["collector_config"],
             )
         )
@@ -298,12 +319,12 @@ class AppService(pulumi.ComponentResource):
         load_balancers = (
             [
                 aws.ecs.ServiceLoadBalancerArgs(
-                    target_group_arn=args.target_group_arn,
+                    target_group_arn=load_balancer.target_group_arn,
                     container_name=name,
-                    container_port=args.container_port,
+                    container_port=load_balancer.container_port,
                 )
             ]
-            if args.target_group_arn is not None and args.container_port is not None
+            if load_balancer is not None
             else []
         )
         service = aws.ecs.Service(
@@ -361,8 +382,10 @@ class AppService(pulumi.ComponentResource):
         metrics: list[tuple[str, float, pulumi.Input[str] | None]] = [
             ("ECSServiceAverageCPUUtilization", CPU_TARGET_PERCENT, None)
         ]
-        if args.request_count_label is not None:
-            metrics.append(("ALBRequestCountPerTarget", REQUESTS_PER_TARGET, args.request_count_label))
+        if args.load_balancer is not None:
+            metrics.append(
+                ("ALBRequestCountPerTarget", REQUESTS_PER_TARGET, args.load_balancer.request_count_label)
+            )
         for metric, value, label in metrics:
             aws.appautoscaling.Policy(
                 f"{name}-scale-{'cpu' if label is None else 'requests'}",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 
-from infra.components.service import container_definitions
+from infra.components.service import LoadBalancerAttachment, MetricsSidecar, container_definitions
 from tests.infra.program import run, subnet_ids
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -36,6 +37,33 @@ def test_container_definitions_refuse_a_setting_both_plain_and_secret() -> None:
             log_group="g",
             region="r",
             container_port=None,
+        )
+
+
+@pytest.mark.parametrize("option", [LoadBalancerAttachment, MetricsSidecar])
+def test_grouped_options_have_no_defaults_so_none_can_be_left_out(option: type) -> None:
+    optional = [f.name for f in dataclasses.fields(option) if f.default is not dataclasses.MISSING]
+    optional += [f.name for f in dataclasses.fields(option) if f.default_factory is not dataclasses.MISSING]
+    assert optional == [], f"{option.__name__}: {optional} may be left out, so the group could be half set"
+
+
+@pytest.mark.parametrize(
+    ("image", "config"), [("amazon/aws-otel-collector:v0", None), (None, "receivers: {}")]
+)
+def test_container_definitions_refuse_half_a_collector(image: str | None, config: str | None) -> None:
+    with pytest.raises(ValueError, match="api: the metrics collector needs both its image and its config"):
+        container_definitions(
+            name="api",
+            image="i",
+            entry_point=[],
+            command=[],
+            environment={},
+            secrets={},
+            log_group="g",
+            region="r",
+            container_port=8000,
+            collector_image=image,
+            collector_config=config,
         )
 
 
