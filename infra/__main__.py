@@ -4,7 +4,8 @@ Tiers, in the order they are declared:
   network     VPC over 2-3 AZs: public, app and data subnets; NAT; flow logs; security groups
   data        RDS MySQL, ElastiCache Redis, Amazon MQ RabbitMQ, OpenSearch (data subnets only)
   delivery    ECR repository that `infra release` pushes the postings image to
-  services    ECS cluster; `api` behind the ALB and `worker`, both Fargate in the app subnets
+  services    ECS cluster; `api` behind the ALB (a WAF web ACL in front) and `worker`, both Fargate in the
+              app subnets
   operations  bastion host; SNS topic for alerts
   monitoring  CloudWatch alarms from monitoring/thresholds.py and a dashboard; scheduled checks; Grafana
               over Amazon Managed Prometheus (the api's collector sidecar writes to it)
@@ -37,6 +38,7 @@ from infra.components.scheduled_checks import ScheduledChecks, ScheduledChecksAr
 from infra.components.search import SearchDomain, SearchDomainArgs
 from infra.components.security import SecurityGroups, SecurityGroupsArgs
 from infra.components.service import AppService, AppServiceArgs, LoadBalancerAttachment, MetricsSidecar
+from infra.components.waf import WebFirewall, WebFirewallArgs
 from infra.config import from_pulumi
 from infra.workload import (
     API_COMMAND,
@@ -197,6 +199,17 @@ load_balancer = LoadBalancer(
         deletion_protection=config.is_prod,
         domain=config.domain,
         hosted_zone_id=config.hosted_zone_id,
+    ),
+    opts=opts,
+)
+# The WAF on the ALB: AWS managed rules and a per-IP rate limit before anything reaches the api.
+firewall = WebFirewall(
+    name,
+    WebFirewallArgs(
+        load_balancer_arn=load_balancer.arn,
+        web_acl_name=naming.physical_name(env, "waf", "aws:wafv2/webAcl:WebAcl"),
+        rate_limit=config.waf_rate_limit,
+        log_retention_days=config.log_retention_days,
     ),
     opts=opts,
 )

@@ -91,6 +91,7 @@ class LoadBalancer(pulumi.ComponentResource):
 
     url: pulumi.Output[str]
     dns_name: pulumi.Output[str]
+    arn: pulumi.Output[str]
     arn_suffix: pulumi.Output[str]
     target_group_arn: pulumi.Output[str]
     target_group_arn_suffix: pulumi.Output[str]
@@ -188,6 +189,7 @@ class LoadBalancer(pulumi.ComponentResource):
             )
             self.url = alb.dns_name.apply(lambda dns: f"http://{dns}")
         self.dns_name = alb.dns_name
+        self.arn = alb.arn
         self.arn_suffix = alb.arn_suffix
         self.target_group_arn = target_group.arn
         self.target_group_arn_suffix = target_group.arn_suffix
@@ -195,6 +197,7 @@ class LoadBalancer(pulumi.ComponentResource):
             {
                 "url": self.url,
                 "dns_name": self.dns_name,
+                "arn": self.arn,
                 "arn_suffix": self.arn_suffix,
                 "target_group_arn": self.target_group_arn,
                 "target_group_arn_suffix": self.target_group_arn_suffix,
