@@ -1,4 +1,5 @@
-"""The FSBP controls of the services the platform uses, each mapped to its rule or to why none applies."""
+"""The FSBP controls of the services the platform uses, each mapped to its rule or to why none applies, and
+the few controls of other Security Hub standards the pack enforces as well."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class Coverage(StrEnum):
     """The platform declares no resource the control applies to; a rule would have nothing to judge."""
 
 
+FSBP = "FSBP"
+
+
 @dataclass(frozen=True)
 class Control:
     id: str
@@ -27,6 +31,12 @@ class Control:
     coverage: Coverage
     rule: str | None = None
     why: str = ""
+    standard: str = FSBP
+    """The Security Hub standard(s) the control belongs to: FSBP, or where FSBP leaves it out, the others."""
+
+    @property
+    def in_fsbp(self) -> bool:
+        return self.standard == FSBP
 
 
 def _rule(control_id: str, title: str, rule_id: str, why: str = "") -> Control:
@@ -45,10 +55,20 @@ def _unused(control_id: str, title: str, why: str) -> Control:
     return Control(control_id, title, Coverage.NOT_USED, why=why)
 
 
+def _beyond_fsbp(control_id: str, title: str, rule_id: str, standards: str) -> Control:
+    """A Security Hub control FSBP does not include, enforced because the platform needs it all the same."""
+    why = f"not in FSBP; Security Hub checks it under {standards}"
+    return Control(control_id, title, Coverage.RULE, rule=rule_id, why=why, standard=standards)
+
+
 CLB = "no Classic Load Balancer (the platform uses an ALB)"
 CLUSTER = "no Aurora/RDS DB clusters (the platform runs one RDS instance)"
 LEGACY_ES = "no legacy Elasticsearch domains (aws.opensearch.Domain is judged by Opensearch.*)"
 EVENTS = "RDS event subscriptions are account-wide notification plumbing, not part of a workload stack"
+WAF_CLASSIC = "no AWS WAF Classic resources (the platform's web ACL is WAFv2)"
+# Security Hub user guide, elb-controls.html#elb-16 and waf-controls.html#waf-11 (Related requirements);
+# neither is in the FSBP list (https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html).
+NIST = "NIST SP 800-53 Rev. 5"
 
 CONTROLS: tuple[Control, ...] = (
     _runtime(
@@ -227,6 +247,12 @@ CONTROLS: tuple[Control, ...] = (
         "ELB.14",
         "Classic Load Balancer should be configured with defensive or strictest desync mitigation",
         CLB,
+    ),
+    _beyond_fsbp(
+        "ELB.16",
+        "Application Load Balancers should be associated with an AWS WAF web ACL",
+        "elb-waf-web-acl",
+        NIST,
     ),
     _rule(
         "ELB.17",
@@ -458,6 +484,22 @@ CONTROLS: tuple[Control, ...] = (
         "Logging of delivery status should be enabled for notification messages sent to a topic",
         "the alert topic's only subscription is e-mail, for which SNS logs no delivery status",
     ),
+    _unused("WAF.1", "AWS WAF Classic Global Web ACL logging should be enabled", WAF_CLASSIC),
+    _unused("WAF.2", "AWS WAF Classic Regional rules should have at least one condition", WAF_CLASSIC),
+    _unused("WAF.3", "AWS WAF Classic Regional rule groups should have at least one rule", WAF_CLASSIC),
+    _unused(
+        "WAF.4", "AWS WAF Classic Regional web ACLs should have at least one rule or rule group", WAF_CLASSIC
+    ),
+    _unused("WAF.6", "AWS WAF Classic global rules should have at least one condition", WAF_CLASSIC),
+    _unused("WAF.7", "AWS WAF Classic global rule groups should have at least one rule", WAF_CLASSIC),
+    _unused(
+        "WAF.8", "AWS WAF Classic global web ACLs should have at least one rule or rule group", WAF_CLASSIC
+    ),
+    _rule("WAF.10", "AWS WAF web ACLs should have at least one rule or rule group", "waf-web-acl-not-empty"),
+    _beyond_fsbp(
+        "WAF.11", "AWS WAF web ACL logging should be enabled", "waf-logging", f"{NIST}, PCI DSS v4.0.1"
+    ),
+    _rule("WAF.12", "AWS WAF rules should have CloudWatch metrics enabled", "waf-rule-metrics"),
 )
 
 
@@ -469,13 +511,20 @@ def platform_rules() -> list[Rule]:
     return [rule for rule in RULES if rule.control == "platform"]
 
 
+def fsbp_controls() -> list[Control]:
+    return [c for c in CONTROLS if c.in_fsbp]
+
+
 def counts() -> dict[str, int]:
+    """How the FSBP controls are covered; the controls of other standards are counted apart."""
+    fsbp = fsbp_controls()
     return {
-        "mandatory": sum(1 for c in CONTROLS if level(c) is Enforcement.MANDATORY),
-        "advisory": sum(1 for c in CONTROLS if level(c) is Enforcement.ADVISORY),
-        "runtime": sum(1 for c in CONTROLS if c.coverage is Coverage.RUNTIME),
-        "account": sum(1 for c in CONTROLS if c.coverage is Coverage.ACCOUNT),
-        "not used": sum(1 for c in CONTROLS if c.coverage is Coverage.NOT_USED),
+        "mandatory": sum(1 for c in fsbp if level(c) is Enforcement.MANDATORY),
+        "advisory": sum(1 for c in fsbp if level(c) is Enforcement.ADVISORY),
+        "runtime": sum(1 for c in fsbp if c.coverage is Coverage.RUNTIME),
+        "account": sum(1 for c in fsbp if c.coverage is Coverage.ACCOUNT),
+        "not used": sum(1 for c in fsbp if c.coverage is Coverage.NOT_USED),
+        "beyond FSBP": sum(1 for c in CONTROLS if not c.in_fsbp),
     }
 
 
@@ -511,11 +560,13 @@ def rules_table() -> str:
 
 def summary() -> str:
     c = counts()
+    beyond = ", ".join(f"{c.id} ({c.standard})" for c in CONTROLS if not c.in_fsbp)
     return (
-        f"{len(CONTROLS)} controls: {c['mandatory']} enforced by mandatory rules, "
+        f"{len(fsbp_controls())} FSBP controls: {c['mandatory']} enforced by mandatory rules, "
         f"{c['advisory']} by advisory rules, {c['runtime'] + c['account']} not decidable before deployment "
         f"({c['runtime']} runtime, "
         f"{c['account']} account-level), {c['not used']} not applicable (no resource of their type). "
+        f"{c['beyond FSBP']} controls of other Security Hub standards, enforced by rules too: {beyond}. "
         f"{len(RULES)} rules, {len(platform_rules())} of them the platform's own."
     )
 

@@ -1,8 +1,10 @@
-"""The public edge: load balancer listeners and attributes, and the S3 bucket that keeps its access logs."""
+"""The public edge: load balancer listeners and attributes, the WAF in front of it, and the S3 bucket that
+keeps its access logs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from infra.policies.model import Enforcement, Resource, Rule, Severity, Stack, Violation, as_list, as_mapping
 from infra.policies.rules.common import LB_TYPES, LISTENER_TYPES, actions, allows, principals, statements
@@ -13,6 +15,13 @@ PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
 ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+RULE_GROUP = "aws:wafv2/ruleGroup:RuleGroup"
+WAF_ASSOCIATIONS = (
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
+    "aws:wafregional/webAclAssociation:WebAclAssociation",
+)
+WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 
 # ELB.17: the policies Security Hub accepts for HTTPS and TLS listeners.
 RECOMMENDED_TLS_POLICIES = frozenset(
@@ -97,6 +106,52 @@ def _tls_policy(resource: Resource) -> Sequence[str] | None:
     if policy in RECOMMENDED_TLS_POLICIES:
         return []
     return [f"listener {resource.name} uses TLS policy {policy}"]
+
+
+def _web_acl(stack: Stack) -> list[Violation]:
+    # ELB.16 judges every ALB, internal ones too (AWS Config's alb-waf-enabled); WAF Classic counts.
+    return [
+        Violation(lb.urn, f"application load balancer {lb.name} is associated with no WAF web ACL")
+        for lb in stack.of_type(*LB_TYPES)
+        if _is_application(lb) and not stack.referencing(lb, WAF_ASSOCIATIONS, "resourceArn")
+    ]
+
+
+def _waf_rules(resource: Resource) -> list[Any]:
+    """A web ACL's or rule group's rules, as `rules` declares them or as the API's JSON in `ruleJson`."""
+    return as_list(resource.get("rules")) or as_list(resource.get("ruleJson"))
+
+
+def _web_acl_not_empty(resource: Resource) -> Sequence[str]:
+    return [] if _waf_rules(resource) else [f"web ACL {resource.name} has no rules or rule groups"]
+
+
+def _metrics_enabled(visibility: Any) -> bool:
+    config = as_mapping(visibility)
+    return (config.get("cloudwatchMetricsEnabled", config.get("CloudWatchMetricsEnabled"))) is True
+
+
+def _rule_metrics(resource: Resource) -> Sequence[str]:
+    kind = "web ACL" if resource.type == WEB_ACL else "rule group"
+    problems = []
+    if not _metrics_enabled(resource.get("visibilityConfig")):
+        problems.append(f"{kind} {resource.name} sends no CloudWatch metrics")
+    for rule in _waf_rules(resource):
+        rule = as_mapping(rule)
+        visibility = rule.get("visibilityConfig", rule.get("VisibilityConfig"))
+        if not _metrics_enabled(visibility):
+            name = rule.get("name", rule.get("Name"))
+            problems.append(f"rule {name} of {kind} {resource.name} sends no CloudWatch metrics")
+    return problems
+
+
+def _waf_logging(stack: Stack) -> list[Violation]:
+    violations = []
+    for acl in stack.of_type(WEB_ACL):
+        configs = stack.referencing(acl, (WAF_LOGGING,), "resourceArn")
+        if not any(as_list(c.get("logDestinationConfigs")) for c in configs):
+            violations.append(Violation(acl.urn, f"web ACL {acl.name} logs no requests"))
+    return violations
 
 
 def _bucket_policies(stack: Stack, bucket: Resource) -> list[Resource]:
@@ -261,6 +316,18 @@ RULES = (
         check=_multiple_zones,
     ),
     Rule(
+        id="elb-waf-web-acl",
+        control="ELB.16",
+        desired="Production application load balancers are associated with a WAF web ACL.",
+        explanation="Declare aws.wafv2.WebAclAssociation(resource_arn=<the ALB's arn>, web_acl_arn=...) with "
+        "a REGIONAL web ACL (infra/components/waf.py), so that injection probes and request floods are "
+        "filtered before they reach the service.",
+        severity=Severity.MEDIUM,
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_web_acl,
+        prod_only=True,
+    ),
+    Rule(
         id="elb-modern-tls-policy",
         control="ELB.17",
         desired="HTTPS and TLS listeners use a recommended TLS 1.3 security policy.",
@@ -269,6 +336,39 @@ RULES = (
         enforcement=Enforcement.MANDATORY,
         types=LISTENER_TYPES,
         check=_tls_policy,
+    ),
+    Rule(
+        id="waf-web-acl-not-empty",
+        control="WAF.10",
+        desired="Every WAF web ACL has at least one rule or rule group.",
+        explanation="Give the web ACL rules (AWS managed rule groups, a rate-based rule); an empty web ACL "
+        "lets every request through on its default action.",
+        severity=Severity.MEDIUM,
+        enforcement=Enforcement.MANDATORY,
+        types=(WEB_ACL,),
+        check=_web_acl_not_empty,
+    ),
+    Rule(
+        id="waf-logging",
+        control="WAF.11",
+        desired="Every WAF web ACL logs the requests it inspects.",
+        explanation="Declare aws.wafv2.WebAclLoggingConfiguration(resource_arn=<the web ACL's arn>, "
+        "log_destination_configs=[...]) to a destination named aws-waf-logs-..., redacting credentials "
+        "such as the Authorization header.",
+        severity=Severity.LOW,
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_waf_logging,
+    ),
+    Rule(
+        id="waf-rule-metrics",
+        control="WAF.12",
+        desired="WAF web ACLs, rule groups and each of their rules send CloudWatch metrics.",
+        explanation="Set visibility_config.cloudwatch_metrics_enabled=True on the web ACL or rule group and "
+        "on every rule, so that blocked and allowed requests can be seen and alarmed on.",
+        severity=Severity.MEDIUM,
+        enforcement=Enforcement.MANDATORY,
+        types=(WEB_ACL, RULE_GROUP),
+        check=_rule_metrics,
     ),
     Rule(
         id="s3-policy-not-public",

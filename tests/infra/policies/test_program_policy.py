@@ -3,6 +3,7 @@ README lists, the declared suppressions, and a deliberately insecure variant cau
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ from infra.policies.offline import findings_for
 from infra.policies.rules.platform import UNTAGGABLE_TYPES
 from infra.rehearsal.engine import load_project, run_program
 from infra.rehearsal.recording import RecordingMocks
-from tests.infra.program import ROOT, run
+from tests.infra.program import ROOT, children, run
 
 STACKS = ("dev", "staging", "prod")
 INSECURE = ROOT / "tests" / "fixtures" / "insecure"
@@ -73,6 +74,28 @@ def test_a_public_bastion_is_suppressed_with_reasons_not_hidden() -> None:
 def test_with_a_domain_http_redirects_and_nothing_is_suppressed() -> None:
     report = findings_for(run("dev", domain="api.example.com", hostedZoneId="Z123EXAMPLE"))
     assert (report.mandatory, report.suppressed) == ([], [])
+
+
+def test_prod_without_the_waf_fails_and_staging_without_it_does_not() -> None:
+    # The program as it would be without the WebFirewall component: nothing else depends on it.
+    for stack in ("prod", "staging"):
+        result = run(stack)
+        firewall = {r.urn for r in children(result, "postings:infra:WebFirewall")}
+        assert len(firewall) == 4, stack
+        without = dataclasses.replace(
+            result, registrations=[r for r in result.registrations if r.urn not in firewall]
+        )
+        expected = [("elb-waf-web-acl", "postings-prod-alb")] if stack == "prod" else []
+        assert pairs(findings_for(without), "mandatory") == expected, stack
+
+
+def test_a_web_acl_without_its_logging_configuration_fails() -> None:
+    result = run("dev")
+    logging = result.one(
+        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "postings-dev-waf-logging"
+    )
+    without = dataclasses.replace(result, registrations=[r for r in result.registrations if r is not logging])
+    assert pairs(findings_for(without), "mandatory") == [("waf-logging", "postings-dev-waf")]
 
 
 INSECURE_MANDATORY = [

@@ -33,6 +33,8 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+RULE_GROUP = "aws:wafv2/ruleGroup:RuleGroup"
 
 
 def task(**container: Any) -> dict[str, Any]:
@@ -127,6 +129,27 @@ OPEN_HTTPS = {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "
 
 # rule id -> (type, compliant props, non-compliant props, exact findings for the non-compliant one)
 Case = tuple[str, dict[str, Any], dict[str, Any], list[str]]
+METRICS_ON = {"cloudwatchMetricsEnabled": True, "metricName": "m", "sampledRequestsEnabled": True}
+METRICS_OFF = {**METRICS_ON, "cloudwatchMetricsEnabled": False}
+
+
+def waf_rule(name: str, visibility: dict[str, Any] = METRICS_ON) -> dict[str, Any]:
+    return {
+        "name": name,
+        "priority": 0,
+        "action": {"block": {}},
+        "statement": {"rateBasedStatement": {"aggregateKeyType": "IP", "limit": 1000}},
+        "visibilityConfig": visibility,
+    }
+
+
+WEB_ACL_OK = {
+    "scope": "REGIONAL",
+    "defaultAction": {"allow": {}},
+    "rules": [waf_rule("rate")],
+    "visibilityConfig": METRICS_ON,
+}
+
 CASES: dict[str, Case] = {
     "ec2-volumes-encrypted": (
         INSTANCE,
@@ -268,6 +291,18 @@ CASES: dict[str, Case] = {
         {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
         {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"},
         ["listener r uses TLS policy ELBSecurityPolicy-2016-08"],
+    ),
+    "waf-web-acl-not-empty": (
+        WEB_ACL,
+        WEB_ACL_OK,
+        {**WEB_ACL_OK, "rules": []},
+        ["web ACL r has no rules or rule groups"],
+    ),
+    "waf-rule-metrics": (
+        WEB_ACL,
+        WEB_ACL_OK,
+        {**WEB_ACL_OK, "rules": [waf_rule("rate"), waf_rule("quiet", METRICS_OFF)]},
+        ["rule quiet of web ACL r sends no CloudWatch metrics"],
     ),
     "rds-not-public": (RDS, RDS_OK, {**RDS_OK, "publiclyAccessible": True}, ["r is publicly accessible"]),
     "rds-in-vpc": (
@@ -589,3 +624,31 @@ def test_open_ingress_on_every_declaring_type() -> None:
     )
     egress = res(SG_RULE, "e", {**OPEN_SSH, "type": "egress"})
     assert BY_ID["ec2-sg-no-open-high-risk-ports"].evaluate(egress) == (Status.COMPLIANT, [])
+
+
+def test_waf_rules_read_rule_json_and_rule_groups_too() -> None:
+    empty = BY_ID["waf-web-acl-not-empty"]
+    api_rule = {"Name": "rate", "VisibilityConfig": {"CloudWatchMetricsEnabled": False}}
+    as_json = {**WEB_ACL_OK, "rules": None, "ruleJson": json.dumps([api_rule])}
+    assert empty.evaluate(res(WEB_ACL, "r", as_json)) == (Status.COMPLIANT, [])
+    assert empty.evaluate(res(WEB_ACL, "r", {**as_json, "ruleJson": "[]"})) == (
+        Status.NON_COMPLIANT,
+        ["web ACL r has no rules or rule groups"],
+    )
+    metrics = BY_ID["waf-rule-metrics"]
+    assert metrics.evaluate(res(WEB_ACL, "r", as_json)) == (
+        Status.NON_COMPLIANT,
+        ["rule rate of web ACL r sends no CloudWatch metrics"],
+    )
+    assert metrics.evaluate(res(WEB_ACL, "r", {**WEB_ACL_OK, "visibilityConfig": METRICS_OFF})) == (
+        Status.NON_COMPLIANT,
+        ["web ACL r sends no CloudWatch metrics"],
+    )
+    group = {"capacity": 10, "scope": "REGIONAL", "rules": [waf_rule("rate")], "visibilityConfig": METRICS_ON}
+    assert metrics.evaluate(res(RULE_GROUP, "g", group)) == (Status.COMPLIANT, [])
+    assert metrics.evaluate(
+        res(RULE_GROUP, "g", {**group, "rules": [waf_rule("a", METRICS_OFF)], "visibilityConfig": {}})
+    ) == (
+        Status.NON_COMPLIANT,
+        ["rule group g sends no CloudWatch metrics", "rule a of rule group g sends no CloudWatch metrics"],
+    )

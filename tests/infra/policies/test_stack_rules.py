@@ -40,6 +40,8 @@ def test_stack_rules_are_all_tested_here() -> None:
         "secretsmanager-rotation",
         "ecr-lifecycle-policy",
         "data-not-exposed",
+        "elb-waf-web-acl",
+        "waf-logging",
     }
     assert {rule.id for rule in RULES if rule.is_stack_rule} == tested
 
@@ -221,6 +223,49 @@ def test_a_load_balancer_log_bucket_must_be_sse_s3() -> None:
             "ELB writes only to SSE-S3 (AES256) buckets",
         )
     ]
+
+
+LB = "aws:lb/loadBalancer:LoadBalancer"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+
+
+def test_every_prod_application_load_balancer_has_a_web_acl() -> None:
+    alb = res(LB, "alb", {"loadBalancerType": "application", "internal": False}, prod=True)
+    acl = res(WEB_ACL, "acl", prod=True)
+    association = res(ASSOCIATION, "assoc", refs={"resourceArn": [alb], "webAclArn": [acl]}, prod=True)
+    assert flagged("elb-waf-web-acl", alb, acl, association) == []
+    assert flagged("elb-waf-web-acl", alb, acl) == [
+        ("alb", "application load balancer alb is associated with no WAF web ACL")
+    ]
+    # AWS WAF Classic's regional association counts, as it does for Security Hub.
+    classic = res(
+        "aws:wafregional/webAclAssociation:WebAclAssociation", "classic", refs={"resourceArn": [alb]}
+    )
+    assert flagged("elb-waf-web-acl", alb, classic) == []
+    # An association with another load balancer protects only that one; an internal ALB is judged too.
+    internal = res(LB, "internal", {"internal": True}, prod=True)
+    assert flagged("elb-waf-web-acl", alb, internal, acl, association) == [
+        ("internal", "application load balancer internal is associated with no WAF web ACL")
+    ]
+    network_lb = res(LB, "nlb", {"loadBalancerType": "network"}, prod=True)
+    assert flagged("elb-waf-web-acl", network_lb) == []
+    assert flagged("elb-waf-web-acl", res(LB, "dev-alb", {"loadBalancerType": "application"})) == []
+
+
+def test_every_web_acl_logs_its_requests() -> None:
+    acl, other = res(WEB_ACL, "acl"), res(WEB_ACL, "other")
+    logging = res(
+        WAF_LOGGING,
+        "logging",
+        {"logDestinationConfigs": ["arn:aws:logs:eu-west-1:111111111111:log-group:aws-waf-logs-acl"]},
+        refs={"resourceArn": [acl]},
+    )
+    assert flagged("waf-logging", acl, logging) == []
+    assert flagged("waf-logging", acl, other, logging) == [("other", "web ACL other logs no requests")]
+    nowhere = res(WAF_LOGGING, "nowhere", {"logDestinationConfigs": []}, refs={"resourceArn": [acl]})
+    assert flagged("waf-logging", acl, nowhere) == [("acl", "web ACL acl logs no requests")]
 
 
 def test_secret_rotation_and_ecr_lifecycle_are_companions() -> None:
