@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "infra.policies.commands",
     "infra.ops.commands",
     "infra.verify.commands",
+    "infra.offerings.commands",
 )
 
 

@@ -1,0 +1,1 @@
+"""What AWS offers (instance classes, node types, engine versions, architectures), and the check."""
