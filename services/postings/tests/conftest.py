@@ -26,7 +26,8 @@ from postings.settings import Settings
 from postings.tokens import create_token
 from sqlalchemy import Engine, create_engine, text
 
-MYSQL_HOST = os.environ.get("POSTINGS_TEST_MYSQL_HOST", "127.0.0.1")
+# Not POSTINGS_*: the service refuses variables with its prefix that name no setting.
+MYSQL_HOST = os.environ.get("TEST_MYSQL_HOST", "127.0.0.1")
 REDIS_PORT = 6379
 AMQP_PORT = 5672
 _counter = itertools.count()

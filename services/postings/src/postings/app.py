@@ -159,7 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        current = settings if settings is not None else Settings()
+        current = settings if settings is not None else Settings.load()
         configure(current.log_level)
         if current.is_embedded_database:
             upgrade(current)

@@ -12,7 +12,7 @@ import threading
 import time
 
 from postings.logs import configure
-from postings.settings import Settings
+from postings.settings import InvalidSettingsError, Settings
 
 log = logging.getLogger("postings.cli")
 
@@ -224,7 +224,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings.load()
+    except InvalidSettingsError as exc:
+        raise SystemExit(f"postings {args.command}: {exc}") from None
     configure(settings.log_level)
     if settings.is_embedded_database and args.command != "migrate":
         from postings.migrate import upgrade

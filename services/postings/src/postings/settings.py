@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "POSTINGS_"
+
+
+class InvalidSettingsError(Exception):
+    """The POSTINGS_* environment does not make valid settings; the message names each variable at fault
+    and what to do, on one line."""
 
 
 def mask_url(url: str) -> str:
@@ -24,7 +34,7 @@ class Settings(BaseSettings):
     """Every knob of every process. Each connection takes a full URL or parts, because ECS injects
     secrets as separate values; URLs and passwords are SecretStr so a repr or a log never shows them."""
 
-    model_config = SettingsConfigDict(env_prefix="POSTINGS_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
 
     environment: Literal["dev", "staging", "prod", "local"] = "local"
     log_level: str = "INFO"
@@ -71,6 +81,34 @@ class Settings(BaseSettings):
     worker_prefetch: int = Field(default=20, ge=1)
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     relay_batch_size: int = Field(default=200, ge=1)
+
+    @classmethod
+    def load(cls) -> Settings:
+        """The settings of this process from its environment, or InvalidSettingsError saying in one line
+        which variables are wrong and how: what every entry point calls."""
+        try:
+            return cls()
+        except ValidationError as exc:
+            raise InvalidSettingsError(explain(exc)) from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_variables_only(cls, data: Any) -> Any:
+        # pydantic-settings reads only the variables that name a field and drops the rest, so a misspelt
+        # one would leave its setting at the default without a word: refuse it instead.
+        unknown = unknown_variables(os.environ)
+        if len(unknown) == 1:
+            raise ValueError(
+                f"{unknown[0]} is not a setting of the postings service{_did_you_mean(unknown[0])}; "
+                "rename or unset it (services/postings/README.md lists the settings)"
+            )
+        if unknown:
+            names = ", ".join(f"{name}{_did_you_mean(name)}" for name in unknown)
+            raise ValueError(
+                f"{names} are not settings of the postings service; rename or unset them "
+                "(services/postings/README.md lists the settings)"
+            )
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -148,3 +186,64 @@ class Settings(BaseSettings):
             "queue": mask_url(amqp_url) if amqp_url else "in-process",
             "search": self.search_backend,
         }
+
+
+def variable(field: str) -> str:
+    """The environment variable a setting is read from."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def variables() -> frozenset[str]:
+    """Every environment variable the service reads a setting from."""
+    return frozenset(variable(field) for field in Settings.model_fields)
+
+
+def unknown_variables(names: Iterable[str]) -> list[str]:
+    """The names that carry the prefix but name no setting (compared as pydantic-settings does, ignoring
+    case), sorted; any other variable is none of the service's business."""
+    known = {name.upper() for name in variables()}
+    return sorted(n for n in names if n.upper().startswith(ENV_PREFIX) and n.upper() not in known)
+
+
+def closest_variable(name: str) -> str | None:
+    """The setting's variable a misspelt `name` most likely meant, if one is close."""
+    upper = name.upper()
+    stem = upper.removeprefix(ENV_PREFIX)
+    # Compared without the prefix, which every candidate shares and would make anything look close;
+    # a name that lost part of the prefix (POSTING_DB_HOST) is compared whole.
+    candidates = {
+        variable(field).removeprefix(ENV_PREFIX): variable(field) for field in Settings.model_fields
+    }
+    if not upper.startswith(ENV_PREFIX):
+        candidates = {full: full for full in candidates.values()}
+        stem = upper
+    match = difflib.get_close_matches(stem, candidates, n=1)
+    return candidates[match[0]] if match else None
+
+
+def _did_you_mean(name: str) -> str:
+    closest = closest_variable(name)
+    return f" (did you mean {closest}?)" if closest else ""
+
+
+def _is_secret(field: str) -> bool:
+    annotation = Settings.model_fields[field].annotation
+    return annotation is SecretStr or SecretStr in get_args(annotation)
+
+
+def explain(error: ValidationError) -> str:
+    """A settings ValidationError as one line that names each variable at fault (never a secret's value)."""
+    problems = []
+    for item in error.errors():
+        loc = item.get("loc", ())
+        message = str(item["ctx"]["error"]) if item["type"] == "value_error" else item["msg"]
+        if not loc:
+            problems.append(message)
+            continue
+        if loc[0] not in Settings.model_fields:
+            problems.append(f"{'.'.join(str(part) for part in loc)}: {message}")
+            continue
+        field = str(loc[0])
+        shown = "" if _is_secret(field) or item["type"] == "missing" else f"={item.get('input')!r}"
+        problems.append(f"{variable(field)}{shown}: {message}")
+    return "; ".join(problems)
