@@ -324,6 +324,7 @@ alarms = Alarms(
         broker_name=broker_name,
         search_domain_name=search_domain_name,
         account_id=aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=provider)).account_id,
+        web_acl_name=firewall.web_acl_name,
     ),
     opts=opts,
 )

@@ -51,6 +51,8 @@ class Scope(enum.Enum):
     """The OpenSearch domain: DomainName and ClientId (the account)."""
     SERVICE = "service"
     """The postings service's own metrics, shipped by the collector: Environment (and queue)."""
+    WEB_ACL = "web_acl"
+    """The WAF web ACL in front of the ALB: WebACL and Region (the signal picks the Rule)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,6 +161,9 @@ RDS = "AWS/RDS"
 REDIS = "AWS/ElastiCache"
 MQ = "AWS/AmazonMQ"
 ES = "AWS/ES"
+WAF = "AWS/WAFV2"
+WAF_ALL_RULES = ("Rule", "ALL")
+"""The Rule dimension value of a web ACL's totals over all its rules."""
 SERVICE_NAMESPACE = "Postings/Service"
 INDEXER_QUEUE = "postings.search-indexer"
 VIRTUAL_HOST = "/"
@@ -210,6 +215,20 @@ _SIGNALS: tuple[Signal, ...] = (
         evaluation_periods=3,
         datapoints_to_alarm=2,
         runbook=_runbook("alb-unhealthy-targets"),
+    ),
+    Signal(
+        id="waf-blocked-requests",
+        meaning="Requests the WAF blocked per minute: a flood, a scan, or a rule that blocks real users.",
+        unit="count",
+        direction=_ABOVE,
+        warning=100,
+        critical=1000,
+        scope=Scope.WEB_ACL,
+        metrics=_one(WAF, "BlockedRequests", "Sum", WAF_ALL_RULES),
+        evaluation_periods=3,
+        datapoints_to_alarm=2,
+        missing_data="notBreaching",
+        runbook=_runbook("waf-blocked-requests"),
     ),
     Signal(
         id="ecs-cpu",

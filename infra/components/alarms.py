@@ -38,6 +38,10 @@ class AlarmTargets(Generic[V]):
     """Amazon MQ broker name."""
     search_domain: str
     account_id: V
+    web_acl: V
+    """Name of the WAF web ACL in front of the ALB."""
+    region: str
+    """The web ACL's region (a dimension of regional WAF metrics)."""
     database_replicas: Sequence[str] = ()
     """RDS read replica identifiers (none yet)."""
 
@@ -113,6 +117,8 @@ def scope_instances(scope: Scope, t: AlarmTargets[V]) -> list[tuple[str, dict[st
         return [("", {"Broker": t.broker, "VirtualHost": VIRTUAL_HOST, "Queue": INDEXER_QUEUE})]
     if scope is Scope.SEARCH:
         return [("", {"DomainName": t.search_domain, "ClientId": t.account_id})]
+    if scope is Scope.WEB_ACL:
+        return [("", {"WebACL": t.web_acl, "Region": t.region})]
     return [("", {"Environment": t.environment})]
 
 
@@ -216,6 +222,8 @@ class AlarmsArgs:
     """OpenSearch domain name."""
     account_id: pulumi.Input[str]
     """The account id (OpenSearch metrics' ClientId)."""
+    web_acl_name: pulumi.Input[str]
+    """Name of the WAF web ACL in front of the ALB."""
     database_replica_identifiers: Sequence[str] = field(default_factory=tuple)
     """RDS read replica identifiers."""
 
@@ -241,6 +249,8 @@ class Alarms(pulumi.ComponentResource):
             broker=args.broker_name,
             search_domain=args.search_domain_name,
             account_id=args.account_id,
+            web_acl=args.web_acl_name,
+            region=args.region,
         )
         alarms = [
             self._alarm(spec, args.topic_arn, child) for spec in alarm_specs(name, args.signals, targets)
@@ -251,6 +261,7 @@ class Alarms(pulumi.ComponentResource):
             target_group=args.target_group_arn_suffix,
             cluster_name=args.cluster_name,
             account_id=args.account_id,
+            web_acl=args.web_acl_name,
             services=pulumi.Output.from_input(dict(args.service_names)),
         )
         body = resolved.apply(
@@ -271,6 +282,8 @@ class Alarms(pulumi.ComponentResource):
                         broker=args.broker_name,
                         search_domain=args.search_domain_name,
                         account_id=str(v["account_id"]),
+                        web_acl=str(v["web_acl"]),
+                        region=args.region,
                     ),
                 ),
             )

@@ -15,6 +15,7 @@ WATCHED = {
     "alb-5xx-rate",
     "alb-latency-p99",
     "alb-unhealthy-targets",
+    "waf-blocked-requests",
     "ecs-cpu",
     "ecs-memory",
     "ecs-running-below-desired",

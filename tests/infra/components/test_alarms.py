@@ -41,6 +41,7 @@ def expected_dimensions(stack: str, scope: Scope, instance: str, result: Any) ->
         },
         Scope.SEARCH: {"DomainName": f"postings-{stack}-search", "ClientId": account},
         Scope.SERVICE: {"Environment": stack},
+        Scope.WEB_ACL: {"WebACL": f"postings-{stack}-waf", "Region": "eu-west-1"},
     }[scope]
 
 
@@ -117,8 +118,8 @@ def test_alarm_counts_per_stack() -> None:
     counts = {
         stack: sum(1 for r in run(stack).by_type(ALARM) if r.inputs["tags"].get("Signal")) for stack in STACKS
     }
-    # 20 signals, 2 levels; ECS signals per service (2), Redis per node (1/2/3), replica lag per replica (0).
-    assert counts == {"dev": 44, "staging": 50, "prod": 56}
+    # 21 signals, 2 levels; ECS signals per service (2), Redis per node (1/2/3), replica lag per replica (0).
+    assert counts == {"dev": 46, "staging": 52, "prod": 58}
 
 
 def test_stack_overrides_reach_the_alarms() -> None:
@@ -135,7 +136,7 @@ def test_dashboard_draws_every_signal_with_its_levels() -> None:
     assert dashboard["dashboardName"] == "postings-dev"
     widgets = json.loads(dashboard["dashboardBody"])["widgets"]
     titles = [w["properties"]["title"] for w in widgets]
-    assert len(titles) == 22, titles
+    assert len(titles) == 23, titles
     by_title = {w["properties"]["title"]: w["properties"] for w in widgets}
     latency = by_title["alb-latency-p99 (s)"]
     assert latency["annotations"]["horizontal"][0]["value"] == 1
@@ -153,3 +154,33 @@ def test_dashboard_draws_every_signal_with_its_levels() -> None:
     assert "redis-cpu 001 (%)" in by_title
     assert "ecs-cpu worker (%)" in by_title
     assert dashboard["dashboardName"] == result.outputs["dashboardName"]
+
+
+def test_blocked_requests_are_watched_on_the_stacks_web_acl_over_all_its_rules() -> None:
+    result = run("prod")
+    critical = result.one(ALARM, "postings-prod-waf-blocked-requests-critical").inputs
+    assert (critical["namespace"], critical["metricName"], critical["statistic"]) == (
+        "AWS/WAFV2",
+        "BlockedRequests",
+        "Sum",
+    )
+    web_acl = result.one("aws:wafv2/webAcl:WebAcl", "postings-prod-waf").inputs["name"]
+    assert critical["dimensions"] == {"WebACL": web_acl, "Region": "eu-west-1", "Rule": "ALL"}
+    assert (critical["threshold"], critical["treatMissingData"]) == (1000.0, "notBreaching")
+    dashboard = result.one("aws:cloudwatch/dashboard:Dashboard", "postings-prod-dashboard").inputs
+    widgets = {
+        w["properties"]["title"]: w["properties"] for w in json.loads(dashboard["dashboardBody"])["widgets"]
+    }
+    assert widgets["waf-blocked-requests (count)"]["metrics"] == [
+        [
+            "AWS/WAFV2",
+            "BlockedRequests",
+            "Region",
+            "eu-west-1",
+            "Rule",
+            "ALL",
+            "WebACL",
+            "postings-prod-waf",
+            {"stat": "Sum", "label": "waf-blocked-requests"},
+        ]
+    ]
