@@ -5,22 +5,31 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 
-from infra.cli import main
 from infra.exit_codes import Exit
 from infra.rehearsal.progress import Progress
 from infra.rehearsal.report import WIDTH
+from tests.infra.rehearsal.conftest import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
 def prod_output() -> str:
-    capture = io.StringIO()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("sys.stdout", capture)
-        assert main(["rehearse", "prod", "--quiet"]) == Exit.OK
-    return capture.getvalue()
+    """The command as a user runs it, in its own process: a rehearsal in this one would reset the
+    emulated account the package's other tests are reading."""
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.cli", "rehearse", "prod", "--quiet"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == Exit.OK, done.stderr
+    return done.stdout
 
 
 def test_the_verdict_opens_and_closes_the_report(prod_output: str) -> None:
