@@ -94,9 +94,24 @@ class CatalogueError(Exception):
     """A catalogue file lacks a field or holds no values: regenerate it with `infra offerings refresh`."""
 
 
-def natural_key(value: str) -> list[str | int]:
-    """`db.m5.2xlarge` before `db.m5.12xlarge`, `8.0.9` before `8.0.10`."""
-    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", value))]
+SIZES = {"nano": 0, "micro": 1, "small": 2, "medium": 3, "large": 4, "xlarge": 5}
+SIZE = re.compile(r"(\d*)(nano|micro|small|medium|large|xlarge|metal)")
+
+
+def natural_key(value: str) -> list[tuple[int, int, list[str | int]]]:
+    """Sizes by magnitude (`micro` < `large` < `2xlarge` < `12xlarge` < `metal`), numbers as numbers
+    (`8.0.9` < `8.0.10`), the rest as text: the order of every list in the catalogues."""
+    key: list[tuple[int, int, list[str | int]]] = []
+    for part in value.split("."):
+        size = SIZE.fullmatch(part)
+        if size is None:
+            digits = re.split(r"(\d+)", part)
+            key.append((0, 0, [int(d) if i % 2 else d for i, d in enumerate(digits)]))
+        elif size[2] == "metal":
+            key.append((1, 10_000, []))
+        else:
+            key.append((1, SIZES[size[2]] + int(size[1] or 0), []))
+    return key
 
 
 def sorted_naturally(values: Iterable[str]) -> list[str]:

@@ -18,7 +18,10 @@ BASTION_ARCHITECTURE = AMI_NAME_PATTERN.rsplit("-", 1)[-1]
 # RabbitMQ is the broker engine the platform runs (infra/components/broker.py); Redis OSS the cache engine.
 BROKER_ENGINE = "RABBITMQ"
 CACHE_ENGINE = "redis"
+OPENSEARCH_SUFFIX = ".search"
 SHOWN = 8
+# How alike a suggestion must be (difflib's ratio) to be offered as `did you mean`.
+SIMILAR = 0.6
 
 
 def offering_problems(config: StackConfig) -> list[str]:
@@ -44,16 +47,28 @@ def _offers_version(offered: Iterable[str], version: str) -> bool:
     return any(o == version or o.startswith(f"{version}.") for o in offered)
 
 
+def _kind(value: str) -> tuple[str, str]:
+    """`db.t4g.medium` -> (`db.t4g`, `medium`); `m6g.large.search` -> (`m6g`, `large`)."""
+    family, _, size = value.removesuffix(OPENSEARCH_SUFFIX).rpartition(".")
+    return family, size
+
+
 def _closest(value: str, offered: Iterable[str]) -> str | None:
-    """The offered value nearest to `value`, preferring its own family (`db.t4g.` of `db.t4g.mega`)."""
+    """The offered value nearest to `value`: its own family first (`db.t4g.` of `db.t4g.mega`), then the
+    longest common start (`db.t4g.me`dium), then similarity; among equals the newest or largest."""
     offered = list(offered)
-    family = value.rpartition(".")[0]
-    kin = [o for o in offered if o.rpartition(".")[0] == family]
-    for pool in (kin, offered):
-        match = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
-        if match:
-            return match[0]
-    return None
+    family = _kind(value)[0]
+    pool = [o for o in offered if _kind(o)[0] == family] or offered
+
+    def likeness(candidate: str) -> tuple[int, float, list[tuple[int, int, list[str | int]]]]:
+        pairs = zip(value, candidate, strict=False)
+        common = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(value), len(candidate)))
+        return common, difflib.SequenceMatcher(None, value, candidate).ratio(), natural_key(candidate)
+
+    best = max(pool, key=likeness, default=None)
+    if best is None or difflib.SequenceMatcher(None, value, best).ratio() < SIMILAR:
+        return None
+    return best
 
 
 def _listing(values: Iterable[str]) -> str:
@@ -62,17 +77,20 @@ def _listing(values: Iterable[str]) -> str:
     return shown if len(ordered) <= SHOWN else f"{shown}, ... ({len(ordered)} in all)"
 
 
-def _refusal(field: str, value: str, what: str, offered: Iterable[str], catalogue: Catalogue) -> str:
+def _refusal(
+    field: str, value: str, what: str, offered: Iterable[str], catalogue: Catalogue, *, sized: bool = True
+) -> str:
+    """`<key> = <value>: <what>; did you mean <closest>? <family> comes as <sizes> (<citation>)`; `sized`
+    False for versions, which have no family of sizes to list."""
     offered = list(offered)
     closest = _closest(value, offered)
-    family = value.rpartition(".")[0]
-    kin = [o for o in offered if o.rpartition(".")[0] == family]
+    family = _kind(value)[0]
+    kin = [o for o in offered if _kind(o)[0] == family] if sized else []
+    sizes = f"{family} comes as {_listing(_kind(o)[1] for o in kin)}" if kin else ""
     if closest is not None:
-        fix = f"did you mean {closest}?"
-    elif kin:
-        fix = f"{family} comes as {_listing(kin)}"
+        fix = f"did you mean {closest}?" + (f" {sizes}" if len(kin) > 1 else "")
     else:
-        fix = f"offered: {_listing(offered)}"
+        fix = sizes or f"offered: {_listing(offered)}"
     return f"{_key(field)} = {value}: {what}; {fix} ({catalogue.citation()})"
 
 
@@ -103,7 +121,9 @@ def _db_engine_version(c: StackConfig) -> str | None:
         return None
     what = f"not a MySQL version RDS offers{_where(catalogue)}"
     everything = [v for versions in catalogue.values.values() for v in versions]
-    return _refusal("db_engine_version", c.db_engine_version, what, offered or everything, catalogue)
+    return _refusal(
+        "db_engine_version", c.db_engine_version, what, offered or everything, catalogue, sized=False
+    )
 
 
 def _cache_node_type(c: StackConfig) -> str | None:
@@ -121,7 +141,7 @@ def _cache_engine_version(c: StackConfig) -> str | None:
     if offered is None or _offers_version(offered, c.cache_engine_version):
         return None
     what = f"not a Redis OSS version ElastiCache offers{_where(catalogue)}"
-    return _refusal("cache_engine_version", c.cache_engine_version, what, offered, catalogue)
+    return _refusal("cache_engine_version", c.cache_engine_version, what, offered, catalogue, sized=False)
 
 
 def _broker_engine_version(c: StackConfig) -> str | None:
@@ -130,7 +150,7 @@ def _broker_engine_version(c: StackConfig) -> str | None:
     if offered is None or _offers_version(offered, c.broker_engine_version):
         return None
     what = f"not a RabbitMQ version Amazon MQ offers{_where(catalogue)}"
-    return _refusal("broker_engine_version", c.broker_engine_version, what, offered, catalogue)
+    return _refusal("broker_engine_version", c.broker_engine_version, what, offered, catalogue, sized=False)
 
 
 def _broker_instance_type(c: StackConfig) -> str | None:
@@ -157,7 +177,7 @@ def _search_engine_version(c: StackConfig) -> str | None:
     if c.search_engine_version in offered:
         return None
     what = f"not an engine version Amazon OpenSearch Service offers{_where(catalogue)}"
-    return _refusal("search_engine_version", c.search_engine_version, what, offered, catalogue)
+    return _refusal("search_engine_version", c.search_engine_version, what, offered, catalogue, sized=False)
 
 
 def _search_type(field: str) -> Callable[[StackConfig], str | None]:
