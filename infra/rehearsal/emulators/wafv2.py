@@ -244,3 +244,69 @@ def web_acl_association(ctx: Context, r: Resource) -> Emulated:
     acl_arn, resource_arn = str(r.get("webAclArn")), str(r.get("resourceArn"))
     ctx.aws(r, "webAclArn", "wafv2", "associate_web_acl", WebACLArn=acl_arn, ResourceArn=resource_arn)
     return f"{acl_arn},{resource_arn}", {}
+
+
+LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+LOG_DESTINATION_PREFIX = "aws-waf-logs-"
+GUIDE = "https://docs.aws.amazon.com/waf/latest/developerguide"
+
+
+def _destination_name(arn: str) -> str:
+    """The resource name in a log destination ARN: a log group, a bucket or a Firehose stream."""
+    resource = arn.split(":", 5)[-1]
+    for marker in ("log-group:", "deliverystream/"):
+        if resource.startswith(marker):
+            return resource.removeprefix(marker).split(":", 1)[0]
+    return resource
+
+
+@rule(
+    "wafv2-logging-destination-prefix",
+    LOGGING,
+    prop="logDestinationConfigs",
+    summary=f"Every log destination (log group, bucket or stream) is named {LOG_DESTINATION_PREFIX}...",
+    source=f"{GUIDE}/logging-destinations.html (the name of a CloudWatch Logs log group, an S3 bucket or a"
+    f" Firehose delivery stream used for web ACL logs must start with {LOG_DESTINATION_PREFIX})",
+)
+def _destination_prefix(ctx: Context, r: Resource) -> str | None:
+    for arn in r.get("logDestinationConfigs", []):
+        name = _destination_name(str(arn))
+        if not name.startswith(LOG_DESTINATION_PREFIX):
+            return f"log destination {name!r} does not start with {LOG_DESTINATION_PREFIX}"
+    return None
+
+
+@rule(
+    "wafv2-logging-one-destination",
+    LOGGING,
+    prop="logDestinationConfigs",
+    summary="A web ACL logs to one destination",
+    source=f"{API}/API_LoggingConfiguration.html (LogDestinationConfigs: you can associate one logging"
+    " destination to a web ACL)",
+)
+def _one_destination(ctx: Context, r: Resource) -> str | None:
+    count = len(r.get("logDestinationConfigs", []))
+    return None if count <= 1 else f"{count} log destinations; a web ACL logs to one"
+
+
+@emulates(
+    LOGGING,
+    note="put_logging_configuration (moto stores it; the service model checks its shape)",
+    replace_on={"logDestinationConfigs", "resourceArn"},
+    naming=UNNAMED,
+    arn="",
+)
+def web_acl_logging_configuration(ctx: Context, r: Resource) -> Emulated:
+    acl_arn = str(r.get("resourceArn"))
+    configuration: dict[str, Any] = {
+        "ResourceArn": acl_arn,
+        "LogDestinationConfigs": list(r.get("logDestinationConfigs", [])),
+    }
+    if r.get("redactedFields"):
+        configuration["RedactedFields"] = api_shape(r.get("redactedFields"))
+    if r.get("loggingFilter"):
+        configuration["LoggingFilter"] = api_shape(r.get("loggingFilter"))
+    ctx.aws(
+        r, "logDestinationConfigs", "wafv2", "put_logging_configuration", LoggingConfiguration=configuration
+    )
+    return acl_arn, {}

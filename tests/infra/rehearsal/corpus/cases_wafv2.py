@@ -170,3 +170,43 @@ def wafv2_cloudfront_acl_associated_with_a_load_balancer() -> None:
         resource_arn="arn:aws:elasticloadbalancing:eu-west-1:000000000000:loadbalancer/app/api/50dc6c495c0c9188",
         web_acl_arn=acl.arn,
     )
+
+
+LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+GUIDE = "https://docs.aws.amazon.com/waf/latest/developerguide"
+
+
+def _logging(log_group_names: list[str]) -> None:
+    acl = _web_acl([_rate_rule()])
+    groups = [aws.cloudwatch.LogGroup(name, name=name, retention_in_days=30) for name in log_group_names]
+    aws.wafv2.WebAclLoggingConfiguration(
+        "api-logging",
+        resource_arn=acl.arn,
+        log_destination_configs=[group.arn for group in groups],
+        redacted_fields=[{"single_header": {"name": "authorization"}}],
+        logging_filter={
+            "default_behavior": "DROP",
+            "filters": [
+                {
+                    "behavior": "KEEP",
+                    "requirement": "MEETS_ANY",
+                    "conditions": [{"action_condition": {"action": "BLOCK"}}],
+                }
+            ],
+        },
+    )
+
+
+@valid("wafv2")
+def wafv2_web_acl_logs_blocked_requests_without_the_authorization_header() -> None:
+    _logging(["aws-waf-logs-api"])
+
+
+@refused("wafv2", token=LOGGING, prop="logDestinationConfigs", source=f"{GUIDE}/logging-destinations.html")
+def wafv2_logs_to_a_log_group_without_the_waf_prefix() -> None:
+    _logging(["api-waf"])
+
+
+@refused("wafv2", token=LOGGING, prop="logDestinationConfigs", source=f"{API}/API_LoggingConfiguration.html")
+def wafv2_logs_to_two_log_groups() -> None:
+    _logging(["aws-waf-logs-api", "aws-waf-logs-api-copy"])
