@@ -101,10 +101,10 @@ def mq_instance_types(clients: ClientFactory) -> Values:
     """For each RabbitMQ host instance type, the engine versions it runs."""
     mq = clients("mq")
     return _grouped(
-        (option["HostInstanceType"], version["Name"])
+        (option["HostInstanceType"], version)
         for page in _pages(mq, "describe_broker_instance_options", EngineType=BROKER_ENGINE)
         for option in page["BrokerInstanceOptions"]
-        for version in option["SupportedEngineVersions"]
+        for version in option["SupportedEngineVersions"]  # names, where DescribeBrokerEngineTypes has objects
     )
 
 
