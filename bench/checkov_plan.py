@@ -5,11 +5,14 @@ Usage:
     .venv/bin/python bench/checkov_plan.py prod --plan plan.json    # a plan from `infra rehearse prod --json`
     .venv/bin/python bench/checkov_plan.py prod --root /tmp/before  # rehearse another checkout (a worktree)
     options: --keep DIR (write DIR/<stack>.tf.json and DIR/<stack>.checkov.json), --checkov PATH
+Before and after a commit: `git worktree add --detach /tmp/before <sha>^`, run with --root /tmp/before, then
+without (or with a worktree of <sha>), and diff the two lists of failed checks. Exit 0 whatever checkov
+finds; 2 when there is no plan or no checkov.
 
 Checkov is not a dependency of the project; it runs from a venv of its own (default /tmp/checkov-venv, or
 $CHECKOV / --checkov):
     python3 -m venv /tmp/checkov-venv && /tmp/checkov-venv/bin/pip install checkov==3.3.30
-The version is printed with the results; the findings in bench/README.md were taken with 3.3.30.
+The version is printed with the results; the conversion was checked against 3.3.30.
 
 Checkov runs as `checkov -f <stack>.tf.json --framework terraform_plan --output json --skip-download`. The
 summary lists checkov's passed/failed counts and each failed check with its Terraform address and Pulumi
@@ -294,6 +297,7 @@ class Notes:
     embedded_references: Counter[str] = field(default_factory=Counter)
     redacted: Counter[str] = field(default_factory=Counter)
     dangling: Counter[str] = field(default_factory=Counter)
+    untyped: Counter[str] = field(default_factory=Counter)
 
 
 class Converter:
@@ -418,6 +422,8 @@ class Converter:
             entries: dict[str, Value] = {}
             for key, item in sorted(resource["inputs"].items()):
                 attribute = attribute_name(tf_type, key)
+                if key not in shapes:
+                    self.notes.untyped[f"{resource['type']}.{key}"] += 1
                 entries[attribute] = self._value(
                     item, shapes.get(key), tf_type, address, attribute
                 ).as_attribute()
@@ -503,6 +509,20 @@ def terraform_plan(plan: Mapping[str, Any]) -> tuple[dict[str, Any], Converter]:
     return document, converter
 
 
+def read_plan(path: Path, what: str) -> dict[str, Any]:
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ScanError(
+            f"{path}: cannot read a plan ({err}); write one with `infra rehearse STACK --json FILE`"
+        ) from err
+    if not isinstance(plan, dict) or "resources" not in plan:
+        raise ScanError(f"{path}: not a plan written by `infra rehearse STACK --json FILE`")
+    if plan.get("failure"):
+        raise ScanError(f"{what} did not rehearse: {plan['failure'].get('message')}")
+    return plan
+
+
 def rehearse(stack: str, root: Path, out: Path) -> dict[str, Any]:
     """`infra rehearse STACK --json OUT` in the checkout `root` (its own code, this interpreter)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -513,12 +533,7 @@ def rehearse(stack: str, root: Path, out: Path) -> dict[str, Any]:
             f"`infra rehearse {stack}` in {root} wrote no plan (exit {proc.returncode}):\n"
             + proc.stderr[-2000:]
         )
-    plan: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    if plan.get("failure"):
-        raise ScanError(
-            f"`infra rehearse {stack}` in {root} did not rehearse: {plan['failure'].get('message')}"
-        )
-    return plan
+    return read_plan(out, f"`infra rehearse {stack}` in {root}")
 
 
 def checkov_version(checkov: Path) -> str:
@@ -633,6 +648,10 @@ def summarise(
         lines.append(
             "  types by the default rule, not in TERRAFORM_TYPES: " + ", ".join(sorted(notes.derived_types))
         )
+    if notes.untyped:
+        lines.append(
+            "  not in the installed SDK, every object taken for a block: " + ", ".join(sorted(notes.untyped))
+        )
     if notes.redacted:
         lines.append("  redacted by the rehearsal, absent here: " + ", ".join(sorted(notes.redacted)))
     if notes.nested_references:
@@ -668,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
             work = args.keep or Path(tmp)
             work.mkdir(parents=True, exist_ok=True)
             if args.plan:
-                plan = json.loads(args.plan.read_text(encoding="utf-8"))
+                plan = read_plan(args.plan, str(args.plan))
             else:
                 plan = rehearse(args.stack, args.root.resolve(), Path(tmp) / f"{args.stack}.plan.json")
             document, converter = terraform_plan(plan)
@@ -683,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"checkov_plan: {err}", file=sys.stderr)
         return 2
     if version != TESTED_CHECKOV:
-        print(f"note: checkov {version}, the findings in bench/README.md were taken with {TESTED_CHECKOV}")
+        print(f"note: checkov {version}; this conversion was checked against {TESTED_CHECKOV}")
     print(summarise(args.stack, version, report, converter, plan))
     return 0
 
