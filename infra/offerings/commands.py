@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from infra.exit_codes import Exit
+from infra.exit_codes import Exit, exit_code_table
 from infra.offerings.catalogue import DATA_DIR, REPO_ROOT, SPECS
 from infra.offerings.refresh import EmptyAnswer, refresh
 
@@ -43,9 +43,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ref = actions.add_parser(
         "refresh",
         help="rewrite infra/offerings/data/ from the AWS APIs (needs AWS credentials)",
-        description="Call the AWS API behind each catalogue (every page) and rewrite its file, sorted, with "
-        "today as `retrieved` and the operation and region as `source`. Nothing is written unless every call "
-        "succeeds. Without usable AWS credentials it exits 7.",
+        description="Call the AWS API behind each catalogue (every page) and rewrite its file, sorted,\n"
+        "with today as `retrieved` and the operation and region as `source`. Nothing is written\n"
+        "unless every call succeeds. See infra/offerings/README.md.",
+        epilog=exit_code_table(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ref.add_argument("--region", default=DEFAULT_REGION, help="region to ask (default: %(default)s)")
     ref.add_argument(
