@@ -7,13 +7,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.rehearsal.emulators.wafv2 import LOG_DESTINATION_PREFIX
 from infra.rehearsal.spec import spec_of
 
-WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-# https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html (LogDestinationConfigs:
-# the destination's name must start with aws-waf-logs-)
-LOG_DESTINATION_PREFIX = "aws-waf-logs-"
 RATE_LIMIT_RULE = "rate-limit-per-ip"
 RATE_WINDOW_SECONDS = 300
 """The window the rate limit counts over (the API's default; it accepts 60, 120, 300 and 600)."""
@@ -32,7 +29,8 @@ REDACTED_HEADERS = ("authorization",)
 
 
 def log_group_name(web_acl_name: str) -> str:
-    """The WAF log group's name: AWS only logs to destinations whose name starts with aws-waf-logs-."""
+    """The WAF log group's name: WAF only logs to destinations named aws-waf-logs-... (the rehearsal's
+    wafv2-logging-destination-prefix rule), within CloudWatch Logs' naming rules."""
     name = f"{LOG_DESTINATION_PREFIX}{web_acl_name}"
     naming = spec_of(LOG_GROUP).naming
     if problem := naming.problem(name):

@@ -77,7 +77,7 @@ def test_a_suppressed_finding_is_reported_as_suppressed_and_does_not_fail() -> N
     ]
     assert [f.name for f in report.mandatory] == ["stray"]
     assert render_findings(report).splitlines() == [
-        "Policy findings for dev (2 resources, 83 rules)",
+        "Policy findings for dev (2 resources, 87 rules)",
         "",
         "LEVEL      RULE              CONTROL  RESOURCE  FINDING",
         "mandatory  ec2-no-public-ip  EC2.9    stray     stray gets a public IPv4 address",
