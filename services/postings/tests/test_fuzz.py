@@ -77,7 +77,7 @@ def live_server(mysql_database: str, run_id: str) -> Iterator[tuple[str, str]]:
     cache.close()
 
 
-# The schema the app serves at /openapi.json; building it reads no settings and opens no connection.
+# The schema the app serves at /openapi.json; building it opens no connection (the lifespan does).
 schema = schemathesis.openapi.from_dict(create_app().openapi())
 
 

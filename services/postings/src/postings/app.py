@@ -1,4 +1,4 @@
-"""The FastAPI application factory: routes, error shapes, request-id/metrics middleware and lifespan."""
+"""The FastAPI application factory: routes, error shapes, request context and body limit, lifespan."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from postings import metrics
 from postings.api.routes import health, postings, search
+from postings.body_limit import RequestBodyLimitMiddleware
 from postings.logs import configure, request_id
 from postings.migrate import upgrade
 from postings.resources import Resources
@@ -155,11 +156,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The app; settings are read when it starts (not at import), unless a test hands them in."""
+    """The app; settings are read when the factory is called (by uvicorn, as each process starts; never
+    at import), unless a test hands them in."""
+    current = settings if settings is not None else Settings.load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        current = settings if settings is not None else Settings.load()
         configure(current.log_level)
         if current.is_embedded_database:
             upgrade(current)
@@ -182,6 +184,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "bearer token with the `write` scope.",
         lifespan=lifespan,
     )
+    # Inside the request context, so a refused body is logged and counted with its request id and route.
+    app.add_middleware(RequestBodyLimitMiddleware, limit=current.max_request_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     _add_error_handlers(app)
     app.include_router(health.router)

@@ -13,6 +13,11 @@ from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "POSTINGS_"
+# The largest legitimate body is a posting at every limit of schemas.py sent by a client that escapes
+# non-ASCII (Python's json.dumps does): 50,000 description characters at up to 12 bytes each (an emoji is
+# "\ud83d\ude00") make 600,000 bytes, the whole posting 610,725 (tests/test_body_limit.py builds and sends
+# it). 1 MiB holds that with room to spare, and no client can make a process hold more of one body.
+DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
 
 class InvalidSettingsError(Exception):
@@ -81,6 +86,8 @@ class Settings(BaseSettings):
     worker_prefetch: int = Field(default=20, ge=1)
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     relay_batch_size: int = Field(default=200, ge=1)
+
+    max_request_body_bytes: int = Field(default=DEFAULT_MAX_REQUEST_BODY_BYTES, ge=1024)
 
     @classmethod
     def load(cls) -> Settings:

@@ -61,6 +61,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such posting"},
     422: {"model": ValidationErrorResponse, "description": "Invalid input; each error names its field"},
 }
+BODY_TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {
+        "model": Problem,
+        "description": "Body larger than the configured limit (POSTINGS_MAX_REQUEST_BODY_BYTES)",
+    }
+}
 
 
 def cache_entry(posting: dict[str, Any]) -> bytes:
@@ -101,7 +107,11 @@ async def _after_write(cache: Cache, posting: dict[str, Any]) -> bytes:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=Posting,
-    responses={**ERRORS, 409: {"model": Problem, "description": "Idempotency-Key reused with another body"}},
+    responses={
+        **ERRORS,
+        **BODY_TOO_LARGE,
+        409: {"model": Problem, "description": "Idempotency-Key reused with another body"},
+    },
     summary="Create a posting",
 )
 async def create_posting(
@@ -175,6 +185,7 @@ async def get_posting(posting_id: PostingId, request: Request) -> Response:
     response_model=Posting,
     responses={
         **ERRORS,
+        **BODY_TOO_LARGE,
         412: {"model": Problem, "description": "If-Match names a stale version"},
         428: {"model": Problem, "description": "If-Match is required"},
     },
