@@ -94,8 +94,13 @@ def _refusal(
     return f"{_key(field)} = {value}: {what}; {fix} ({catalogue.citation()})"
 
 
-def _where(catalogue: Catalogue) -> str:
-    return f" in {catalogue.region}" if catalogue.region else ""
+def _where(catalogue: Catalogue, c: StackConfig) -> str:
+    """` in eu-west-1` for a regional catalogue, saying so when the stack lives in another region."""
+    if catalogue.region is None:
+        return ""
+    if catalogue.region == c.region:
+        return f" in {catalogue.region}"
+    return f" in {catalogue.region} (the catalogue's region; the stack's is {c.region})"
 
 
 def _scope(catalogue: Catalogue, key: str, label: str) -> str:
@@ -109,7 +114,7 @@ def _db_instance_class(c: StackConfig) -> str | None:
     offered = catalogue.lookup(family)
     if offered is None or c.db_instance_class in offered:
         return None
-    what = f"not an RDS instance class for {_scope(catalogue, family, 'MySQL')}{_where(catalogue)}"
+    what = f"not an RDS instance class for {_scope(catalogue, family, 'MySQL')}{_where(catalogue, c)}"
     return _refusal("db_instance_class", c.db_instance_class, what, offered, catalogue)
 
 
@@ -119,7 +124,7 @@ def _db_engine_version(c: StackConfig) -> str | None:
     offered = catalogue.lookup(family)
     if offered is not None and _offers_version(offered, c.db_engine_version):
         return None
-    what = f"not a MySQL version RDS offers{_where(catalogue)}"
+    what = f"not a MySQL version RDS offers{_where(catalogue, c)}"
     everything = [v for versions in catalogue.values.values() for v in versions]
     return _refusal(
         "db_engine_version", c.db_engine_version, what, offered or everything, catalogue, sized=False
@@ -131,7 +136,7 @@ def _cache_node_type(c: StackConfig) -> str | None:
     offered = catalogue.lookup(CACHE_ENGINE)
     if offered is None or c.cache_node_type in offered:
         return None
-    what = f"not an ElastiCache node type for Redis OSS{_where(catalogue)}"
+    what = f"not an ElastiCache node type for Redis OSS{_where(catalogue, c)}"
     return _refusal("cache_node_type", c.cache_node_type, what, offered, catalogue)
 
 
@@ -140,7 +145,7 @@ def _cache_engine_version(c: StackConfig) -> str | None:
     offered = catalogue.lookup(CACHE_ENGINE)
     if offered is None or _offers_version(offered, c.cache_engine_version):
         return None
-    what = f"not a Redis OSS version ElastiCache offers{_where(catalogue)}"
+    what = f"not a Redis OSS version ElastiCache offers{_where(catalogue, c)}"
     return _refusal("cache_engine_version", c.cache_engine_version, what, offered, catalogue, sized=False)
 
 
@@ -149,7 +154,7 @@ def _broker_engine_version(c: StackConfig) -> str | None:
     offered = catalogue.lookup(BROKER_ENGINE)
     if offered is None or _offers_version(offered, c.broker_engine_version):
         return None
-    what = f"not a RabbitMQ version Amazon MQ offers{_where(catalogue)}"
+    what = f"not a RabbitMQ version Amazon MQ offers{_where(catalogue, c)}"
     return _refusal("broker_engine_version", c.broker_engine_version, what, offered, catalogue, sized=False)
 
 
@@ -157,12 +162,15 @@ def _broker_instance_type(c: StackConfig) -> str | None:
     catalogue = load("mq_instance_types")
     versions = catalogue.values.get(c.broker_instance_type)
     if versions is None:
-        what = f"not an Amazon MQ broker instance type for RabbitMQ{_where(catalogue)}"
+        what = f"not an Amazon MQ broker instance type for RabbitMQ{_where(catalogue, c)}"
         return _refusal("broker_instance_type", c.broker_instance_type, what, catalogue.values, catalogue)
+    offered_anywhere = load("mq_engine_versions").lookup(BROKER_ENGINE) or ()
     if _offers_version(versions, c.broker_engine_version) or not _offers_version(
-        load("mq_engine_versions").lookup(BROKER_ENGINE) or (), c.broker_engine_version
+        offered_anywhere, c.broker_engine_version
     ):
-        return None  # an engine version Amazon MQ does not offer at all is _broker_engine_version's to report
+        return (
+            None  # a version Amazon MQ offers on no host at all is reported once, by _broker_engine_version
+        )
     hosts = [t for t, vs in catalogue.values.items() if _offers_version(vs, c.broker_engine_version)]
     return (
         f"{_key('broker_instance_type')} = {c.broker_instance_type}: Amazon MQ runs RabbitMQ "
@@ -176,7 +184,7 @@ def _search_engine_version(c: StackConfig) -> str | None:
     offered = catalogue.lookup(ANY) or ()
     if c.search_engine_version in offered:
         return None
-    what = f"not an engine version Amazon OpenSearch Service offers{_where(catalogue)}"
+    what = f"not an engine version Amazon OpenSearch Service offers{_where(catalogue, c)}"
     return _refusal("search_engine_version", c.search_engine_version, what, offered, catalogue, sized=False)
 
 
@@ -188,7 +196,7 @@ def _search_type(field: str) -> Callable[[StackConfig], str | None]:
         if offered is None or value in offered:
             return None
         scope = _scope(catalogue, c.search_engine_version, "OpenSearch Service")
-        what = f"not an instance type of {scope}{_where(catalogue)}"
+        what = f"not an instance type of {scope}{_where(catalogue, c)}"
         return _refusal(field, value, what, offered, catalogue)
 
     return rule
@@ -199,7 +207,7 @@ def _bastion_instance_type(c: StackConfig) -> str | None:
     value = c.bastion_instance_type
     architectures = catalogue.values.get(value)
     if architectures is None:
-        what = f"not an EC2 instance type{_where(catalogue)}"
+        what = f"not an EC2 instance type{_where(catalogue, c)}"
         return _refusal("bastion_instance_type", value, what, catalogue.values, catalogue)
     if BASTION_ARCHITECTURE in architectures:
         return None

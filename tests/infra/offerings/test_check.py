@@ -44,13 +44,15 @@ def test_the_bastion_architecture_comes_from_the_image_it_boots() -> None:
     assert BASTION_ARCHITECTURE == "arm64"
 
 
+# The shipped RDS classes were answered in Seoul; the stacks live in Ireland.
+ELSEWHERE = "ap-northeast-2 (the catalogue's region; the stack's is eu-west-1)"
 # (key, field, value, what is wrong, the fix, catalogue): the message is `key = value: what; fix (citation)`.
 REFUSALS = [
     (
         "postings:dbInstanceClass",
         "db_instance_class",
         "db.t4g.mega",
-        "not an RDS instance class for MySQL in ap-northeast-2",
+        f"not an RDS instance class for MySQL in {ELSEWHERE}",
         "did you mean db.t4g.medium? db.t4g comes as micro, small, medium, large, xlarge, 2xlarge",
         "rds_instance_classes",
     ),
@@ -58,7 +60,7 @@ REFUSALS = [
         "postings:dbInstanceClass",
         "db_instance_class",
         "db.z9.large",
-        "not an RDS instance class for MySQL in ap-northeast-2",
+        f"not an RDS instance class for MySQL in {ELSEWHERE}",
         "did you mean db.t3.large?",
         "rds_instance_classes",
     ),
@@ -197,6 +199,13 @@ def test_a_broker_type_that_does_not_run_the_engine_version_is_refused_naming_th
 )
 def test_offered_alternatives_pass(dev: StackConfig, changes: dict[str, str]) -> None:
     assert problems(dev, **changes) == []
+
+
+def test_a_stack_in_another_region_is_told_the_catalogue_is_not_its_region(dev: StackConfig) -> None:
+    assert problems(dev, region="us-east-1", bastion_instance_type="t4g.mega")[0].startswith(
+        "postings:bastionInstanceType = t4g.mega: not an EC2 instance type in eu-west-1 (the catalogue's "
+        "region; the stack's is us-east-1); did you mean t4g.medium?"
+    )
 
 
 def test_one_problem_per_bad_value_in_config_key_order(dev: StackConfig) -> None:
