@@ -70,10 +70,23 @@ class Catalogue:
         """The values under `key`, else those the source gave for every key, else None."""
         return self.values.get(key, self.values.get(ANY))
 
-    def citation(self) -> str:
-        """`catalogue: <file>, <operation>, retrieved <date>`, for the end of a problem message."""
+    def age(self, today: datetime.date | None = None) -> int:
+        """Days since the catalogue was retrieved."""
+        return ((today or datetime.date.today()) - self.retrieved).days
+
+    def citation(self, today: datetime.date | None = None) -> str:
+        """`catalogue: <file>, <operation>, retrieved <date>`, for the end of a problem message; past
+        MAX_AGE_DAYS it says how old it is and how to refresh it, since the refusal may be the catalogue's
+        fault (a CI run cannot refresh it: that takes AWS credentials, so age never fails a test)."""
         operation = self.api.split(":", 1)[-1]
-        return f"catalogue: {self.path.relative_to(REPO_ROOT)}, {operation}, retrieved {self.retrieved}"
+        text = f"catalogue: {self.path.relative_to(REPO_ROOT)}, {operation}, retrieved {self.retrieved}"
+        age = self.age(today)
+        if age > MAX_AGE_DAYS:
+            text += (
+                f", {age} days old: AWS may offer it since; refresh with "
+                f"`infra offerings refresh --only {self.name}`"
+            )
+        return text
 
     def to_json(self) -> str:
         """The file's text: sorted keys, naturally sorted values, two-space indent, a final newline."""
