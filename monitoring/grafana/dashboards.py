@@ -35,6 +35,7 @@ SCOPE_DIMENSIONS: Mapping[Scope, Mapping[str, str]] = {
     Scope.QUEUE: {"Broker": "postings-$env-rabbitmq", "VirtualHost": "/", "Queue": "*"},
     Scope.SEARCH: {"DomainName": "postings-$env-search", "ClientId": "*"},
     Scope.SERVICE: {"Environment": "$env"},
+    Scope.WEB_ACL: {"WebACL": "postings-$env-waf", "Region": "*"},
 }
 UNITS = {
     "%": "percent",
