@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from infra.policies.controls import CONTROLS
+from infra.policies.controls import CONTROLS, FSBP
 from infra.policies.evaluate import Report
 from infra.policies.model import Enforcement, Finding, Rule, Severity
 from infra.policies.offline import Judgement
@@ -71,6 +71,7 @@ CODE_QUALITY_SEVERITY = {
 ADVISORY_CODE_QUALITY_SEVERITY = "info"
 
 CONTROL_TITLES = {control.id: control.title for control in CONTROLS}
+CONTROL_STANDARDS = {control.id: control.standard for control in CONTROLS}
 RULE_INDEX = {rule.id: index for index, rule in enumerate(RULES)}
 
 
@@ -137,6 +138,13 @@ def fingerprints(report: Report) -> Iterator[tuple[Finding, str]]:
         seen[key] += 1
 
 
+def _standard_tags(ids: list[str]) -> list[str]:
+    """`platform`, `fsbp`, or the other Security Hub standards a control belongs to (ELB.16: NIST)."""
+    if ids == [PLATFORM]:
+        return [PLATFORM]
+    return sorted({"fsbp" if CONTROL_STANDARDS.get(c, FSBP) == FSBP else CONTROL_STANDARDS[c] for c in ids})
+
+
 def _implements(rule: Rule, *, markdown: bool) -> str:
     ids = controls(rule)
     if ids == [PLATFORM]:
@@ -146,7 +154,11 @@ def _implements(rule: Rule, *, markdown: bool) -> str:
         title = CONTROL_TITLES.get(control_id, "")
         url = control_url(control_id)
         named.append(f"[{control_id}]({url}) *{title}*" if markdown else f"{control_id} ({title}, {url})")
-    return f"Implements {FRAMEWORK} {' and '.join(named)}."
+    standards = sorted({CONTROL_STANDARDS.get(c, FSBP) for c in ids})
+    framework = (
+        FRAMEWORK if standards == [FSBP] else f"the Security Hub control (standards: {', '.join(standards)})"
+    )
+    return f"Implements {framework} {' and '.join(named)}."
 
 
 def _level(rule: Rule, *, markdown: bool) -> str:
@@ -206,7 +218,7 @@ def reporting_descriptor(rule: Rule) -> dict[str, Any]:
     descriptor["defaultConfiguration"] = {"level": LEVEL[rule.enforcement]}
     descriptor["properties"] = {
         "controls": ids,
-        "tags": ["security", "infrastructure-as-code", "aws", PLATFORM if ids == [PLATFORM] else "fsbp"],
+        "tags": ["security", "infrastructure-as-code", "aws", *_standard_tags(ids)],
         "security-severity": SECURITY_SEVERITY[rule.severity],
         "severity": str(rule.severity),
         "enforcement": str(rule.enforcement),

@@ -247,6 +247,12 @@ def test_every_rule_is_described_with_help_controls_and_its_severity_band(insecu
     )
     assert 'suppress("rds-not-public", ' in public["help"]["text"]
     assert by_id["s3-policy-not-public"]["properties"]["controls"] == ["S3.2", "S3.3"]
+    assert "fsbp" in public["properties"]["tags"]
+    # ELB.16 is a Security Hub control outside FSBP: the descriptor names its own standard.
+    waf = by_id["elb-waf-web-acl"]
+    assert "fsbp" not in waf["properties"]["tags"]
+    assert "NIST SP 800-53 Rev. 5" in waf["properties"]["tags"]
+    assert "standards: NIST SP 800-53 Rev. 5" in waf["help"]["text"]
     assert "helpUri" not in by_id["data-not-exposed"]
     assert by_id["data-not-exposed"]["properties"]["controls"] == ["platform"]
     assert "cannot be suppressed" in by_id["suppressions-valid"]["help"]["text"]
