@@ -8,8 +8,15 @@ from typing import Any
 
 import yaml
 
-from infra.config import ENVIRONMENTS, NAMESPACE, config_table, load_config, project_declarations
-from infra.rehearsal.engine import load_project, read_stack_config
+from infra.config import (
+    ENVIRONMENTS,
+    ConfigError,
+    config_table,
+    load_config,
+    project_declarations,
+    provider_notes,
+)
+from infra.rehearsal.engine import load_project, load_stack_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_MARKER = "# Generated from infra/config.py by `infra config sync`; edit the schema, not this block.\n"
@@ -32,12 +39,35 @@ def stack_values(root: Path) -> dict[str, dict[str, Any]]:
     return values
 
 
+def _problem_key(problem: str) -> str:
+    return problem.split(" ", 1)[0].rstrip(":")
+
+
+def check_stack(project: Path, stack: str) -> list[str]:
+    """Every problem of a stack's config at once: the stack file's YAML (types as Pulumi.yaml declares
+    them, and what YAML alters on the way, like an unquoted 1.10) and the schema's checks of the values
+    the program would get. A key the YAML check names is not named again by the schema."""
+    stack_file = load_stack_file(load_project(project), stack)
+    try:
+        load_config(stack_file.config, stack)
+    except ConfigError as err:
+        named = {_problem_key(p) for p in stack_file.problems}
+        return stack_file.problems + [
+            p for p in err.problems if _problem_key(p).split(".", 1)[0] not in named
+        ]
+    return stack_file.problems
+
+
 def _check(args: argparse.Namespace) -> int:
-    project = load_project(args.project)
-    raw, _ = read_stack_config(project, args.stack)
+    problems = check_stack(args.project, args.stack)
+    if problems:
+        raise ConfigError(args.stack, problems)
+    raw = load_stack_file(load_project(args.project), args.stack).config
     config = load_config(raw, args.stack)
     print(yaml.safe_dump(config.model_dump(by_alias=True, mode="json"), sort_keys=True).rstrip())
-    print(f"\n{args.stack}: config is valid ({NAMESPACE}: keys and aws:region)")
+    for note in provider_notes(raw):
+        print(f"note: {note}")
+    print(f"\n{args.stack}: config is valid (every key of every namespace, the YAML types, the values)")
     return 0
 
 
@@ -65,7 +95,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser("config", help="check stack config; document and declare its keys")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     check = actions.add_parser("check", help="validate a stack's config and print the effective values")
-    check.add_argument("stack", help="dev, staging or prod")
+    check.add_argument("stack", help="dev, staging, prod or a personal stack (optionally org/project/stack)")
     check.set_defaults(handler=_check)
     table = actions.add_parser("table", help="print the markdown table of keys, defaults and stack values")
     table.set_defaults(handler=_table)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import logging
+import math
 import os
+import re
 import runpy
 import sys
 import threading
@@ -13,6 +16,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -33,6 +37,18 @@ SECRET_SIG = rpc._special_secret_sig
 
 class ProjectError(Exception):
     """The directory is not a runnable Pulumi Python project, or the stack has no config file."""
+
+
+class StackFileError(ProjectError):
+    """The stack file is not YAML, or holds values Pulumi would refuse or hand the program altered."""
+
+    def __init__(self, stack: str, path: Path, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"stack '{stack}': {path.name} cannot be used as written ({len(problems)} problem(s)):\n{lines}\n"
+            f"Fix them in {path}."
+        )
 
 
 class ProgramError(Exception):
@@ -72,6 +88,9 @@ class Project:
     name: str
     main: Path
     stack_config_dir: Path
+    config_types: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Pulumi.yaml's `config:` declarations by full key (`<project>:<key>`); the CLI checks stack values
+    against their `type`."""
 
     def stack_file(self, stack: str) -> Path:
         return self.stack_config_dir / f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
@@ -94,23 +113,135 @@ def load_project(root: Path) -> Project:
     main = (root / str(data.get("main", "."))).resolve()
     if main.is_dir() and not (main / "__main__.py").is_file():
         raise ProjectError(f"{project_file}: main {main} has no __main__.py")
+    name = str(data["name"])
+    declared = data.get("config") or {}
     return Project(
         root=root,
-        name=str(data["name"]),
+        name=name,
         main=main,
         stack_config_dir=(root / str(data.get("stackConfigDir", "."))).resolve(),
+        config_types={
+            (key if ":" in key else f"{name}:{key}"): spec
+            for key, spec in (declared.items() if isinstance(declared, dict) else [])
+            if isinstance(spec, dict)
+        },
     )
 
 
-def _config_string(value: Any) -> str:
-    """The CLI passes every config value to the program as a string; structured ones as JSON."""
+def _go_float(value: float) -> str:
+    """A float as the CLI prints it (Go's encoding/json): 8.0 is "8", 1.10 is "1.1", 1e-07 is "1e-7"."""
+    if not math.isfinite(value):
+        return json.dumps(value)
+    if value != 0 and not 1e-6 <= abs(value) < 1e21:
+        mantissa, _, exponent = repr(value).partition("e")
+        sign, digits = exponent[0], exponent[1:]
+        return f"{mantissa}e{sign}{digits[1:] if sign == '-' and digits[0] == '0' else digits}"
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
+def _config_json(value: Any) -> str:
+    if isinstance(value, float):
+        return _go_float(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{_config_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_config_json(v) for v in value) + "]"
+    if isinstance(value, datetime.date):
+        return json.dumps(value.isoformat())
+    return json.dumps(value)
+
+
+def _config_string(value: Any, text: str | None = None) -> str:
+    """The CLI passes every config value to the program as a string: a scalar as Go prints it (a YAML
+    number loses the text it was written with: 1.10 arrives as "1.1"), structured ones as JSON."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"))
+    if isinstance(value, datetime.date) and text is not None:
+        return text
+    return _config_json(value)
 
 
-def read_stack_config(project: Project, stack: str) -> tuple[dict[str, str], list[str]]:
-    """Config values and secret keys for `stack`, as the CLI would hand them to the program.
+_KINDS = {bool: "the boolean", int: "the number", float: "the number"}
+
+
+def _scalar_kind(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{_KINDS.get(type(value), 'a')} {_config_string(value)}"
+
+
+def _type_problem(key: str, declared: Mapping[str, Any], node: yaml.Node, value: Any) -> str | None:
+    """What the CLI would refuse in a value Pulumi.yaml declares a type for (its ValidateConfigValue), and
+    one thing it lets through: a YAML number or boolean for a string, which reaches the program as Go
+    prints it rather than as written. None when the value is fine."""
+    kind = declared.get("type")
+    text = node.value if isinstance(node, yaml.ScalarNode) else None
+    if value is None:
+        return f"{key}: empty; write a value or delete the line"
+    if kind == "string":
+        if isinstance(value, str):
+            return None
+        if text is None:
+            return f"{key}: Pulumi.yaml declares one string, not {_scalar_kind(value)}; write a single value"
+        handed = _config_string(value, text)
+        altered = f', and Pulumi hands the program "{handed}"' if handed != text else ""
+        return (
+            f"{key} = {text}: YAML reads an unquoted {text} as {_scalar_kind(value)}{altered}; "
+            f'Pulumi.yaml declares a string: quote it: "{text}"'
+        )
+    if kind == "integer":
+        whole = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
+        if whole or (isinstance(value, str) and re.fullmatch(r"[-+]?\d+", value)):
+            return None
+        shown = text if text is not None else _scalar_kind(value)
+        return f"{key} = {shown}: Pulumi.yaml declares a whole number; write one, e.g. 3"
+    if kind == "boolean":
+        if isinstance(value, bool) or value in ("true", "false"):
+            return None
+        shown = text if text is not None else _scalar_kind(value)
+        return f"{key} = {shown}: Pulumi.yaml declares a boolean; write true or false"
+    if kind == "array":
+        if not isinstance(node, yaml.SequenceNode) or not isinstance(value, list):
+            shown = text if text is not None else _scalar_kind(value)
+            return f"{key} = {shown}: Pulumi.yaml declares a list; write it in brackets: [{shown}]"
+        item_kind = (declared.get("items") or {}).get("type")
+        for item_node, item in zip(node.value, value, strict=True):
+            item_text = item_node.value if isinstance(item_node, yaml.ScalarNode) else None
+            if item_kind == "string" and not isinstance(item, str):
+                fix = f': quote it: "{item_text}"' if item_text is not None else ""
+                return (
+                    f"{key}: item {item_text or _scalar_kind(item)} is {_scalar_kind(item)}; "
+                    f"Pulumi.yaml declares a list of strings{fix}"
+                )
+    return None
+
+
+def _yaml_error(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    what = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return f"not YAML: {where}{what}"
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A stack file read as the CLI reads it: the values the program gets, and what is wrong with them."""
+
+    path: Path
+    config: dict[str, str]
+    secret_keys: list[str]
+    problems: list[str]
+
+
+def load_stack_file(project: Project, stack: str) -> StackFile:
+    """Config values and secret keys for `stack` as the CLI would hand them to the program, and the
+    problems of its values: not YAML, a key set twice, a value of another type than Pulumi.yaml declares.
 
     Keys without a namespace belong to the project. `secure:` values need the stack's secrets
     provider to decrypt, which an offline run does not have: they become a marked placeholder.
@@ -118,17 +249,55 @@ def read_stack_config(project: Project, stack: str) -> tuple[dict[str, str], lis
     path = project.stack_file(stack)
     if not path.is_file():
         raise ProjectError(f"no config for stack '{stack}': {path} does not exist")
-    data = yaml.safe_load(path.read_text()) or {}
     config: dict[str, str] = {}
     secret_keys: list[str] = []
-    for key, value in (data.get("config") or {}).items():
-        full_key = key if ":" in key else f"{project.name}:{key}"
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            config[full_key] = SECURE_PLACEHOLDER
-            secret_keys.append(full_key)
-        else:
-            config[full_key] = _config_string(value)
-    return config, secret_keys
+    problems: list[str] = []
+    loader = yaml.SafeLoader(path.read_text())
+    try:
+        root = loader.get_single_node()
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        if isinstance(root, yaml.MappingNode):
+            section = next((v for k, v in root.value if getattr(k, "value", None) == "config"), None)
+            if isinstance(section, yaml.MappingNode):
+                pairs = list(section.value)
+            elif section is not None and loader.construct_object(section) is not None:
+                problems.append("config: expected a mapping of keys to values")
+        elif root is not None:
+            problems.append("expected a mapping with a `config:` section")
+        lines: dict[str, int] = {}
+        for key_node, value_node in pairs:
+            key = str(loader.construct_object(key_node))
+            full_key = key if ":" in key else f"{project.name}:{key}"
+            line = key_node.start_mark.line + 1
+            if full_key in lines:
+                problems.append(
+                    f"{full_key}: set twice (lines {lines[full_key]} and {line}); Pulumi refuses a key twice"
+                )
+            lines[full_key] = line
+            value = loader.construct_object(value_node, deep=True)
+            if isinstance(value, dict) and set(value) == {"secure"}:
+                config[full_key] = SECURE_PLACEHOLDER
+                secret_keys.append(full_key)
+                continue
+            text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+            config[full_key] = "" if value is None else _config_string(value, text)
+            declared = project.config_types.get(full_key)
+            if declared is not None and (problem := _type_problem(full_key, declared, value_node, value)):
+                problems.append(problem)
+    except yaml.YAMLError as err:
+        raise StackFileError(stack, path, [_yaml_error(err)]) from None
+    finally:
+        loader.dispose()
+    return StackFile(path=path, config=config, secret_keys=secret_keys, problems=problems)
+
+
+def read_stack_config(project: Project, stack: str) -> tuple[dict[str, str], list[str]]:
+    """Config values and secret keys for `stack`, as the CLI would hand them to the program; raises
+    StackFileError when the file has problems (see load_stack_file)."""
+    stack_file = load_stack_file(project, stack)
+    if stack_file.problems:
+        raise StackFileError(stack, stack_file.path, stack_file.problems)
+    return stack_file.config, stack_file.secret_keys
 
 
 @dataclass(frozen=True)
