@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
+import importlib.util
 import ipaddress
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -23,10 +27,16 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import ErrorDetails
 
+from infra.offerings.check import offering_problems
 from monitoring.thresholds import SIGNALS, Signal, with_overrides
 
 NAMESPACE = "postings"
 ENVIRONMENTS = ("dev", "staging", "prod")
+# Stacks whose name alone makes them that environment, with its safety rules; no config key can say otherwise.
+GUARDED = ("staging", "prod")
+# Keys of the engine's own namespace a stack file may set: the deny list of default providers
+# (pulumi/pulumi#8829) and the autonaming strategy (Pulumi docs, "Autonaming configuration").
+PULUMI_KEYS = ("disable-default-providers", "autonaming")
 MIN_VPC_PREFIX = 16
 MAX_VPC_PREFIX = 20
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557)
@@ -48,6 +58,16 @@ Count = Annotated[int, Field(ge=0, le=100)]
 WAF_RATE_LIMIT_MIN = 10
 WAF_RATE_LIMIT_MAX = 2_000_000_000
 
+# ACM's DomainNameString without its wildcard prefix (botocore acm service-2.json; a test compares them):
+# the API's name is one host, at most 253 characters.
+DOMAIN_PATTERN = r"(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])"
+DOMAIN_MAX = 253
+# Route 53's ResourceId is at most 32 characters (botocore route53 service-2.json); zone ids are upper-case
+# letters and digits, e.g. Z0123456789ABCDEFGHIJ, and the API prints them behind "/hostedzone/".
+HOSTED_ZONE_ID_MAX = 32
+# What a YAML number becomes on its way to the program (Pulumi hands every value over as a string).
+BARE_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
 # Instance-type keys: the shape AWS names them in, and an example for the error message.
 INSTANCE_TYPES: dict[str, tuple[str, str]] = {
     "db_instance_class": (r"db\.[a-z0-9]+\.[a-z0-9]+", "db.t4g.micro"),
@@ -66,7 +86,8 @@ class ConfigError(Exception):
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(
             f"stack '{stack}' has {len(problems)} invalid config value(s):\n{lines}\n"
-            f"Fix them in stacks/Pulumi.{stack}.yaml (or `pulumi config set {NAMESPACE}:<key> <value>`)."
+            f"Fix them in stacks/Pulumi.{stack_name(stack)}.yaml "
+            f"(or `pulumi config set {NAMESPACE}:<key> <value>`)."
         )
 
 
@@ -100,7 +121,10 @@ class StackConfig(_Schema):
     """One environment's settings. Field names are the config keys in camelCase under `postings:`."""
 
     environment: Literal["dev", "staging", "prod"] = Field(
-        description="Which environment this stack is (dev, staging or prod); empty means the stack name."
+        description=(
+            "The stack name decides (dev, staging, prod); only a stack of another name (a personal stack) "
+            "sets it, and only to dev."
+        )
     )
     region: str = Field("eu-west-1", description="AWS region (read from `aws:region`).")
     allowed_account_ids: list[str] = Field(
@@ -155,8 +179,12 @@ class StackConfig(_Schema):
         description="Tag of the postings image in the stack's ECR repository (pushed by `infra release`)."
     )
 
-    domain: str | None = Field(None, description="DNS name for the API; enables HTTPS with ACM.")
-    hosted_zone_id: str | None = Field(None, description="Route 53 zone holding `domain`.")
+    domain: str | None = Field(
+        None, description="DNS name for the API; enables HTTPS with ACM (required for staging and prod)."
+    )
+    hosted_zone_id: str | None = Field(
+        None, description="Route 53 hosted zone holding `domain` (required for staging and prod)."
+    )
     waf_rate_limit: int = Field(
         1000,
         ge=WAF_RATE_LIMIT_MIN,
@@ -173,7 +201,9 @@ class StackConfig(_Schema):
     bastion_key_name: str | None = Field(
         None, description="EC2 key pair for SSH to the bastion (none: SSM only)."
     )
-    alert_email: str | None = Field(None, description="E-mail address subscribed to alerts.")
+    alert_email: str | None = Field(
+        None, description="E-mail address subscribed to alerts (required for staging and prod)."
+    )
     alarm_overrides: dict[str, AlarmLevels] = Field(
         default_factory=dict,
         description="Alarm levels that differ from monitoring/thresholds.py: {signal: {warning, critical}}.",
@@ -190,8 +220,40 @@ class StackConfig(_Schema):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", value):
-            raise ValueError("expected an AWS region name such as eu-west-1")
+        regions = aws_regions()
+        if value not in regions:
+            hint = _did_you_mean(value.lower(), regions, n=3)
+            raise ValueError(f"not an AWS region{hint or ' (e.g. eu-west-1, us-east-1)'}")
+        return value
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if "://" in value or "/" in value:
+            raise ValueError("expected a DNS name such as api.example.com, without scheme or path")
+        if value.startswith("*."):
+            raise ValueError("the API's name is one host (its alias record); drop the wildcard")
+        if len(value) > DOMAIN_MAX or not re.fullmatch(DOMAIN_PATTERN, value.rstrip(".")):
+            raise ValueError(
+                f"expected a DNS name such as api.example.com (labels of letters, digits and inner hyphens, "
+                f"at most {DOMAIN_MAX} characters)"
+            )
+        return value
+
+    @field_validator("hosted_zone_id")
+    @classmethod
+    def _hosted_zone_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if value.startswith("/hostedzone/"):
+            raise ValueError(f"drop the /hostedzone/ prefix: {value.removeprefix('/hostedzone/')}")
+        if not re.fullmatch(rf"[A-Z0-9]{{1,{HOSTED_ZONE_ID_MAX}}}", value):
+            raise ValueError(
+                "expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (upper-case letters and "
+                "digits: `aws route53 list-hosted-zones-by-name --dns-name example.com`)"
+            )
         return value
 
     @field_validator("vpc_cidr")
@@ -240,13 +302,21 @@ class StackConfig(_Schema):
             raise ValueError("expected a Docker tag: letters, digits, _ . -, at most 128 characters")
         if value == "latest":
             raise ValueError("the registry's tags are immutable; use the release tag `infra release` printed")
+        # Under `pulumi up` the program sees only the string: an unquoted `imageTag: 1.10` arrives as 1.1,
+        # the stack file's text is gone. `infra release` tags with the commit SHA, so a bare number is
+        # refused here; `infra config check` and the rehearsal read the YAML itself and name the fix.
+        if BARE_NUMBER.fullmatch(value):
+            raise ValueError(
+                "a bare number is what YAML makes of an unquoted version (imageTag: 1.10 arrives as 1.1); "
+                "put the tag `infra release` printed (the commit SHA) in quotes"
+            )
         return value
 
     @field_validator("alert_email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValueError("expected an e-mail address")
+        if value is not None and not re.fullmatch(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]+", value):
+            raise ValueError("expected one e-mail address such as oncall@example.com")
         return value
 
     @field_validator("alarm_overrides")
@@ -278,6 +348,10 @@ class StackConfig(_Schema):
     def signals(self) -> dict[str, Signal]:
         """Every monitored signal with this stack's `alarmOverrides` applied."""
         return with_overrides({k: v.model_dump(exclude_none=True) for k, v in self.alarm_overrides.items()})
+
+
+# The keys of the postings: namespace (the region is aws:region).
+SETTINGS = frozenset(to_camel(name) for name in StackConfig.model_fields) - {"region"}
 
 
 def _parse_network(value: str) -> ipaddress.IPv4Network:
@@ -324,7 +398,7 @@ def _cross_field_problems(c: StackConfig) -> list[str]:
             f"searchInstanceCount = {c.search_instance_count}: with zone awareness over {c.az_count} AZs "
             f"the data nodes must be a multiple of {c.az_count}"
         )
-    if (c.domain is None) != (c.hosted_zone_id is None):
+    if c.environment not in GUARDED and (c.domain is None) != (c.hosted_zone_id is None):
         problems.append(
             f"domain = {c.domain!r}, hostedZoneId = {c.hosted_zone_id!r}: "
             "set both (HTTPS) or neither (HTTP only)"
@@ -333,8 +407,6 @@ def _cross_field_problems(c: StackConfig) -> list[str]:
     for cidr in c.admin_cidrs:
         if ipaddress.IPv4Network(cidr).overlaps(vpc):
             problems.append(f"adminCidrs: {cidr} overlaps vpcCidr {c.vpc_cidr}; admins connect from outside")
-    if c.environment in ("staging", "prod") and not c.allowed_account_ids:
-        problems.append(f"allowedAccountIds = []: {c.environment} must be pinned to its AWS account")
     if c.is_prod:
         problems.extend(_prod_problems(c))
     return problems
@@ -363,6 +435,156 @@ def _prod_problems(c: StackConfig) -> list[str]:
         (c.api.min_count < 2, f"api.minCount = {c.api.min_count}: prod runs at least 2 api tasks"),
     ]
     return [message for broken, message in rules if broken]
+
+
+def _guarded_problems(environment: str, values: Mapping[str, Any]) -> list[str]:
+    """What staging and prod cannot run without, checked before any value is: a pinned account, the API
+    served over HTTPS on a name of its own, and someone who receives the alarms."""
+    rules: list[tuple[str, str]] = [
+        ("allowedAccountIds", f"allowedAccountIds = []: {environment} must be pinned to its AWS account"),
+        (
+            "domain",
+            f"domain: is required for {environment}, which serves the API over HTTPS only: set the DNS name "
+            "it answers on, e.g. api.example.com (a name in the zone of hostedZoneId)",
+        ),
+        (
+            "hostedZoneId",
+            f"hostedZoneId: is required for {environment}: the Route 53 hosted zone that validates the "
+            "certificate and holds the alias of domain, e.g. Z0123456789ABCDEFGHIJ "
+            "(`aws route53 list-hosted-zones-by-name --dns-name example.com`)",
+        ),
+        (
+            "alertEmail",
+            f"alertEmail: is required for {environment}, whose alarms must reach someone: set the on-call "
+            "address, e.g. oncall@example.com",
+        ),
+    ]
+    return [f"{NAMESPACE}:{message}" for key, message in rules if not values.get(key)]
+
+
+def stack_name(stack: str) -> str:
+    """The stack's own name: `prod` and the organisation-qualified `acme/postings/prod` are both `prod`."""
+    return stack.rsplit("/", 1)[-1]
+
+
+def _identity(stack: str, declared: Any) -> tuple[str, list[str]]:
+    """Which environment a stack is: its name, for dev, staging and prod; `dev` for any other stack,
+    which must say so. No config value can make a stack staging or prod, or either of them anything else."""
+    name = stack_name(stack)
+    key = f"{NAMESPACE}:environment"
+    if name in ENVIRONMENTS:
+        if declared is None or declared == name:
+            return name, []
+        return name, [
+            f"{key} = {declared}: the stack named {name} is {name}, and its config cannot say otherwise; "
+            f"delete the key (the stack name decides)"
+        ]
+    if declared == "dev":
+        return "dev", []
+    if declared is None:
+        return "dev", [
+            f"{key}: stack '{name}' is not named dev, staging or prod; a personal stack says "
+            f"`{key}: dev` (staging and prod are the stacks of those names only)"
+        ]
+    reason = (
+        f"only the stack named {declared} is {declared}"
+        if declared in GUARDED
+        else f"{declared!r} is not an environment"
+    )
+    return "dev", [f"{key} = {declared}: {reason}; stack '{name}' may set dev only"]
+
+
+def _did_you_mean(word: str, choices: Iterable[str], *, n: int = 1, prefix: str = "") -> str:
+    """'; did you mean X?' for the nearest choices (a case-insensitive equal first), or ''."""
+    options = sorted(choices)
+    same_case = [c for c in options if c.lower() == word.lower()]
+    matches = same_case or sorted(difflib.get_close_matches(word, options, n=n))
+    if not matches:
+        return ""
+    names = [f"{prefix}{m}" for m in matches]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"; did you mean {listed}?"
+
+
+@cache
+def aws_provider_keys() -> frozenset[str]:
+    """The `aws:` keys the installed pulumi-aws provider reads: what its config module asks the stack for."""
+    spec = importlib.util.find_spec("pulumi_aws")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pulumi_aws is not installed: pip install -r infra/requirements.txt")
+    source = Path(next(iter(spec.submodule_search_locations))) / "config" / "vars.py"
+    keys = {
+        node.args[0].value
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "__config__"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
+    return frozenset(keys)
+
+
+@cache
+def aws_regions() -> frozenset[str]:
+    """Regions that exist: botocore's endpoint data (every partition) and the provider's Region enum.
+    The Pulumi CLI installs only requirements/deploy.txt, without botocore: there the enum alone decides
+    (a test keeps the two lists equal)."""
+    import pulumi_aws
+
+    regions = {region.value for region in pulumi_aws.Region}
+    try:
+        import botocore.session
+    except ImportError:
+        return frozenset(regions)
+    endpoints = botocore.session.get_session().get_data("endpoints")
+    regions.update(name for partition in endpoints["partitions"] for name in partition["regions"])
+    return frozenset(regions)
+
+
+def _unknown_key(key: str) -> str | None:
+    """The problem with a key this program does not read, or None when it is someone else's to read."""
+    namespace, _, name = key.partition(":")
+    if namespace == "aws":
+        if name in aws_provider_keys():
+            return None
+        if name in SETTINGS:
+            return f"{key}: not an AWS provider setting; did you mean {NAMESPACE}:{name}?"
+        hint = _did_you_mean(name, aws_provider_keys(), prefix="aws:")
+        return f"{key}: not a setting of the AWS provider (pulumi_aws/config/vars.py){hint}"
+    if namespace == NAMESPACE:
+        if name == "region":
+            return f"{key}: the region is the provider's key; did you mean aws:region?"
+        if name in aws_provider_keys():
+            return f"{key}: unknown key; did you mean aws:{name}?"
+        return f"{key}: unknown key{_did_you_mean(name, SETTINGS, prefix=f'{NAMESPACE}:')}"
+    if namespace == "pulumi":
+        if name in PULUMI_KEYS:
+            return None
+        hint = _did_you_mean(name, PULUMI_KEYS, prefix="pulumi:")
+        return f"{key}: not a setting of the Pulumi engine{hint}"
+    readers = {NAMESPACE: SETTINGS, "aws": aws_provider_keys(), "pulumi": frozenset(PULUMI_KEYS)}
+    near = difflib.get_close_matches(namespace.lower(), readers, n=1, cutoff=0.5)
+    owners = near or [ns for ns, names in readers.items() if name in names]
+    hint = _did_you_mean(name, readers[owners[0]], prefix=f"{owners[0]}:") if owners else ""
+    return (
+        f"{key}: unknown namespace '{namespace}', nothing reads it{hint} "
+        f"(this stack reads {NAMESPACE}:, aws: and pulumi: keys)"
+    )
+
+
+def provider_notes(raw: Mapping[str, str]) -> list[str]:
+    """The `aws:` keys that reach no provider: they configure Pulumi's default AWS provider, which the
+    program never uses; its own provider is configured by the program alone (pulumi/pulumi-aws#1307)."""
+    return [
+        f"{key}: configures only Pulumi's default AWS provider, which this program never uses; its own "
+        f"provider takes aws:region and {NAMESPACE}:allowedAccountIds, and credentials from the environment "
+        "(AWS_PROFILE, AWS_ACCESS_KEY_ID)"
+        for key in sorted(raw)
+        if key.startswith("aws:") and key != "aws:region" and key.partition(":")[2] in aws_provider_keys()
+    ]
 
 
 def _decode(raw: str) -> Any:
@@ -396,30 +618,33 @@ def _describe(error: ErrorDetails, values: Mapping[str, Any]) -> str:
 def load_config(raw: Mapping[str, str], stack: str) -> StackConfig:
     """Validate a stack's config (`{"postings:vpcCidr": "10.0.0.0/16", "aws:region": ...}`).
 
-    Raises ConfigError naming every bad key at once, so one run shows everything to fix. Keys that
-    span several values (sizes, prod safety) are checked once every single value is valid.
+    Every key of every namespace is checked: postings: keys against the schema, aws: keys against the
+    installed provider's settings, anything else refused. Which environment the stack is comes from its
+    name (see _identity). Raises ConfigError naming every bad key at once, so one run shows everything
+    to fix. Keys that span several values (sizes, prod safety) are checked once every single value is valid.
     """
     values: dict[str, Any] = {}
     problems: list[str] = []
-    known = {to_camel(name) for name in StackConfig.model_fields} - {"region"}
     for key, value in raw.items():
         namespace, _, name = key.partition(":")
-        if namespace == "aws" and name == "region":
+        if key == "aws:region":
             values["region"] = value
-        elif namespace == NAMESPACE:
-            if name not in known:
-                hint = difflib.get_close_matches(name, known, n=1)
-                suggestion = f"; did you mean {NAMESPACE}:{hint[0]}?" if hint else ""
-                problems.append(f"{key}: unknown key{suggestion}")
-            elif (decoded := _decode(value)) is not None:
+        elif namespace == NAMESPACE and name in SETTINGS:
+            if (decoded := _decode(value)) is not None:
                 values[name] = decoded
-    values.setdefault("environment", stack.rsplit("/", 1)[-1])
+        elif (problem := _unknown_key(key)) is not None:
+            problems.append(problem)
+    values["environment"], identity = _identity(stack, values.pop("environment", None))
+    problems.extend(identity)
+    if values["environment"] in GUARDED:
+        problems.extend(_guarded_problems(values["environment"], values))
     try:
         config = StackConfig.model_validate(values)
     except ValidationError as err:
         problems.extend(_describe(error, values) for error in err.errors())
         raise ConfigError(stack, problems) from None
     problems.extend(f"{NAMESPACE}:{problem}" for problem in _cross_field_problems(config))
+    problems.extend(offering_problems(config))
     if problems:
         raise ConfigError(stack, problems)
     return config
@@ -427,7 +652,11 @@ def load_config(raw: Mapping[str, str], stack: str) -> StackConfig:
 
 def from_pulumi() -> StackConfig:
     """The running stack's config, as the language host (or a rehearsal) handed it to the program."""
-    return load_config({str(k): str(v) for k, v in CONFIG.get().items()}, pulumi.get_stack())
+    raw = {str(k): str(v) for k, v in CONFIG.get().items()}
+    config = load_config(raw, pulumi.get_stack())
+    for note in provider_notes(raw):
+        pulumi.log.warn(note)
+    return config
 
 
 def _key(field_name: str) -> str:

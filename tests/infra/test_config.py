@@ -9,6 +9,7 @@ from typing import Any
 import botocore.session
 import pytest
 import yaml
+from botocore.model import StructureShape
 
 from infra.config import (
     WAF_RATE_LIMIT_MAX,
@@ -36,6 +37,9 @@ VALID_PROD: dict[str, Any] = {
     "postings:brokerDeploymentMode": "CLUSTER_MULTI_AZ",
     "postings:searchInstanceCount": 3,
     "postings:api": {"minCount": 2, "desiredCount": 2, "maxCount": 4},
+    "postings:domain": "jobs.example.com",
+    "postings:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+    "postings:alertEmail": "oncall@example.com",
 }
 
 
@@ -226,7 +230,7 @@ INVALID: list[tuple[str, str, dict[str, Any], str, str]] = [
         "postings:cacheNodeType",
         "cache.t4g.micro",
     ),
-    ("unknown environment", "feature-x", DEV, "postings:environment", "'dev', 'staging' or 'prod'"),
+    ("unknown environment", "feature-x", DEV, "postings:environment", "a personal stack says"),
     ("staging unpinned", "staging", DEV, "postings:allowedAccountIds", "staging must be pinned"),
     (
         "prod single az",
@@ -288,12 +292,9 @@ def test_invalid_config_names_the_key_and_what_is_allowed(
 
 def test_waf_rate_limit_bounds_are_aws_own() -> None:
     """WAFv2's RateBasedStatement Limit, as AWS's service model states it."""
-    limit = (
-        botocore.session.get_session()
-        .get_service_model("wafv2")
-        .shape_for("RateBasedStatement")
-        .members["Limit"]
-    )
+    statement = botocore.session.get_session().get_service_model("wafv2").shape_for("RateBasedStatement")
+    assert isinstance(statement, StructureShape)
+    limit = statement.members["Limit"]
     assert (limit.metadata["min"], limit.metadata["max"]) == (WAF_RATE_LIMIT_MIN, WAF_RATE_LIMIT_MAX)
     assert load_config({**DEV, "postings:wafRateLimit": "10"}, "dev").waf_rate_limit == 10
     assert load_config(DEV, "dev").waf_rate_limit == 1000

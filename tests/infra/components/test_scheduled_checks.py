@@ -46,7 +46,7 @@ def test_the_task_runs_the_checks_image_with_the_environments_names() -> None:
         "CHECK_DATABASE_INSTANCE": "postings-staging-mysql",
         "CHECK_ENVIRONMENT": "staging",
         "CHECK_SEARCH_DOMAIN": "postings-staging-search",
-        "CHECK_SERVICE_URL": "",
+        "CHECK_SERVICE_URL": "https://jobs.staging.example.com",
     }
 
 

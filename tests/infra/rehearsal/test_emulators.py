@@ -236,7 +236,11 @@ def test_load_balancer_target_group_and_listener(prod: Rehearsal) -> None:
         group.urn
     )
     listeners = elbv2.describe_listeners(LoadBalancerArn=alb.id)["Listeners"]
-    assert [(x["Port"], x["DefaultActions"][0]["TargetGroupArn"]) for x in listeners] == [(80, group.id)]
+    # prod has a domain: HTTPS forwards to the api, HTTP redirects to it.
+    actions = {x["Port"]: x["DefaultActions"][0] for x in listeners}
+    assert sorted(actions) == [80, 443], alb.urn
+    assert actions[443]["TargetGroupArn"] == group.id, alb.urn
+    assert actions[80]["Type"] == "redirect", alb.urn
 
 
 def test_iam_roles_policies_and_instance_profile(prod: Rehearsal) -> None:
