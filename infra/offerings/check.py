@@ -140,22 +140,31 @@ def _cache_node_type(c: StackConfig) -> str | None:
     return _refusal("cache_node_type", c.cache_node_type, what, offered, catalogue)
 
 
-def _cache_engine_version(c: StackConfig) -> str | None:
-    catalogue = load("elasticache_engine_versions")
-    offered = catalogue.lookup(CACHE_ENGINE)
-    if offered is None or _offers_version(offered, c.cache_engine_version):
-        return None
-    what = f"not a Redis OSS version ElastiCache offers{_where(catalogue, c)}"
-    return _refusal("cache_engine_version", c.cache_engine_version, what, offered, catalogue, sized=False)
+def _engine_version(
+    field: str, catalogue_name: str, engine: str, what: str
+) -> Callable[[StackConfig], str | None]:
+    """The check of an engine version against the versions its catalogue lists for `engine`."""
+
+    def check(c: StackConfig) -> str | None:
+        catalogue = load(catalogue_name)
+        offered = catalogue.lookup(engine)
+        value = getattr(c, field)
+        if offered is None or _offers_version(offered, value):
+            return None
+        return _refusal(field, value, f"{what}{_where(catalogue, c)}", offered, catalogue, sized=False)
+
+    return check
 
 
-def _broker_engine_version(c: StackConfig) -> str | None:
-    catalogue = load("mq_engine_versions")
-    offered = catalogue.lookup(BROKER_ENGINE)
-    if offered is None or _offers_version(offered, c.broker_engine_version):
-        return None
-    what = f"not a RabbitMQ version Amazon MQ offers{_where(catalogue, c)}"
-    return _refusal("broker_engine_version", c.broker_engine_version, what, offered, catalogue, sized=False)
+_cache_engine_version = _engine_version(
+    "cache_engine_version",
+    "elasticache_engine_versions",
+    CACHE_ENGINE,
+    "not a Redis OSS version ElastiCache offers",
+)
+_broker_engine_version = _engine_version(
+    "broker_engine_version", "mq_engine_versions", BROKER_ENGINE, "not a RabbitMQ version Amazon MQ offers"
+)
 
 
 def _broker_instance_type(c: StackConfig) -> str | None:
