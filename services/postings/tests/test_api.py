@@ -410,7 +410,14 @@ def test_health_readiness_and_metrics(
     assert ready.status_code == 200
     assert ready.json() == {
         "ready": True,
-        "checks": {"database": "up", "cache": "up", "broker": "in-process", "search": "sql: up"},
+        "checks": {
+            "database": "up",
+            "cache": "up",
+            "broker": "in-process",
+            "relay": "up",
+            "indexer": "in-process",
+            "search": "sql: up",
+        },
     }
     text = app_client.get("/metrics").text
     assert 'postings_http_requests_total{method="POST",route="/v1/postings",status="201"}' in text

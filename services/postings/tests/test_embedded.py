@@ -100,7 +100,14 @@ def test_one_command_starts_a_working_service(
     ready = httpx.get(f"{base}/readyz").json()
     assert ready == {
         "ready": True,
-        "checks": {"database": "up", "cache": "in-process", "broker": "in-process", "search": "sql: up"},
+        "checks": {
+            "database": "up",
+            "cache": "in-process",
+            "broker": "in-process",
+            "relay": "up",
+            "indexer": "in-process",
+            "search": "sql: up",
+        },
     }
     assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "Postings API"
     assert httpx.get(f"{base}/docs").status_code == 200

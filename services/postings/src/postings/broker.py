@@ -14,20 +14,31 @@ import logging
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
+from pika.adapters.utils.connection_workflow import AMQPConnectorException
 
 from postings import metrics
 
 log = logging.getLogger(__name__)
 
 ROUTING_PATTERN = "posting.*"
-# pika reports a connection dropped during its handshake as ValueError ("Expected connected socket").
-AMQP_ERRORS: tuple[type[BaseException], ...] = (pika.exceptions.AMQPError, OSError, ValueError)
+# Every way pika's BlockingConnection reports a broker it cannot reach or lost:
+# - AMQPError: refused, closed, heartbeat missed, channel errors;
+# - AMQPConnectorException (a plain Exception, not an AMQPError): AMQPConnectorStackTimeout when the
+#   broker accepts TCP and never completes the AMQP handshake within stack_timeout;
+# - OSError; ValueError ("Expected connected socket"), a connection dropped during its handshake.
+AMQP_ERRORS: tuple[type[BaseException], ...] = (
+    pika.exceptions.AMQPError,
+    AMQPConnectorException,
+    OSError,
+    ValueError,
+)
 
 
 class PublishError(Exception):
@@ -41,16 +52,21 @@ class Publisher(Protocol):
     def close(self) -> None: ...
 
 
-def connection_parameters(url: str) -> pika.URLParameters:
+def connection_parameters(
+    url: str, *, connect_timeout: float = 10.0, heartbeat: int = 30
+) -> pika.URLParameters:
+    """One attempt, given up after `connect_timeout` from TCP connect to the end of the AMQP handshake;
+    an open connection that hears nothing for about `heartbeat` seconds is closed (and raises)."""
     params = pika.URLParameters(url)
     if urlsplit(url).scheme == "amqps":
         context = ssl.create_default_context()
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         params.ssl_options = pika.SSLOptions(context, server_hostname=params.host)
-    params.heartbeat = 30
-    params.blocked_connection_timeout = 30
+    params.heartbeat = heartbeat
+    params.blocked_connection_timeout = max(heartbeat, connect_timeout)
     params.connection_attempts = 1
-    params.socket_timeout = 5
+    params.socket_timeout = connect_timeout
+    params.stack_timeout = connect_timeout
     return params
 
 
@@ -91,16 +107,24 @@ class AmqpPublisher:
     """Publishes persistent, mandatory messages on a confirm-mode channel: basic_publish returns only
     after the broker has taken responsibility for the message (routed to a durable queue)."""
 
-    def __init__(self, url: str, topology: Topology) -> None:
+    def __init__(
+        self, url: str, topology: Topology, *, connect_timeout: float = 10.0, heartbeat: int = 30
+    ) -> None:
         self.url = url
         self.topology = topology
+        self.connect_timeout = connect_timeout
+        self.heartbeat = heartbeat
         self._connection: pika.BlockingConnection | None = None
         self._channel: BlockingChannel | None = None
 
     def _ensure_channel(self) -> BlockingChannel:
         if self._channel is None or not self._channel.is_open:
             self.close()
-            self._connection = pika.BlockingConnection(connection_parameters(self.url))
+            self._connection = pika.BlockingConnection(
+                connection_parameters(
+                    self.url, connect_timeout=self.connect_timeout, heartbeat=self.heartbeat
+                )
+            )
             channel = self._connection.channel()
             self.topology.declare(channel)
             channel.confirm_delivery()
@@ -135,20 +159,40 @@ class AmqpPublisher:
                 connection.close()
 
 
-def queue_depths(url: str, topology: Topology) -> dict[str, int]:
-    """Messages waiting in the indexer's queues, read on a short connection. The topology is declared
-    first (idempotent), so an API started before any relay or worker reports 0, not an error."""
-    connection = pika.BlockingConnection(connection_parameters(url))
+@dataclass(frozen=True)
+class IndexerQueues:
+    """Messages waiting in each of the indexer's queues, and how many consumers read the main one."""
+
+    depths: dict[str, int]
+    consumers: int
+
+
+def indexer_queues(url: str, topology: Topology, *, connect_timeout: float = 10.0) -> IndexerQueues:
+    """The indexer's queues, read on a short connection. The topology is declared first (idempotent),
+    so an API started before any relay or worker reports 0, not an error."""
+    connection = pika.BlockingConnection(
+        connection_parameters(url, connect_timeout=connect_timeout, heartbeat=max(int(connect_timeout), 1))
+    )
     try:
         channel = connection.channel()
         topology.declare(channel)
         depths = {}
+        consumers = 0
         for name in (topology.queue, topology.retry_queue, topology.dead_queue):
-            depths[name] = channel.queue_declare(name, passive=True).method.message_count
-        return depths
+            declared = channel.queue_declare(name, passive=True).method
+            depths[name] = declared.message_count
+            if name == topology.queue:
+                consumers = declared.consumer_count
+        return IndexerQueues(depths, consumers)
     finally:
         if connection.is_open:
-            connection.close()
+            with contextlib.suppress(*AMQP_ERRORS):
+                connection.close()
+
+
+def queue_depths(url: str, topology: Topology) -> dict[str, int]:
+    """Messages waiting in the indexer's queues."""
+    return indexer_queues(url, topology).depths
 
 
 class DirectPublisher:

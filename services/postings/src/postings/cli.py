@@ -71,60 +71,36 @@ def _require_broker(settings: Settings) -> str:
 
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:
-    from postings.broker import AmqpPublisher
     from postings.db import create_db_engine
-    from postings.relay import OutboxRelay
-    from postings.resources import create_search, create_topology
-    from postings.worker import AmqpWorker, IndexingHandler
+    from postings.resources import create_amqp_relay, create_backoff, create_consumer, create_search
+    from postings.supervision import Supervisor
 
     url = _require_broker(settings)
     engine = create_db_engine(settings, pool_size=4)
     search = create_search(settings, engine)
     search.ensure_ready()
-    topology = create_topology(settings)
-    stop = _stop_on_signals()
-    threads = []
+    # A task that dies anyway stops the process with status 1, so ECS replaces it.
+    supervisor = Supervisor(_stop_on_signals(), restart=False, backoff=lambda: create_backoff(settings))
     if not args.no_relay:
-        relay = OutboxRelay(
-            engine,
-            AmqpPublisher(url, topology),
-            batch_size=settings.relay_batch_size,
-            poll_seconds=settings.relay_poll_seconds,
-        )
-        thread = threading.Thread(target=relay.run, args=(stop,), name="outbox-relay", daemon=True)
-        thread.start()
-        threads.append(thread)
-    consumer = AmqpWorker(
-        url,
-        topology,
-        IndexingHandler(search),
-        max_attempts=settings.worker_max_attempts,
-        retry_base_ms=settings.worker_retry_base_ms,
-        prefetch=settings.worker_prefetch,
-    )
-    consumer.run(stop)
-    for thread in threads:
-        thread.join(timeout=10)
+        supervisor.start("outbox-relay", create_amqp_relay(settings, engine, url).run)
+    supervisor.start("consumer", create_consumer(settings, search, url).run)
+    status = supervisor.wait()
     engine.dispose()
-    return 0
+    return status
 
 
 def relay(settings: Settings, _args: argparse.Namespace) -> int:
-    from postings.broker import AmqpPublisher
     from postings.db import create_db_engine
-    from postings.relay import OutboxRelay
-    from postings.resources import create_topology
+    from postings.resources import create_amqp_relay, create_backoff
+    from postings.supervision import Supervisor
 
     url = _require_broker(settings)
     engine = create_db_engine(settings, pool_size=2)
-    OutboxRelay(
-        engine,
-        AmqpPublisher(url, create_topology(settings)),
-        batch_size=settings.relay_batch_size,
-        poll_seconds=settings.relay_poll_seconds,
-    ).run(_stop_on_signals())
+    supervisor = Supervisor(_stop_on_signals(), restart=False, backoff=lambda: create_backoff(settings))
+    supervisor.start("outbox-relay", create_amqp_relay(settings, engine, url).run)
+    status = supervisor.wait()
     engine.dispose()
-    return 0
+    return status
 
 
 def migrate(settings: Settings, _args: argparse.Namespace) -> int:

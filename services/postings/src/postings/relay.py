@@ -15,18 +15,26 @@ from postings import metrics
 from postings.broker import Publisher, PublishError
 from postings.db import outbox
 from postings.store import utcnow
+from postings.supervision import Backoff, TaskStatus
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 30.0
-
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, publisher: Publisher, *, batch_size: int, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        publisher: Publisher,
+        *,
+        batch_size: int,
+        poll_seconds: float,
+        backoff: Backoff | None = None,
+    ) -> None:
         self.engine = engine
         self.publisher = publisher
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.backoff = backoff or Backoff(poll_seconds, 30.0)
         self.locking = engine.dialect.name in ("mysql", "mariadb")
 
     def publish_pending(self) -> int:
@@ -78,30 +86,44 @@ class OutboxRelay:
                 .values(attempts=outbox.c.attempts + 1, last_error=str(failure[1])[:500])
             )
 
-    def run(self, stop: threading.Event) -> None:
-        backoff = self.poll_seconds
+    def run(self, stop: threading.Event, status: TaskStatus | None = None) -> None:
+        """Publish until `stop` is set. Every failure (broker, database or anything else) is logged,
+        recorded in `status` and retried after a jittered back-off: the relay never gives up."""
+        status = status or TaskStatus("outbox-relay")
         log.info("outbox relay started")
-        while not stop.is_set():
-            try:
-                count = self.publish_pending()
-            except PublishError as exc:
-                log.warning("publishing failed, retrying", extra={"error": str(exc), "retry_in_s": backoff})
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-                continue
-            except SQLAlchemyError as exc:
-                metrics.ERRORS.labels("relay").inc()
-                log.warning(
-                    "outbox unreadable, retrying", extra={"error": str(exc)[:300], "retry_in_s": backoff}
-                )
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-                continue
-            backoff = self.poll_seconds
-            if count < self.batch_size:
-                stop.wait(self.poll_seconds)
-        self.publisher.close()
+        try:
+            while not stop.is_set():
+                try:
+                    count = self.publish_pending()
+                except Exception as exc:
+                    delay = self.backoff.next_delay()
+                    status.set("retrying", _describe(exc))
+                    if isinstance(exc, PublishError):
+                        log.warning(
+                            "publishing failed, retrying", extra={"error": str(exc), "retry_in_s": delay}
+                        )
+                    else:
+                        metrics.ERRORS.labels("relay").inc()
+                        log.warning(
+                            "outbox relay failed, retrying",
+                            exc_info=not isinstance(exc, SQLAlchemyError),
+                            extra={"error": str(exc)[:300], "retry_in_s": delay},
+                        )
+                    stop.wait(delay)
+                    continue
+                self.backoff.reset()
+                status.set("running")
+                if count < self.batch_size:
+                    stop.wait(self.poll_seconds)
+        finally:
+            self.publisher.close()
         log.info("outbox relay stopped")
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, SQLAlchemyError):
+        return f"database: {str(exc).splitlines()[0][:200]}"
+    return str(exc)[:200]
 
 
 def outbox_backlog(engine: Engine) -> tuple[int, float]:

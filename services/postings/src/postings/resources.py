@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Engine, text
 
-from postings.broker import DirectPublisher, Topology, queue_depths
+from postings.broker import AmqpPublisher, DirectPublisher, IndexerQueues, Topology, indexer_queues
 from postings.cache import Cache, MemoryCache, RedisCache
 from postings.db import create_db_engine
-from postings.relay import OutboxRelay
+from postings.relay import OutboxRelay, outbox_backlog
 from postings.search.base import SearchIndex
 from postings.settings import Settings
 from postings.store import PostingStore
-from postings.worker import IndexingHandler
+from postings.supervision import Backoff, Probe, Supervisor
+from postings.worker import AmqpWorker, IndexingHandler
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def create_search(settings: Settings, engine: Engine) -> SearchIndex:
@@ -36,6 +40,79 @@ def create_topology(settings: Settings) -> Topology:
     return Topology(settings.amqp_exchange, settings.amqp_queue, settings.amqp_queue_type)
 
 
+def create_backoff(settings: Settings) -> Backoff:
+    return Backoff(settings.reconnect_base_seconds, settings.reconnect_max_seconds)
+
+
+def create_amqp_relay(settings: Settings, engine: Engine, url: str) -> OutboxRelay:
+    publisher = AmqpPublisher(
+        url,
+        create_topology(settings),
+        connect_timeout=settings.amqp_connect_timeout_seconds,
+        heartbeat=settings.amqp_heartbeat_seconds,
+    )
+    return OutboxRelay(
+        engine,
+        publisher,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        backoff=create_backoff(settings),
+    )
+
+
+def create_consumer(settings: Settings, search: SearchIndex, url: str) -> AmqpWorker:
+    return AmqpWorker(
+        url,
+        create_topology(settings),
+        IndexingHandler(search),
+        max_attempts=settings.worker_max_attempts,
+        retry_base_ms=settings.worker_retry_base_ms,
+        prefetch=settings.worker_prefetch,
+        connect_timeout=settings.amqp_connect_timeout_seconds,
+        heartbeat=settings.amqp_heartbeat_seconds,
+        backoff=create_backoff(settings),
+    )
+
+
+def _select_one(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return True
+
+
+@dataclass
+class Probes:
+    """The dependency checks /readyz and /metrics read, each bounded in time and briefly cached."""
+
+    database: Probe[bool]
+    outbox: Probe[tuple[int, float]]
+    search: Probe[bool]
+    broker: Probe[IndexerQueues] | None
+
+    @classmethod
+    def create(cls, settings: Settings, engine: Engine, search: SearchIndex, topology: Topology) -> Probes:
+        def probe(name: str, check: Callable[[], T]) -> Probe[T]:
+            return Probe(
+                name, check, timeout=settings.probe_timeout_seconds, max_age=settings.probe_cache_seconds
+            )
+
+        url = settings.resolved_amqp_url()
+        # A broker that hangs is given a few seconds in its probe thread; callers still wait no longer
+        # than the probe timeout.
+        connect_timeout = min(settings.amqp_connect_timeout_seconds, 5.0)
+        return cls(
+            # SELECT 1 on a pooled connection is cheap, and readiness turns on it: asked afresh each time.
+            database=Probe(
+                "database", lambda: _select_one(engine), timeout=settings.probe_timeout_seconds, max_age=0.0
+            ),
+            outbox=probe("outbox", lambda: outbox_backlog(engine)),
+            search=probe("search", search.ping),
+            broker=probe("broker", lambda: indexer_queues(url, topology, connect_timeout=connect_timeout))
+            if url is not None
+            else None,
+        )
+
+
 @dataclass
 class Resources:
     settings: Settings
@@ -44,10 +121,10 @@ class Resources:
     cache: Cache
     search: SearchIndex
     topology: Topology
+    probes: Probes
     stop: threading.Event = field(default_factory=threading.Event)
-    threads: list[threading.Thread] = field(default_factory=list)
+    supervisor: Supervisor | None = None
     embedded_publisher: DirectPublisher | None = None
-    _depths: tuple[float, dict[str, int] | None] = (0.0, None)
 
     @classmethod
     def create(cls, settings: Settings) -> Resources:
@@ -63,18 +140,22 @@ class Resources:
             if redis_url
             else MemoryCache(ttl_seconds=settings.cache_ttl_seconds)
         )
+        search = create_search(settings, engine)
+        topology = create_topology(settings)
         return cls(
             settings=settings,
             engine=engine,
             store=PostingStore(engine),
             cache=cache,
-            search=create_search(settings, engine),
-            topology=create_topology(settings),
+            search=search,
+            topology=topology,
+            probes=Probes.create(settings, engine, search, topology),
         )
 
     def start_embedded_pipeline(self) -> None:
         """Without a broker the API process runs the relay itself, handing events straight to the
-        indexer: the outbox still guarantees each write reaches the index."""
+        indexer: the outbox still guarantees each write reaches the index. Should the relay thread die
+        anyway, it is restarted (the API keeps serving) and /readyz says so meanwhile."""
         publisher = DirectPublisher(
             IndexingHandler(self.search),
             max_attempts=self.settings.worker_max_attempts,
@@ -85,40 +166,14 @@ class Resources:
             publisher,
             batch_size=self.settings.relay_batch_size,
             poll_seconds=self.settings.relay_poll_seconds,
+            backoff=create_backoff(self.settings),
         )
         self.embedded_publisher = publisher
-        thread = threading.Thread(target=relay.run, args=(self.stop,), name="outbox-relay", daemon=True)
-        thread.start()
-        self.threads.append(thread)
-
-    def database_up(self) -> bool:
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception as exc:
-            log.warning("database check failed", extra={"error": str(exc)[:300]})
-            return False
-        return True
-
-    def queue_depths(self, max_age: float = 5.0) -> dict[str, int] | None:
-        """Depths of the indexer's queues (None without a broker or when it does not answer),
-        remembered for `max_age` seconds so probes and scrapes do not open a connection each."""
-        url = self.settings.resolved_amqp_url()
-        if url is None:
-            return None
-        checked_at, depths = self._depths
-        if time.monotonic() - checked_at < max_age:
-            return depths
-        try:
-            depths = queue_depths(url, self.topology)
-        except Exception as exc:
-            log.warning("broker check failed", extra={"error": repr(exc)[:300]})
-            depths = None
-        self._depths = (time.monotonic(), depths)
-        return depths
+        self.supervisor = Supervisor(self.stop, restart=True, backoff=lambda: create_backoff(self.settings))
+        self.supervisor.start("outbox-relay", relay.run)
 
     def close(self) -> None:
         self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=10)
+        if self.supervisor is not None:
+            self.supervisor.join()
         self.engine.dispose()

@@ -86,6 +86,22 @@ class Settings(BaseSettings):
     worker_prefetch: int = Field(default=20, ge=1)
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     relay_batch_size: int = Field(default=200, ge=1)
+    # Unpublished events older than this make /readyz report the relay stalled.
+    relay_stall_seconds: float = Field(default=60.0, gt=0)
+
+    # A broker that accepts TCP and never completes the AMQP handshake (a load balancer in front of a
+    # failing-over broker) is given up on after amqp_connect_timeout_seconds, and an open connection
+    # that goes silent after about amqp_heartbeat_seconds (pika's heartbeat timeout).
+    amqp_connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    amqp_heartbeat_seconds: int = Field(default=30, ge=1)
+    # The relay and the consumer reconnect forever, waiting a random time up to base * 2^n, capped.
+    reconnect_base_seconds: float = Field(default=0.5, gt=0)
+    reconnect_max_seconds: float = Field(default=30.0, gt=0)
+    # /readyz and /metrics wait at most probe_timeout_seconds for a dependency and reuse an answer
+    # for probe_cache_seconds (the database's is never reused), so they answer within a second whatever
+    # a dependency does.
+    probe_timeout_seconds: float = Field(default=0.5, gt=0, le=0.9)
+    probe_cache_seconds: float = Field(default=1.0, ge=0)
 
     max_request_body_bytes: int = Field(default=DEFAULT_MAX_REQUEST_BODY_BYTES, ge=1024)
 

@@ -23,6 +23,7 @@ from postings.broker import AMQP_ERRORS, Topology, connection_parameters
 from postings.logs import request_id
 from postings.schemas import Posting
 from postings.search.base import IndexUnavailableError, SearchIndex
+from postings.supervision import Backoff, TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ class AmqpWorker:
         max_attempts: int,
         retry_base_ms: int,
         prefetch: int,
+        connect_timeout: float = 10.0,
+        heartbeat: int = 30,
+        backoff: Backoff | None = None,
     ) -> None:
         self.url = url
         self.topology = topology
@@ -72,6 +76,9 @@ class AmqpWorker:
         self.max_attempts = max_attempts
         self.retry_base_ms = retry_base_ms
         self.prefetch = prefetch
+        self.connect_timeout = connect_timeout
+        self.heartbeat = heartbeat
+        self.backoff = backoff or Backoff(0.5, 30.0)
 
     def on_message(
         self, channel: BlockingChannel, method: Basic.Deliver, properties: BasicProperties, body: bytes
@@ -158,28 +165,39 @@ class AmqpWorker:
         channel.basic_ack(method.delivery_tag)
         metrics.WORKER_MESSAGES.labels("retried").inc()
 
-    def run(self, stop: threading.Event) -> None:
-        backoff = 0.5
+    def run(self, stop: threading.Event, status: TaskStatus | None = None) -> None:
+        """Consume until `stop` is set, reconnecting after any failure with a jittered back-off, forever.
+        Unacked messages of a lost connection go back to the queue; indexing is version-gated, so their
+        redelivery changes nothing that was already indexed."""
+        status = status or TaskStatus("consumer")
         while not stop.is_set():
             connection: pika.BlockingConnection | None = None
             try:
-                connection = pika.BlockingConnection(connection_parameters(self.url))
+                connection = pika.BlockingConnection(
+                    connection_parameters(
+                        self.url, connect_timeout=self.connect_timeout, heartbeat=self.heartbeat
+                    )
+                )
                 channel = connection.channel()
                 self.topology.declare(channel)
                 channel.confirm_delivery()
                 channel.basic_qos(prefetch_count=self.prefetch)
                 channel.basic_consume(self.topology.queue, self.on_message)
                 log.info("worker consuming", extra={"queue": self.topology.queue})
-                backoff = 0.5
+                self.backoff.reset()
+                status.set("running")
                 while not stop.is_set():
                     connection.process_data_events(time_limit=0.5)
-            except AMQP_ERRORS as exc:
+            except Exception as exc:
                 metrics.ERRORS.labels("worker").inc()
+                delay = self.backoff.next_delay()
+                status.set("retrying", repr(exc)[:200])
                 log.warning(
-                    "broker connection lost, reconnecting", extra={"error": repr(exc), "retry_in_s": backoff}
+                    "broker connection lost, reconnecting",
+                    exc_info=not isinstance(exc, AMQP_ERRORS),
+                    extra={"error": repr(exc)[:300], "retry_in_s": delay},
                 )
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
+                stop.wait(delay)
             finally:
                 if connection is not None and connection.is_open:
                     with contextlib.suppress(*AMQP_ERRORS):

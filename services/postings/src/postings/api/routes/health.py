@@ -1,7 +1,8 @@
-"""/healthz (the process answers), /readyz (its dependencies, by name) and /metrics (Prometheus)."""
+"""/healthz (the process answers), /readyz (its dependencies and background work, by name), /metrics."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Response
@@ -12,8 +13,9 @@ from prometheus_client.registry import Collector
 
 from postings import metrics
 from postings.api.deps import ResourcesDep
-from postings.relay import outbox_backlog
+from postings.broker import IndexerQueues
 from postings.resources import Resources
+from postings.supervision import Outcome
 
 router = APIRouter(tags=["operations"])
 
@@ -25,33 +27,82 @@ async def healthz() -> dict[str, str]:
 
 @router.get(
     "/readyz",
-    summary="Readiness: each dependency's state; 503 when the database is down",
+    summary="Readiness: each dependency's and background task's state; 503 when the database is down",
     responses={503: {"description": "Not ready: the database is down"}},
 )
 async def readyz(resources: ResourcesDep) -> JSONResponse:
-    database = await run_in_threadpool(resources.database_up)
+    """Answers within the probe timeout whatever a dependency does: each check runs at most that long
+    (in parallel) and its answer is reused for a moment, so probes do not pile up on a hung server."""
+    probes = resources.probes
+    database, outbox, search_up, queues, cache_state = await asyncio.gather(
+        run_in_threadpool(probes.database.get),
+        run_in_threadpool(probes.outbox.get),
+        run_in_threadpool(probes.search.get),
+        run_in_threadpool(probes.broker.get) if probes.broker is not None else _nothing(),
+        _cache_state(resources),
+    )
+    stall = resources.settings.relay_stall_seconds
+    checks = {
+        "database": "up" if database.ok else "down",
+        "cache": cache_state,
+        "broker": _broker_state(queues),
+        "relay": _relay_state(resources, outbox, stall),
+        "indexer": _indexer_state(queues),
+        "search": f"{resources.search.name}: {'up' if search_up.ok and search_up.value else 'down'}",
+    }
+    return JSONResponse({"ready": database.ok, "checks": checks}, status_code=200 if database.ok else 503)
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def _cache_state(resources: Resources) -> str:
     cache = resources.cache
     if cache.name == "memory":
-        cache_state = "in-process"
-    else:
-        cache_state = "up" if await cache.ping() else "down (serving from the database)"
-    if resources.settings.uses_amqp:
-        depths = await run_in_threadpool(resources.queue_depths)
-        broker_state = "up" if depths is not None else "down (writes wait in the outbox)"
-    else:
-        broker_state = "in-process"
-    search_up = await run_in_threadpool(resources.search.ping)
-    checks = {
-        "database": "up" if database else "down",
-        "cache": cache_state,
-        "broker": broker_state,
-        "search": f"{resources.search.name}: {'up' if search_up else 'down'}",
-    }
-    return JSONResponse({"ready": database, "checks": checks}, status_code=200 if database else 503)
+        return "in-process"
+    try:
+        up = await asyncio.wait_for(cache.ping(), resources.settings.probe_timeout_seconds)
+    except TimeoutError:
+        up = False
+    return "up" if up else "down (serving from the database)"
+
+
+def _broker_state(queues: Outcome[IndexerQueues] | None) -> str:
+    if queues is None:
+        return "in-process"
+    return "up" if queues.ok else "down (writes wait in the outbox)"
+
+
+def _relay_state(resources: Resources, outbox: Outcome[tuple[int, float]], stall: float) -> str:
+    """The relay as its effect shows it: events waiting longer than relay_stall_seconds mean no relay is
+    publishing, wherever it runs; the in-process relay also says what it is retrying."""
+    task = resources.supervisor.statuses.get("outbox-relay") if resources.supervisor else None
+    if task is not None and task.state in ("retrying", "dead"):
+        return task.describe()
+    if outbox.value is None:
+        return f"unknown (outbox unreadable: {outbox.error})"
+    waiting, oldest = outbox.value
+    if waiting and oldest >= stall:
+        return f"stalled ({waiting} events waiting, oldest {oldest:.1f} s)"
+    return "up"
+
+
+def _indexer_state(queues: Outcome[IndexerQueues] | None) -> str:
+    if queues is None:
+        return "in-process"
+    if queues.value is None:
+        return "unknown (broker down)"
+    if queues.value.consumers == 0:
+        waiting = sum(queues.value.depths.values())
+        return f"no consumer ({waiting} messages waiting)"
+    return "up"
 
 
 class ScrapeTimeCollector(Collector):
-    """Gauges read when Prometheus scrapes: the outbox backlog and the indexer queue depths."""
+    """Gauges read when Prometheus scrapes: the outbox backlog and the indexer queue depths, from the
+    same bounded, briefly cached probes as /readyz (a dependency that does not answer leaves its gauge
+    out of this scrape rather than holding the scrape)."""
 
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
@@ -61,11 +112,11 @@ class ScrapeTimeCollector(Collector):
             "postings_outbox_backlog", "Events stored but not yet confirmed by the broker"
         )
         age = GaugeMetricFamily("postings_outbox_oldest_age_seconds", "Age of the oldest unpublished event")
-        try:
-            count, oldest = outbox_backlog(self.resources.engine)
-        except Exception:
+        outbox = self.resources.probes.outbox.get()
+        if outbox.value is None:
             metrics.ERRORS.labels("metrics").inc()
         else:
+            count, oldest = outbox.value
             backlog.add_metric([], count)
             age.add_metric([], oldest)
         yield backlog
@@ -75,8 +126,11 @@ class ScrapeTimeCollector(Collector):
             "Messages waiting for the search indexer, by queue",
             labels=["queue"],
         )
-        for queue, depth in (self.resources.queue_depths() or {}).items():
-            lag.add_metric([queue], depth)
+        broker = self.resources.probes.broker
+        queues = broker.get() if broker is not None else None
+        if queues is not None and queues.value is not None:
+            for queue, depth in queues.value.depths.items():
+                lag.add_metric([queue], depth)
         yield lag
 
 
