@@ -36,7 +36,9 @@ AMQP_URL = f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"
 
 class TcpProxy:
     """A loopback TCP proxy in threads. `cut()` refuses new connections and drops open ones, as a
-    server going away would; `restore()` listens again on the same port."""
+    server going away would; `hang()` keeps accepting connections but passes nothing either way on new
+    or open ones, as a server behind a load balancer that stopped answering would; `restore()` drops
+    whatever hung and forwards again on the same port."""
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
@@ -45,11 +47,21 @@ class TcpProxy:
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._running = False
+        self._hanging = False
 
     def start(self) -> TcpProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        deadline = time.monotonic() + 2
+        while True:
+            try:
+                listener.bind(("127.0.0.1", self.port))
+                break
+            except OSError:
+                # The previous listener lives on until its accept thread wakes (within 0.2 s).
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         listener.listen(64)
         listener.settimeout(0.2)
         self.port = listener.getsockname()[1]
@@ -66,6 +78,10 @@ class TcpProxy:
                 continue
             except OSError:
                 return
+            if self._hanging:
+                with self._lock:
+                    self._sockets.add(client)  # held open, never read, until restore() or cut()
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
             except OSError:
@@ -78,6 +94,9 @@ class TcpProxy:
     def _pump(self, a: socket.socket, b: socket.socket) -> None:
         try:
             while True:
+                if self._hanging:
+                    time.sleep(0.05)
+                    continue
                 readable, _, _ = select.select([a, b], [], [], 0.5)
                 if not self._running and not readable:
                     continue
@@ -96,21 +115,37 @@ class TcpProxy:
                 self._sockets.discard(a)
                 self._sockets.discard(b)
 
-    def cut(self) -> None:
-        listener, self._listener = self._listener, None
-        self._running = False
-        if listener is not None:
-            listener.close()
+    def _drop_connections(self) -> None:
         with self._lock:
             sockets = list(self._sockets)
+            self._sockets.clear()
         for s in sockets:
             with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 s.close()
 
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        self._running = False
+        self._hanging = False
+        if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        self._drop_connections()
+
+    def hang(self) -> None:
+        self._hanging = True
+        if self._listener is None:
+            self.start()
+
     def restore(self) -> None:
-        self.start()
+        if self._hanging:
+            self._drop_connections()
+            self._hanging = False
+        if self._listener is None:
+            self.start()
 
     def stop(self) -> None:
         self.cut()

@@ -1,0 +1,488 @@
+"""Broker faults through proxies that hang, refuse and cut mid-stream, and a worker killed mid-batch, on the
+real MariaDB and RabbitMQ: each ends with every posting indexed at its latest version, every event
+published once, and /readyz answering within a second and telling the truth throughout. Each test prints
+one FAULT line (run with -s): writes acknowledged, postings indexed, deliveries indexing nothing new, the
+recovery time from the fault's end to the last posting indexed, and the slowest /readyz and /metrics."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+from postings.app import create_app
+from postings.broker import indexer_queues
+from postings.db import create_db_engine, outbox, postings, search_documents
+from postings.resources import create_amqp_relay, create_backoff, create_consumer, create_topology
+from postings.search.sql import SqlSearchIndex
+from postings.settings import Settings
+from postings.supervision import Supervisor
+from postings.tokens import create_token
+from postings.worker import IndexingHandler
+from sqlalchemy import Engine, func, select
+
+AMQP_PORT = 5672
+AMQP_URL = f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"
+
+# Small timeouts so each fault is detected and recovered from in seconds.
+FAST = {
+    "amqp_connect_timeout_seconds": 1.0,
+    "amqp_heartbeat_seconds": 1,
+    "reconnect_base_seconds": 0.1,
+    "reconnect_max_seconds": 1.0,
+    "probe_timeout_seconds": 0.5,
+    "probe_cache_seconds": 0.2,
+    "relay_stall_seconds": 1.0,
+    "relay_poll_seconds": 0.05,
+    "log_level": "WARNING",
+}
+ANSWER_WITHIN = 1.0
+
+
+def proxied(proxy: Any) -> str:
+    return f"amqp://guest:guest@127.0.0.1:{proxy.port}/%2F"
+
+
+@pytest.fixture
+def fault_settings(
+    mysql_settings: Callable[..., Settings], amqp_names: dict[str, str]
+) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        return mysql_settings(**({"amqp_url": AMQP_URL} | amqp_names | FAST | overrides))
+
+    return make
+
+
+class CountingHandler(IndexingHandler):
+    """The real handler, counting deliveries that changed the index and those that changed nothing."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(SqlSearchIndex(engine))
+        self.changed = 0
+        self.unchanged = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, body: bytes) -> bool:
+        changed = super().__call__(body)
+        with self.lock:
+            if changed:
+                self.changed += 1
+            else:
+                self.unchanged += 1
+        return changed
+
+
+@dataclass
+class Background:
+    """The worker process's two loops, in this process, built by the same factories and supervised the
+    same way (a loop that dies sets `failed`)."""
+
+    settings: Settings
+    engine: Engine
+    handler: CountingHandler
+    stop: threading.Event = field(default_factory=threading.Event)
+    supervisor: Supervisor | None = None
+
+    def start(self, *, relay_url: str | None, consumer_url: str | None) -> None:
+        self.supervisor = Supervisor(self.stop, restart=False, backoff=lambda: create_backoff(self.settings))
+        if relay_url is not None:
+            self.supervisor.start(
+                "outbox-relay", create_amqp_relay(self.settings, self.engine, relay_url).run
+            )
+        if consumer_url is not None:
+            consumer = create_consumer(self.settings, self.handler.search, consumer_url)
+            consumer.handler = self.handler
+            self.supervisor.start("consumer", consumer.run)
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.supervisor is not None:
+            self.supervisor.join()
+            assert not self.supervisor.failed.is_set(), "a background loop died"
+
+
+@pytest.fixture
+def background(fault_settings: Callable[..., Settings]) -> Iterator[Background]:
+    settings = fault_settings()
+    engine = create_db_engine(settings, pool_size=4)
+    built = Background(settings, engine, CountingHandler(engine))
+    yield built
+    built.close()
+    engine.dispose()
+
+
+class Api:
+    """A TestClient on the app that writes postings and times every /readyz and /metrics."""
+
+    def __init__(
+        self, client: TestClient, engine: Engine, posting_body: Callable[..., dict[str, Any]]
+    ) -> None:
+        self.client = client
+        self.posting_body = posting_body
+        _id, token = create_token(engine, name="fault-test", scopes={"write"})
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.versions: dict[int, int] = {}
+        self.writes = 0
+        self.slowest_probe = 0.0
+
+    def create(self, n: int, label: str) -> list[int]:
+        ids = []
+        for i in range(n):
+            body = self.posting_body(title=f"{label} {i}")
+            response = self.client.post("/v1/postings", json=body, headers=self.headers)
+            assert response.status_code == 201, response.text
+            ids.append(response.json()["id"])
+            self.versions[ids[-1]] = 1
+            self.writes += 1
+        return ids
+
+    def edit(self, ids: list[int], label: str) -> None:
+        for posting_id in ids:
+            version = self.versions[posting_id]
+            response = self.client.patch(
+                f"/v1/postings/{posting_id}",
+                json={"title": f"{label} {posting_id}"},
+                headers=self.headers | {"If-Match": f'"{version}"'},
+            )
+            assert response.status_code == 200, response.text
+            self.versions[posting_id] = version + 1
+            self.writes += 1
+
+    def _timed(self, path: str) -> Any:
+        started = time.perf_counter()
+        response = self.client.get(path)
+        elapsed = time.perf_counter() - started
+        self.slowest_probe = max(self.slowest_probe, elapsed)
+        assert elapsed < ANSWER_WITHIN, f"{path} took {elapsed:.2f} s"
+        return response
+
+    def checks(self) -> dict[str, str]:
+        response = self._timed("/readyz")
+        assert response.status_code == 200, response.text  # the database stays up in these faults
+        checks: dict[str, str] = response.json()["checks"]
+        return checks
+
+    def metrics(self) -> str:
+        text: str = self._timed("/metrics").text
+        return text
+
+    def until(self, check: str, predicate: Callable[[str], bool], timeout: float = 20.0) -> str:
+        """Poll /readyz until `check` satisfies `predicate`; its value then."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.checks()[check]
+            if predicate(value) or time.monotonic() > deadline:
+                assert predicate(value), f"/readyz {check} is still {value!r}"
+                return value
+            time.sleep(0.1)
+
+
+def indexed(engine: Engine) -> dict[int, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(search_documents.c.posting_id, search_documents.c.version)).all()
+    return {int(r.posting_id): int(r.version) for r in rows}
+
+
+def latest(engine: Engine) -> dict[int, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(postings.c.id, postings.c.version)).all()
+    return {int(r.id): int(r.version) for r in rows}
+
+
+def unpublished(engine: Engine) -> int:
+    with engine.connect() as conn:
+        count: int = conn.execute(
+            select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+        ).scalar_one()
+    return count
+
+
+def wait_indexed(engine: Engine, expected: dict[int, int], timeout: float = 30.0) -> float:
+    """Seconds until the index holds exactly `expected`."""
+    started = time.monotonic()
+    deadline = started + timeout
+    while indexed(engine) != expected:
+        assert time.monotonic() < deadline, (
+            f"{len(expected)} postings written, index has {len(indexed(engine))}; "
+            f"missing or stale: {sorted(set(expected.items()) - set(indexed(engine).items()))[:10]}"
+        )
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def assert_settled(engine: Engine, settings: Settings, api: Api) -> None:
+    """Every posting indexed at its latest version, every event published, queues empty."""
+    assert latest(engine) == api.versions
+    assert indexed(engine) == api.versions
+    assert unpublished(engine) == 0
+    queues = indexer_queues(AMQP_URL, create_topology(settings))
+    assert sum(queues.depths.values()) == 0, queues.depths
+
+
+def report(fault: str, api: Api, duplicates: int, recovery: float) -> None:
+    print(
+        f"\nFAULT {fault}: {api.writes} writes acknowledged ({len(api.versions)} postings), "
+        f"{len(api.versions)} indexed at their latest version, {duplicates} deliveries changed nothing, "
+        f"recovered {recovery:.2f} s after the fault ended, "
+        f"slowest /readyz or /metrics {api.slowest_probe:.3f} s"
+    )
+
+
+def test_hung_broker_during_writes_keeps_writes_and_probes_fast_and_loses_nothing(
+    fault_settings: Callable[..., Settings],
+    background: Background,
+    new_posting: Callable[..., dict[str, Any]],
+    tcp_proxy: Callable[[int], Any],
+) -> None:
+    proxy = tcp_proxy(AMQP_PORT)
+    url = proxied(proxy)
+    background.start(relay_url=url, consumer_url=url)
+    with TestClient(create_app(fault_settings(amqp_url=url))) as client:
+        api = Api(client, background.engine, new_posting)
+        before = api.create(5, "Before")
+        wait_indexed(background.engine, api.versions)
+        assert api.checks() == {
+            "database": "up",
+            "cache": "up",
+            "broker": "up",
+            "relay": "up",
+            "indexer": "up",
+            "search": "sql: up",
+        }
+
+        # The broker fails over: open connections drop, and the load balancer in front of it accepts
+        # new ones and says nothing.
+        proxy.cut()
+        proxy.hang()
+        started = time.perf_counter()
+        during = api.create(10, "During")
+        api.edit(before[:3], "Edited during")
+        write_seconds = time.perf_counter() - started
+        assert write_seconds < 5, f"13 writes took {write_seconds:.1f} s with the broker hung"
+        assert api.until("broker", lambda v: v == "down (writes wait in the outbox)")
+        assert api.until("relay", lambda v: v.startswith("stalled (13 events waiting"))
+        assert api.checks()["indexer"] == "unknown (broker down)"
+        text = api.metrics()
+        assert "postings_outbox_backlog 13.0" in text
+        assert "postings_consumer_lag_messages{" not in text
+        time.sleep(2.5)  # several connect timeouts: the relay and consumer must outlive them
+        assert set(indexed(background.engine)) == set(before)
+        assert background.supervisor is not None
+        assert not background.supervisor.failed.is_set()
+
+        proxy.restore()
+        recovery = wait_indexed(background.engine, api.versions)
+        assert api.until("relay", lambda v: v == "up")
+        assert api.until("broker", lambda v: v == "up")
+        assert api.until("indexer", lambda v: v == "up")
+        assert_settled(background.engine, background.settings, api)
+        assert len(during) == 10
+    assert background.handler.changed == api.writes
+    report("hung broker during writes", api, background.handler.unchanged, recovery)
+
+
+def test_hung_and_cut_broker_during_consumption_redelivers_and_loses_nothing(
+    fault_settings: Callable[..., Settings],
+    background: Background,
+    new_posting: Callable[..., dict[str, Any]],
+    tcp_proxy: Callable[[int], Any],
+) -> None:
+    """Only the consumer's connection fails: first it hangs mid-stream, then it is cut mid-stream."""
+    proxy = tcp_proxy(AMQP_PORT)
+    background.start(relay_url=AMQP_URL, consumer_url=proxied(proxy))
+    recoveries = []
+    with TestClient(create_app(fault_settings())) as client:
+        api = Api(client, background.engine, new_posting)
+        first = api.create(5, "Before")
+        wait_indexed(background.engine, api.versions)
+
+        proxy.hang()
+        second = api.create(10, "While hung")
+        api.edit(first, "Edited while hung")
+        # The broker drops the silent consumer after its heartbeat timeout, and readiness says so.
+        assert api.until("indexer", lambda v: v.startswith("no consumer ("), timeout=15)
+        assert api.checks()["broker"] == "up"
+        assert api.checks()["relay"] == "up"
+        proxy.restore()
+        recoveries.append(wait_indexed(background.engine, api.versions))
+        assert api.until("indexer", lambda v: v == "up")
+
+        def write_in_background() -> None:
+            api.create(20, "Flowing")
+
+        writer = threading.Thread(target=write_in_background)
+        writer.start()
+        time.sleep(0.2)
+        proxy.cut()
+        writer.join()
+        api.edit(second, "Edited while cut")
+        assert api.until("indexer", lambda v: v.startswith("no consumer ("), timeout=10)
+        proxy.restore()
+        recoveries.append(wait_indexed(background.engine, api.versions))
+        assert api.until("indexer", lambda v: v == "up")
+        assert_settled(background.engine, background.settings, api)
+    assert background.handler.changed == api.writes
+    report(
+        "consumer's connection hung then cut mid-stream",
+        api,
+        background.handler.unchanged,
+        max(recoveries),
+    )
+    print(f"  recovery after the hang {recoveries[0]:.2f} s, after the cut {recoveries[1]:.2f} s")
+
+
+def service_env(settings: Settings, amqp_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTINGS_")}
+    values = {
+        "DATABASE_URL": settings.resolved_database_url(),
+        "AMQP_URL": amqp_url,
+        "AMQP_EXCHANGE": settings.amqp_exchange,
+        "AMQP_QUEUE": settings.amqp_queue,
+        "LOG_LEVEL": "INFO",
+    } | {name.upper(): str(value) for name, value in FAST.items() if name != "log_level"}
+    return env | {f"POSTINGS_{name}": value for name, value in values.items()}
+
+
+def log_messages(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text().splitlines()
+    return [orjson.loads(line) for line in lines if line.startswith("{")]
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return process.wait()
+
+
+def test_relay_alone_hung_then_refused_outlives_it_and_readiness_says_stalled(
+    fault_settings: Callable[..., Settings],
+    background: Background,
+    new_posting: Callable[..., dict[str, Any]],
+    tcp_proxy: Callable[[int], Any],
+    tmp_path: Path,
+) -> None:
+    """`postings relay` in a process of its own, its broker connection hung then refused, while the
+    broker itself (as the API and the consumer see it) stays up: the relay process stays up, /readyz
+    says the relay is stalled, and the events it publishes once the broker is back are all indexed."""
+    proxy = tcp_proxy(AMQP_PORT)
+    settings = fault_settings()
+    background.start(relay_url=None, consumer_url=AMQP_URL)
+    log_path = tmp_path / "relay.log"
+    with log_path.open("wb") as log:
+        relay = subprocess.Popen(
+            [sys.executable, "-m", "postings", "relay"],
+            env=service_env(settings, proxied(proxy)),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        with TestClient(create_app(settings)) as client:
+            api = Api(client, background.engine, new_posting)
+            first = api.create(5, "Before")
+            wait_indexed(background.engine, api.versions, timeout=20)
+
+            proxy.cut()
+            proxy.hang()
+            api.create(5, "While hung")
+            api.edit(first[:2], "Edited while hung")
+            assert api.until("relay", lambda v: v.startswith("stalled (7 events waiting"))
+            checks = api.checks()
+            assert (checks["broker"], checks["indexer"]) == ("up", "up")
+            time.sleep(3)  # past several handshake timeouts
+            assert relay.poll() is None, "postings relay exited while the broker hung"
+
+            proxy.cut()
+            api.create(5, "While refused")
+            time.sleep(1.5)
+            assert relay.poll() is None, "postings relay exited while the broker refused"
+            assert unpublished(background.engine) == 12
+            assert api.checks()["relay"].startswith("stalled (12 events waiting")
+
+            proxy.restore()
+            recovery = wait_indexed(background.engine, api.versions)
+            assert api.until("relay", lambda v: v == "up")
+            assert_settled(background.engine, settings, api)
+    finally:
+        status = stop_process(relay)
+    assert status == 0
+    messages = log_messages(log_path)
+    errors = [m["error"] for m in messages if m["message"] == "publishing failed, retrying"]
+    assert any("AMQPConnectorStackTimeout" in e for e in errors), errors
+    assert {m["message"] for m in messages} >= {"outbox relay started", "outbox relay stopped"}
+    assert background.handler.changed == api.writes
+    report("relay alone hung then refused", api, background.handler.unchanged, recovery)
+
+
+def test_worker_killed_mid_batch_loses_nothing(
+    fault_settings: Callable[..., Settings],
+    background: Background,
+    new_posting: Callable[..., dict[str, Any]],
+    tmp_path: Path,
+) -> None:
+    """A real `postings worker` killed with SIGKILL while it holds a prefetched batch: the unacked
+    messages go back to the queue, the next worker indexes them, and readiness shows the gap."""
+    settings = fault_settings()
+    env = service_env(settings, AMQP_URL)
+    with TestClient(create_app(settings)) as client:
+        api = Api(client, background.engine, new_posting)
+        ids = api.create(150, "Batch")
+        api.edit(ids[::3], "Edited")
+        assert unpublished(background.engine) == api.writes
+
+        first_log = tmp_path / "worker-1.log"
+        with first_log.open("wb") as log:
+            first = subprocess.Popen(
+                [sys.executable, "-m", "postings", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            deadline = time.monotonic() + 30
+            while not indexed(background.engine) and time.monotonic() < deadline:
+                time.sleep(0.005)
+            first.send_signal(signal.SIGKILL)
+            assert first.wait(timeout=10) == -signal.SIGKILL
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+        killed_at = time.monotonic()
+        before = indexed(background.engine)
+        assert before != api.versions, "the worker was killed after the last posting was indexed"
+        assert api.until("indexer", lambda v: v.startswith("no consumer ("), timeout=10)
+
+        second_log = tmp_path / "worker-2.log"
+        with second_log.open("wb") as log:
+            second = subprocess.Popen(
+                [sys.executable, "-m", "postings", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            wait_indexed(background.engine, api.versions, timeout=60)
+            recovery = time.monotonic() - killed_at
+            assert api.until("indexer", lambda v: v == "up")
+            assert api.checks()["relay"] == "up"
+            assert_settled(background.engine, settings, api)
+        finally:
+            assert stop_process(second) == 0
+    handled = [m for m in log_messages(second_log) if m["message"] == "event handled"]
+    outcomes = [m["outcome"] for m in handled]
+    redelivered = sum(1 for m in handled if m["redelivered"])
+    # What the first worker had indexed, the second finds again at most as a no-op.
+    assert outcomes.count("indexed") <= api.writes - sum(before.values())
+    print(
+        f"\n  killed with {len(before)} postings indexed; the next worker handled {len(handled)} events, "
+        f"{redelivered} redelivered, {outcomes.count('duplicate')} of them changing nothing"
+    )
+    report("worker killed mid-batch", api, outcomes.count("duplicate"), recovery)
