@@ -59,6 +59,16 @@ def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _build_args(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise UsageError(f"--build-arg {pair!r}: expected NAME=VALUE")
+        values[name] = value
+    return values
+
+
 def _release(args: argparse.Namespace) -> int:
     from infra.ops import release
 
@@ -71,6 +81,10 @@ def _release(args: argparse.Namespace) -> int:
         dockerfile = (args.dockerfile or context / "Dockerfile").resolve()
     if not dockerfile.is_relative_to(context):
         raise UsageError(f"--dockerfile {dockerfile} must be inside the build context {context}")
+    image = release.Image.beside("postings-checks" if args.checks else "postings", context, dockerfile)
+    build_args = _build_args(args.build_arg)
+    if dockerfile.is_file():
+        release.check_build_args(dockerfile, build_args)
     revision = release.revision(args.project, context, allow_dirty=args.allow_dirty)
     if args.checks:
         revision = dataclasses.replace(revision, tag=CHECKS_TAG_PREFIX + revision.tag)
@@ -82,8 +96,8 @@ def _release(args: argparse.Namespace) -> int:
         ecr=ecr,
         repository=repository,
         revision=revision,
-        context=context,
-        dockerfile=dockerfile,
+        image=image,
+        build_args=build_args,
         progress=_progress,
     )
     if done.already_present:
@@ -320,6 +334,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         f"tagged {CHECKS_TAG_PREFIX}<sha>, the image the stack's scheduled checks run)",
     )
     rel.add_argument("--dockerfile", type=Path, help="Dockerfile (default: CONTEXT/Dockerfile)")
+    rel.add_argument(
+        "--build-arg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a build argument the Dockerfile declares, e.g. BASE_IMAGE=<a mirror of its default base> "
+        "(repeatable; the wheels of requirements.txt beside the Dockerfile are downloaded into its "
+        "wheelhouse/ first)",
+    )
     rel.add_argument(
         "--allow-dirty",
         action="store_true",

@@ -1,10 +1,12 @@
-"""`infra release`: tag from the git commit, ECR login and repository lookup under moto, and the docker
-SDK's build and push exercised up to the engine: a fake Engine API that records each request. No image
-is really built here (there is no Docker engine on this machine)."""
+"""`infra release`: tag from the git commit, ECR login and repository lookup under moto, the wheelhouse's
+requirements, and the docker SDK's build and push exercised up to the engine: a fake Engine API that
+records each request. The real engine and registry build, run and push the images in tests/docker."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -135,6 +137,7 @@ def test_repository_lookup_and_ecr_login(repository: str) -> None:
 
     auth = release.registry_login(ecr, repository)
 
+    # no registryIds (deprecated by AWS): the registry logged into is the repository's host
     token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
     username, password = base64.b64decode(token).decode().split(":", 1)
     assert (auth.username, auth.password) == (username, password) == ("AWS", password)
@@ -286,12 +289,19 @@ def test_the_service_context_sent_to_the_engine_holds_what_its_dockerfile_copies
         for source in line.split()[1:-1]
     ]
     assert sources, "the Dockerfile copies nothing from the context"
+    # wheelhouse/ is what release downloads before building (release.prepare_wheelhouse), not a source
+    image = release.Image.beside("postings", service, dockerfile)
+    assert image.wheelhouse == service / "wheelhouse"
+    assert image.requirements == (service / "requirements.txt", service / "build-requirements.txt")
     for source in sources:
+        if source == "wheelhouse":
+            continue
         assert any(n == source or n.startswith(f"{source}/") for n in names), f"{source} is not sent"
     assert "src/postings/cli.py" in names
     # the SDK applies the context's .dockerignore (tests/, __pycache__/ ...) before sending it
     ignored = (service / ".dockerignore").read_text().split()
     assert "tests/" in ignored
+    assert not [pattern for pattern in ignored if pattern.strip("/") in ("wheelhouse", "*")]
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
 
 
@@ -324,3 +334,146 @@ def test_checks_image_refuses_a_dirty_repository(
     assert release_cli(checkout, "--checks") == 1
     assert engine.requests == []
     assert "uncommitted change" in capsys.readouterr().err
+
+
+def test_a_build_arg_the_dockerfile_declares_reaches_the_engine(
+    checkout: Path, repository: str, engine: FakeEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = checkout / "svc" / "Dockerfile"
+    dockerfile.write_text("ARG BASE_IMAGE=python:3.11-slim-bookworm\nFROM ${BASE_IMAGE}\nCOPY . /app\n")
+    git(checkout, "commit", "-q", "-am", "base as a build argument")
+
+    assert release_cli(checkout, "--build-arg", "BASE_IMAGE=127.0.0.1:5000/debian-python:3.11-bookworm") == 0
+
+    _, build, _ = engine.requests
+    assert build.query["buildargs"] == '{"BASE_IMAGE": "127.0.0.1:5000/debian-python:3.11-bookworm"}'
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("PYTHON=3.12", "--build-arg PYTHON: .*declares no such ARG \\(it declares: none\\)"),
+        ("BASE_IMAGE", "--build-arg 'BASE_IMAGE': expected NAME=VALUE"),
+    ],
+)
+def test_a_build_arg_the_dockerfile_does_not_declare_is_refused_before_the_engine_is_asked(
+    checkout: Path,
+    repository: str,
+    engine: FakeEngine,
+    capsys: pytest.CaptureFixture[str],
+    argument: str,
+    message: str,
+) -> None:
+    assert release_cli(checkout, "--build-arg", argument) == Exit.USAGE
+    assert engine.requests == []
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_declared_args_are_read_from_the_dockerfiles() -> None:
+    root = Path(__file__).resolve().parents[3]
+    assert release.declared_args(root / "services" / "postings" / "Dockerfile") == [
+        "BASE_IMAGE",
+        "RDS_CA_BUNDLE",
+    ]
+    assert release.declared_args(root / "monitoring" / "checks" / "Dockerfile") == ["BASE_IMAGE"]
+
+
+def test_the_wheelhouse_requirements_are_resolved_for_the_images_python(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(
+        "# generated\n"
+        "alembic==1.20.1 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via postings\n"
+        "async-timeout==5.0.1 ; python_full_version < '3.11.3' \\\n    --hash=sha256:cc\n"
+        "colorama==0.4.6 ; sys_platform == 'win32' \\\n    --hash=sha256:dd\n"
+        "exceptiongroup==1.3.0 ; python_full_version < '3.11' \\\n    --hash=sha256:ee\n"
+        "uvloop==0.23.0 ; platform_python_implementation != 'PyPy' and sys_platform != 'win32' \\\n"
+        "    --hash=sha256:ff\n"
+    )
+    # async-timeout: bookworm's Python is 3.11.2, whatever Python runs the release
+    assert release.wheel_requirements(requirements) == (
+        "alembic==1.20.1 --hash=sha256:aa --hash=sha256:bb\n"
+        "async-timeout==5.0.1 --hash=sha256:cc\n"
+        "uvloop==0.23.0 --hash=sha256:ff\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("alembic>=1.20 \\\n    --hash=sha256:aa\n", "'alembic>=1.20' is not pinned with hashes"),
+        ("alembic==1.20.1\n", "'alembic==1.20.1' is not pinned with hashes"),
+        ("-e ./src\n", "-e is not supported"),
+        (
+            "pika==1.4.4 ; python_version <<< '3' \\\n    --hash=sha256:aa\n",
+            "pika==1.4.4: Expected a marker variable",
+        ),
+    ],
+)
+def test_requirements_a_wheelhouse_cannot_be_made_from_are_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(text)
+    with pytest.raises(release.BuildFailed, match=re.escape(message)):
+        release.wheel_requirements(requirements)
+
+
+def test_a_wheelhouse_is_downloaded_again_only_when_the_requirements_change(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("pika==1.4.4 \\\n    --hash=sha256:" + "0" * 64 + "\n")
+    wheelhouse = tmp_path / "wheelhouse"
+    wanted = release.wheel_requirements(requirements)
+    digest = hashlib.sha256("\n".join([wanted, *release.WHEEL_PLATFORMS]).encode()).hexdigest()
+    wheelhouse.mkdir()
+    (wheelhouse / release.WHEELHOUSE_STAMP).write_text(digest + "\n")
+    (wheelhouse / "pika-1.4.4-py3-none-any.whl").write_text("kept")
+    lines: list[str] = []
+
+    release.prepare_wheelhouse([requirements], wheelhouse, lines.append)
+
+    assert lines == []
+    assert (wheelhouse / "pika-1.4.4-py3-none-any.whl").read_text() == "kept"
+    # a wrong hash: pip refuses the wheel, the stale wheelhouse is gone, and the message says why
+    requirements.write_text("pika==1.4.4 \\\n    --hash=sha256:" + "1" * 64 + "\n")
+    with pytest.raises(release.BuildFailed, match=r"pip could not download the wheels of .*HASHES"):
+        release.prepare_wheelhouse([requirements], wheelhouse, lines.append)
+    assert lines == [f"downloading the wheels of {requirements} into {wheelhouse}"]
+    assert not (wheelhouse / "pika-1.4.4-py3-none-any.whl").exists()
+    assert not (wheelhouse / release.WHEELHOUSE_STAMP).exists()
+
+
+def test_a_tag_pushed_while_release_was_building_is_not_pushed_again(
+    checkout: Path, repository: str, engine: FakeEngine
+) -> None:
+    ecr = boto3.client("ecr", region_name=REGION)
+    revision = release.revision(checkout, checkout / "svc", allow_dirty=False)
+    other = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", '
+    other += '"config": {"digest": "sha256:' + "e" * 64 + '"}, "layers": []}'
+
+    def someone_else_pushes(line: str) -> None:
+        if line.startswith("building "):
+            ecr.put_image(repositoryName="postings-dev", imageManifest=other, imageTag=revision.tag)
+
+    with pytest.raises(release.TagAlreadyExists, match=r"appeared in the registry .* while this release was"):
+        release.release(
+            ecr=ecr,
+            repository=repository,
+            revision=revision,
+            image=release.Image.beside("postings", checkout / "svc", checkout / "svc" / "Dockerfile"),
+            progress=someone_else_pushes,
+        )
+    assert [r.path.rsplit("/", 1)[-1] for r in engine.requests] == ["version", "build"]
+
+
+def test_the_registry_refusing_an_immutable_tag_is_reported_as_such(
+    checkout: Path, repository: str, engine: FakeEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # what ECR answers a push to an existing tag of an immutable repository
+    engine.push_error = (
+        "tag invalid: The image tag 'x' already exists in the 'postings-dev' repository and cannot be "
+        "overwritten because the repository is immutable."
+    )
+    assert release_cli(checkout) == 1
+    err = capsys.readouterr().err
+    assert "the registry refused" in err
+    assert "(ECR: ImageTagAlreadyExistsException); deploy the image already under that tag" in err

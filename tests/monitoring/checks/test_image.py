@@ -12,10 +12,13 @@ DOCKERFILE = ROOT / "monitoring" / "checks" / "Dockerfile"
 
 
 def copied(dockerfile: str) -> list[tuple[list[str], str]]:
-    """(sources, destination) of every COPY line."""
-    found = []
+    """(sources, destination) of every COPY from the context into the final stage (the build stage's
+    wheelhouse and what it copies from other stages are not the app)."""
+    found: list[tuple[list[str], str]] = []
     for line in dockerfile.splitlines():
-        if line.startswith("COPY "):
+        if line.startswith("FROM "):
+            found = []
+        elif line.startswith("COPY ") and "--from=" not in line:
             *sources, destination = line.split()[1:]
             found.append((sources, destination))
     return found
@@ -24,10 +27,10 @@ def copied(dockerfile: str) -> list[tuple[list[str], str]]:
 def test_the_image_content_runs_the_scheduled_checks(tmp_path: Path) -> None:
     app = tmp_path / "app"
     for sources, destination in copied(DOCKERFILE.read_text()):
+        assert not destination.startswith("/"), f"{destination}: the app's files go under WORKDIR"
         target = app / destination
         target.mkdir(parents=True, exist_ok=True)
-        for source in sources:
-            path = ROOT / source
+        for path in (path for source in sources for path in sorted(ROOT.glob(source))):
             if path.is_dir():
                 shutil.copytree(
                     path, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
