@@ -486,3 +486,63 @@ def test_worker_killed_mid_batch_loses_nothing(
         f"{redelivered} redelivered, {outcomes.count('duplicate')} of them changing nothing"
     )
     report("worker killed mid-batch", api, outcomes.count("duplicate"), recovery)
+
+
+def test_health_and_metrics_answer_within_a_second_with_every_dependency_hung(
+    fault_settings: Callable[..., Settings],
+    mysql_settings: Callable[..., Settings],
+    tcp_proxy: Callable[[int], Any],
+    new_posting: Callable[..., dict[str, Any]],
+) -> None:
+    database, cache, broker = tcp_proxy(3306), tcp_proxy(6379), tcp_proxy(AMQP_PORT)
+    direct = mysql_settings().resolved_database_url()
+    settings = fault_settings(
+        database_url=direct.replace("127.0.0.1:3306", f"127.0.0.1:{database.port}"),
+        redis_url=f"redis://127.0.0.1:{cache.port}/0",
+        amqp_url=proxied(broker),
+    )
+    engine = create_db_engine(mysql_settings(), pool_size=1)
+    try:
+        with TestClient(create_app(settings)) as client:
+            api = Api(client, engine, new_posting)
+            api.create(1, "Before")
+            assert api.checks()["broker"] == "up"
+            for proxy in (database, cache, broker):
+                proxy.hang()
+
+            hung = {
+                "database": "down",
+                "cache": "down (serving from the database)",
+                "broker": "down (writes wait in the outbox)",
+                "relay": "unknown (outbox unreadable: no answer within 0.5 s)",
+                "indexer": "unknown (broker down)",
+                "search": "sql: down",
+            }
+            timings: list[float] = []
+            readiness: list[tuple[int, dict[str, str]]] = []
+            deadline = time.monotonic() + 5
+            # Answers are reused for probe_cache_seconds (0.2 s), so the first rounds may still say up.
+            while len(timings) < 9 or (readiness[-1][1] != hung and time.monotonic() < deadline):
+                for path in ("/healthz", "/readyz", "/metrics"):
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    timings.append(time.perf_counter() - started)
+                    if path == "/readyz":
+                        readiness.append((response.status_code, response.json()["checks"]))
+                    else:
+                        assert response.status_code == 200
+            print(f"\n  /readyz said every dependency down after {len(readiness)} probes")
+            assert readiness[-1] == (503, hung)
+            assert all(status == 503 for status, _checks in readiness)
+            assert max(timings) < ANSWER_WITHIN, timings
+            print(
+                "\nFAULT database, Redis and broker hung: "
+                f"slowest /healthz, /readyz or /metrics {max(timings):.3f} s"
+            )
+
+            for proxy in (database, cache, broker):
+                proxy.restore()
+            assert api.until("database", lambda v: v == "up")
+            assert api.until("broker", lambda v: v == "up")
+    finally:
+        engine.dispose()

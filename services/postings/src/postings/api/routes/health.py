@@ -100,23 +100,22 @@ def _indexer_state(queues: Outcome[IndexerQueues] | None) -> str:
 
 
 class ScrapeTimeCollector(Collector):
-    """Gauges read when Prometheus scrapes: the outbox backlog and the indexer queue depths, from the
-    same bounded, briefly cached probes as /readyz (a dependency that does not answer leaves its gauge
-    out of this scrape rather than holding the scrape)."""
+    """Gauges read when Prometheus scrapes: the outbox backlog and the indexer queue depths, as the
+    bounded probes answered (a dependency that did not answer leaves its gauge out of this scrape)."""
 
-    def __init__(self, resources: Resources) -> None:
-        self.resources = resources
+    def __init__(self, outbox: Outcome[tuple[int, float]], queues: Outcome[IndexerQueues] | None) -> None:
+        self.outbox = outbox
+        self.queues = queues
 
     def collect(self) -> Iterator[Metric]:
         backlog = GaugeMetricFamily(
             "postings_outbox_backlog", "Events stored but not yet confirmed by the broker"
         )
         age = GaugeMetricFamily("postings_outbox_oldest_age_seconds", "Age of the oldest unpublished event")
-        outbox = self.resources.probes.outbox.get()
-        if outbox.value is None:
+        if self.outbox.value is None:
             metrics.ERRORS.labels("metrics").inc()
         else:
-            count, oldest = outbox.value
+            count, oldest = self.outbox.value
             backlog.add_metric([], count)
             age.add_metric([], oldest)
         yield backlog
@@ -126,15 +125,19 @@ class ScrapeTimeCollector(Collector):
             "Messages waiting for the search indexer, by queue",
             labels=["queue"],
         )
-        broker = self.resources.probes.broker
-        queues = broker.get() if broker is not None else None
-        if queues is not None and queues.value is not None:
-            for queue, depth in queues.value.depths.items():
+        if self.queues is not None and self.queues.value is not None:
+            for queue, depth in self.queues.value.depths.items():
                 lag.add_metric([queue], depth)
         yield lag
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 async def prometheus_metrics(resources: ResourcesDep) -> Response:
-    body, content_type = await run_in_threadpool(metrics.render, [ScrapeTimeCollector(resources)])
+    probes = resources.probes
+    # Both probes at once, so a scrape waits one probe timeout at most, not one per dependency.
+    outbox, queues = await asyncio.gather(
+        run_in_threadpool(probes.outbox.get),
+        run_in_threadpool(probes.broker.get) if probes.broker is not None else _nothing(),
+    )
+    body, content_type = await run_in_threadpool(metrics.render, [ScrapeTimeCollector(outbox, queues)])
     return Response(content=body, media_type=content_type)
