@@ -546,3 +546,56 @@ def test_health_and_metrics_answer_within_a_second_with_every_dependency_hung(
             assert api.until("broker", lambda v: v == "up")
     finally:
         engine.dispose()
+
+
+def test_worker_command_started_against_a_hung_broker_waits_it_out(
+    fault_settings: Callable[..., Settings],
+    background: Background,
+    tcp_proxy: Callable[[int], Any],
+    new_posting: Callable[..., dict[str, Any]],
+    tmp_path: Path,
+) -> None:
+    """`postings worker` (relay and consumer) whose broker accepts TCP and never answers: it used to exit
+    on the connector's timeout. It keeps retrying, /readyz says why nothing is indexed, and once the
+    broker answers everything written meanwhile is indexed."""
+    proxy = tcp_proxy(AMQP_PORT)
+    proxy.hang()
+    settings = fault_settings()
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "postings", "worker"],
+            env=service_env(settings, proxied(proxy)),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        with TestClient(create_app(settings)) as client:
+            api = Api(client, background.engine, new_posting)
+            ids = api.create(5, "While hung")
+            api.edit(ids[:2], "Edited while hung")
+            assert api.until("relay", lambda v: v.startswith("stalled (7 events waiting"))
+            assert api.until("indexer", lambda v: v == "no consumer (0 messages waiting)")
+            time.sleep(2.5)  # past several handshake timeouts of both loops
+            assert worker.poll() is None, "postings worker exited while the broker hung"
+            assert indexed(background.engine) == {}
+
+            proxy.restore()
+            recovery = wait_indexed(background.engine, api.versions)
+            assert api.until("relay", lambda v: v == "up")
+            assert api.until("indexer", lambda v: v == "up")
+            assert_settled(background.engine, settings, api)
+    finally:
+        status = stop_process(worker)
+    assert status == 0
+    messages = log_messages(log_path)
+    timeouts = {
+        m["logger"]
+        for m in messages
+        if "AMQPConnectorStackTimeout" in m.get("error", "")
+        and m["message"] in ("publishing failed, retrying", "broker connection lost, reconnecting")
+    }
+    assert timeouts == {"postings.relay", "postings.worker"}
+    handled = [m["outcome"] for m in messages if m["message"] == "event handled"]
+    assert handled.count("indexed") == api.writes
+    report("postings worker started against a hung broker", api, handled.count("duplicate"), recovery)
