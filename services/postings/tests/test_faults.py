@@ -599,3 +599,49 @@ def test_worker_command_started_against_a_hung_broker_waits_it_out(
     handled = [m["outcome"] for m in messages if m["message"] == "event handled"]
     assert handled.count("indexed") == api.writes
     report("postings worker started against a hung broker", api, handled.count("duplicate"), recovery)
+
+
+def test_broker_hung_mid_publish_is_given_up_on_after_the_heartbeat_timeout(
+    fault_settings: Callable[..., Settings],
+    background: Background,
+    tcp_proxy: Callable[[int], Any],
+    new_posting: Callable[..., dict[str, Any]],
+) -> None:
+    """The relay's open connection goes silent (no reset, no close) while it waits for a confirm: pika's
+    heartbeat check gives it up after heartbeat + 5 to 2 x (heartbeat + 5) s, then the relay retries, so
+    a silent broker holds the outbox for seconds, never for good."""
+    proxy = tcp_proxy(AMQP_PORT)
+    background.start(relay_url=proxied(proxy), consumer_url=AMQP_URL)
+    with TestClient(create_app(fault_settings())) as client:
+        api = Api(client, background.engine, new_posting)
+        api.create(3, "Before")
+        wait_indexed(background.engine, api.versions)
+        assert background.supervisor is not None
+        relay = background.supervisor.statuses["outbox-relay"]
+        assert relay.state == "running"
+
+        proxy.hang()
+        hung_at = time.monotonic()
+        api.create(3, "While hung")
+        assert api.until("relay", lambda v: v.startswith("stalled (3 events waiting"))
+
+        def relay_state() -> str:
+            return relay.state
+
+        deadline = hung_at + 15
+        while relay_state() != "retrying" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        given_up = time.monotonic() - hung_at
+        assert relay_state() == "retrying", "the relay still waits on the silent connection"
+        # pika checks every heartbeat + 5 s and gives up at the first check that saw no byte.
+        assert 5 < given_up < 14, given_up
+        assert relay.error is not None
+        assert "StreamLostError" in relay.error or "AMQPHeartbeatTimeout" in relay.error, relay.error
+
+        proxy.restore()
+        recovery = wait_indexed(background.engine, api.versions)
+        assert api.until("relay", lambda v: v == "up")
+        assert_settled(background.engine, background.settings, api)
+    assert background.handler.changed == api.writes
+    report("relay's connection silent mid-publish", api, background.handler.unchanged, recovery)
+    print(f"  the relay gave the silent connection up after {given_up:.1f} s")
