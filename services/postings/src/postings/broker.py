@@ -24,6 +24,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.adapters.utils.connection_workflow import AMQPConnectorException
 
 from postings import metrics
+from postings.settings import DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS, DEFAULT_AMQP_HEARTBEAT_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +54,21 @@ class Publisher(Protocol):
 
 
 def connection_parameters(
-    url: str, *, connect_timeout: float = 10.0, heartbeat: int = 30
+    url: str,
+    *,
+    connect_timeout: float = DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS,
+    heartbeat: int = DEFAULT_AMQP_HEARTBEAT_SECONDS,
 ) -> pika.URLParameters:
     """One attempt, given up after `connect_timeout` from TCP connect to the end of the AMQP handshake;
-    an open connection that hears nothing for about `heartbeat` seconds is closed (and raises)."""
+    an open connection that hears nothing is closed (and raises) heartbeat + 5 to twice that later."""
     params = pika.URLParameters(url)
     if urlsplit(url).scheme == "amqps":
         context = ssl.create_default_context()
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         params.ssl_options = pika.SSLOptions(context, server_hostname=params.host)
     params.heartbeat = heartbeat
-    params.blocked_connection_timeout = max(heartbeat, connect_timeout)
+    # A broker that blocks publishers (memory or disk alarm) for this long is treated as lost.
+    params.blocked_connection_timeout = 30
     params.connection_attempts = 1
     params.socket_timeout = connect_timeout
     params.stack_timeout = connect_timeout
@@ -108,7 +113,12 @@ class AmqpPublisher:
     after the broker has taken responsibility for the message (routed to a durable queue)."""
 
     def __init__(
-        self, url: str, topology: Topology, *, connect_timeout: float = 10.0, heartbeat: int = 30
+        self,
+        url: str,
+        topology: Topology,
+        *,
+        connect_timeout: float = DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS,
+        heartbeat: int = DEFAULT_AMQP_HEARTBEAT_SECONDS,
     ) -> None:
         self.url = url
         self.topology = topology
@@ -167,7 +177,9 @@ class IndexerQueues:
     consumers: int
 
 
-def indexer_queues(url: str, topology: Topology, *, connect_timeout: float = 10.0) -> IndexerQueues:
+def indexer_queues(
+    url: str, topology: Topology, *, connect_timeout: float = DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS
+) -> IndexerQueues:
     """The indexer's queues, read on a short connection. The topology is declared first (idempotent),
     so an API started before any relay or worker reports 0, not an error."""
     connection = pika.BlockingConnection(

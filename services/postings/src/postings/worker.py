@@ -23,6 +23,7 @@ from postings.broker import AMQP_ERRORS, Topology, connection_parameters
 from postings.logs import request_id
 from postings.schemas import Posting
 from postings.search.base import IndexUnavailableError, SearchIndex
+from postings.settings import DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS, DEFAULT_AMQP_HEARTBEAT_SECONDS
 from postings.supervision import Backoff, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,8 @@ class AmqpWorker:
         max_attempts: int,
         retry_base_ms: int,
         prefetch: int,
-        connect_timeout: float = 10.0,
-        heartbeat: int = 30,
+        connect_timeout: float = DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS,
+        heartbeat: int = DEFAULT_AMQP_HEARTBEAT_SECONDS,
         backoff: Backoff | None = None,
     ) -> None:
         self.url = url
