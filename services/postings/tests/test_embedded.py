@@ -137,7 +137,7 @@ def test_tokens_list_and_revoke(tmp_path: Path) -> None:
 def test_seed_and_migrate_on_sqlite(tmp_path: Path) -> None:
     migrated = cli(tmp_path, "migrate")
     assert migrated.returncode == 0
-    assert "schema at revision 0002" in migrated.stdout
+    assert "schema at revision 0003" in migrated.stdout
     seeded = cli(tmp_path, "seed", "300", "--batch-size", "120")
     assert seeded.returncode == 0, seeded.stderr
     assert "seeded 300 postings" in seeded.stdout

@@ -376,7 +376,7 @@ def test_migration_on_sqlite_drops_the_unread_folded_columns_and_restores_them(
     engine = create_db_engine(settings)
     assert upgrade(settings, "0001") == "0001"
     insert_documents_as_0001_did(engine)
-    assert upgrade(settings) == "0002"
+    assert upgrade(settings, "0002") == "0002"
     assert {c["name"] for c in inspect(engine).get_columns("search_documents")} == {
         "posting_id",
         "version",
@@ -406,7 +406,7 @@ def test_migration_from_the_fulltext_index_backfills_the_terms_and_reverts(run_i
     try:
         assert upgrade(settings, "0001") == "0001"
         insert_documents_as_0001_did(engine)
-        assert upgrade(settings) == "0002"
+        assert upgrade(settings, "0002") == "0002"
         with engine.connect() as conn:
             engines: dict[str, str] = dict(
                 conn.execute(

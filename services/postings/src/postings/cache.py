@@ -1,16 +1,36 @@
 """Read-through cache for single postings and first pages: Redis, or in-process for the embedded mode.
 
-Writers overwrite a posting's entry with the new representation and bump the list generation; readers
-fill a missing entry with SET NX, so a reader holding an older row can never replace a newer one.
-When Redis fails the cache steps aside for `retry_seconds` (requests go to the database) and remembers
-the invalidations it could not make; it replays them before it serves anything from Redis again, so
-an outage never leaves a stale posting behind.
+What it guarantees: once a write has returned, no process serves an older version of that posting, or
+a first page cached before the write, from any cache, whatever Redis did meanwhile (refused, hung,
+restarted empty) and whichever process wrote. Two leases make that hold without touching the
+database on a cache hit:
 
-In front of Redis each process keeps a near cache of postings, kept honest by Redis pub/sub: every
-write publishes the posting id and every process drops it. The near cache is used only while the
-subscription is live (a dropped subscription empties and disables it), an entry read from Redis is kept
-only if no invalidation arrived while it was being read, and entries expire after NEAR_TTL_SECONDS
-whatever happens, so a cache hit costs no network round trip and is never more than a moment stale.
+- The epoch lease (Redis outages). Every Redis key carries the cache epoch, a counter per cache prefix
+  in the database (`cache_epochs`). A writer that cannot update Redis after its commit (so Redis may
+  hold the old version, or a reader may still put one there with SET NX) bumps the epoch in the
+  database and then waits EPOCH_LEASE_SECONDS before it returns. Every process reads the epoch every
+  EPOCH_POLL_SECONDS (one primary-key row) and uses the cache only within EPOCH_LEASE_SECONDS of
+  *starting* a read that returned its current epoch; a process that cannot read it serves from the
+  database. So by the time the write returns, every process has either seen the new epoch (whose keys
+  Redis does not hold yet) or stopped using the cache. Nothing has to be replayed, so it does not
+  matter if the writer stops before Redis returns, or if Redis comes back empty or full. Readers put
+  what they read under the epoch they held before reading the database, so a slow reader's old row
+  lands in an abandoned epoch.
+- The near-cache lease (pub/sub delivery). Each process keeps postings in memory, dropped by Redis
+  pub/sub when any process writes. Delivery is asynchronous, so a writer waits NEAR_LEASE_SECONDS after
+  its PUBLISH is acknowledged, and a process serves from memory only within NEAR_LEASE_SECONDS of
+  sending a PING on its subscription whose PONG it has read: Redis answers a PING after every message
+  it published before it, so that process has applied every invalidation published before the PING.
+
+Why not check the version in the database on every hit: that is a database round trip per read, which
+is what the cache is for; the leases cost one epoch read per process every EPOCH_POLL_SECONDS, a PING
+every NEAR_PING_SECONDS, NEAR_LEASE_SECONDS of latency on every write, and EPOCH_LEASE_SECONDS on a
+write that found Redis failing. Within one epoch the ordering is Redis's: writers overwrite, readers
+fill with SET NX, so a reader holding an older row never replaces a newer one.
+
+When Redis fails the cache steps aside for `retry_seconds` (requests go to the database). Listing
+generations are random tokens, never counters, so a Redis restarted empty cannot bring an old
+generation's pages back.
 """
 
 from __future__ import annotations
@@ -20,6 +40,7 @@ import contextlib
 import hashlib
 import logging
 import time
+import uuid
 from collections import OrderedDict
 from typing import Protocol
 
@@ -27,13 +48,49 @@ from redis.asyncio import Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
+from sqlalchemy import BigInteger, Column, Engine, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from postings import metrics
+from postings.db import MYSQL_TABLE_ARGS, metadata
 
 log = logging.getLogger(__name__)
 
 NEAR_TTL_SECONDS = 10.0
 NEAR_MAX_ENTRIES = 10_000
+NEAR_LEASE_SECONDS = 0.05
+NEAR_PING_SECONDS = 0.01
+EPOCH_LEASE_SECONDS = 1.0
+EPOCH_POLL_SECONDS = 0.2
+# A clock-rate allowance between hosts, on top of the lease a writer waits out.
+LEASE_MARGIN_SECONDS = 0.05
+
+cache_epochs = Table(
+    "cache_epochs",
+    metadata,
+    Column("name", String(191), primary_key=True),
+    Column("epoch", BigInteger, nullable=False),
+    **MYSQL_TABLE_ARGS,
+)
+
+
+def read_epoch(engine: Engine, name: str) -> int:
+    with engine.connect() as conn:
+        value = conn.execute(select(cache_epochs.c.epoch).where(cache_epochs.c.name == name)).scalar()
+    return int(value or 0)
+
+
+def bump_epoch(engine: Engine, name: str) -> int:
+    """Make every cache key of `name` unreachable for every process; the new epoch."""
+    bump = update(cache_epochs).where(cache_epochs.c.name == name).values(epoch=cache_epochs.c.epoch + 1)
+    with engine.begin() as conn:
+        if conn.execute(bump).rowcount == 0:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(cache_epochs).values(name=name, epoch=1))
+            except IntegrityError:
+                conn.execute(bump)
+    return read_epoch(engine, name)
 
 
 class Cache(Protocol):
@@ -42,19 +99,24 @@ class Cache(Protocol):
     @property
     def available(self) -> bool: ...
 
+    def bind(self, engine: Engine) -> None:
+        """The database the cache epoch lives in; the routes bind it before their first use."""
+
+    def fill_token(self) -> int | None:
+        """Taken before reading the database for a miss, given back to fill_posting; None: don't fill."""
+
     async def get_posting(self, posting_id: int) -> bytes | None: ...
 
-    async def fill_posting(self, posting_id: int, body: bytes) -> None: ...
+    async def fill_posting(self, posting_id: int, body: bytes, token: int | None) -> None: ...
 
-    async def write_posting(self, posting_id: int, body: bytes) -> None: ...
+    async def write_posting(self, posting_id: int, body: bytes) -> None:
+        """After a committed write: the posting's new entry, and the listings it may change."""
 
     async def list_generation(self) -> str | None: ...
 
     async def get_list(self, generation: str, key: str) -> bytes | None: ...
 
     async def fill_list(self, generation: str, key: str, body: bytes) -> None: ...
-
-    async def invalidate_lists(self) -> None: ...
 
     async def ping(self) -> bool: ...
 
@@ -81,6 +143,12 @@ class MemoryCache:
     def available(self) -> bool:
         return True
 
+    def bind(self, engine: Engine) -> None:
+        pass
+
+    def fill_token(self) -> int | None:
+        return 0
+
     def _get(self, key: str) -> bytes | None:
         entry = self._entries.get(key)
         if entry is None or entry[0] < time.monotonic():
@@ -100,11 +168,13 @@ class MemoryCache:
     async def get_posting(self, posting_id: int) -> bytes | None:
         return _count("posting", self._get(f"posting:{posting_id}"))
 
-    async def fill_posting(self, posting_id: int, body: bytes) -> None:
-        self._set(f"posting:{posting_id}", body, only_if_missing=True)
+    async def fill_posting(self, posting_id: int, body: bytes, token: int | None) -> None:
+        if token is not None:
+            self._set(f"posting:{posting_id}", body, only_if_missing=True)
 
     async def write_posting(self, posting_id: int, body: bytes) -> None:
         self._set(f"posting:{posting_id}", body, only_if_missing=False)
+        self._generation += 1
 
     async def list_generation(self) -> str | None:
         return str(self._generation)
@@ -114,9 +184,6 @@ class MemoryCache:
 
     async def fill_list(self, generation: str, key: str, body: bytes) -> None:
         self._set(f"list:{generation}:{key}", body, only_if_missing=True)
-
-    async def invalidate_lists(self) -> None:
-        self._generation += 1
 
     async def ping(self) -> bool:
         return True
@@ -135,7 +202,8 @@ def _count(kind: str, value: bytes | None) -> bytes | None:
 
 
 class RedisCache:
-    """Redis with a circuit breaker: a failure makes it step aside for `retry_seconds`."""
+    """Redis with a circuit breaker (a failure makes it step aside for `retry_seconds`), a near cache,
+    and the two leases of the module docstring."""
 
     name = "redis"
 
@@ -151,15 +219,22 @@ class RedisCache:
         self.ttl = ttl_seconds
         self.retry_seconds = retry_seconds
         self._down_until = 0.0
-        self._lost_postings: set[int] = set()
-        self._lost_lists = False
         metrics.CACHE_UP.set(1)
-        # The subscriber waits on its socket indefinitely; it pings to notice a dead connection.
+        # The subscriber waits on its socket indefinitely; its PINGs tell it the connection is alive.
         self._subscriber: Redis = Redis.from_url(url, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
         self._near: OrderedDict[int, tuple[float, bytes]] = OrderedDict()
-        self._near_live = False
+        self._near_until = 0.0
+        self._invalidations = 0
+        self._engine: Engine | None = None
         self._epoch = 0
-        self._listener: asyncio.Task[None] | None = None
+        self._epoch_until = 0.0
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def bind(self, engine: Engine) -> None:
+        if self._engine is None:
+            self._engine = engine
+            loop = asyncio.get_running_loop()
+            self._tasks = [loop.create_task(self._watch_epoch()), loop.create_task(self._listen())]
 
     @property
     def _channel(self) -> str:
@@ -167,11 +242,28 @@ class RedisCache:
 
     def _drop_near(self) -> None:
         self._near.clear()
-        self._epoch += 1
+        self._invalidations += 1
 
-    def _start_listener(self) -> None:
-        if self._listener is None or self._listener.done():
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
+    def _set_epoch(self, epoch: int) -> None:
+        if epoch != self._epoch:
+            self._epoch = epoch
+            self._drop_near()
+
+    async def _watch_epoch(self) -> None:
+        assert self._engine is not None
+        while True:
+            started = time.monotonic()
+            try:
+                epoch = await asyncio.wait_for(
+                    asyncio.to_thread(read_epoch, self._engine, self.prefix), EPOCH_LEASE_SECONDS
+                )
+            except Exception as exc:
+                if time.monotonic() >= self._epoch_until:
+                    log.info("cache epoch unreadable; cache off until it is", extra={"error": repr(exc)})
+            else:
+                self._set_epoch(epoch)
+                self._epoch_until = started + EPOCH_LEASE_SECONDS
+            await asyncio.sleep(EPOCH_POLL_SECONDS)
 
     async def _listen(self) -> None:
         while True:
@@ -179,23 +271,38 @@ class RedisCache:
             try:
                 await pubsub.subscribe(self._channel)
                 self._drop_near()
-                self._near_live = True
-                last_ping = time.monotonic()
+                sequence = 0
+                sent = 0.0
+                outstanding: str | None = None
                 while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                    if message is not None and message["type"] == "message":
-                        self._epoch += 1
+                    now = time.monotonic()
+                    if outstanding is None and now - sent >= NEAR_PING_SECONDS:
+                        sequence += 1
+                        outstanding, sent = str(sequence), now
+                        await pubsub.ping(outstanding)
+                    elif outstanding is not None and now - sent > 1.0:
+                        raise TimeoutError("no answer to PING on the invalidation feed in 1 s")
+                    message = await pubsub.get_message(
+                        ignore_subscribe_messages=True, timeout=NEAR_PING_SECONDS
+                    )
+                    if message is None:
+                        continue
+                    if message["type"] == "message":
+                        self._invalidations += 1
                         self._near.pop(int(message["data"]), None)
-                    if time.monotonic() - last_ping > 5:
-                        await asyncio.wait_for(pubsub.ping(), timeout=1.0)
-                        last_ping = time.monotonic()
+                    elif (
+                        message["type"] == "pong"
+                        and _as_bytes(message["data"]) == (outstanding or "").encode()
+                    ):
+                        self._near_until = sent + NEAR_LEASE_SECONDS
+                        outstanding = None
             except (RedisError, OSError, TimeoutError, ValueError) as exc:
                 log.info(
                     "cache invalidation feed lost; near cache off until it is back",
                     extra={"error": repr(exc)},
                 )
             finally:
-                self._near_live = False
+                self._near_until = 0.0
                 self._drop_near()
                 with contextlib.suppress(RedisError, OSError, TimeoutError):
                     await asyncio.wait_for(pubsub.aclose(), timeout=1.0)  # type: ignore[no-untyped-call]
@@ -217,12 +324,16 @@ class RedisCache:
         metrics.CACHE_UP.set(0)
 
     async def _usable(self) -> bool:
+        """Within the epoch lease and Redis not known to be failing."""
+        return time.monotonic() < self._epoch_until and await self._breaker_closed()
+
+    async def _breaker_closed(self) -> bool:
         if self._down_until == 0.0:
             return True
         if time.monotonic() < self._down_until:
             return False
         try:
-            await self._replay_lost()
+            await self.client.ping()
         except RedisError as exc:
             self._fail("recover", exc)
             return False
@@ -231,77 +342,92 @@ class RedisCache:
         metrics.CACHE_UP.set(1)
         return True
 
-    async def _replay_lost(self) -> None:
-        if self._lost_postings:
-            await self.client.delete(*(self._posting_key(i) for i in self._lost_postings))
-            for posting_id in self._lost_postings:
-                await self.client.publish(self._channel, posting_id)
-            self._lost_postings.clear()
-        if self._lost_lists:
-            await self.client.incr(self._generation_key)
-            self._lost_lists = False
+    def _posting_key(self, epoch: int, posting_id: int) -> str:
+        return f"{self.prefix}{epoch}:posting:{posting_id}"
 
-    def _posting_key(self, posting_id: int) -> str:
-        return f"{self.prefix}posting:{posting_id}"
+    def _generation_key(self, epoch: int) -> str:
+        return f"{self.prefix}{epoch}:lists:generation"
 
-    @property
-    def _generation_key(self) -> str:
-        return f"{self.prefix}lists:generation"
+    def fill_token(self) -> int | None:
+        return self._epoch if time.monotonic() < self._epoch_until else None
 
     async def get_posting(self, posting_id: int) -> bytes | None:
         if not await self._usable():
             metrics.CACHE_BYPASSED.labels("posting").inc()
             return None
-        self._start_listener()
-        if self._near_live:
+        if time.monotonic() < self._near_until:
             near = self._near.get(posting_id)
             if near is not None and near[0] > time.monotonic():
                 self._near.move_to_end(posting_id)
                 metrics.CACHE_NEAR_HITS.inc()
                 return _count("posting", near[1])
-        epoch = self._epoch
+        invalidations = self._invalidations
         try:
-            value = _as_bytes(await self.client.get(self._posting_key(posting_id)))
+            value = _as_bytes(await self.client.get(self._posting_key(self._epoch, posting_id)))
         except RedisError as exc:
             self._fail("get", exc)
             return None
-        if value is not None and self._near_live and epoch == self._epoch:
+        if value is not None and invalidations == self._invalidations and time.monotonic() < self._near_until:
             self._near[posting_id] = (time.monotonic() + NEAR_TTL_SECONDS, value)
             if len(self._near) > NEAR_MAX_ENTRIES:
                 self._near.popitem(last=False)
         return _count("posting", value)
 
-    async def fill_posting(self, posting_id: int, body: bytes) -> None:
-        if not await self._usable():
+    async def fill_posting(self, posting_id: int, body: bytes, token: int | None) -> None:
+        if token is None or not await self._usable():
             return
         try:
-            await self.client.set(self._posting_key(posting_id), body, ex=self.ttl, nx=True)
+            await self.client.set(self._posting_key(token, posting_id), body, ex=self.ttl, nx=True)
         except RedisError as exc:
             self._fail("set", exc)
 
     async def write_posting(self, posting_id: int, body: bytes) -> None:
-        self._epoch += 1
-        self._near.pop(posting_id, None)
-        if await self._usable():
+        # The epoch as the database has it after the commit: a bump after this read starts an epoch
+        # whose entries are all read after the commit, so writing under this one is enough.
+        self._set_epoch(await self._read_epoch())
+        if await self._breaker_closed():
             try:
-                await self.client.set(self._posting_key(posting_id), body, ex=self.ttl)
+                async with self.client.pipeline(transaction=False) as pipe:
+                    pipe.set(self._posting_key(self._epoch, posting_id), body, ex=self.ttl)
+                    pipe.set(self._generation_key(self._epoch), uuid.uuid4().hex, ex=self.ttl)
+                    await pipe.execute()
                 await self.client.publish(self._channel, posting_id)
-                return
             except RedisError as exc:
                 self._fail("set", exc)
-        self._lost_postings.add(posting_id)
+            else:
+                self._near.pop(posting_id, None)
+                await asyncio.sleep(NEAR_LEASE_SECONDS + LEASE_MARGIN_SECONDS)
+                return
+        await self._abandon_epoch()
+
+    async def _read_epoch(self) -> int:
+        if self._engine is None:
+            raise RuntimeError("RedisCache.bind(engine) was not called before a write")
+        return await asyncio.to_thread(read_epoch, self._engine, self.prefix)
+
+    async def _abandon_epoch(self) -> None:
+        if self._engine is None:
+            raise RuntimeError("RedisCache.bind(engine) was not called before a write")
+        self._near.clear()
+        self._set_epoch(await asyncio.to_thread(bump_epoch, self._engine, self.prefix))
+        log.info("redis missed a write; cache epoch bumped", extra={"epoch": self._epoch})
+        await asyncio.sleep(EPOCH_LEASE_SECONDS + LEASE_MARGIN_SECONDS)
 
     async def list_generation(self) -> str | None:
         if not await self._usable():
             metrics.CACHE_BYPASSED.labels("list").inc()
             return None
+        epoch = self._epoch
+        key = self._generation_key(epoch)
         try:
-            value = await self.client.get(self._generation_key)
+            value = _as_bytes(await self.client.get(key))
+            if value is None:
+                await self.client.set(key, uuid.uuid4().hex, ex=self.ttl, nx=True)
+                value = _as_bytes(await self.client.get(key))
         except RedisError as exc:
             self._fail("get", exc)
             return None
-        raw = _as_bytes(value)
-        return raw.decode() if raw is not None else "0"
+        return f"{epoch}:{value.decode()}" if value is not None else None
 
     async def get_list(self, generation: str, key: str) -> bytes | None:
         try:
@@ -317,15 +443,6 @@ class RedisCache:
         except RedisError as exc:
             self._fail("set", exc)
 
-    async def invalidate_lists(self) -> None:
-        if await self._usable():
-            try:
-                await self.client.incr(self._generation_key)
-                return
-            except RedisError as exc:
-                self._fail("incr", exc)
-        self._lost_lists = True
-
     async def ping(self) -> bool:
         try:
             await self.client.ping()
@@ -334,8 +451,9 @@ class RedisCache:
         return True
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.wait({self._listener}, timeout=2.0)
+        for task in self._tasks:
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=2.0)
         await self.client.aclose()
         await self._subscriber.aclose()

@@ -23,7 +23,7 @@ from postings.schemas import (
     ValidationErrorResponse,
     Workplace,
 )
-from postings.store import ListFilters, request_hash
+from postings.store import ListFilters, PostingStore, request_hash
 
 router = APIRouter(prefix="/v1/postings", tags=["postings"])
 
@@ -96,10 +96,10 @@ def parse_if_match(header: str) -> frozenset[int] | None:
     return frozenset(int(v) for v in _ETAG.findall(header))
 
 
-async def _after_write(cache: Cache, posting: dict[str, Any]) -> bytes:
+async def _after_write(cache: Cache, store: PostingStore, posting: dict[str, Any]) -> bytes:
     entry = cache_entry(posting)
+    cache.bind(store.engine)
     await cache.write_posting(posting["id"], entry)
-    await cache.invalidate_lists()
     return entry
 
 
@@ -137,7 +137,7 @@ async def create_posting(
         idempotency_key=idempotency_key,
         body_hash=request_hash(body.model_dump(mode="json")),
     )
-    entry = await _after_write(cache, posting) if created else cache_entry(posting)
+    entry = await _after_write(cache, store, posting) if created else cache_entry(posting)
     headers = {"Location": f"/v1/postings/{posting['id']}", "ETag": etag(posting["version"])}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -167,13 +167,15 @@ async def get_posting(posting_id: PostingId, request: Request) -> Response:
     if_none_match = request.headers.get("if-none-match")
     resources: Resources = request.app.state.resources
     cache = resources.cache
+    cache.bind(resources.engine)
     entry = await cache.get_posting(posting_id)
     if entry is None:
+        token = cache.fill_token()  # before the database read: see postings.cache
         posting = await run_in_threadpool(resources.store.get, posting_id)
         if posting is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"posting {posting_id} not found")
         entry = cache_entry(posting)
-        await cache.fill_posting(posting_id, entry)
+        await cache.fill_posting(posting_id, entry, token)
     version, body = entry.split(b"\n", 1)
     if _matches(if_none_match, version):
         return Response(status_code=304, headers={"ETag": etag(version)})
@@ -208,7 +210,7 @@ async def patch_posting(
         )
     changes = patch.model_dump(exclude_unset=True)
     posting = await run_in_threadpool(store.update, posting_id, changes, if_match=parse_if_match(if_match))
-    entry = await _after_write(cache, posting)
+    entry = await _after_write(cache, store, posting)
     return _json(entry.split(b"\n", 1)[1], headers={"ETag": etag(posting["version"])})
 
 
@@ -227,7 +229,7 @@ async def archive_posting(
 ) -> Response:
     allowed = parse_if_match(if_match) if if_match is not None else None
     posting, changed = await run_in_threadpool(store.archive, posting_id, if_match=allowed)
-    entry = await _after_write(cache, posting) if changed else cache_entry(posting)
+    entry = await _after_write(cache, store, posting) if changed else cache_entry(posting)
     return _json(entry.split(b"\n", 1)[1], headers={"ETag": etag(posting["version"])})
 
 
@@ -243,6 +245,7 @@ async def list_postings(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
+    cache.bind(store.engine)
     generation = await cache.list_generation() if cursor is None else None
     key = list_key(filters.cache_key(), limit)
     if generation is not None:
