@@ -22,8 +22,12 @@ import pytest
 
 from infra.ops import release
 from infra.ops.commands import CHECKS_DOCKERFILE, PROJECT_ROOT, SERVICE_DIR
+from infra.rehearsal.rehearse import Rehearsal, rehearse
 
 HERE = Path(__file__).resolve().parent
+# The stack whose task definitions the containers follow: staging serves the api over HTTPS (it has a
+# domain), so its scheduled checks include the HTTP ones.
+STACK = "staging"
 POSTINGS_IMAGE = "postings-platform/postings:docker-tests"
 CHECKS_IMAGE = "postings-platform/checks:docker-tests"
 RDS_TRUSTSTORE = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
@@ -160,3 +164,11 @@ def postings_image(engine: docker.DockerClient, base_image: str, rds_ca_bundle: 
 def checks_image(engine: docker.DockerClient, base_image: str) -> Built:
     image = release.Image.beside("postings-checks", PROJECT_ROOT, PROJECT_ROOT / CHECKS_DOCKERFILE)
     return build(engine, image, CHECKS_IMAGE, {"BASE_IMAGE": base_image})
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Rehearsal]:
+    """STACK rehearsed against an emulated account (moto), open for the session: its task definitions,
+    its ECR repository, and what its scheduled checks look at."""
+    with rehearse(PROJECT_ROOT, STACK) as rehearsal:
+        yield rehearsal
