@@ -645,3 +645,33 @@ def test_broker_hung_mid_publish_is_given_up_on_after_the_heartbeat_timeout(
     assert background.handler.changed == api.writes
     report("relay's connection silent mid-publish", api, background.handler.unchanged, recovery)
     print(f"  the relay gave the silent connection up after {given_up:.1f} s")
+
+
+def test_the_in_process_relay_says_what_it_retries_and_resumes(
+    sqlite_settings: Callable[..., Settings], new_posting: Callable[..., dict[str, Any]]
+) -> None:
+    """Embedded mode: the API runs the relay itself. With its outbox unreadable (the table renamed away
+    under it) the relay retries and /readyz says so and why, while the database as such is up."""
+    settings = sqlite_settings(**{k: v for k, v in FAST.items() if k != "log_level"})
+    with TestClient(create_app(settings)) as client:
+        engine = client.app.state.resources.engine  # type: ignore[attr-defined]
+        api = Api(client, engine, new_posting)
+        api.create(2, "Before")
+        assert api.until("relay", lambda v: v == "up")
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE outbox RENAME TO outbox_away")
+        try:
+            relay = api.until("relay", lambda v: v.startswith("retrying for "))
+            assert "database: " in relay
+            assert "no such table: outbox" in relay
+            ready = client.get("/readyz")
+            assert (ready.status_code, ready.json()["checks"]["database"]) == (200, "up")
+        finally:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ALTER TABLE outbox_away RENAME TO outbox")
+        restored = time.monotonic()
+        assert api.until("relay", lambda v: v == "up")
+        api.create(1, "After")
+        wait_indexed(engine, api.versions)
+        recovery = time.monotonic() - restored
+    report("in-process relay's outbox unreadable", api, 0, recovery)
