@@ -114,18 +114,18 @@ def test_memory_cache_expires_and_evicts() -> None:
 
 async def memory_cache_checks() -> None:
     cache = MemoryCache(ttl_seconds=0.05, max_entries=2)
-    await cache.write_posting(1, b"1\n{}")
+    await cache.write_posting(1, b"1\n{}", None)
     await cache.fill_posting(1, b"0\nolder", cache.fill_token())
     assert await cache.get_posting(1) == b"1\n{}"
-    await cache.write_posting(2, b"two")
-    await cache.write_posting(3, b"three")
+    await cache.write_posting(2, b"two", None)
+    await cache.write_posting(3, b"three", None)
     assert await cache.get_posting(1) is None
     assert await cache.get_posting(3) == b"three"
     time.sleep(0.06)
     assert await cache.get_posting(3) is None
-    generation = await cache.list_generation()
-    await cache.write_posting(3, b"three")
-    assert await cache.list_generation() != generation
+    generation = await cache.list_generation("any")
+    await cache.write_posting(3, b"three", set())
+    assert await cache.list_generation("any") != generation
 
 
 def test_a_write_in_one_process_reaches_the_near_cache_of_another(

@@ -28,9 +28,16 @@ every NEAR_PING_SECONDS, NEAR_LEASE_SECONDS of latency on every write, and EPOCH
 write that found Redis failing. Within one epoch the ordering is Redis's: writers overwrite, readers
 fill with SET NX, so a reader holding an older row never replaces a newer one.
 
-When Redis fails the cache steps aside for `retry_seconds` (requests go to the database). Listing
-generations are random tokens, never counters, so a Redis restarted empty cannot bring an old
-generation's pages back.
+When Redis fails the cache steps aside for `retry_seconds` (requests go to the database).
+
+A first page is cached under two generations: one per listing scope (its workplace, language, status
+and tag filters; see listing_scope) and one for every listing. A write sets a new generation for each
+scope that can show the posting's version before or after it (scopes_showing), so a listing of other
+tags, workplaces, languages or statuses stays cached; only a write that cannot tell which version it
+replaced (another write came between) sets the one for every listing. Company and location do not
+narrow a scope: the database compares them by its collation (case and accents), which a key here
+would have to reproduce exactly. Generations are random tokens, never counters, so a Redis restarted
+empty cannot bring an old generation's pages back.
 """
 
 from __future__ import annotations
@@ -38,11 +45,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import logging
 import time
 import uuid
 from collections import OrderedDict
-from typing import Protocol
+from collections.abc import Collection, Mapping
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from redis.backoff import NoBackoff
@@ -53,6 +62,7 @@ from sqlalchemy.exc import IntegrityError
 
 from postings import metrics
 from postings.db import MYSQL_TABLE_ARGS, metadata
+from postings.store import ListFilters
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +119,11 @@ class Cache(Protocol):
 
     async def fill_posting(self, posting_id: int, body: bytes, token: int | None) -> None: ...
 
-    async def write_posting(self, posting_id: int, body: bytes) -> None:
-        """After a committed write: the posting's new entry, and the listings it may change."""
+    async def write_posting(self, posting_id: int, body: bytes, scopes: Collection[str] | None) -> None:
+        """After a committed write: the posting's new entry, and the listing scopes it may have
+        changed (scopes_showing of the versions before and after; None: every listing)."""
 
-    async def list_generation(self) -> str | None: ...
+    async def list_generation(self, scope: str) -> str | None: ...
 
     async def get_list(self, generation: str, key: str) -> bytes | None: ...
 
@@ -121,6 +132,27 @@ class Cache(Protocol):
     async def ping(self) -> bool: ...
 
     async def close(self) -> None: ...
+
+
+def listing_scope(filters: ListFilters) -> str:
+    """Which listings a cached page belongs to, for invalidation: its filters on the fields whose
+    values compare exactly (company and location compare by the database's collation, which no key
+    here reproduces, so they do not narrow it)."""
+    language = filters.language.lower() if filters.language else None
+    return f"{filters.workplace}|{language}|{filters.status}|{filters.tag}"
+
+
+def scopes_showing(posting: Mapping[str, Any]) -> set[str]:
+    """The scope of every listing that can show this version of the posting: each choice of filtering
+    or not on its workplace, language and status, with no tag or one of its tags."""
+    scopes = set()
+    for workplace, language, status in itertools.product(
+        (None, posting["workplace"]), (None, posting["language"]), (None, posting["status"])
+    ):
+        for tag in (None, *posting["tags"]):
+            filters = ListFilters(workplace=workplace, language=language, status=status, tag=tag)
+            scopes.add(listing_scope(filters))
+    return scopes
 
 
 def list_key(filters_key: str, limit: int) -> str:
@@ -172,11 +204,11 @@ class MemoryCache:
         if token is not None:
             self._set(f"posting:{posting_id}", body, only_if_missing=True)
 
-    async def write_posting(self, posting_id: int, body: bytes) -> None:
+    async def write_posting(self, posting_id: int, body: bytes, scopes: Collection[str] | None) -> None:
         self._set(f"posting:{posting_id}", body, only_if_missing=False)
         self._generation += 1
 
-    async def list_generation(self) -> str | None:
+    async def list_generation(self, scope: str) -> str | None:
         return str(self._generation)
 
     async def get_list(self, generation: str, key: str) -> bytes | None:
@@ -348,6 +380,10 @@ class RedisCache:
     def _generation_key(self, epoch: int) -> str:
         return f"{self.prefix}{epoch}:lists:generation"
 
+    def _scope_key(self, epoch: int, scope: str) -> str:
+        digest = hashlib.sha1(scope.encode(), usedforsecurity=False).hexdigest()
+        return f"{self.prefix}{epoch}:lists:scope:{digest}"
+
     def fill_token(self) -> int | None:
         return self._epoch if time.monotonic() < self._epoch_until else None
 
@@ -381,7 +417,7 @@ class RedisCache:
         except RedisError as exc:
             self._fail("set", exc)
 
-    async def write_posting(self, posting_id: int, body: bytes) -> None:
+    async def write_posting(self, posting_id: int, body: bytes, scopes: Collection[str] | None) -> None:
         # The epoch as the database has it after the commit: a bump after this read starts an epoch
         # whose entries are all read after the commit, so writing under this one is enough.
         self._set_epoch(await self._read_epoch())
@@ -389,7 +425,13 @@ class RedisCache:
             try:
                 async with self.client.pipeline(transaction=False) as pipe:
                     pipe.set(self._posting_key(self._epoch, posting_id), body, ex=self.ttl)
-                    pipe.set(self._generation_key(self._epoch), uuid.uuid4().hex, ex=self.ttl)
+                    generation = uuid.uuid4().hex
+                    for key in (
+                        [self._generation_key(self._epoch)]
+                        if scopes is None
+                        else [self._scope_key(self._epoch, scope) for scope in scopes]
+                    ):
+                        pipe.set(key, generation, ex=self.ttl)
                     await pipe.execute()
                 await self.client.publish(self._channel, posting_id)
             except RedisError as exc:
@@ -413,21 +455,28 @@ class RedisCache:
         log.info("redis missed a write; cache epoch bumped", extra={"epoch": self._epoch})
         await asyncio.sleep(EPOCH_LEASE_SECONDS + LEASE_MARGIN_SECONDS)
 
-    async def list_generation(self) -> str | None:
+    async def list_generation(self, scope: str) -> str | None:
+        """The generation of every listing (bumped by a write whose versions are unknown) and of the
+        listings in `scope`, with the epoch: a page is cached under all three."""
         if not await self._usable():
             metrics.CACHE_BYPASSED.labels("list").inc()
             return None
         epoch = self._epoch
-        key = self._generation_key(epoch)
+        keys = (self._generation_key(epoch), self._scope_key(epoch, scope))
         try:
-            value = _as_bytes(await self.client.get(key))
-            if value is None:
-                await self.client.set(key, uuid.uuid4().hex, ex=self.ttl, nx=True)
-                value = _as_bytes(await self.client.get(key))
+            values = await self.client.mget(keys)
+            if None in values:
+                for key, value in zip(keys, values, strict=True):
+                    if value is None:
+                        await self.client.set(key, uuid.uuid4().hex, ex=self.ttl, nx=True)
+                values = await self.client.mget(keys)
         except RedisError as exc:
             self._fail("get", exc)
             return None
-        return f"{epoch}:{value.decode()}" if value is not None else None
+        if None in values:
+            return None
+        everything, scoped = (_as_bytes(v) or b"" for v in values)
+        return f"{epoch}:{everything.decode()}:{scoped.decode()}"
 
     async def get_list(self, generation: str, key: str) -> bytes | None:
         try:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query
 from fastapi.concurrency import run_in_threadpool
 
 from postings.api.deps import CacheDep, StoreDep, WriterDep
-from postings.cache import Cache, list_key
+from postings.cache import Cache, list_key, listing_scope, scopes_showing
 from postings.resources import Resources
 from postings.schemas import (
     Language,
@@ -96,10 +96,19 @@ def parse_if_match(header: str) -> frozenset[int] | None:
     return frozenset(int(v) for v in _ETAG.findall(header))
 
 
-async def _after_write(cache: Cache, store: PostingStore, posting: dict[str, Any]) -> bytes:
+async def _after_write(
+    cache: Cache, store: PostingStore, posting: dict[str, Any], before: dict[str, Any] | None
+) -> bytes:
+    """Update the caches after a committed write; `before` is the posting as read before the write
+    (None for a new one), trusted only if this write made the version after it."""
     entry = cache_entry(posting)
     cache.bind(store.engine)
-    await cache.write_posting(posting["id"], entry)
+    scopes: set[str] | None = scopes_showing(posting)
+    if before is not None:
+        # Unless another write came between that read and this one: then what it showed is unknown.
+        known = before["version"] in (posting["version"] - 1, posting["version"])
+        scopes = scopes_showing(before) | scopes_showing(posting) if known else None
+    await cache.write_posting(posting["id"], entry, scopes)
     return entry
 
 
@@ -137,7 +146,7 @@ async def create_posting(
         idempotency_key=idempotency_key,
         body_hash=request_hash(body.model_dump(mode="json")),
     )
-    entry = await _after_write(cache, store, posting) if created else cache_entry(posting)
+    entry = await _after_write(cache, store, posting, None) if created else cache_entry(posting)
     headers = {"Location": f"/v1/postings/{posting['id']}", "ETag": etag(posting["version"])}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -209,8 +218,9 @@ async def patch_posting(
             "send If-Match with the posting's ETag, so a concurrent edit is never silently overwritten",
         )
     changes = patch.model_dump(exclude_unset=True)
+    before = await run_in_threadpool(store.get, posting_id)
     posting = await run_in_threadpool(store.update, posting_id, changes, if_match=parse_if_match(if_match))
-    entry = await _after_write(cache, store, posting)
+    entry = await _after_write(cache, store, posting, before)
     return _json(entry.split(b"\n", 1)[1], headers={"ETag": etag(posting["version"])})
 
 
@@ -228,8 +238,9 @@ async def archive_posting(
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
     allowed = parse_if_match(if_match) if if_match is not None else None
+    before = await run_in_threadpool(store.get, posting_id)
     posting, changed = await run_in_threadpool(store.archive, posting_id, if_match=allowed)
-    entry = await _after_write(cache, store, posting) if changed else cache_entry(posting)
+    entry = await _after_write(cache, store, posting, before) if changed else cache_entry(posting)
     return _json(entry.split(b"\n", 1)[1], headers={"ETag": etag(posting["version"])})
 
 
@@ -246,7 +257,7 @@ async def list_postings(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     cache.bind(store.engine)
-    generation = await cache.list_generation() if cursor is None else None
+    generation = await cache.list_generation(listing_scope(filters)) if cursor is None else None
     key = list_key(filters.cache_key(), limit)
     if generation is not None:
         cached = await cache.get_list(generation, key)
