@@ -183,3 +183,32 @@ def test_readiness_fails_while_the_database_is_down_and_recovers(
 
         proxy.restore()
         assert wait(lambda: client.get("/readyz").status_code == 200, timeout=10)
+
+
+def test_the_cache_is_off_while_the_cache_epoch_cannot_be_read(
+    mysql_settings: Callable[..., Settings],
+    tcp_proxy: Callable[[int], Any],
+    new_posting: Callable[..., dict[str, Any]],
+    wait: Callable[..., bool],
+) -> None:
+    """A process that cannot read the epoch could miss another's bump: it must stop trusting Redis."""
+    proxy = tcp_proxy(3306)
+    database = mysql_settings().resolved_database_url().replace("127.0.0.1:3306", f"127.0.0.1:{proxy.port}")
+    with TestClient(create_app(mysql_settings(database_url=database))) as client:
+        cache: Any = client.app.state.resources.cache  # type: ignore[attr-defined]
+        _id, token = create_token(client.app.state.resources.engine, name="epoch", scopes={"write"})  # type: ignore[attr-defined]
+        posting = client.post(
+            "/v1/postings", json=new_posting(), headers={"Authorization": f"Bearer {token}"}
+        )
+        assert posting.status_code == 201
+        assert wait(lambda: cache.fill_token() is not None, timeout=5)
+
+        proxy.hang()
+        assert wait(lambda: cache.fill_token() is None, timeout=3)
+        assert cache.fill_token() is None
+        time.sleep(2)
+        assert cache.fill_token() is None
+
+        proxy.restore()
+        assert wait(lambda: cache.fill_token() is not None, timeout=10)
+        assert client.get(f"/v1/postings/{posting.json()['id']}").status_code == 200

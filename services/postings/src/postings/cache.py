@@ -72,6 +72,7 @@ NEAR_LEASE_SECONDS = 0.05
 NEAR_PING_SECONDS = 0.01
 EPOCH_LEASE_SECONDS = 1.0
 EPOCH_POLL_SECONDS = 0.2
+EPOCH_READS_IN_FLIGHT = 3
 # A clock-rate allowance between hosts, on top of the lease a writer waits out.
 LEASE_MARGIN_SECONDS = 0.05
 
@@ -283,18 +284,24 @@ class RedisCache:
 
     async def _watch_epoch(self) -> None:
         assert self._engine is not None
+        # A read the database never answers keeps its thread; at most this many, so a hung database
+        # cannot exhaust the thread pool, and a fresh read can renew the lease once it answers again.
+        reads: set[asyncio.Future[int]] = set()
         while True:
-            started = time.monotonic()
-            try:
-                epoch = await asyncio.wait_for(
-                    asyncio.to_thread(read_epoch, self._engine, self.prefix), EPOCH_LEASE_SECONDS
-                )
-            except Exception as exc:
-                if time.monotonic() >= self._epoch_until:
-                    log.info("cache epoch unreadable; cache off until it is", extra={"error": repr(exc)})
-            else:
-                self._set_epoch(epoch)
-                self._epoch_until = started + EPOCH_LEASE_SECONDS
+            reads = {read for read in reads if not read.done()}
+            if len(reads) < EPOCH_READS_IN_FLIGHT:
+                started = time.monotonic()
+                read = asyncio.ensure_future(asyncio.to_thread(read_epoch, self._engine, self.prefix))
+                read.add_done_callback(lambda done: done.cancelled() or done.exception())
+                reads.add(read)
+                try:
+                    epoch = await asyncio.wait_for(asyncio.shield(read), EPOCH_LEASE_SECONDS)
+                except Exception as exc:
+                    if time.monotonic() >= self._epoch_until:
+                        log.info("cache epoch unreadable; cache off until it is", extra={"error": repr(exc)})
+                else:
+                    self._set_epoch(epoch)
+                    self._epoch_until = started + EPOCH_LEASE_SECONDS
             await asyncio.sleep(EPOCH_POLL_SECONDS)
 
     async def _listen(self) -> None:
