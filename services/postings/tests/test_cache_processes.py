@@ -178,6 +178,7 @@ def create(api: Api, headers: dict[str, str], new_posting: Callable[..., dict[st
 
 def patch(api: Api, posting_id: int, version: int, headers: dict[str, str]) -> float:
     """Edit the posting to `version` + 1 through `api`; the moment the write returned."""
+    started = time.monotonic()
     answer = api.client.patch(
         f"/v1/postings/{posting_id}",
         json={"title": f"Version {version + 1}"},
@@ -185,7 +186,22 @@ def patch(api: Api, posting_id: int, version: int, headers: dict[str, str]) -> f
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["version"] == version + 1
-    return time.monotonic()
+    returned = time.monotonic()
+    WRITE_SECONDS[returned] = returned - started
+    return returned
+
+
+WRITE_SECONDS: dict[float, float] = {}  # by the moment each write returned
+
+
+def report(fault: str, reader: Reader, returned: float, recovery: float | None) -> None:
+    """One line per fault with -s: what the other process read after the write, and what it cost."""
+    after = [r for r in reader.reads if r.started > returned]
+    back = f", its cache served again {recovery:.2f} s after Redis was back" if recovery is not None else ""
+    print(
+        f"\nCACHE FAULT {fault}: {len(after)} reads by another process after the write returned, "
+        f"{len(reader.stale_after(returned, 2))} stale; the write took {WRITE_SECONDS[returned]:.2f} s{back}"
+    )
 
 
 def served_from_near_cache(api: Api, posting_id: int, timeout: float = 10.0) -> None:
@@ -269,6 +285,7 @@ def test_redis_down_while_one_process_writes_then_back(
         recovery = cache_serves_again(reader_api, posting_id)
         time.sleep(0.5)
 
+    report(f"redis {fault} for both processes during the write", reader, returned, recovery)
     assert reader.stale_after(returned, 2) == [], reader.stale_after(returned, 2)[:3]
     assert reader.reads[-1].title == "Version 2"
     assert recovery < 5, recovery
@@ -292,9 +309,10 @@ def test_the_writer_stops_before_redis_returns(
         writer.stop()
         assert writer.process.poll() is not None
         reader_api.proxy.restore()
-        cache_serves_again(reader_api, posting_id)
+        recovery = cache_serves_again(reader_api, posting_id)
         time.sleep(0.5)
 
+    report("redis refused, the writer stopped before it returned", reader, returned, recovery)
     assert reader.stale_after(returned, 2) == [], reader.stale_after(returned, 2)[:3]
     assert reader.reads[-1].title == "Version 2"
     assert reader_api.client.get("/v1/postings").json()["items"][0]["title"] == "Version 2"
@@ -317,6 +335,7 @@ def test_only_the_writer_loses_redis(
         time.sleep(1.0)
         writer.proxy.restore()
 
+    report("redis refused to the writer alone", reader, returned, None)
     assert reader.stale_after(returned, 2) == [], reader.stale_after(returned, 2)[:3]
     assert reader.reads[-1].title == "Version 2"
     cache_serves_again(reader_api, posting_id)
@@ -340,10 +359,11 @@ def test_redis_restarted_empty(
         returned = patch(writer, posting_id, 1, write_headers)
         for api in (writer, reader_api):
             api.proxy.restore()
-        cache_serves_again(reader_api, posting_id)
+        recovery = cache_serves_again(reader_api, posting_id)
         second = patch(writer, posting_id, 2, write_headers)
         time.sleep(0.5)
 
+    report("redis restarted empty during the write", reader, returned, recovery)
     assert reader.stale_after(returned, 2) == [], reader.stale_after(returned, 2)[:3]
     assert reader.stale_after(second, 3) == [], reader.stale_after(second, 3)[:3]
     assert reader.reads[-1].title == "Version 3"
