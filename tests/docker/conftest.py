@@ -166,9 +166,10 @@ def checks_image(engine: docker.DockerClient, base_image: str) -> Built:
     return build(engine, image, CHECKS_IMAGE, {"BASE_IMAGE": base_image})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack() -> Iterator[Rehearsal]:
-    """STACK rehearsed against an emulated account (moto), open for the session: its task definitions,
-    its ECR repository, and what its scheduled checks look at."""
+    """STACK rehearsed against an emulated account (moto): its task definitions, its ECR repository,
+    and what its scheduled checks look at. Open for these tests only: while an account is open, moto
+    patches botocore and sets fake credentials for the whole process."""
     with rehearse(PROJECT_ROOT, STACK) as rehearsal:
         yield rehearsal
