@@ -84,6 +84,7 @@ class Target:
 
 @pytest.fixture(scope="module")
 def target(
+    engine: docker.DockerClient,
     stack: Rehearsal,
     postings_image: Built,
     checks_image: Built,
@@ -107,8 +108,13 @@ def target(
     args = [
         arg for name, value in postings_image.build_args.items() for arg in ("--build-arg", f"{name}={value}")
     ]
-    yield Target(registry=registry, ecr=ecr, password=password, checkout=checkout, build_args=args)
+    target = Target(registry=registry, ecr=ecr, password=password, checkout=checkout, build_args=args)
+    yield target
     registry.close()
+    for image in engine.images.list(name=target.repository):  # the layers stay, shared and cached
+        for tag in image.tags:
+            if tag.startswith(f"{target.repository}:"):
+                engine.images.remove(tag)
 
 
 @pytest.fixture
