@@ -140,8 +140,9 @@ class EcrStandIn:
                         error = {"errors": [{"code": "TAG_INVALID", "message": refused}]}
                         self._answer(400, [("Content-Type", "application/json")], json.dumps(error).encode())
                         return
-                stored = self._upstream(body)
-                if self.command == "PUT" and manifest and stored == 201:
+                status, headers, answer = self._upstream(body)
+                if self.command == "PUT" and manifest and status == 201:
+                    # in ECR before the client hears it is pushed: release asks ECR right after
                     stand_in.manifest_puts.append(f"{manifest['name']}:{manifest['reference']}")
                     stand_in.ecr.put_image(
                         repositoryName=manifest["name"],
@@ -150,8 +151,9 @@ class EcrStandIn:
                         imageTag=manifest["reference"],
                         imageDigest="sha256:" + hashlib.sha256(body).hexdigest(),
                     )
+                self._answer(status, headers, answer)
 
-            def _upstream(self, body: bytes) -> int:
+            def _upstream(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
                 connection = http.client.HTTPConnection("127.0.0.1", stand_in.registry_port, timeout=120)
                 headers = {
                     k: v
@@ -163,8 +165,7 @@ class EcrStandIn:
                 response = connection.getresponse()
                 data = response.read()
                 connection.close()
-                self._answer(response.status, response.getheaders(), data)
-                return int(response.status)
+                return int(response.status), response.getheaders(), data
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 

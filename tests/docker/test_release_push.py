@@ -112,9 +112,10 @@ def target(
     yield target
     registry.close()
     for image in engine.images.list(name=target.repository):  # the layers stay, shared and cached
-        for tag in image.tags:
-            if tag.startswith(f"{target.repository}:"):
-                engine.images.remove(tag)
+        names = image.tags + image.attrs.get("RepoDigests", [])
+        for name in names:
+            if name.startswith((f"{target.repository}:", f"{target.repository}@")):
+                engine.images.remove(name)
 
 
 @pytest.fixture
