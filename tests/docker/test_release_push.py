@@ -6,6 +6,7 @@ the stack's IMMUTABLE repository does."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from typing import Any
 import boto3
 import botocore.handlers
 import docker
+import docker.errors
 import pytest
 
 from infra.cli import main
@@ -115,7 +117,8 @@ def target(
         names = image.tags + image.attrs.get("RepoDigests", [])
         for name in names:
             if name.startswith((f"{target.repository}:", f"{target.repository}@")):
-                engine.images.remove(name)
+                with contextlib.suppress(docker.errors.NotFound):  # gone with the repository's last tag
+                    engine.images.remove(name)
 
 
 @pytest.fixture
