@@ -23,12 +23,24 @@ def build() -> argparse.ArgumentParser:
     p = parser(
         "check_postings_ready",
         "GET <url>/readyz. CRITICAL when not ready (the database is down); -w/-c are ranges on the "
-        "number of degraded dependencies (cache, broker, search: the service carries on without them).",
+        "number of degraded dependencies and background work (cache, broker, search, relay, indexer: the "
+        "service carries on without them): any state other than up or in-process.",
         warning="0",
         critical="3",
     )
     p.add_argument("-u", "--url", required=True, help="base URL of the service, e.g. https://api.example.com")
     return p
+
+
+def degraded(checks: dict[str, str]) -> list[str]:
+    """The dependencies whose state is not healthy: `up`, `in-process`, or a backend's `<name>: up`. A
+    relay `stalled`, an indexer with `no consumer`, an `unknown` or `retrying` state count as much as
+    `down`: each means postings stop reaching search."""
+    return sorted(
+        name
+        for name, state in checks.items()
+        if state not in ("up", "in-process") and not state.endswith(": up")
+    )
 
 
 def check(options: argparse.Namespace) -> Result:
@@ -43,20 +55,20 @@ def check(options: argparse.Namespace) -> Result:
         ready = bool(answer["ready"])
     except (ValueError, KeyError, TypeError, AttributeError):
         return Result(Status.UNKNOWN, f"{url} answered HTTP {status} without the readiness document")
-    degraded = sorted(name for name, state in checks.items() if "down" in state)
+    names = degraded(checks)
     perf = [
         PerfData("time", round(seconds, 6), "s", minimum=0),
-        PerfData("degraded", len(degraded), "", options.warning, options.critical, 0, len(checks)),
+        PerfData("degraded", len(names), "", options.warning, options.critical, 0, len(checks)),
     ]
     states = ", ".join(f"{name}: {state}" for name, state in sorted(checks.items()))
     if not ready or status != 200:
         return Result(Status.CRITICAL, f"not ready (HTTP {status}): {states}", perf)
     result = Status.OK
-    if options.critical.alerts(len(degraded)):
+    if options.critical.alerts(len(names)):
         result = Status.CRITICAL
-    elif options.warning.alerts(len(degraded)):
+    elif options.warning.alerts(len(names)):
         result = Status.WARNING
-    prefix = f"ready, degraded: {', '.join(degraded)}" if degraded else "ready"
+    prefix = f"ready, degraded: {', '.join(names)}" if names else "ready"
     return Result(worst(result), f"{prefix} ({states})", perf)
 
 

@@ -70,9 +70,10 @@ def test_ready_ok_lists_every_dependency(service_url: str) -> None:
     code, line = plugin("check_postings_ready.py", "-u", service_url)
     assert code == 0, line
     assert line.startswith(
-        "POSTINGS_READY OK - ready (broker: in-process, cache: in-process, database: up, search: sql: up) | "
+        "POSTINGS_READY OK - ready (broker: in-process, cache: in-process, database: up, "
+        "indexer: in-process, relay: up, search: sql: up) | "
     ), line
-    assert line.endswith(" degraded=0;0;3;0;4"), line
+    assert line.endswith(" degraded=0;0;3;0;6"), line
 
 
 def test_ready_warning_and_critical_follow_the_degraded_ranges(service_url: str) -> None:
@@ -103,9 +104,10 @@ def test_ready_warning_when_a_dependency_is_down(service_without_cache_url: str)
     assert code == 1, line
     assert line.startswith(
         "POSTINGS_READY WARNING - ready, degraded: cache (broker: in-process, "
-        "cache: down (serving from the database), database: up, search: sql: up) | "
+        "cache: down (serving from the database), database: up, indexer: in-process, relay: up, "
+        "search: sql: up) | "
     ), line
-    assert line.endswith(" degraded=1;0;3;0;4"), line
+    assert line.endswith(" degraded=1;0;3;0;6"), line
 
 
 def test_ready_critical_when_the_database_is_down(service_without_database_url: str) -> None:
@@ -117,3 +119,20 @@ def test_ready_critical_when_the_database_is_down(service_without_database_url: 
     assert code == 2, line
     assert "HTTP 503" in line, line
     assert "expected 200" in line, line
+
+
+def test_background_work_that_stopped_counts_as_degraded() -> None:
+    from monitoring.checks.check_postings_ready import degraded
+
+    checks = {
+        "database": "up",
+        "cache": "in-process",
+        "search": "opensearch: up",
+        "broker": "up",
+        "relay": "stalled (12 events waiting, oldest 75.0 s)",
+        "indexer": "no consumer (40 messages waiting)",
+    }
+    assert degraded(checks) == ["indexer", "relay"]
+    assert degraded(
+        {**checks, "relay": "up", "indexer": "up", "broker": "down (writes wait in the outbox)"}
+    ) == ["broker"]
