@@ -358,6 +358,14 @@ def log_messages(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in lines if line.startswith("{")]
 
 
+def start_process(command: str, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """`postings <command>` in its own process, its output in `log_path`."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "postings", command], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> int:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -382,13 +390,7 @@ def test_relay_alone_hung_then_refused_outlives_it_and_readiness_says_stalled(
     settings = fault_settings()
     background.start(relay_url=None, consumer_url=AMQP_URL)
     log_path = tmp_path / "relay.log"
-    with log_path.open("wb") as log:
-        relay = subprocess.Popen(
-            [sys.executable, "-m", "postings", "relay"],
-            env=service_env(settings, proxied(proxy)),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    relay = start_process("relay", service_env(settings, proxied(proxy)), log_path)
     try:
         with TestClient(create_app(settings)) as client:
             api = Api(client, background.engine, new_posting)
@@ -444,10 +446,7 @@ def test_worker_killed_mid_batch_loses_nothing(
         assert unpublished(background.engine) == api.writes
 
         first_log = tmp_path / "worker-1.log"
-        with first_log.open("wb") as log:
-            first = subprocess.Popen(
-                [sys.executable, "-m", "postings", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+        first = start_process("worker", env, first_log)
         try:
             deadline = time.monotonic() + 30
             while not indexed(background.engine) and time.monotonic() < deadline:
@@ -464,10 +463,7 @@ def test_worker_killed_mid_batch_loses_nothing(
         assert api.until("indexer", lambda v: v.startswith("no consumer ("), timeout=10)
 
         second_log = tmp_path / "worker-2.log"
-        with second_log.open("wb") as log:
-            second = subprocess.Popen(
-                [sys.executable, "-m", "postings", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+        second = start_process("worker", env, second_log)
         try:
             wait_indexed(background.engine, api.versions, timeout=60)
             recovery = time.monotonic() - killed_at
@@ -562,13 +558,7 @@ def test_worker_command_started_against_a_hung_broker_waits_it_out(
     proxy.hang()
     settings = fault_settings()
     log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "postings", "worker"],
-            env=service_env(settings, proxied(proxy)),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    worker = start_process("worker", service_env(settings, proxied(proxy)), log_path)
     try:
         with TestClient(create_app(settings)) as client:
             api = Api(client, background.engine, new_posting)
