@@ -216,6 +216,16 @@ def served_from_near_cache(api: Api, posting_id: int, timeout: float = 10.0) -> 
     raise AssertionError(f"{api.name} never served posting {posting_id} from its near cache")
 
 
+def writer_and_cached_reader(
+    start_api: Callable[[str], Api], headers: dict[str, str], new_posting: Callable[..., dict[str, Any]]
+) -> tuple[Api, Api, int]:
+    """Two API processes: the writer creates a posting, the reader holds it in its near cache."""
+    writer, reader = start_api("a"), start_api("b")
+    posting_id = create(writer, headers, new_posting)
+    served_from_near_cache(reader, posting_id)
+    return writer, reader, posting_id
+
+
 def cache_serves_again(api: Api, posting_id: int, timeout: float = 10.0) -> float:
     """Read until `api` answers from its cache again; how long that took."""
     started = time.monotonic()
@@ -270,9 +280,7 @@ def test_redis_down_while_one_process_writes_then_back(
     write_headers: dict[str, str],
     new_posting: Callable[..., dict[str, Any]],
 ) -> None:
-    writer, reader_api = start_api("a"), start_api("b")
-    posting_id = create(writer, write_headers, new_posting)
-    served_from_near_cache(reader_api, posting_id)
+    writer, reader_api, posting_id = writer_and_cached_reader(start_api, write_headers, new_posting)
     assert reader_api.client.get("/v1/postings").json()["items"][0]["title"] == "Version 1"
 
     with Reader(reader_api, posting_id) as reader:
@@ -297,9 +305,7 @@ def test_the_writer_stops_before_redis_returns(
     write_headers: dict[str, str],
     new_posting: Callable[..., dict[str, Any]],
 ) -> None:
-    writer, reader_api = start_api("a"), start_api("b")
-    posting_id = create(writer, write_headers, new_posting)
-    served_from_near_cache(reader_api, posting_id)
+    writer, reader_api, posting_id = writer_and_cached_reader(start_api, write_headers, new_posting)
     assert reader_api.client.get("/v1/postings").json()["items"][0]["title"] == "Version 1"
 
     with Reader(reader_api, posting_id) as reader:
@@ -325,9 +331,7 @@ def test_only_the_writer_loses_redis(
 ) -> None:
     """The reader's Redis and invalidation feed never fail, so nothing tells it the write happened
     except the database."""
-    writer, reader_api = start_api("a"), start_api("b")
-    posting_id = create(writer, write_headers, new_posting)
-    served_from_near_cache(reader_api, posting_id)
+    writer, reader_api, posting_id = writer_and_cached_reader(start_api, write_headers, new_posting)
 
     with Reader(reader_api, posting_id) as reader:
         writer.proxy.cut()
@@ -348,9 +352,7 @@ def test_redis_restarted_empty(
     write_headers: dict[str, str],
     new_posting: Callable[..., dict[str, Any]],
 ) -> None:
-    writer, reader_api = start_api("a"), start_api("b")
-    posting_id = create(writer, write_headers, new_posting)
-    served_from_near_cache(reader_api, posting_id)
+    writer, reader_api, posting_id = writer_and_cached_reader(start_api, write_headers, new_posting)
 
     with Reader(reader_api, posting_id) as reader:
         for api in (writer, reader_api):
