@@ -94,6 +94,9 @@ idempotency_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("posting_id", Id, ForeignKey("postings.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", Timestamp, nullable=False),
+    # The first 201's body, answered to every replay (NULL only for keys from before migration 0004).
+    Column("response_body", LongText, nullable=True),
+    Index("ix_idempotency_keys_created_at", "created_at"),
     **MYSQL_TABLE_ARGS,
 )
 
