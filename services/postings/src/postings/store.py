@@ -139,7 +139,8 @@ class PostingStore:
         idempotency_key: str | None = None,
         body_hash: str = "",
     ) -> tuple[dict[str, Any], bool]:
-        """The new posting and True, or, for a repeated Idempotency-Key, the first result and False."""
+        """The new posting and True, or, for a repeated Idempotency-Key, the first response's posting (as
+        it was created, whatever changed since) and False."""
         if idempotency_key is not None:
             replay = self._replay(token_id, idempotency_key, body_hash)
             if replay is not None:
@@ -152,6 +153,7 @@ class PostingStore:
                 assert inserted is not None
                 posting_id = int(inserted[0])
                 self._write_tags(conn, posting_id, row["tags"])
+                created = posting_dict(row | {"id": posting_id})
                 if idempotency_key is not None:
                     conn.execute(
                         insert(idempotency_keys).values(
@@ -160,9 +162,9 @@ class PostingStore:
                             request_hash=body_hash,
                             posting_id=posting_id,
                             created_at=now,
+                            response_body=orjson.dumps(created).decode(),
                         )
                     )
-                created = posting_dict(row | {"id": posting_id})
                 self._emit(conn, EVENT_CREATED, created, now)
         except IntegrityError:
             # A concurrent request with the same key won the race; its posting is the answer.
@@ -177,9 +179,11 @@ class PostingStore:
     def _replay(self, token_id: int, key: str, body_hash: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(idempotency_keys.c.request_hash, idempotency_keys.c.posting_id).where(
-                    and_(idempotency_keys.c.token_id == token_id, idempotency_keys.c.key == key)
-                )
+                select(
+                    idempotency_keys.c.request_hash,
+                    idempotency_keys.c.posting_id,
+                    idempotency_keys.c.response_body,
+                ).where(and_(idempotency_keys.c.token_id == token_id, idempotency_keys.c.key == key))
             ).first()
         if row is None:
             return None
@@ -187,6 +191,10 @@ class PostingStore:
             raise IdempotencyConflictError(
                 "this Idempotency-Key was already used with a different body; use a new key for a new posting"
             )
+        if row.response_body is not None:
+            first: dict[str, Any] = orjson.loads(row.response_body)
+            return first
+        # A key stored before migration 0004 whose creation event had already left the outbox.
         return self.get(int(row.posting_id))
 
     def update(
