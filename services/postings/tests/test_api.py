@@ -214,9 +214,11 @@ def test_delete_archives_once(
     assert response.json()["version"] == 2
     assert again.status_code == 200
     assert again.json()["version"] == 2
-    assert app_client.get(url).json()["status"] == "archived"
+    assert app_client.get(url, headers=writer).json()["status"] == "archived"
     assert app_client.get("/v1/postings", params={"company": "Archive Co"}).json()["items"] == []
-    archived = app_client.get("/v1/postings", params={"company": "Archive Co", "status": "archived"}).json()
+    archived = app_client.get(
+        "/v1/postings", params={"company": "Archive Co", "status": "archived"}, headers=writer
+    ).json()
     assert [p["id"] for p in archived["items"]] == [created["id"]]
     assert outbox_events(app_engine, created["id"]) == ["posting.created", "posting.archived"]
 
@@ -334,7 +336,7 @@ def test_list_filters_each_select_exactly_their_postings(
     d = create(app_client, writer, new_posting(company="Getir", status="draft"))
 
     def ids(**params: str) -> list[int]:
-        response = app_client.get("/v1/postings", params=params)
+        response = app_client.get("/v1/postings", params=params, headers=writer)
         assert response.status_code == 200, response.text
         return [p["id"] for p in response.json()["items"]]
 

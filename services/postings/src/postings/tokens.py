@@ -1,4 +1,4 @@
-"""API tokens: created by the CLI, stored as SHA-256 hashes, checked on every write, revocable."""
+"""API tokens: made by the CLI, stored as SHA-256 hashes, needed to write and to read unpublished postings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from postings.store import utcnow
 
 SCOPES = frozenset({"read", "write"})
 PREFIX = "pst_"
+# Published postings are public. Drafts and archived postings are shown only to a token with one of
+# these: `read`, and `write` too, since a writer has to read back the drafts it makes.
+UNPUBLISHED_SCOPES = frozenset({"read", "write"})
+PUBLIC_STATUS = "published"
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,9 @@ class TokenInfo:
     id: int
     name: str
     scopes: frozenset[str]
+
+    def may_read_unpublished(self) -> bool:
+        return bool(self.scopes & UNPUBLISHED_SCOPES)
 
 
 class UnknownScopeError(ValueError):

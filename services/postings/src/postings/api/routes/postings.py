@@ -9,7 +9,15 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from postings.api.deps import CacheDep, StoreDep, WriterDep
+from postings.api.deps import (
+    CacheDep,
+    CredentialsDep,
+    ResourcesDep,
+    StoreDep,
+    WriterDep,
+    may_read_unpublished,
+    require_unpublished_reader,
+)
 from postings.cache import Cache, list_key, listing_scope, scopes_showing
 from postings.resources import Resources
 from postings.schemas import (
@@ -24,6 +32,7 @@ from postings.schemas import (
     Workplace,
 )
 from postings.store import ListFilters, PostingStore, request_hash
+from postings.tokens import PUBLIC_STATUS
 
 router = APIRouter(prefix="/v1/postings", tags=["postings"])
 
@@ -34,6 +43,8 @@ TextFilter = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
 async def list_filters(
+    resources: ResourcesDep,
+    credentials: CredentialsDep,
     company: TextFilter = None,
     location: TextFilter = None,
     workplace: Workplace | None = None,
@@ -41,7 +52,10 @@ async def list_filters(
     language: Annotated[Language | None, Query()] = None,
     status_filter: Annotated[Status, Query(alias="status")] = "published",
 ) -> ListFilters:
-    """The filters that listing and search share, as query parameters."""
+    """The filters that listing and search share, as query parameters. Drafts and archived postings
+    are listed and searched only for a token that may read them (401/403 otherwise)."""
+    if status_filter != PUBLIC_STATUS:
+        await require_unpublished_reader(resources, credentials, status_filter)
     return ListFilters(
         company=company,
         location=location,
@@ -54,12 +68,19 @@ async def list_filters(
 
 FiltersDep = Annotated[ListFilters, Depends(list_filters)]
 _ETAG = re.compile(r'(?:W/)?"(\d{1,18})"')
+# How a public posting's cached JSON says so. orjson writes it compactly and escapes every quote inside
+# a string, so these bytes can only be the posting's own status field.
+_PUBLIC_MARK = orjson.dumps({"status": PUBLIC_STATUS})[1:-1]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "No valid bearer token"},
     403: {"model": Problem, "description": "The token lacks the write scope"},
     404: {"model": Problem, "description": "No such posting"},
     422: {"model": ValidationErrorResponse, "description": "Invalid input; each error names its field"},
+}
+UNPUBLISHED_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "status=draft or archived without a valid bearer token"},
+    403: {"model": Problem, "description": "The token may not read drafts and archived postings"},
 }
 BODY_TOO_LARGE: dict[int | str, dict[str, Any]] = {
     413: {
@@ -158,6 +179,8 @@ async def create_posting(
     response_model=Posting,
     responses={404: ERRORS[404], 422: ERRORS[422], 304: {"description": "Not modified (If-None-Match)"}},
     summary="Get a posting",
+    description="Drafts and archived postings are found only with a bearer token with the read or write "
+    "scope; for anyone else they are 404, as a posting that does not exist.",
     openapi_extra={
         "parameters": [
             {
@@ -186,6 +209,10 @@ async def get_posting(posting_id: PostingId, request: Request) -> Response:
         entry = cache_entry(posting)
         await cache.fill_posting(posting_id, entry, token)
     version, body = entry.split(b"\n", 1)
+    if _PUBLIC_MARK not in body and not await may_read_unpublished(
+        resources, request.headers.get("authorization")
+    ):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"posting {posting_id} not found")
     if _matches(if_none_match, version):
         return Response(status_code=304, headers={"ETag": etag(version)})
     return _json(body, headers={"ETag": etag(version)})
@@ -228,7 +255,7 @@ async def patch_posting(
     "/{posting_id}",
     response_model=Posting,
     responses={**ERRORS, 412: {"model": Problem, "description": "If-Match names a stale version"}},
-    summary="Archive a posting (it stays readable with status archived)",
+    summary="Archive a posting (it stays readable, with status archived, to tokens that may read drafts)",
 )
 async def archive_posting(
     posting_id: PostingId,
@@ -245,7 +272,10 @@ async def archive_posting(
 
 
 @router.get(
-    "", response_model=PostingPage, responses={422: ERRORS[422]}, summary="List postings, newest first"
+    "",
+    response_model=PostingPage,
+    responses={**UNPUBLISHED_ERRORS, 422: ERRORS[422]},
+    summary="List postings, newest first",
 )
 async def list_postings(
     store: StoreDep,

@@ -8,13 +8,18 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from postings.api.deps import SearchDep
-from postings.api.routes.postings import ERRORS, FiltersDep
+from postings.api.routes.postings import ERRORS, UNPUBLISHED_ERRORS, FiltersDep
 from postings.schemas import SearchResults
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-@router.get("/search", response_model=SearchResults, responses={422: ERRORS[422]}, summary="Search postings")
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    responses={**UNPUBLISHED_ERRORS, 422: ERRORS[422]},
+    summary="Search postings",
+)
 async def search_postings(
     search: SearchDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find, in any language")],
