@@ -1,4 +1,4 @@
-"""The `postings` command: serve, worker, relay, migrate, seed and tokens, thin over the modules."""
+"""The `postings` command: serve, worker, relay, cleanup, migrate, seed and tokens, thin over the modules."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ import sys
 import tempfile
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from postings.logs import configure
 from postings.settings import InvalidSettingsError, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from postings.supervision import Task
 
 log = logging.getLogger("postings.cli")
 
@@ -83,6 +89,7 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
     supervisor = Supervisor(_stop_on_signals(), restart=False, backoff=lambda: create_backoff(settings))
     if not args.no_relay:
         supervisor.start("outbox-relay", create_amqp_relay(settings, engine, url).run)
+        supervisor.start("cleanup", _cleanup_task(settings, engine))
     supervisor.start("consumer", create_consumer(settings, search, url).run)
     status = supervisor.wait()
     engine.dispose()
@@ -98,9 +105,40 @@ def relay(settings: Settings, _args: argparse.Namespace) -> int:
     engine = create_db_engine(settings, pool_size=2)
     supervisor = Supervisor(_stop_on_signals(), restart=False, backoff=lambda: create_backoff(settings))
     supervisor.start("outbox-relay", create_amqp_relay(settings, engine, url).run)
+    supervisor.start("cleanup", _cleanup_task(settings, engine))
     status = supervisor.wait()
     engine.dispose()
     return status
+
+
+def _cleanup_task(settings: Settings, engine: Engine) -> Task:
+    """The retention clean-up, run where the relay runs (the outbox's other reader)."""
+    from postings.cleanup import Retention, cleanup_task
+    from postings.resources import create_backoff
+
+    return cleanup_task(
+        engine,
+        Retention.from_settings(settings),
+        interval_seconds=settings.cleanup_interval_seconds,
+        backoff=lambda: create_backoff(settings),
+    )
+
+
+def cleanup(settings: Settings, _args: argparse.Namespace) -> int:
+    from postings.cleanup import Retention, clean_up
+    from postings.db import create_db_engine
+
+    engine = create_db_engine(settings, pool_size=1)
+    try:
+        result = clean_up(engine, Retention.from_settings(settings))
+    finally:
+        engine.dispose()
+    print(
+        f"deleted {result.outbox_deleted} published outbox events older than "
+        f"{settings.outbox_retention_hours:g} h and {result.idempotency_keys_deleted} idempotency keys "
+        f"older than {settings.idempotency_retention_hours:g} h"
+    )
+    return 0
 
 
 def migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -176,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("relay", help="publish the outbox to RabbitMQ, alone")
     p.set_defaults(func=relay)
+
+    p = commands.add_parser(
+        "cleanup", help="delete published outbox events and idempotency keys past their retention, once"
+    )
+    p.set_defaults(func=cleanup)
 
     p = commands.add_parser("migrate", help="bring the database schema up to date")
     p.set_defaults(func=migrate)

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(default=200, ge=1)
     # Unpublished events older than this make /readyz report the relay stalled.
     relay_stall_seconds: float = Field(default=60.0, gt=0)
+    # The clean-up (postings.cleanup) deletes published outbox rows and Idempotency-Keys older than
+    # these, cleanup_batch_size rows per transaction, every cleanup_interval_seconds where a relay runs.
+    # A week of published events is kept to look into; 24 h for keys is what Stripe documents.
+    outbox_retention_hours: float = Field(default=168.0, ge=1)
+    idempotency_retention_hours: float = Field(default=24.0, ge=1)
+    cleanup_interval_seconds: float = Field(default=600.0, gt=0)
+    cleanup_batch_size: int = Field(default=1000, ge=1, le=10_000)
 
     # A broker that accepts TCP and never completes the AMQP handshake (a load balancer in front of a
     # failing-over broker) is given up on after amqp_connect_timeout_seconds, and an open connection
