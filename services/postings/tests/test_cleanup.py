@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -31,7 +32,7 @@ from postings.supervision import Backoff, Supervisor
 from pydantic import ValidationError
 from sqlalchemy import Engine, event, insert, select
 
-from .conftest import TcpProxy, mysql_url
+from .conftest import AMQP_URL, TcpProxy, mysql_url
 
 NOW = datetime(2026, 11, 30, 12, 0, 0)
 
@@ -262,3 +263,44 @@ def test_postings_cleanup_deletes_once_and_says_what(
     assert outbox_ids(db) == [kept, waiting]
     assert key_names(db) == ["new"]
     db.dispose()
+
+
+def test_postings_relay_runs_the_clean_up_beside_the_relay(
+    mysql_settings: Callable[..., Settings],
+    mysql_database: str,
+    amqp_names: dict[str, str],
+    wait: Callable[..., bool],
+) -> None:
+    db = create_db_engine(mysql_settings(), pool_size=1)
+    old = utcnow() - timedelta(hours=2)
+    expired = add_event(db, created_at=old, published_at=old)
+    waiting = add_event(db, created_at=old, published_at=None)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTINGS_")} | {
+        "POSTINGS_DATABASE_URL": mysql_url(mysql_database),
+        "POSTINGS_AMQP_URL": AMQP_URL,
+        "POSTINGS_AMQP_EXCHANGE": amqp_names["amqp_exchange"],
+        "POSTINGS_AMQP_QUEUE": amqp_names["amqp_queue"],
+        "POSTINGS_OUTBOX_RETENTION_HOURS": "1",
+        "POSTINGS_CLEANUP_INTERVAL_SECONDS": "0.2",
+        "POSTINGS_RELAY_POLL_SECONDS": "0.05",
+    }
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "postings", "relay"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        # The relay publishes the waiting event (now, so it is kept); the clean-up takes the expired one.
+        def published() -> list[tuple[int, bool]]:
+            with db.connect() as conn:
+                rows = conn.execute(select(outbox.c.id, outbox.c.published_at).order_by(outbox.c.id)).all()
+            return [(row.id, row.published_at is not None) for row in rows]
+
+        assert wait(lambda: published() == [(waiting, True)], timeout=20), published()
+        assert expired not in outbox_ids(db)
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        output, _ = relay.communicate(timeout=30)
+        db.dispose()
+    assert relay.returncode == 0, output.decode()
+    cleaned = [json.loads(line) for line in output.decode().splitlines() if '"cleaned up"' in line]
+    assert cleaned[0]["outbox_deleted"] == 1
+    assert all(line["idempotency_keys_deleted"] == 0 for line in cleaned)
