@@ -48,6 +48,8 @@ _JAVA_FIXES = (("\\u10000", "\\U00010000"), ("\\u10FFFF", "\\U0010FFFF"))
 @functools.cache
 def _compiled(pattern: str) -> regex.Pattern[str] | None:
     source = pattern
+    if len(source) > 2 and source.startswith("/") and source.endswith("/"):
+        source = source[1:-1]  # a few models write the pattern as a JavaScript literal, /^...$/
     for java, python in _JAVA_FIXES:
         source = source.replace(java, python)
     try:

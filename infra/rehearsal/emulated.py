@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi.runtime
 
+from infra.rehearsal import modelcheck
 from infra.rehearsal.emulation import INVOKES, Context, EmulationError, Resource, unwrap
 from infra.rehearsal.engine import UrnAwareMocks
 from infra.rehearsal.spec import (
@@ -77,6 +78,8 @@ class EmulatedMocks(UrnAwareMocks):
         self.declared = 0
         """Custom resources registered so far (read by the progress line while the program runs)."""
         self._lock = threading.Lock()
+        self._echoed: set[str] = set()
+        """Ids and outputs the echo made up: their form is a guess, so the model check leaves them alone."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if not args.custom:
@@ -94,7 +97,9 @@ class EmulatedMocks(UrnAwareMocks):
         )
         with self._lock:
             if spec is None:
-                self.coverage.record(args.typ, NOT_EMULATED, ECHOED)
+                self.coverage.record(args.typ, NOT_EMULATED, _echo_note(args.typ))
+                if self.context.checks:
+                    self._model_check(resource)
                 return self._echo(args)
             self.coverage.record(args.typ, spec.validation.value, spec.note)
             try:
@@ -130,17 +135,37 @@ class EmulatedMocks(UrnAwareMocks):
                 prop, why = problem if isinstance(problem, tuple) else (rule.prop, problem)
                 raise EmulationError(resource.urn, prop, rule.id, why, rule.source)
 
+    def _model_check(self, resource: Resource) -> None:
+        """A type without an emulator: its inputs against its create call's service model (`modelcheck`)."""
+        found = modelcheck.check(resource.type, resource.inputs, frozenset(self._echoed))
+        if found is not None:
+            err = EmulationError(
+                resource.urn, found.prop, "InvalidParameterValue", found.message, found.source
+            )
+            self.failures.append(err)
+            raise err
+
     def _echo(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """A deterministic id and the inputs with provider-shaped outputs (an ARN of the type's service,
         region and account), so nothing that uses the resource is refused because of the echo."""
         resource_id = f"{args.name}-{stable_hex(args.typ, args.name)}"
         where = Where(self.context.region, self.context.account_id)
         state = dict(args.inputs)
-        state.update(computed_outputs(args.typ, where, args.name, resource_id, state))
+        outputs = computed_outputs(args.typ, where, args.name, resource_id, state)
+        state.update(outputs)
+        self._echoed.update(v for v in (resource_id, *outputs.values()) if isinstance(v, str))
         return resource_id, state
 
 
 ECHOED = "echoed: inputs returned with provider-shaped outputs (id, arn, name), nothing created"
+
+
+def _echo_note(token: str) -> str:
+    operation = modelcheck.create_operation(token)
+    if operation is None:
+        return ECHOED
+    model = operation.service_model
+    return f"{ECHOED}; inputs checked against {model.service_name} {operation.name}'s service model"
 
 
 def emulated_types() -> dict[str, Validation]:

@@ -32,17 +32,21 @@ class Case:
     program: Program
     refusal: Refusal | None
     """None: a valid program, which must be accepted."""
+    fully_emulated: bool = True
+    """Every type the valid program declares has an emulator; else those without one are model-checked."""
 
 
 CASES: dict[str, Case] = {}
 
 
-def _register(service: str, refusal: Refusal | None) -> Callable[[Program], Program]:
+def _register(
+    service: str, refusal: Refusal | None, *, fully_emulated: bool = True
+) -> Callable[[Program], Program]:
     def register(program: Program) -> Program:
         name = program.__name__
         if name in CASES and CASES[name].program.__module__ != program.__module__:
             raise ValueError(f"corpus case {name} is declared twice")
-        CASES[name] = Case(name=name, service=service, program=program, refusal=refusal)
+        CASES[name] = Case(name, service, program, refusal, fully_emulated)
         return program
 
     return register
@@ -55,9 +59,9 @@ def refused(service: str, *, token: str, prop: str, source: str) -> Callable[[Pr
     return _register(service, Refusal(token=token, prop=prop, source=source))
 
 
-def valid(service: str) -> Callable[[Program], Program]:
-    """A program AWS accepts."""
-    return _register(service, None)
+def valid(service: str, *, fully_emulated: bool = True) -> Callable[[Program], Program]:
+    """A program AWS accepts; `fully_emulated=False` when it declares types without an emulator."""
+    return _register(service, None, fully_emulated=fully_emulated)
 
 
 def all_cases() -> dict[str, Case]:
