@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,12 @@ class Pipeline:
         for thread in self.threads:
             thread.join(timeout=10)
         self.engine.dispose()
+        # The amqp_names fixture deletes the main and dead-letter queues; the retry tiers are ours.
+        connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+        channel = connection.channel()
+        for name in self.topology.retry_queues.values():
+            channel.queue_delete(name)
+        connection.close()
 
 
 @pytest.fixture
@@ -159,11 +166,7 @@ def test_every_write_is_published_confirmed_and_indexed_once(
         assert sorted(pipeline.handler.seen) == sorted(r.event_id for r in rows)
         assert [r.event_type for r in rows].count("posting.archived") == 1
         depths = queue_depths(AMQP_URL, pipeline.topology)
-        assert depths == {
-            pipeline.topology.queue: 0,
-            pipeline.topology.retry_queue: 0,
-            pipeline.topology.dead_queue: 0,
-        }
+        assert depths == dict.fromkeys(pipeline.topology.queues, 0)
         search = client.get("/v1/search", params={"q": "edited"}).json()
         assert sorted(h["id"] for h in search["items"]) == sorted(ids[:3])
 
@@ -299,7 +302,7 @@ def test_poison_message_is_dead_lettered_after_n_tries_and_the_rest_flow(
     ]
     assert sorted(attempts) == ["poison-1"] * 3 + ["poison-2"] * 3
     depths = queue_depths(AMQP_URL, pipeline.topology)
-    assert depths[pipeline.topology.queue] == depths[pipeline.topology.retry_queue] == 0
+    assert [name for name, depth in depths.items() if depth and name != pipeline.topology.dead_queue] == []
 
 
 def test_the_worker_command_relays_and_indexes_then_stops_on_sigterm(
@@ -316,6 +319,7 @@ def test_the_worker_command_relays_and_indexes_then_stops_on_sigterm(
         "POSTINGS_AMQP_EXCHANGE": settings.amqp_exchange,
         "POSTINGS_AMQP_QUEUE": settings.amqp_queue,
         "POSTINGS_RELAY_POLL_SECONDS": "0.1",
+        "POSTINGS_METRICS_PORT": "0",
     }
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(
@@ -340,3 +344,64 @@ def test_the_worker_command_relays_and_indexes_then_stops_on_sigterm(
     messages = [orjson.loads(line)["message"] for line in lines if line.startswith("{")]
     assert "event handled" in messages
     assert {"worker stopped", "outbox relay stopped"} <= set(messages)
+
+
+class FailingOnceHandler(IndexingHandler):
+    """Fails each message's first delivery, and notes when each delivery arrived."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[tuple[str, float]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, body: bytes) -> bool:
+        with self.lock:
+            self.deliveries.append((body.decode(), time.monotonic()))
+            first = [name for name, _ in self.deliveries].count(body.decode()) == 1
+        if first:
+            raise RuntimeError("first try fails")
+        return True
+
+
+def test_a_short_retry_is_not_held_behind_a_longer_one_queued_before_it(
+    broker_settings: Callable[..., Settings], wait: Callable[..., bool]
+) -> None:
+    """A message on its 3rd try (4 x base back-off) fails, then one on its 1st (1 x base): the second
+    comes back after its own delay, first, instead of waiting behind the other at the head of one retry
+    queue (RabbitMQ expires per-message TTLs only at the head)."""
+    base_ms = 300
+    settings = broker_settings(worker_retry_base_ms=base_ms)
+    topology = create_topology(settings)
+    assert list(topology.retry_queues)[:4] == [300, 600, 1200, 2400]
+    handler = FailingOnceHandler()
+    worker = AmqpWorker(AMQP_URL, topology, handler, max_attempts=5, retry_base_ms=base_ms, prefetch=1)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    channel = connection.channel()
+    try:
+        topology.declare(channel)
+        channel.confirm_delivery()
+        thread.start()
+        for name, attempt in (("long", 3), ("short", 1)):
+            channel.basic_publish(
+                settings.amqp_exchange,
+                "posting.updated",
+                name.encode(),
+                pika.BasicProperties(message_id=name, headers={"x-attempt": attempt}),
+            )
+        assert wait(lambda: len(handler.deliveries) == 4, timeout=10), handler.deliveries
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        for name in topology.retry_queues.values():
+            channel.queue_delete(name)
+        connection.close()
+    arrived = {name: [t for n, t in handler.deliveries if n == name] for name in ("long", "short")}
+    order = [name for name, _ in handler.deliveries]
+    assert order[:2] == ["long", "short"], order
+    assert order[2:] == ["short", "long"], order
+    short_wait = arrived["short"][1] - arrived["short"][0]
+    long_wait = arrived["long"][1] - arrived["long"][0]
+    print(f"RETRY TIERS short retry back after {short_wait:.3f} s, long after {long_wait:.3f} s")
+    assert 0.3 <= short_wait < 0.9, short_wait  # its own 300 ms, not the 1200 ms ahead of it
+    assert 1.2 <= long_wait < 2.0, long_wait

@@ -3,7 +3,8 @@
 Topology (names from settings; `E` the exchange, `Q` the indexer's queue):
   E            topic exchange, durable; events are routed as posting.created / .updated / .archived
   Q            durable queue bound to E with `posting.*`; rejected messages dead-letter to E.dead-letter
-  Q.retry      messages wait here for their back-off (per-message TTL), then dead-letter back to Q
+  Q.retry.<D>ms  one queue per back-off tier D (retry_tiers_ms of the base delay): a failed message
+               waits in its tier's queue for the queue's own x-message-ttl, then dead-letters back to Q
   Q.dead       where a message lands after the last failed try, bound to E.dead-letter
 """
 
@@ -29,6 +30,7 @@ from postings.settings import DEFAULT_AMQP_CONNECT_TIMEOUT_SECONDS, DEFAULT_AMQP
 log = logging.getLogger(__name__)
 
 ROUTING_PATTERN = "posting.*"
+MAX_RETRY_DELAY_MS = 5 * 60 * 1000
 # Every way pika's BlockingConnection reports a broker it cannot reach or lost:
 # - AMQPError: refused, closed, heartbeat missed, channel errors;
 # - AMQPConnectorException (a plain Exception, not an AMQPError): AMQPConnectorStackTimeout when the
@@ -40,6 +42,21 @@ AMQP_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     ValueError,
 )
+
+
+def retry_delay_ms(attempt: int, base_ms: int) -> int:
+    """Back-off before try `attempt + 1`: base, 2x base, 4x base, ... capped at five minutes."""
+    return int(min(base_ms * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS))
+
+
+def retry_tiers_ms(base_ms: int) -> tuple[int, ...]:
+    """Every delay retry_delay_ms can give for this base, shortest first: one retry queue each."""
+    tiers: list[int] = []
+    attempt = 1
+    while not tiers or tiers[-1] < MAX_RETRY_DELAY_MS:
+        tiers.append(retry_delay_ms(attempt, base_ms))
+        attempt += 1
+    return tuple(tiers)
 
 
 class PublishError(Exception):
@@ -76,13 +93,34 @@ def connection_parameters(
 
 
 class Topology:
-    def __init__(self, exchange: str, queue: str, queue_type: str = "quorum") -> None:
+    """The names and arguments of the exchanges and queues.
+
+    A retry waits in the queue of its delay tier, whose x-message-ttl is that delay. RabbitMQ expires
+    messages only at the head of a queue, so with per-message TTLs in one retry queue a 1 s retry queued
+    behind a 5 min one waited 5 min (https://www.rabbitmq.com/docs/ttl#per-message-ttl-caveats); in a
+    queue where every message has the same TTL, the head is always the first to expire."""
+
+    def __init__(
+        self, exchange: str, queue: str, queue_type: str = "quorum", *, retry_base_ms: int = 1000
+    ) -> None:
         self.exchange = exchange
         self.dead_letter_exchange = f"{exchange}.dead-letter"
         self.queue = queue
-        self.retry_queue = f"{queue}.retry"
         self.dead_queue = f"{queue}.dead"
         self.queue_type = queue_type
+        # Named by delay, not by rank: a new base declares new queues instead of redeclaring an
+        # existing one with another TTL (which RabbitMQ refuses with PRECONDITION_FAILED).
+        self.retry_queues = {delay: f"{queue}.retry.{delay}ms" for delay in retry_tiers_ms(retry_base_ms)}
+
+    def retry_queue(self, delay_ms: int) -> str:
+        """The queue of the shortest tier that waits at least `delay_ms` (the longest for anything more)."""
+        tier = next((d for d in self.retry_queues if d >= delay_ms), max(self.retry_queues))
+        return self.retry_queues[tier]
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """Every queue of the topology: the indexer's, each retry tier's, the dead-letter one."""
+        return (self.queue, *self.retry_queues.values(), self.dead_queue)
 
     def declare(self, channel: BlockingChannel) -> None:
         """Idempotent: both the relay and the worker declare it, so whichever starts first, no
@@ -99,11 +137,16 @@ class Topology:
             },
         )
         channel.queue_bind(self.queue, self.exchange, routing_key=ROUTING_PATTERN)
-        channel.queue_declare(
-            self.retry_queue,
-            durable=True,
-            arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.queue},
-        )
+        for delay, name in self.retry_queues.items():
+            channel.queue_declare(
+                name,
+                durable=True,
+                arguments={
+                    "x-message-ttl": delay,
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": self.queue,
+                },
+            )
         channel.queue_declare(self.dead_queue, durable=True, arguments={"x-queue-type": self.queue_type})
         channel.queue_bind(self.dead_queue, self.dead_letter_exchange, routing_key=self.queue)
 
@@ -190,7 +233,7 @@ def indexer_queues(
         topology.declare(channel)
         depths = {}
         consumers = 0
-        for name in (topology.queue, topology.retry_queue, topology.dead_queue):
+        for name in topology.queues:
             declared = channel.queue_declare(name, passive=True).method
             depths[name] = declared.message_count
             if name == topology.queue:
@@ -229,7 +272,7 @@ class DirectPublisher:
                     extra={"message_id": message_id, "attempt": attempt},
                 )
                 if attempt < self.max_attempts:
-                    time.sleep(min(self.retry_base_ms * 2 ** (attempt - 1), 30_000) / 1000)
+                    time.sleep(min(retry_delay_ms(attempt, self.retry_base_ms), 30_000) / 1000)
                 continue
             metrics.WORKER_MESSAGES.labels("indexed" if changed else "duplicate").inc()
             return
