@@ -23,6 +23,7 @@ from postings.logs import configure, request_id
 from postings.migrate import upgrade
 from postings.resources import Resources
 from postings.search.base import IndexUnavailableError
+from postings.server import received_at
 from postings.settings import Settings
 from postings.store import (
     IdempotencyConflictError,
@@ -38,7 +39,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 
 class RequestContextMiddleware:
     """Gives every request an id (the caller's X-Request-ID when sane), logs one JSON line per
-    request and records the request metrics by route template, method and status."""
+    request and records the request metrics by route template, method and status.
+
+    The duration runs from when the server read the request's first bytes (postings.server stamps it),
+    so time the request waited for the event loop or behind another on its connection is counted; the
+    log line also gives `queued_ms`, the part of it before the app started on the request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -50,7 +55,8 @@ class RequestContextMiddleware:
         incoming = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")
         rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id.set(rid)
-        started = time.perf_counter()
+        app_started = time.perf_counter()
+        started = received_at(scope) or app_started
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -82,6 +88,7 @@ class RequestContextMiddleware:
                         "route": template,
                         "status": status,
                         "duration_ms": round(elapsed * 1000, 2),
+                        "queued_ms": round((app_started - started) * 1000, 2),
                     },
                 )
             request_id.reset(token)
@@ -155,14 +162,19 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, identity: metrics.TaskIdentity | None = None) -> FastAPI:
     """The app; settings are read when the factory is called (by uvicorn, as each process starts; never
-    at import), unless a test hands them in."""
+    at import), unless a test hands them in. A process uvicorn started labels its metrics with its task
+    (metrics.task_identity, read as it starts); an app built around a test's settings does so only when
+    handed an identity, so its exposition lines stay those of the code under test."""
     current = settings if settings is not None else Settings.load()
+    label_task = settings is None or identity is not None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure(current.log_level)
+        if label_task:
+            metrics.identify(identity or metrics.task_identity())
         if current.is_embedded_database:
             upgrade(current)
         resources = Resources.create(current)

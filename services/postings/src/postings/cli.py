@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from postings.supervision import Task
 
 log = logging.getLogger("postings.cli")
+METRICS_PORT_HELP = "serve Prometheus metrics on this port (default POSTINGS_METRICS_PORT, 9464; 0: off)"
 
 
 def _stop_on_signals() -> threading.Event:
@@ -37,6 +38,8 @@ def _stop_on_signals() -> threading.Event:
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+
+    from postings.server import TimedHttpToolsProtocol
 
     workers = args.workers
     if workers > 1 and (settings.is_embedded_database or not settings.uses_redis or not settings.uses_amqp):
@@ -61,7 +64,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         forwarded_allow_ips="*",
         timeout_graceful_shutdown=20,
         loop="uvloop",
-        http="httptools",
+        # uvicorn's httptools protocol, stamping when each request's bytes were read (postings.server).
+        http=TimedHttpToolsProtocol,
     )
     return 0
 
@@ -78,7 +82,13 @@ def _require_broker(settings: Settings) -> str:
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:
     from postings.db import create_db_engine
-    from postings.resources import create_amqp_relay, create_backoff, create_consumer, create_search
+    from postings.resources import (
+        create_amqp_relay,
+        create_backoff,
+        create_consumer,
+        create_search,
+        start_process_metrics,
+    )
     from postings.supervision import Supervisor
 
     url = _require_broker(settings)
@@ -91,14 +101,19 @@ def worker(settings: Settings, args: argparse.Namespace) -> int:
         supervisor.start("outbox-relay", create_amqp_relay(settings, engine, url).run)
         supervisor.start("cleanup", _cleanup_task(settings, engine))
     supervisor.start("consumer", create_consumer(settings, search, url).run)
+    metrics_server = start_process_metrics(
+        settings, supervisor.statuses, None if args.no_relay else engine, args.metrics_port
+    )
     status = supervisor.wait()
+    if metrics_server is not None:
+        metrics_server.close()
     engine.dispose()
     return status
 
 
-def relay(settings: Settings, _args: argparse.Namespace) -> int:
+def relay(settings: Settings, args: argparse.Namespace) -> int:
     from postings.db import create_db_engine
-    from postings.resources import create_amqp_relay, create_backoff
+    from postings.resources import create_amqp_relay, create_backoff, start_process_metrics
     from postings.supervision import Supervisor
 
     url = _require_broker(settings)
@@ -106,7 +121,10 @@ def relay(settings: Settings, _args: argparse.Namespace) -> int:
     supervisor = Supervisor(_stop_on_signals(), restart=False, backoff=lambda: create_backoff(settings))
     supervisor.start("outbox-relay", create_amqp_relay(settings, engine, url).run)
     supervisor.start("cleanup", _cleanup_task(settings, engine))
+    metrics_server = start_process_metrics(settings, supervisor.statuses, engine, args.metrics_port)
     status = supervisor.wait()
+    if metrics_server is not None:
+        metrics_server.close()
     engine.dispose()
     return status
 
@@ -210,9 +228,11 @@ def parser() -> argparse.ArgumentParser:
         "worker", help="index events from RabbitMQ (runs the outbox relay too, unless --no-relay)"
     )
     p.add_argument("--no-relay", action="store_true", help="consume only; run `postings relay` separately")
+    p.add_argument("--metrics-port", type=int, default=None, help=METRICS_PORT_HELP)
     p.set_defaults(func=worker)
 
     p = commands.add_parser("relay", help="publish the outbox to RabbitMQ, alone")
+    p.add_argument("--metrics-port", type=int, default=None, help=METRICS_PORT_HELP)
     p.set_defaults(func=relay)
 
     p = commands.add_parser(

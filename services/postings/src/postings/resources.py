@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import Engine, text
 
+from postings import metrics
 from postings.broker import AmqpPublisher, DirectPublisher, IndexerQueues, Topology, indexer_queues
 from postings.cache import Cache, MemoryCache, RedisCache
 from postings.db import create_db_engine
@@ -17,7 +18,7 @@ from postings.relay import OutboxRelay, outbox_backlog
 from postings.search.base import SearchIndex
 from postings.settings import Settings
 from postings.store import PostingStore
-from postings.supervision import Backoff, Probe, Supervisor
+from postings.supervision import Backoff, Probe, Supervisor, TaskStatus
 from postings.worker import AmqpWorker, IndexingHandler
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,12 @@ def create_search(settings: Settings, engine: Engine) -> SearchIndex:
 
 
 def create_topology(settings: Settings) -> Topology:
-    return Topology(settings.amqp_exchange, settings.amqp_queue, settings.amqp_queue_type)
+    return Topology(
+        settings.amqp_exchange,
+        settings.amqp_queue,
+        settings.amqp_queue_type,
+        retry_base_ms=settings.worker_retry_base_ms,
+    )
 
 
 def create_backoff(settings: Settings) -> Backoff:
@@ -72,6 +78,37 @@ def create_consumer(settings: Settings, search: SearchIndex, url: str) -> AmqpWo
         heartbeat=settings.amqp_heartbeat_seconds,
         backoff=create_backoff(settings),
     )
+
+
+def start_process_metrics(
+    settings: Settings, statuses: Mapping[str, TaskStatus], engine: Engine | None, port: int | None = None
+) -> metrics.MetricsServer | None:
+    """Label this process's metrics with its task and serve them on the metrics port (`port`, else the
+    setting; 0: not served), for `postings worker` and `postings relay`. With `engine` (the process
+    runs the relay), scrapes also read the outbox backlog through a bounded probe. A port already taken
+    is logged and counted, not fatal: the process's work matters more than its metrics, and the
+    collector's own `up` series shows that the scrape fails."""
+    metrics.identify(metrics.task_identity())
+    port = settings.metrics_port if port is None else port
+    if port == 0:
+        return None
+    outbox = (
+        Probe(
+            "outbox",
+            lambda: outbox_backlog(engine),
+            timeout=settings.probe_timeout_seconds,
+            max_age=settings.probe_cache_seconds,
+        )
+        if engine is not None
+        else None
+    )
+    collector = metrics.BackgroundCollector(statuses, outbox)
+    try:
+        return metrics.MetricsServer(settings.metrics_host, port, lambda: [collector]).start()
+    except metrics.MetricsPortInUseError as exc:
+        metrics.ERRORS.labels("metrics").inc()
+        log.error("metrics not served", extra={"error": str(exc)})
+        return None
 
 
 def _select_one(engine: Engine) -> bool:

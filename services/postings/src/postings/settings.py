@@ -117,6 +117,12 @@ class Settings(BaseSettings):
 
     max_request_body_bytes: int = Field(default=DEFAULT_MAX_REQUEST_BODY_BYTES, ge=1024)
 
+    # `postings worker` and `postings relay` serve Prometheus metrics on http://metrics_host:metrics_port
+    # /metrics (the API serves its own on /metrics); 0 turns it off. 9464 is the port registered for
+    # OpenTelemetry's Prometheus exporter, clear of the API's 8000.
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
+
     @classmethod
     def load(cls) -> Settings:
         """The settings of this process from its environment, or InvalidSettingsError saying in one line

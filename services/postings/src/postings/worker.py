@@ -19,7 +19,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from postings import metrics
-from postings.broker import AMQP_ERRORS, Topology, connection_parameters
+from postings.broker import AMQP_ERRORS, Topology, connection_parameters, retry_delay_ms
 from postings.logs import request_id
 from postings.schemas import Posting
 from postings.search.base import IndexUnavailableError, SearchIndex
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPT_HEADER = "x-attempt"
 OUTAGE_HEADER = "x-index-unavailable"
-MAX_RETRY_DELAY_MS = 5 * 60 * 1000
 
 
 class PoisonMessageError(ValueError):
@@ -52,9 +51,13 @@ class IndexingHandler:
         return self.search.index(posting)
 
 
-def retry_delay_ms(attempt: int, base_ms: int) -> int:
-    """Back-off before try `attempt + 1`: base, 2x base, 4x base, ... capped at five minutes."""
-    return int(min(base_ms * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS))
+def failure_reason(exc: Exception) -> str:
+    """The `reason` label of a failed message: the index was down, the message is not an event, or else."""
+    if isinstance(exc, IndexUnavailableError):
+        return "index_unavailable"
+    if isinstance(exc, PoisonMessageError):
+        return "poison"
+    return "error"
 
 
 class AmqpWorker:
@@ -87,9 +90,11 @@ class AmqpWorker:
         headers = properties.headers or {}
         attempt = int(headers.get(ATTEMPT_HEADER, 1))
         token = request_id.set(properties.message_id or "-")
+        metrics.WORKER_CONSUMED.inc()
         try:
             changed = self.handler(body)
         except Exception as exc:
+            metrics.WORKER_FAILURES.labels(failure_reason(exc)).inc()
             self._failed(channel, method, properties, body, attempt, exc)
         else:
             channel.basic_ack(method.delivery_tag)
@@ -157,11 +162,11 @@ class AmqpWorker:
             message_id=properties.message_id,
             type=properties.type,
             headers=dict(properties.headers or {}) | headers,
-            expiration=str(delay_ms),
         )
         # Confirmed before the ack: a crash between the two duplicates the message, never loses it.
+        # The tier's queue holds it for its own TTL (no per-message expiration: see Topology).
         channel.basic_publish(
-            "", self.topology.retry_queue, body, properties=retry_properties, mandatory=True
+            "", self.topology.retry_queue(delay_ms), body, properties=retry_properties, mandatory=True
         )
         channel.basic_ack(method.delivery_tag)
         metrics.WORKER_MESSAGES.labels("retried").inc()
@@ -187,9 +192,12 @@ class AmqpWorker:
                 log.info("worker consuming", extra={"queue": self.topology.queue})
                 self.backoff.reset()
                 status.set("running")
+                metrics.CONSUMER_CONNECTED.set(1)
                 while not stop.is_set():
                     connection.process_data_events(time_limit=0.5)
             except Exception as exc:
+                metrics.CONSUMER_CONNECTED.set(0)
+                metrics.CONSUMER_CONNECTION_LOSSES.inc()
                 metrics.ERRORS.labels("worker").inc()
                 delay = self.backoff.next_delay()
                 status.set("retrying", repr(exc)[:200])
@@ -203,4 +211,5 @@ class AmqpWorker:
                 if connection is not None and connection.is_open:
                     with contextlib.suppress(*AMQP_ERRORS):
                         connection.close()
+        metrics.CONSUMER_CONNECTED.set(0)
         log.info("worker stopped")
