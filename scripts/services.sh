@@ -22,6 +22,14 @@ ensure_services() {
         rabbitmq-server -detached
         wait_for RabbitMQ 5672
     fi
+    ensure_graphviz
+}
+# `infra diagram` renders its SVG and PNG with Graphviz's `dot` (tests/infra/diagram render them for real).
+ensure_graphviz() {
+    command -v dot >/dev/null && return 0
+    echo "installing graphviz" >&2
+    apt_install graphviz
+    command -v dot >/dev/null || { echo "graphviz did not install dot" >&2; return 1; }
 }
 # The host-task tests (tests/infra/ops) start their own sshd on 127.0.0.1: only the binary is needed.
 ensure_sshd_binary() {
