@@ -190,8 +190,8 @@ def rehearse_command(args: argparse.Namespace) -> int:
         sections.append(f"Plan written to {args.json}")
     if run.coverage is not None and run.coverage.not_emulated and "not-emulated" in fail_on:
         sections.append(
-            f"--fail-on not-emulated: {', '.join(run.coverage.not_emulated)} echoed without AWS's checks. "
-            "Add a spec for each (docs/rehearsal.md, 'Adding a type')."
+            f"--fail-on not-emulated: {', '.join(run.coverage.not_emulated)} echoed without an emulator's "
+            "checks. Add a spec for each (docs/rehearsal.md, 'Adding a type')."
         )
     sections.append(line)
     print("\n\n".join(sections))
@@ -248,7 +248,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=[],
         metavar="WHAT",
         help="also fail on: destructive (a stateful resource deleted or replaced since --base; exit 5), "
-        "not-emulated (a type echoed without AWS's checks; exit 6). Repeat for both.",
+        "not-emulated (a type echoed without an emulator's checks; exit 6). Repeat for both.",
     )
     parser.add_argument("--strict", action="store_true", help="the same as --fail-on not-emulated")
     parser.add_argument(

@@ -31,7 +31,10 @@ def test_another_project_rehearses_and_says_what_was_not_emulated(
         in out
     )
     assert "  not emulated: 1 type, 1 resources" in out
-    assert f"aws:glacier/vault:Vault ({ECHOED})" in " ".join(out.split())
+    assert (
+        f"aws:glacier/vault:Vault ({ECHOED}; inputs checked against glacier CreateVault's service model)"
+        in " ".join(out.split())
+    )
     assert "  token: [secret]" in out
     plan = json.loads(plan_file.read_text(encoding="utf-8"))
     assert plan["project"] == "minimal"
@@ -91,7 +94,7 @@ def test_strict_fails_a_run_that_left_a_type_not_emulated(capsys: pytest.Capture
     assert main(["rehearse", "test", "--project", str(MINIMAL), "--strict"]) == Exit.POLICY
     out = capsys.readouterr().out
     assert "  not emulated: 1 type, 1 resources" in out
-    assert "--fail-on not-emulated: aws:glacier/vault:Vault echoed without AWS's checks." in out
+    assert "--fail-on not-emulated: aws:glacier/vault:Vault echoed without an emulator's checks." in out
     assert out.rstrip().endswith(": FAILED (6 mandatory policy finding(s); 1 type(s) not emulated)")
 
 
