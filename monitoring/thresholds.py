@@ -71,6 +71,25 @@ class Metric:
         return self.statistic.startswith("p")
 
 
+class Kind(enum.Enum):
+    """How a scraped series becomes the signal's value: a gauge is read, a counter's increase is taken."""
+
+    GAUGE = "gauge"
+    COUNTER = "counter"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scraped:
+    """The signal as one scrape of a service process's /metrics gives it (what a Nagios check reads):
+    the largest matching gauge, or the matching counters' increase per minute, summed over series."""
+
+    name: str
+    """The sample's name as exposed (`..._total` for a counter)."""
+    kind: Kind
+    labels: tuple[tuple[str, str], ...] = ()
+    """Label values a sample must have to count."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Signal:
     """One thing we watch: what the value means, when it warns, when it is critical, what to do."""
@@ -100,6 +119,8 @@ class Signal:
     """Path of the runbook, relative to the repository root."""
     prometheus: str | None = None
     """The same value in PromQL, for signals the service exports itself (Grafana, Nagios)."""
+    scraped: Scraped | None = None
+    """The same value from one process's /metrics, for signals the service exports itself (Nagios)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -425,6 +446,7 @@ _SIGNALS: tuple[Signal, ...] = (
         metrics=_one(SERVICE_NAMESPACE, "postings_outbox_oldest_age_seconds", "Maximum"),
         runbook=_runbook("outbox-age"),
         prometheus="max(postings_outbox_oldest_age_seconds)",
+        scraped=Scraped(name="postings_outbox_oldest_age_seconds", kind=Kind.GAUGE),
     ),
     Signal(
         id="consumer-lag",
@@ -439,6 +461,45 @@ _SIGNALS: tuple[Signal, ...] = (
         ),
         runbook=_runbook("consumer-lag"),
         prometheus=f'max(postings_consumer_lag_messages{{queue="{INDEXER_QUEUE}"}})',
+        scraped=Scraped(
+            name="postings_consumer_lag_messages", kind=Kind.GAUGE, labels=(("queue", INDEXER_QUEUE),)
+        ),
+    ),
+    # Counters reach CloudWatch as EMF: the collector's awsemf exporter sends each counter's increase
+    # since its previous scrape of the same series (task), so the per-minute Sum is the count per minute.
+    Signal(
+        id="worker-dead-lettered",
+        meaning="Messages the worker gave up on per minute; those postings never reach search unaided.",
+        unit="count",
+        direction=_ABOVE,
+        warning=0,
+        critical=10,
+        scope=Scope.SERVICE,
+        metrics=_one(
+            SERVICE_NAMESPACE, "postings_worker_messages_total", "Sum", ("outcome", "dead_lettered")
+        ),
+        evaluation_periods=3,
+        datapoints_to_alarm=1,
+        missing_data="notBreaching",
+        runbook=_runbook("worker-dead-lettered"),
+        prometheus='60 * sum(rate(postings_worker_messages_total{outcome="dead_lettered"}[5m]))',
+        scraped=Scraped(
+            name="postings_worker_messages_total", kind=Kind.COUNTER, labels=(("outcome", "dead_lettered"),)
+        ),
+    ),
+    Signal(
+        id="outbox-publish-failures",
+        meaning="Outbox publishes the broker did not confirm per minute; events wait in the outbox.",
+        unit="count",
+        direction=_ABOVE,
+        warning=5,
+        critical=30,
+        scope=Scope.SERVICE,
+        metrics=_one(SERVICE_NAMESPACE, "postings_outbox_publish_failures_total", "Sum"),
+        missing_data="notBreaching",
+        runbook=_runbook("outbox-publish-failures"),
+        prometheus="60 * sum(rate(postings_outbox_publish_failures_total[5m]))",
+        scraped=Scraped(name="postings_outbox_publish_failures_total", kind=Kind.COUNTER),
     ),
 )
 

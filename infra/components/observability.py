@@ -1,5 +1,5 @@
 """Where the service's own metrics go: an Amazon Managed Prometheus workspace, and CloudWatch (via EMF)
-for the two service signals that alarm; plus the ADOT collector config the api's sidecar runs."""
+for the service signals that alarm; plus the ADOT collector config a task's sidecar runs."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ COLLECTOR_IMAGE = "amazon/aws-otel-collector:v0.43.3"
 COLLECTOR_CONFIG_ENV = "AOT_CONFIG_CONTENT"
 COLLECTOR_USER = "10001"  # the unprivileged `aoc` user the collector image runs as
 SCRAPE_INTERVAL = "30s"
+# Where `postings worker` and `postings relay` serve their metrics (POSTINGS_METRICS_PORT's default).
+PROCESS_METRICS_PORT = 9464
 REMOTE_WRITE_ACTIONS = ["aps:RemoteWrite"]
 EMF_LOG_ACTIONS = ["logs:PutLogEvents", "logs:CreateLogStream", "logs:DescribeLogStreams"]
 
@@ -31,12 +33,35 @@ def emf_metric_names() -> list[str]:
     )
 
 
+def emf_dimension_sets() -> list[list[str]]:
+    """The dimension sets the alarms query: Environment, plus each signal's fixed dimensions (queue,
+    outcome). Every other label, the task's included, is left out, so CloudWatch aggregates over tasks."""
+    sets = [["Environment"]]
+    for signal in SIGNALS.values():
+        if signal.scope is not Scope.SERVICE:
+            continue
+        for metric in signal.metrics.values():
+            dimensions = ["Environment", *sorted(key for key, _ in metric.extra_dimensions)]
+            if dimensions not in sets:
+                sets.append(dimensions)
+    return sets
+
+
 def collector_config(
-    *, environment: str, region: str, app_port: int, remote_write_url: str, emf_log_group: str
+    *,
+    environment: str,
+    region: str,
+    app_port: int,
+    remote_write_url: str,
+    emf_log_group: str,
+    job: str = "postings",
 ) -> str:
-    """ADOT collector config: scrape the app container's /metrics over localhost, label every series with
-    the environment, remote-write everything to AMP (SigV4 with the task role), and send the alarmed
-    service gauges to CloudWatch as EMF in SERVICE_NAMESPACE with the dimensions the alarms use."""
+    """ADOT collector config: scrape the app container's /metrics over localhost (the api's port, or
+    PROCESS_METRICS_PORT for a worker or relay task, with its own `job`), label every series with the
+    environment, remote-write everything to AMP (SigV4 with the task role), and send the alarmed
+    service metrics to CloudWatch as EMF in SERVICE_NAMESPACE with the dimensions the alarms use. The
+    series already carry `task` (the app reads its ECS task id), since every task's collector scrapes
+    127.0.0.1 and its `instance` label cannot tell tasks apart."""
     emf_names = emf_metric_names()
     config = {
         "extensions": {"sigv4auth": {"region": region, "service": "aps"}, "health_check": {}},
@@ -46,7 +71,7 @@ def collector_config(
                     "global": {"scrape_interval": SCRAPE_INTERVAL},
                     "scrape_configs": [
                         {
-                            "job_name": "postings",
+                            "job_name": job,
                             "metrics_path": "/metrics",
                             "static_configs": [
                                 {"targets": [f"127.0.0.1:{app_port}"], "labels": {"environment": environment}}
@@ -74,7 +99,7 @@ def collector_config(
                 "dimension_rollup_option": "NoDimensionRollup",
                 "metric_declarations": [
                     {
-                        "dimensions": [["Environment"], ["Environment", "queue"]],
+                        "dimensions": emf_dimension_sets(),
                         "metric_name_selectors": emf_names,
                     }
                 ],

@@ -124,17 +124,51 @@ ENV_VARIABLE = {
 }
 
 
+def _table(
+    index: int, title: str, targets: list[dict[str, Any]], *, unit: str, description: str
+) -> dict[str, Any]:
+    """A table of instant query results, one row per series, sorted by the value (worst first)."""
+    return {
+        "id": index + 1,
+        "type": "table",
+        "title": title,
+        "description": description,
+        "datasource": PROMETHEUS,
+        "gridPos": _grid(index),
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "options": {"sortBy": [{"displayName": "Value", "desc": True}], "showHeader": True},
+        "transformations": [{"id": "organize", "options": {"excludeByName": {"Time": True}}}],
+        "targets": targets,
+    }
+
+
+def _instant(expr: str, ref: str = "A") -> dict[str, Any]:
+    return {"refId": ref, "datasource": PROMETHEUS, "expr": expr, "instant": True, "format": "table"}
+
+
+QUANTILES = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+WORST_ROUTES = 10
+
+
 def red_dashboard() -> dict[str, Any]:
-    """Rate, errors and duration of the api, and the pipeline behind it, from the service's metrics."""
+    """Rate, errors and duration of the api by route, and the pipeline behind it (outbox relay, worker),
+    from the service's metrics. Every series carries `task`, so `by (task)` tells ECS tasks apart."""
     selector = '{environment="$env"}'
     requests = f"postings_http_requests_total{selector}"
     outbox, lag = SIGNALS["outbox-age"], SIGNALS["consumer-lag"]
     latency = SIGNALS["alb-latency-p99"]
-    buckets = f"sum by (le) (rate(postings_http_request_duration_seconds_bucket{selector}[{RATE}]))"
+    dead_signal, publish = SIGNALS["worker-dead-lettered"], SIGNALS["outbox-publish-failures"]
+    bucket = f"postings_http_request_duration_seconds_bucket{selector}"
+    by_route = f"sum by (le, route) (rate({bucket}[{RATE}]))"
+    # Over the dashboard's whole time range, so the table answers for the period being looked at.
+    by_call = f"sum by (le, method, route) (rate({bucket}[$__range]))"
     hits = f"sum(rate(postings_cache_hits_total{selector}[{RATE}]))"
     misses = f"sum(rate(postings_cache_misses_total{selector}[{RATE}]))"
     errors = f"sum by (component) (rate(postings_errors_total{selector}[{RATE}]))"
     outcomes = f"sum by (outcome) (rate(postings_worker_messages_total{selector}[{RATE}]))"
+    # Per minute as the alarms count, over RATE: with a 30 s scrape a 1 m window holds two samples.
+    dead = 'postings_worker_messages_total{environment="$env",outcome="dead_lettered"}'
+    dead_lettered = f"60 * sum(rate({dead}[{RATE}]))"
     panels = [
         _panel(
             0,
@@ -158,21 +192,34 @@ def red_dashboard() -> dict[str, Any]:
         ),
         _panel(
             2,
-            "Latency p50 / p99",
+            "Latency p50 / p95 / p99 by route",
             PROMETHEUS,
             [
-                _prom(f"histogram_quantile(0.5, {buckets})", "p50", "A"),
-                _prom(f"histogram_quantile(0.99, {buckets})", "p99", "B"),
+                _prom(f"histogram_quantile({q}, {by_route})", f"{{{{route}}}} {name}", chr(ord("A") + i))
+                for i, (name, q) in enumerate(QUANTILES)
             ],
             unit="s",
             thresholds=_thresholds(latency),
-            description=latency.meaning,
+            description="From when the server read the request to its last byte, event-loop queueing "
+            f"included. {latency.meaning}",
+        ),
+        _table(
+            3,
+            "Worst routes by p99",
+            [
+                _instant(
+                    f"topk({WORST_ROUTES}, histogram_quantile(0.99, {by_call}))",
+                )
+            ],
+            unit="s",
+            description=f"The {WORST_ROUTES} API calls (method and route) with the highest p99 over the "
+            "dashboard's time range, worst first.",
         ),
         _panel(
-            3, "Unhandled errors by component", PROMETHEUS, [_prom(errors, "{{component}}")], unit="short"
+            4, "Unhandled errors by component", PROMETHEUS, [_prom(errors, "{{component}}")], unit="short"
         ),
         _panel(
-            4,
+            5,
             "Cache hit ratio",
             PROMETHEUS,
             [
@@ -182,7 +229,7 @@ def red_dashboard() -> dict[str, Any]:
             unit="percentunit",
         ),
         _panel(
-            5,
+            6,
             "Outbox: oldest unpublished event",
             PROMETHEUS,
             [
@@ -191,10 +238,10 @@ def red_dashboard() -> dict[str, Any]:
             ],
             unit="s",
             thresholds=_thresholds(outbox),
-            description=outbox.meaning,
+            description=f"{outbox.meaning} Read by the api and by each process that runs the relay.",
         ),
         _panel(
-            6,
+            7,
             "Outbox: published and failed",
             PROMETHEUS,
             [
@@ -204,13 +251,24 @@ def red_dashboard() -> dict[str, Any]:
                     "A",
                 ),
                 _prom(
-                    f"sum(rate(postings_outbox_publish_failures_total{selector}[{RATE}]))", "failures", "B"
+                    f"sum by (task) (rate(postings_outbox_publish_failures_total{selector}[{RATE}]))",
+                    "failures {{task}}",
+                    "B",
                 ),
             ],
             unit="ops",
         ),
         _panel(
-            7,
+            8,
+            "Outbox: publish failures per minute",
+            PROMETHEUS,
+            [_prom(f"60 * sum(rate(postings_outbox_publish_failures_total{selector}[{RATE}]))", "failures")],
+            unit="short",
+            thresholds=_thresholds(publish),
+            description=f"{publish.meaning} Runbook: {publish.runbook}",
+        ),
+        _panel(
+            9,
             "Consumer lag by queue",
             PROMETHEUS,
             [_prom(f"max by (queue) (postings_consumer_lag_messages{selector})", "{{queue}}")],
@@ -218,7 +276,54 @@ def red_dashboard() -> dict[str, Any]:
             thresholds=_thresholds(lag),
             description=lag.meaning,
         ),
-        _panel(8, "Worker messages by outcome", PROMETHEUS, [_prom(outcomes, "{{outcome}}")], unit="ops"),
+        _panel(10, "Worker: messages by outcome", PROMETHEUS, [_prom(outcomes, "{{outcome}}")], unit="ops"),
+        _panel(
+            11,
+            "Worker: consumed and failures by reason",
+            PROMETHEUS,
+            [
+                _prom(f"sum(rate(postings_worker_consumed_total{selector}[{RATE}]))", "consumed", "A"),
+                _prom(
+                    f"sum by (reason) (rate(postings_worker_failures_total{selector}[{RATE}]))",
+                    "failed: {{reason}}",
+                    "B",
+                ),
+            ],
+            unit="ops",
+        ),
+        _panel(
+            12,
+            "Worker: dead-lettered per minute",
+            PROMETHEUS,
+            [_prom(dead_lettered, "dead-lettered")],
+            unit="short",
+            thresholds=_thresholds(dead_signal),
+            description=f"{dead_signal.meaning} Runbook: {dead_signal.runbook}",
+        ),
+        _panel(
+            13,
+            "Worker: consumer connected, by task",
+            PROMETHEUS,
+            [_prom(f"max by (task) (postings_consumer_connected{selector})", "{{task}}")],
+            unit="short",
+            description="1 while a worker task's consumer holds its broker connection, 0 while it "
+            "reconnects.",
+        ),
+        _panel(
+            14,
+            "Background loops not running, by task",
+            PROMETHEUS,
+            [
+                _prom(
+                    'max by (task, loop, state) (postings_background_loop_state{environment="$env",'
+                    'state!="running"}) > 0',
+                    "{{task}} {{loop}} {{state}}",
+                )
+            ],
+            unit="short",
+            description="Each worker or relay task's consumer, outbox relay and clean-up loops that are "
+            "starting, retrying or dead (empty while all run).",
+        ),
     ]
     return _dashboard("postings-red", "postings: service (RED)", panels, [ENV_VARIABLE])
 

@@ -55,12 +55,24 @@ def unexported(dashboard: dict[str, Any], exported: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def exported(service_url: str) -> set[str]:
+def api_exported(service_url: str) -> set[str]:
     for path in ("/healthz", "/readyz", "/v1/postings", "/no-such-route"):
         with contextlib.suppress(OSError):  # the 404 is a request the metrics count too
             urllib.request.urlopen(service_url + path, timeout=10).read()
     with urllib.request.urlopen(f"{service_url}/metrics", timeout=10) as response:
         return exported_names(response.read().decode())
+
+
+@pytest.fixture(scope="module")
+def worker_exported(worker_metrics_url: str) -> set[str]:
+    with urllib.request.urlopen(worker_metrics_url, timeout=10) as response:
+        return exported_names(response.read().decode())
+
+
+@pytest.fixture(scope="module")
+def exported(api_exported: set[str], worker_exported: set[str]) -> set[str]:
+    """What the api and a worker (consumer and relay) export between them."""
+    return api_exported | worker_exported
 
 
 def test_committed_json_is_what_the_code_renders() -> None:
@@ -88,6 +100,58 @@ def test_the_red_view_covers_rate_errors_duration_and_the_pipeline() -> None:
         "postings_consumer_lag_messages",
         "postings_worker_messages_total",
     } <= queried
+
+
+WORKER_PANELS = (
+    "Outbox: published and failed",
+    "Outbox: publish failures per minute",
+    "Worker: messages by outcome",
+    "Worker: consumed and failures by reason",
+    "Worker: dead-lettered per minute",
+    "Worker: consumer connected, by task",
+    "Background loops not running, by task",
+)
+
+
+def test_the_worker_and_relay_panels_read_what_the_worker_process_itself_exports(
+    worker_exported: set[str],
+) -> None:
+    """Fed by the process that does the work, not by an api process where these counters stay at 0."""
+    queried = {title: metric_names(expr) for title, expr in prometheus_queries(red_dashboard())}
+    assert set(WORKER_PANELS) <= set(queried)
+    missing = {title: sorted(queried[title] - worker_exported) for title in WORKER_PANELS}
+    assert {title: names for title, names in missing.items() if names} == {}
+
+
+def test_latency_is_drawn_per_route_at_p50_p95_p99_with_a_worst_routes_table() -> None:
+    panels = {p["title"]: p for p in red_dashboard()["panels"]}
+    latency = panels["Latency p50 / p95 / p99 by route"]
+    assert [(t["expr"].split(",")[0], t["legendFormat"]) for t in latency["targets"]] == [
+        ("histogram_quantile(0.5", "{{route}} p50"),
+        ("histogram_quantile(0.95", "{{route}} p95"),
+        ("histogram_quantile(0.99", "{{route}} p99"),
+    ]
+    assert all("sum by (le, route) (rate(" in t["expr"] for t in latency["targets"])
+    worst = panels["Worst routes by p99"]
+    assert worst["type"] == "table"
+    (target,) = worst["targets"]
+    assert target["expr"] == (
+        "topk(10, histogram_quantile(0.99, sum by (le, method, route) "
+        '(rate(postings_http_request_duration_seconds_bucket{environment="$env"}[$__range]))))'
+    )
+    assert (target["instant"], target["format"]) == (True, "table")
+
+
+def test_the_new_signals_are_drawn_with_their_levels() -> None:
+    panels = {p["title"]: p for p in red_dashboard()["panels"]}
+    for title, signal_id in (
+        ("Worker: dead-lettered per minute", "worker-dead-lettered"),
+        ("Outbox: publish failures per minute", "outbox-publish-failures"),
+        ("Outbox: oldest unpublished event", "outbox-age"),
+    ):
+        signal = SIGNALS[signal_id]
+        steps = panels[title]["fieldConfig"]["defaults"]["thresholds"]["steps"]
+        assert [step["value"] for step in steps] == [None, signal.warning, signal.critical], title
 
 
 def test_a_panel_on_a_metric_the_service_lacks_is_caught(exported: set[str]) -> None:

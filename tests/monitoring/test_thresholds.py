@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra.config import ConfigError, load_config
-from monitoring.thresholds import GIB, SIGNALS, Direction, Metric, Scope, Signal, with_overrides
+from monitoring.thresholds import GIB, SIGNALS, Direction, Kind, Metric, Scope, Signal, with_overrides
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +33,8 @@ WATCHED = {
     "opensearch-jvm-pressure",
     "outbox-age",
     "consumer-lag",
+    "worker-dead-lettered",
+    "outbox-publish-failures",
 }
 
 
@@ -128,3 +130,20 @@ def test_readme_signals_table_is_current() -> None:
     assert readme[readme.index("\n", start) + 1 : end].strip() == markdown_table(), (
         "monitoring/README.md's signals table is stale: paste monitoring.thresholds.markdown_table()"
     )
+
+
+def test_every_signal_the_service_exports_is_read_the_same_way_everywhere() -> None:
+    """The CloudWatch metric (EMF), the PromQL and the scraped sample of a service signal name one metric."""
+    for signal in SIGNALS.values():
+        if signal.scope is not Scope.SERVICE:
+            assert signal.scraped is None, signal.id
+            continue
+        assert signal.scraped is not None, signal.id
+        assert signal.prometheus is not None, signal.id
+        (metric,) = signal.metrics.values()
+        assert signal.scraped.name == metric.name, signal.id
+        assert signal.scraped.name in signal.prometheus, signal.id
+        assert signal.scraped.labels == metric.extra_dimensions, signal.id
+        counter = signal.scraped.kind is Kind.COUNTER
+        assert (metric.statistic == "Sum") is counter, signal.id
+        assert metric.name.endswith("_total") is counter, signal.id

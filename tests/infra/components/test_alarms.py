@@ -118,8 +118,27 @@ def test_alarm_counts_per_stack() -> None:
     counts = {
         stack: sum(1 for r in run(stack).by_type(ALARM) if r.inputs["tags"].get("Signal")) for stack in STACKS
     }
-    # 21 signals, 2 levels; ECS signals per service (2), Redis per node (1/2/3), replica lag per replica (0).
-    assert counts == {"dev": 46, "staging": 52, "prod": 58}
+    # 23 signals, 2 levels; ECS signals per service (2), Redis per node (1/2/3), replica lag per replica (0).
+    assert counts == {"dev": 50, "staging": 56, "prod": 62}
+
+
+def test_the_worker_and_relay_signals_alarm_on_the_service_metrics_of_the_environment() -> None:
+    result = run("prod")
+    dead = result.one(ALARM, "postings-prod-worker-dead-lettered-warning").inputs
+    assert (dead["namespace"], dead["metricName"], dead["statistic"]) == (
+        "Postings/Service",
+        "postings_worker_messages_total",
+        "Sum",
+    )
+    assert dead["dimensions"] == {"Environment": "prod", "outcome": "dead_lettered"}
+    assert (dead["comparisonOperator"], dead["threshold"]) == ("GreaterThanThreshold", 0.0)
+    assert dead["treatMissingData"] == "notBreaching"
+    failures = result.one(ALARM, "postings-prod-outbox-publish-failures-critical").inputs
+    assert (failures["metricName"], failures["dimensions"], failures["threshold"]) == (
+        "postings_outbox_publish_failures_total",
+        {"Environment": "prod"},
+        30.0,
+    )
 
 
 def test_stack_overrides_reach_the_alarms() -> None:
@@ -136,7 +155,7 @@ def test_dashboard_draws_every_signal_with_its_levels() -> None:
     assert dashboard["dashboardName"] == "postings-dev"
     widgets = json.loads(dashboard["dashboardBody"])["widgets"]
     titles = [w["properties"]["title"] for w in widgets]
-    assert len(titles) == 23, titles
+    assert len(titles) == 25, titles
     by_title = {w["properties"]["title"]: w["properties"] for w in widgets}
     latency = by_title["alb-latency-p99 (s)"]
     assert latency["annotations"]["horizontal"][0]["value"] == 1

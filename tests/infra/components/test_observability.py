@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from infra.components.observability import COLLECTOR_IMAGE, collector_config
+from infra.components.observability import COLLECTOR_IMAGE, PROCESS_METRICS_PORT, collector_config
 from tests.infra.program import run
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -48,9 +48,18 @@ def test_the_collector_scrapes_the_app_and_writes_to_this_environments_workspace
     assert result.outputs["prometheusEndpoint"] == endpoint
     emf = config["exporters"]["awsemf"]
     assert (emf["namespace"], emf["log_group_name"]) == ("Postings/Service", log_group.state["name"])
-    assert emf["metric_declarations"][0]["metric_name_selectors"] == [
+    (declaration,) = emf["metric_declarations"]
+    assert declaration["metric_name_selectors"] == [
         "postings_consumer_lag_messages",
         "postings_outbox_oldest_age_seconds",
+        "postings_outbox_publish_failures_total",
+        "postings_worker_messages_total",
+    ]
+    # What the alarms query (the worker-dead-lettered alarm's outcome among them), never the task.
+    assert declaration["dimensions"] == [
+        ["Environment"],
+        ["Environment", "queue"],
+        ["Environment", "outcome"],
     ]
     pipelines = config["service"]["pipelines"]
     assert pipelines["metrics/amp"]["exporters"] == ["prometheusremotewrite"]
@@ -90,3 +99,19 @@ def test_collector_config_is_valid_yaml_with_both_pipelines() -> None:
     assert config["processors"]["resource/emf"]["attributes"] == [
         {"key": "Environment", "value": "dev", "action": "upsert"}
     ]
+
+
+def test_a_worker_tasks_collector_scrapes_the_process_metrics_port_under_its_own_job() -> None:
+    config = yaml.safe_load(
+        collector_config(
+            environment="prod",
+            region="eu-west-1",
+            app_port=PROCESS_METRICS_PORT,
+            remote_write_url="https://amp/w",
+            emf_log_group="g",
+            job="postings-worker",
+        )
+    )
+    (scrape,) = config["receivers"]["prometheus"]["config"]["scrape_configs"]
+    assert scrape["job_name"] == "postings-worker"
+    assert scrape["static_configs"] == [{"targets": ["127.0.0.1:9464"], "labels": {"environment": "prod"}}]
