@@ -1,21 +1,27 @@
 """An Idempotency-Key replay answers with the first 201 (body, ETag, Location), whatever changed since,
-on MariaDB and on the embedded SQLite database."""
+and migration 0004 keeps that true for keys stored before it; on MariaDB and the embedded SQLite."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from alembic import command
+from alembic.config import Config
 from fastapi.testclient import TestClient
 from postings.app import create_app
-from postings.db import idempotency_keys, postings
+from postings.db import create_db_engine, idempotency_keys, postings
+from postings.migrate import SCRIPTS, upgrade
 from postings.settings import Settings
 from postings.tokens import create_token
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, create_engine, func, inspect, select, text, update
 
-from .conftest import engine_of
+from .conftest import MYSQL_HOST, engine_of, mysql_url
 
 
 @pytest.fixture(params=["mariadb", "sqlite"])
@@ -128,3 +134,95 @@ def test_a_key_from_before_migration_0004_without_its_event_answers_the_current_
     assert replay.status_code == 201
     assert (replay.json()["title"], replay.json()["version"]) == ("New", 2)
     assert replay.headers["etag"] == '"2"'
+
+
+@pytest.fixture(params=["mariadb", "sqlite"])
+def empty_database(request: pytest.FixtureRequest, run_id: str, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a database with no schema yet, dropped afterwards."""
+    if request.param == "sqlite":
+        yield Settings(sqlite_path=str(tmp_path / "migrating.sqlite3"))
+        return
+    name = f"postings_test_{run_id}_0004"
+    admin = create_engine(f"mysql+pymysql://root@{MYSQL_HOST}:3306/", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    try:
+        yield Settings(database_url=mysql_url(name))  # type: ignore[arg-type]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+def test_migration_0004_backfills_first_responses_from_the_outbox_and_downgrades(
+    empty_database: Settings,
+) -> None:
+    assert upgrade(empty_database, "0003") == "0003"
+    engine = create_db_engine(empty_database, pool_size=1)
+    created = datetime(2026, 11, 1, 9, 30)
+    first = {"id": 1, "title": "As created", "version": 1}
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO postings (id, title, company, location, workplace, employment_type, "
+                    "seniority, language, description, tags, status, created_at, updated_at, version) "
+                    "VALUES (:id, 'Patched', 'c', 'l', 'remote', 'full_time', 'senior', 'en', 'd', '[]', "
+                    "'published', :at, :at, 2)"
+                ),
+                [{"id": 1, "at": created}, {"id": 2, "at": created}],
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO idempotency_keys (token_id, `key`, request_hash, posting_id, created_at) "
+                    "VALUES (1, :key, 'h', :posting, :at)"
+                ),
+                [
+                    {"key": "with-event", "posting": 1, "at": created},
+                    {"key": "event-gone", "posting": 2, "at": created},
+                ],
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (event_id, event_type, aggregate_id, payload, created_at, attempts) "
+                    "VALUES (:event_id, :type, 1, :payload, :at, 0)"
+                ),
+                [
+                    {
+                        "event_id": str(uuid.uuid4()),
+                        "type": event_type,
+                        "payload": orjson.dumps({"posting": posting}).decode(),
+                        "at": created,
+                    }
+                    for event_type, posting in (
+                        ("posting.created", first),
+                        ("posting.updated", first | {"title": "Patched", "version": 2}),
+                    )
+                ],
+            )
+
+        assert upgrade(empty_database) == "0004"
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(idempotency_keys.c.key, idempotency_keys.c.response_body).order_by(
+                    idempotency_keys.c.key
+                )
+            ).all()
+        assert [(row.key, row.response_body) for row in stored] == [
+            ("event-gone", None),
+            ("with-event", orjson.dumps(first).decode()),
+        ]
+        assert "ix_idempotency_keys_created_at" in {
+            index["name"] for index in inspect(engine).get_indexes("idempotency_keys")
+        }
+
+        config = Config()
+        config.set_main_option("script_location", str(SCRIPTS))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+        columns = {column["name"] for column in inspect(engine).get_columns("idempotency_keys")}
+        assert columns == {"token_id", "key", "request_hash", "posting_id", "created_at"}
+        assert upgrade(empty_database) == "0004"
+    finally:
+        engine.dispose()
