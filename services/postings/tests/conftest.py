@@ -20,6 +20,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 from postings.app import create_app
+from postings.broker import Topology
 from postings.db import create_db_engine, metadata
 from postings.migrate import upgrade
 from postings.settings import Settings
@@ -200,7 +201,9 @@ def amqp_names(run_id: str) -> Iterator[dict[str, str]]:
     connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
     channel = connection.channel()
     queue = names["amqp_queue"]
-    for name in (queue, f"{queue}.retry", f"{queue}.dead"):
+    # The retry tier queues are named by delay: those of the base the settings below use, and the default's.
+    tiers = [Topology(names["amqp_exchange"], queue, retry_base_ms=base).queues for base in (50, 1000)]
+    for name in {f"{queue}.retry", *(name for queues in tiers for name in queues)}:
         channel.queue_delete(name)
     for exchange in (names["amqp_exchange"], f"{names['amqp_exchange']}.dead-letter"):
         channel.exchange_delete(exchange)
