@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -302,6 +303,56 @@ def test_mariadb_total_stops_counting_at_the_cap(
     first = index.search("golang", ListFilters(), limit=2, offset=0)
     assert (first.total, [h["id"] for h in first.hits]) == (5, [12, 11])
     assert [h["id"] for h in index.search("golang", ListFilters(), limit=2, offset=10).hits] == [2, 1]
+    engine.dispose()
+
+
+def test_mariadb_total_over_the_cap_is_not_counted_again_for_a_while(
+    mysql_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "TOTAL_CAP", 5)
+    engine = create_db_engine(mysql_settings(), pool_size=1)
+    index = SqlSearchIndex(engine)
+    index.index_many([doc(n, description="golang") for n in range(1, 8)])
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert index.search("golang", ListFilters(), limit=2, offset=0).total == 5
+    counted = [s for s in statements if "GROUP_CONCAT" in s]
+    assert len(counted) == 1, statements
+    for n in range(1, 5):  # 3 matches left: below the cap, but the memo still says over it
+        index.index(doc(n, description="golang", status="archived", version=2))
+    statements.clear()
+    again = index.search("golang", ListFilters(), limit=2, offset=0)
+    assert (again.total, [h["id"] for h in again.hits]) == (5, [7, 6])
+    assert not [s for s in statements if "GROUP_CONCAT" in s], statements
+    # Other terms (here a filter) are counted on their own.
+    assert index.search("golang", ListFilters(workplace="remote"), limit=2, offset=0).total == 3
+    later = time.monotonic() + sql.OVER_CAP_SECONDS + 0.1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    statements.clear()
+    assert index.search("golang", ListFilters(), limit=5, offset=0).total == 3
+    assert len([s for s in statements if "GROUP_CONCAT" in s]) == 1, statements
+    engine.dispose()
+
+
+def test_mariadb_matches_cut_by_group_concat_max_len_are_read_as_rows(
+    mysql_settings: Callable[..., Settings],
+) -> None:
+    # MySQL's default group_concat_max_len is 1,024 bytes; MariaDB's 1 MiB. 4 is the least allowed.
+    engine = create_db_engine(mysql_settings(), pool_size=1)
+    event.listen(
+        engine,
+        "connect",
+        lambda dbapi_connection, _record: dbapi_connection.cursor().execute(
+            "SET SESSION group_concat_max_len = 4"
+        ),
+    )
+    index = SqlSearchIndex(engine)
+    index.index_many(
+        [doc(n, title="Golang" if n % 3 == 0 else "Engineer", description="golang") for n in range(1, 13)]
+    )
+    page = index.search("golang", ListFilters(), limit=5, offset=0)
+    assert (page.total, [h["id"] for h in page.hits]) == (12, [12, 9, 6, 3, 11])
+    assert [h["score"] for h in page.hits] == [11.0] * 4 + [1.0]
     engine.dispose()
 
 

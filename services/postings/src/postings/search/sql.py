@@ -29,6 +29,9 @@ transaction, gated on its version.
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import combinations
@@ -56,6 +59,10 @@ TITLE_WEIGHT = 10
 WALKED_TOKENS = 4
 FILTER_FIELDS = ("company", "location", "language", "workplace", "status")  # see filter_terms
 TERMS_PER_STATEMENT = 20_000
+# How long a search whose terms had more than TOTAL_CAP matches skips counting them again (its total is
+# TOTAL_CAP meanwhile), and for how many such searches a process remembers that.
+OVER_CAP_SECONDS = 30.0
+OVER_CAP_ENTRIES = 10_000
 FTS_INSERT = "INSERT INTO search_fts (rowid, folded_title, folded_body) VALUES (:id, :title, :body)"
 _STEMS = re.compile(rf"(\w{{1,{STEM}}})\w*")
 _RETRY_ERRORS = {1205, 1213}  # MySQL: lock wait timeout, deadlock (two workers indexing one posting)
@@ -185,24 +192,22 @@ def _walk(titled: Sequence[str], untitled: Sequence[str], fields: Sequence[str])
     )
 
 
-def _matches(ks: list[str], fs: list[str]) -> str:
-    """The first TOTAL_CAP + 1 (:over) matches in the driving term's list order, ranked by their title
-    hits, newest first: the best :want of them, each with the number counted (`total`). Only the page
-    crosses the wire: parsing 1,001 ids per search in the driver cost more than the database's walk."""
-    posting = "ak0.posting_id"
-    hits = " + ".join(f"(x{k}.posting_id IS NOT NULL)" for k in ks)
-    walk = (
-        f"SELECT {posting} AS posting_id, {hits} AS hits FROM search_terms ak0"
-        + _require("search_terms", "a", ks[1:] + fs, posting)
-        + "".join(
-            f" LEFT JOIN search_title_terms x{k} ON x{k}.token = :{k} AND x{k}.posting_id = {posting}"
-            for k in ks
-        )
+def _matching(ks: list[str], fs: list[str]) -> str:
+    """The ids of the first TOTAL_CAP + 1 (:over) matches, in the driving term's list order."""
+    return (
+        "SELECT ak0.posting_id FROM search_terms ak0"
+        + _require("search_terms", "a", ks[1:] + fs, "ak0.posting_id")
         + " WHERE ak0.token = :k0 LIMIT :over"
     )
+
+
+def _matches(ks: list[str], fs: list[str]) -> str:
+    """_matching's matches as their number and their ids in one comma-separated string (parsing 1,001
+    rows in the driver cost more than the database's walk), with the length that string has when
+    group_concat_max_len did not cut it."""
     return (
-        f"SELECT posting_id, hits, COUNT(*) OVER () AS total FROM ({walk}) m "
-        "ORDER BY hits DESC, posting_id DESC LIMIT :want"
+        "SELECT COUNT(*) AS total, GROUP_CONCAT(posting_id) AS ids, "
+        f"SUM(LENGTH(posting_id)) + COUNT(*) - 1 AS ids_length FROM ({_matching(ks, fs)}) m"
     )
 
 
@@ -239,6 +244,26 @@ class SqlSearchIndex:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.mysql = engine.dialect.name != "sqlite"
+        # (tokens, filter terms) -> until when they are taken to have more than TOTAL_CAP matches.
+        self._over_cap: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], float] = OrderedDict()
+        self._over_cap_lock = threading.Lock()
+
+    def _known_over_cap(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+        with self._over_cap_lock:
+            until = self._over_cap.get(key)
+            if until is None:
+                return False
+            if until < time.monotonic():
+                del self._over_cap[key]
+                return False
+            return True
+
+    def _remember_over_cap(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
+        with self._over_cap_lock:
+            self._over_cap[key] = time.monotonic() + OVER_CAP_SECONDS
+            self._over_cap.move_to_end(key)
+            while len(self._over_cap) > OVER_CAP_ENTRIES:
+                self._over_cap.popitem(last=False)
 
     def ensure_ready(self) -> None:
         # The tables come with the schema (postings migrate); check they are there.
@@ -354,22 +379,50 @@ class SqlSearchIndex:
             hits.append(hit(posting, score, highlights))
         return SearchPage(total=min(total, TOTAL_CAP), hits=hits)
 
-    @staticmethod
     def _rank_mysql(
-        conn: Connection, tokens: list[str], fields: list[str], *, want: int
+        self, conn: Connection, tokens: list[str], fields: list[str], *, want: int
     ) -> tuple[list[tuple[int, float]], int]:
         """The best `want` matches as (posting id, score), and the total (exact up to TOTAL_CAP).
 
-        One walk (_matches) counts the matches up to TOTAL_CAP + 1 and ranks them in the database. When
-        they are all there (a rare word, a narrow filter), its page is the answer; when there are more,
-        the levels of the module docstring are taken in turn, best first, until `want` rows are found."""
+        One walk (_matches) collects the matches up to TOTAL_CAP + 1. When they are all there (a rare
+        word, a narrow filter), they are ranked here; when there are more, the levels of the module
+        docstring are taken in turn, best first, until `want` rows are found.
+
+        That walk is most of a common word's cost (a thousand rows, each joined to the other terms), and
+        it only says "more than TOTAL_CAP": so for OVER_CAP_SECONDS after it did, the same terms skip it
+        and report TOTAL_CAP. The page is walked afresh every time; only the total can be that old (and
+        the index itself trails the writes anyway)."""
         ks = [f"k{i}" for i in range(len(tokens))]
         fs = [f"f{i}" for i in range(len(fields))]
         params: dict[str, Any] = dict(zip(ks, tokens, strict=True)) | dict(zip(fs, fields, strict=True))
-        rows = conn.execute(text(_matches(ks, fs)), params | {"over": TOTAL_CAP + 1, "want": want}).all()
-        total = int(rows[0].total) if rows else 0
+        over = {"over": TOTAL_CAP + 1}
+        key = (tuple(tokens), tuple(fields))
+        if self._known_over_cap(key):
+            total = TOTAL_CAP + 1
+        else:
+            counted = conn.execute(text(_matches(ks, fs)), params | over).one()
+            total = int(counted.total)
+            if total > TOTAL_CAP:
+                self._remember_over_cap(key)
         if total <= TOTAL_CAP:
-            return [(int(r.posting_id), 1.0 + TITLE_WEIGHT * int(r.hits)) for r in rows], total
+            if not total:
+                found = []
+            elif len(counted.ids) == counted.ids_length:
+                found = [int(i) for i in counted.ids.split(",")]
+            else:  # cut at group_concat_max_len (1,024 bytes by default on MySQL)
+                found = [int(r[0]) for r in conn.execute(text(_matching(ks, fs)), params | over)]
+            hits = dict.fromkeys(found, 0)
+            if found:
+                # The ids are ints from the database, written out: binding 1,000 parameters costs more.
+                titled = (
+                    "SELECT posting_id FROM search_title_terms WHERE token IN ("
+                    + ", ".join(f":{k}" for k in ks)
+                    + f") AND posting_id IN ({','.join(map(str, found))})"
+                )
+                for row in conn.execute(text(titled), params):
+                    hits[int(row.posting_id)] += 1
+            best = sorted(hits.items(), key=lambda item: (-item[1], -item[0]))[:want]
+            return [(posting_id, 1.0 + TITLE_WEIGHT * h) for posting_id, h in best], total
         ranked: list[tuple[int, float]] = []
         for level in _levels(ks, fs):
             rows = conn.execute(text(level), params | {"want": want - len(ranked)}).all()
