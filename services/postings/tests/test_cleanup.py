@@ -149,6 +149,29 @@ def test_published_events_past_the_cutoff_go_in_batches_and_unpublished_ones_sta
     assert outbox_ids(engine) == waiting
 
 
+def test_a_stop_ends_the_pass_after_the_batch_in_hand(engine: Engine) -> None:
+    posting_id = add_posting(engine)
+    old = NOW - timedelta(days=30)
+    for n in range(5):
+        add_event(engine, created_at=old, published_at=old)
+        add_key(engine, posting_id, f"old-{n}", old)
+    stop = threading.Event()
+    deletes = Deletes(engine)
+    event.listen(engine, "after_cursor_execute", lambda *_args: stop.set())  # from its first statement
+
+    result = clean_up(
+        engine,
+        Retention(outbox=timedelta(days=1), idempotency_keys=timedelta(days=1), batch_size=2),
+        now=NOW,
+        stop=stop,
+    )
+
+    assert result == CleanupResult(outbox_deleted=2, idempotency_keys_deleted=0)
+    assert deletes.rows == [2]
+    assert len(outbox_ids(engine)) == 3
+    assert len(key_names(engine)) == 5
+
+
 def test_idempotency_keys_past_the_cutoff_go_in_batches(engine: Engine) -> None:
     posting_id = add_posting(engine)
     hour = timedelta(hours=1)

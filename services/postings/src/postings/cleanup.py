@@ -43,12 +43,14 @@ class CleanupResult:
     idempotency_keys_deleted: int
 
 
-def delete_published_outbox(engine: Engine, *, published_before: datetime, batch_size: int) -> int:
-    """Delete outbox events published before the cutoff, oldest first; returns how many. An event the
-    relay has not published yet is never deleted, however old."""
+def delete_published_outbox(
+    engine: Engine, *, published_before: datetime, batch_size: int, stop: threading.Event | None = None
+) -> int:
+    """Delete outbox events published before the cutoff, oldest first, until none is left or `stop`
+    is set; returns how many. An event the relay has not published yet is never deleted, however old."""
     old = and_(outbox.c.published_at.is_not(None), outbox.c.published_at < published_before)
     deleted = 0
-    while True:
+    while stop is None or not stop.is_set():
         # Each batch is its own transaction: it locks at most batch_size rows, only for its delete,
         # and the ids are read first so that no statement walks the range under a lock.
         with engine.begin() as conn:
@@ -57,15 +59,19 @@ def delete_published_outbox(engine: Engine, *, published_before: datetime, batch
             if ids:
                 deleted += conn.execute(delete(outbox).where(outbox.c.id.in_(ids), old)).rowcount
         if len(ids) < batch_size:
-            return deleted
+            break
+    return deleted
 
 
-def delete_idempotency_keys(engine: Engine, *, created_before: datetime, batch_size: int) -> int:
-    """Delete Idempotency-Keys created before the cutoff, oldest first; returns how many. A retry with
-    a deleted key creates a new posting, which is why the retention should outlast any client's retries."""
+def delete_idempotency_keys(
+    engine: Engine, *, created_before: datetime, batch_size: int, stop: threading.Event | None = None
+) -> int:
+    """Delete Idempotency-Keys created before the cutoff, oldest first, until none is left or `stop`
+    is set; returns how many. A retry with a deleted key creates a new posting, which is why the
+    retention should outlast any client's retries."""
     old = idempotency_keys.c.created_at < created_before
     deleted = 0
-    while True:
+    while stop is None or not stop.is_set():
         with engine.begin() as conn:
             keys = conn.execute(
                 select(idempotency_keys.c.token_id, idempotency_keys.c.key)
@@ -78,18 +84,29 @@ def delete_idempotency_keys(engine: Engine, *, created_before: datetime, batch_s
                 pairs = [(token_id, key) for token_id, key in keys]
                 deleted += conn.execute(delete(idempotency_keys).where(key_of.in_(pairs), old)).rowcount
         if len(keys) < batch_size:
-            return deleted
+            break
+    return deleted
 
 
-def clean_up(engine: Engine, retention: Retention, *, now: datetime | None = None) -> CleanupResult:
-    """One pass: every published outbox event and every Idempotency-Key past its retention."""
+def clean_up(
+    engine: Engine,
+    retention: Retention,
+    *,
+    now: datetime | None = None,
+    stop: threading.Event | None = None,
+) -> CleanupResult:
+    """One pass: every published outbox event and every Idempotency-Key past its retention (a pass
+    cut short by `stop` ends after the batch in hand)."""
     now = now or utcnow()
     result = CleanupResult(
         outbox_deleted=delete_published_outbox(
-            engine, published_before=now - retention.outbox, batch_size=retention.batch_size
+            engine, published_before=now - retention.outbox, batch_size=retention.batch_size, stop=stop
         ),
         idempotency_keys_deleted=delete_idempotency_keys(
-            engine, created_before=now - retention.idempotency_keys, batch_size=retention.batch_size
+            engine,
+            created_before=now - retention.idempotency_keys,
+            batch_size=retention.batch_size,
+            stop=stop,
         ),
     )
     log.info(
@@ -113,7 +130,7 @@ def cleanup_task(
         while not stop.is_set():
             started = time.monotonic()
             try:
-                clean_up(engine, retention)
+                clean_up(engine, retention, stop=stop)
             except SQLAlchemyError as exc:
                 status.set("retrying", f"database: {exc.__class__.__name__}: {str(exc)[:200]}")
                 log.warning("clean-up failed, will retry", exc_info=True)
