@@ -53,6 +53,9 @@ FARGATE_MEMORY: dict[int, list[int]] = {
 }
 
 Count = Annotated[int, Field(ge=0, le=100)]
+# The largest monthly cost increase, in USD, a change may add before `infra cost --base` fails it.
+BudgetUsd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+BUDGET_KEY = "postings:monthlyBudgetChangeUsd"
 # WAFv2 RateBasedStatement `Limit` (requests per evaluation window, 300 s by default): 10 to 2,000,000,000,
 # shape RateLimit in AWS's service model (botocore/data/wafv2/2019-07-29/service-2.json); a test checks them.
 WAF_RATE_LIMIT_MIN = 10
@@ -207,6 +210,13 @@ class StackConfig(_Schema):
     alarm_overrides: dict[str, AlarmLevels] = Field(
         default_factory=dict,
         description="Alarm levels that differ from monitoring/thresholds.py: {signal: {warning, critical}}.",
+    )
+    monthly_budget_change_usd: BudgetUsd | None = Field(
+        None,
+        description=(
+            "Largest increase of the monthly cost estimate, USD, a change may bring before its cost check "
+            "fails (`infra cost --base`); unset: no limit."
+        ),
     )
 
     @field_validator("allowed_account_ids")

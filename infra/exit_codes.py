@@ -16,6 +16,7 @@ class Exit(IntEnum):
     DESTRUCTIVE = 5
     NOT_EMULATED = 6
     UNAVAILABLE = 7
+    OVER_BUDGET = 9
 
 
 MEANING = {
@@ -28,6 +29,8 @@ MEANING = {
     "(`infra diff`; `infra rehearse --fail-on destructive`)",
     Exit.NOT_EMULATED: "`--strict`: a type was echoed without AWS's checks",
     Exit.UNAVAILABLE: "a prerequisite is missing: AWS credentials, a Docker engine, a stack output",
+    Exit.OVER_BUDGET: "a change raises the monthly cost estimate by more than the stack's budget "
+    "(`infra cost --base`)",
 }
 
 
