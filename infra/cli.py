@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "infra.ops.commands",
     "infra.verify.commands",
     "infra.offerings.commands",
+    "infra.diagram.commands",
     "infra.cost.commands",
 )
 
