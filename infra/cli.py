@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "infra.offerings.commands",
     "infra.diagram.commands",
     "infra.cost.commands",
+    "infra.drift.commands",
 )
 
 

@@ -16,6 +16,7 @@ class Exit(IntEnum):
     DESTRUCTIVE = 5
     NOT_EMULATED = 6
     UNAVAILABLE = 7
+    DRIFT = 8
     OVER_BUDGET = 9
 
 
@@ -29,6 +30,7 @@ MEANING = {
     "(`infra diff`; `infra rehearse --fail-on destructive`)",
     Exit.NOT_EMULATED: "`--strict`: a type was echoed without AWS's checks",
     Exit.UNAVAILABLE: "a prerequisite is missing: AWS credentials, a Docker engine, a stack output",
+    Exit.DRIFT: "drift: the live stack differs from its program beyond the allowlist (`infra drift`)",
     Exit.OVER_BUDGET: "a change raises the monthly cost estimate by more than the stack's budget "
     "(`infra cost --base`)",
 }
