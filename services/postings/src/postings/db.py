@@ -60,9 +60,12 @@ postings = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Column("version", Integer, nullable=False),
+    # One per listing filter, each (filter, status): see migration 0005.
     Index("ix_postings_status_id", "status", "id"),
-    Index("ix_postings_company", "company"),
-    Index("ix_postings_location", "location"),
+    Index("ix_postings_company_status", "company", "status"),
+    Index("ix_postings_location_status", "location", "status"),
+    Index("ix_postings_workplace_status", "workplace", "status"),
+    Index("ix_postings_language_status", "language", "status"),
     **MYSQL_TABLE_ARGS,
 )
 
@@ -181,7 +184,14 @@ def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Eng
             cursor.close()
 
         return engine
-    connect_args: dict[str, Any] = {"charset": "utf8mb4", "connect_timeout": 5}
+    connect_args: dict[str, Any] = {
+        "charset": "utf8mb4",
+        "connect_timeout": 5,
+        # Else MariaDB intersects a listing's filter index with ix_postings_status_id (both hold the
+        # matches in id order) and reads both to their ends instead of stopping at a page: 120,236 index
+        # rows instead of 61 for workplace=onsite over 100,000 postings (migration 0005).
+        "init_command": "SET SESSION optimizer_switch = 'index_merge_intersection=off'",
+    }
     if settings.db_tls:
         connect_args["ssl"] = _tls_context(settings)
     size = pool_size if pool_size is not None else settings.db_pool_size
