@@ -201,7 +201,7 @@ def test_migration_0004_backfills_first_responses_from_the_outbox_and_downgrades
                 ],
             )
 
-        assert upgrade(empty_database) == "0004"
+        assert upgrade(empty_database, "0004") == "0004"
         with engine.connect() as conn:
             stored = conn.execute(
                 select(idempotency_keys.c.key, idempotency_keys.c.response_body).order_by(
@@ -223,6 +223,6 @@ def test_migration_0004_backfills_first_responses_from_the_outbox_and_downgrades
             command.downgrade(config, "0003")
         columns = {column["name"] for column in inspect(engine).get_columns("idempotency_keys")}
         assert columns == {"token_id", "key", "request_hash", "posting_id", "created_at"}
-        assert upgrade(empty_database) == "0004"
+        assert upgrade(empty_database, "0004") == "0004"
     finally:
         engine.dispose()
