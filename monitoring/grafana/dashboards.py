@@ -324,6 +324,21 @@ def red_dashboard() -> dict[str, Any]:
             description="Each worker or relay task's consumer, outbox relay and clean-up loops that are "
             "starting, retrying or dead (empty while all run).",
         ),
+        _panel(
+            15,
+            "API event loop lag p99, by task",
+            PROMETHEUS,
+            [
+                _prom(
+                    "histogram_quantile(0.99, sum by (le, task) "
+                    f"(rate(postings_event_loop_lag_seconds_bucket{selector}[{RATE}])))",
+                    "{{task}}",
+                )
+            ],
+            unit="s",
+            description="How late each api task's event loop ran a timer: a request arriving meanwhile "
+            "waited that long before the server read it, which the request latency does not include.",
+        ),
     ]
     return _dashboard("postings-red", "postings: service (RED)", panels, [ENV_VARIABLE])
 

@@ -4,24 +4,34 @@ the app does not see."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from postings import metrics
 from postings.app import RequestContextMiddleware
-from postings.server import TimedHttpToolsProtocol
+from postings.server import TimedHttpToolsProtocol, watch_event_loop
+from prometheus_client import REGISTRY
 
 BLOCK_SECONDS = 0.3
 
 
+@asynccontextmanager
+async def watched(_app: FastAPI) -> AsyncIterator[None]:
+    watch = asyncio.create_task(watch_event_loop(0.05))
+    yield
+    watch.cancel()
+
+
 def blocking_app() -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(lifespan=watched)
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/block")
@@ -46,7 +56,7 @@ def server() -> Iterator[int]:
         http=TimedHttpToolsProtocol,
         log_config=None,
         access_log=False,
-        lifespan="off",
+        lifespan="on",
     )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
@@ -78,6 +88,16 @@ def answer(connection: socket.socket) -> bytes:
     return data
 
 
+def slow_loop_turns() -> float:
+    """Event loop turns recorded later than 0.25 s so far."""
+
+    def sample(name: str, labels: dict[str, str]) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    count = sample("postings_event_loop_lag_seconds_count", {})
+    return count - sample("postings_event_loop_lag_seconds_bucket", {"le": "0.25"})
+
+
 def test_a_request_queued_behind_a_blocking_handler_records_the_wait(
     server: int, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -87,6 +107,7 @@ def test_a_request_queued_behind_a_blocking_handler_records_the_wait(
     first, second, third = request(server), request(server), request(server)
     caplog.set_level(logging.INFO, logger="postings.app")
     before = metrics.LATENCY.labels("GET", "/block", "200")._sum.get()
+    lags_before = slow_loop_turns()
     send(first, "/block")
     time.sleep(0.1)  # C holds the loop now; A and B wait in their sockets
     sent = time.perf_counter()
@@ -121,6 +142,8 @@ def test_a_request_queued_behind_a_blocking_handler_records_the_wait(
     assert recorded >= 2 * BLOCK_SECONDS * 0.9, recorded
     assert in_app < 1.5 * BLOCK_SECONDS, in_app
     assert recorded <= client + 0.01, (recorded, client)
+    # The loop watcher saw the loop held (the handlers ran back to back: one late turn or more).
+    assert slow_loop_turns() - lags_before >= 1
     # The histogram got the same durations as the log lines.
     total = metrics.LATENCY.labels("GET", "/block", "200")._sum.get() - before
     assert total == pytest.approx(sum(r.duration_ms for r in lines) / 1000, abs=0.01)  # type: ignore[attr-defined]

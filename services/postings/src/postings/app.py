@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -23,7 +24,7 @@ from postings.logs import configure, request_id
 from postings.migrate import upgrade
 from postings.resources import Resources
 from postings.search.base import IndexUnavailableError
-from postings.server import received_at
+from postings.server import received_at, watch_event_loop
 from postings.settings import Settings
 from postings.store import (
     IdempotencyConflictError,
@@ -181,10 +182,12 @@ def create_app(settings: Settings | None = None, identity: metrics.TaskIdentity 
         if not current.uses_amqp:
             resources.start_embedded_pipeline()
         app.state.resources = resources
+        loop_watch = asyncio.create_task(watch_event_loop())
         log.info("postings api started", extra={"settings": current.describe()})
         try:
             yield
         finally:
+            loop_watch.cancel()
             await resources.cache.close()
             resources.close()
             log.info("postings api stopped")

@@ -50,6 +50,11 @@ LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 ERRORS = Counter("postings_errors_total", "Unhandled errors", ["component"])
+EVENT_LOOP_LAG = Histogram(
+    "postings_event_loop_lag_seconds",
+    "How late the API's event loop ran a timer: how long a request arriving then waited to be read",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
 CACHE_HITS = Counter("postings_cache_hits_total", "Cache hits", ["kind"])
 CACHE_NEAR_HITS = Counter("postings_cache_near_hits_total", "Posting cache hits served from process memory")
 CACHE_MISSES = Counter("postings_cache_misses_total", "Cache misses", ["kind"])

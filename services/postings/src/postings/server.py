@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from postings import metrics
 
 # The ASGI scope's `extensions` entry (a dict per extension, as the ASGI spec has them) that holds
 # `received_at`, a time.perf_counter() of this process.
@@ -35,3 +38,14 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.scope["extensions"] = {TIMING_EXTENSION: {"received_at": self._read_at}}
+
+
+async def watch_event_loop(interval: float = 0.1) -> None:
+    """Record in postings_event_loop_lag_seconds how late the loop wakes from a sleep of `interval`,
+    until cancelled. Bytes that arrive while the loop is held wait in the socket for as long before the
+    protocol reads them, which no request timer can see: this shows that part of the wait."""
+    loop = asyncio.get_running_loop()
+    while True:
+        due = loop.time() + interval
+        await asyncio.sleep(interval)
+        metrics.EVENT_LOOP_LAG.observe(max(loop.time() - due, 0.0))
