@@ -94,6 +94,9 @@ _SERVICE_BY_TYPE_PREFIX = {
     "aws:opensearch/serverless": "opensearchserverless",
     "aws:kinesis/firehose": "firehose",
     "aws:kinesis/analytics": "kinesisanalytics",
+    "aws:route53/resolver": "route53resolver",
+    "aws:route53/profiles": "route53profiles",
+    "aws:s3/accessPoint": "s3control",
     "aws:lex/": "lex-models",
 }
 # Type names that carry the name of their service where the API doesn't (`V2modelsBot` -> lexv2 `CreateBot`).
@@ -102,6 +105,9 @@ _TYPE_NAME_PREFIXES = {
     "aws:opensearch/serverless": "serverless",
     "aws:kinesis/firehose": "firehose",
     "aws:kinesis/analytics": "analytics",
+    "aws:cloudwatch/event": "event",
+    "aws:cloudwatch/log": "log",
+    "aws:route53/profiles": "profiles",
 }
 _VERBS = ("Create", "Put", "Register")
 # Members whose model constraint AWS does not apply as written, each with the page that shows it.
@@ -154,38 +160,36 @@ def _service(token: str) -> str:
     return _SERVICE_BY_MODULE.get(module, module)
 
 
-def _type_name(token: str) -> str:
+def _type_names(token: str) -> tuple[str, ...]:
+    """The type's name, then without the service's name where the type carries it."""
     name = _normal(token.rsplit(":", 1)[-1])
     for prefix, dropped in _TYPE_NAME_PREFIXES.items():
-        if token.startswith(prefix):
-            return name.removeprefix(dropped)
-    return name
+        if token.startswith(prefix) and name != dropped:
+            return name, name.removeprefix(dropped)
+    return (name,)
 
 
 @functools.cache
 def create_operation(token: str) -> OperationModel | None:
     """The botocore operation that creates `token`'s resource (`Create<Type>`, `Put<Type>` or
     `Register<Type>`, names compared without case), or None when the service model has none."""
-    model = _service_model(_service(token))
+    service = _service(token)
+    model = _service_model(service)
     if model is None:
         return None
     by_normal = {_normal(name): name for name in model.operation_names}
-    type_name = _type_name(token)
-    for verb in _VERBS:
-        found = by_normal.get(_normal(verb) + type_name)
-        if found:
-            return model.operation_model(found)
+    module = token.split(":")[1].split("/")[0]
     # The API names some types with an infix the provider drops: RDS-family `DB` (rds `Cluster` ->
     # `CreateDBCluster`), or the module's own name (verifiedaccess `Endpoint` ->
     # `CreateVerifiedAccessEndpoint`, ec2clientvpn `Endpoint` -> `CreateClientVpnEndpoint`), or the
     # service's (cfg `Rule` -> config `PutConfigRule`).
-    service = _service(token)
-    module = token.split(":")[1].split("/")[0]
-    for verb in _VERBS:
-        for infix in ("db", module, module.removeprefix(_normal(service)), _normal(service)):
-            found = by_normal.get(_normal(verb) + infix + type_name)
-            if found:
-                return model.operation_model(found)
+    infixes = ("", "db", module, module.removeprefix(_normal(service)), _normal(service))
+    for infix in infixes:
+        for type_name in _type_names(token):
+            for verb in _VERBS:
+                found = by_normal.get(_normal(verb) + infix + type_name)
+                if found:
+                    return model.operation_model(found)
     return None
 
 

@@ -20,6 +20,7 @@ DOCUMENTED_MISTAKES = {
         "certificate_based_auth_properties.certificate_authority_arn",
     ): ("'ARN OF CERTIFICATE AUTHORITY'"),
     ("aws:appstream/stack:Stack", "name"): "'stack name', with a space",
+    ("aws:cloudwatch/eventConnection:EventConnection", "auth_parameters"): "an 11-digit account id",
     ("aws:imagebuilder/distributionConfiguration:DistributionConfiguration", "distributions"): (
         "a launch template id one character short"
     ),
@@ -87,6 +88,10 @@ def test_pulumi_aws_documented_examples_are_accepted_but_for_their_placeholders(
         ),
         ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "firehose", "CreateDeliveryStream"),
         ("aws:lex/v2modelsBot:V2modelsBot", "lexv2-models", "CreateBot"),
+        ("aws:cloudwatch/eventArchive:EventArchive", "events", "CreateArchive"),
+        ("aws:cloudwatch/logDestination:LogDestination", "logs", "PutDestination"),
+        ("aws:route53/resolverEndpoint:ResolverEndpoint", "route53resolver", "CreateResolverEndpoint"),
+        ("aws:s3/accessPoint:AccessPoint", "s3control", "CreateAccessPoint"),
     ],
 )
 def test_the_create_call_of_a_type(token: str, service: str, operation: str) -> None:
