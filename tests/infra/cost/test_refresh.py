@@ -1,0 +1,84 @@
+"""`infra cost refresh` against GetProducts answers of the Price List API (botocore's Stubber)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from infra.cost.prices import Rate, load_snapshot
+from infra.cost.refresh import PRICE_LIST_ENDPOINT_REGION, rate_key, refresh, write_snapshot
+
+FIXTURE = Path(__file__).parent / "fixtures" / "get_products.json"
+FARGATE = Rate("AmazonECS", "Fargate-vCPU-Hours:perCPU")
+BROKER = Rate("AmazonMQ", "RabbitMQ:BrokerUsage:mq.m5.large")
+S3 = Rate("AmazonS3", "TimedStorage-ByteHrs", (("storageClass", "General Purpose"),))
+ATTRIBUTES = {S3.offer: dict(S3.attributes)}
+
+
+def _expected(request: dict[str, Any]) -> dict[str, Any]:
+    filters = [
+        {"Type": "TERM_MATCH", "Field": "regionCode", "Value": "eu-west-1"},
+        {"Type": "TERM_MATCH", "Field": "usagetype", "Value": request["usagetype"]},
+        *[
+            {"Type": "TERM_MATCH", "Field": field, "Value": value}
+            for field, value in ATTRIBUTES.get(request["ServiceCode"], {}).items()
+        ],
+    ]
+    expected = {
+        "ServiceCode": request["ServiceCode"],
+        "Filters": filters,
+        "FormatVersion": "aws_v1",
+        "MaxResults": 100,
+    }
+    if request["NextToken"]:
+        expected["NextToken"] = request["NextToken"]
+    return expected
+
+
+@pytest.fixture
+def client() -> Any:
+    pricing = boto3.client(
+        "pricing", region_name=PRICE_LIST_ENDPOINT_REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    stubber = Stubber(pricing)
+    # Rates are asked for in sorted order: AmazonECS, AmazonMQ, AmazonS3.
+    for recorded in json.loads(FIXTURE.read_text(encoding="utf-8"))["responses"]:
+        stubber.add_response("get_products", recorded["response"], _expected(recorded["request"]))
+    with stubber:
+        yield pricing
+    stubber.assert_no_pending_responses()
+
+
+def test_refresh_writes_awss_rows_and_reports_what_aws_does_not_list(client: Any, tmp_path: Path) -> None:
+    snapshot, missing = refresh(client, "eu-west-1", [S3, BROKER, FARGATE], today=date(2026, 12, 1))
+    assert missing == [BROKER]
+    assert snapshot.date == "2026-12-01"
+    assert snapshot.wanted == [rate_key(FARGATE), rate_key(BROKER), rate_key(S3)]
+    assert sorted(snapshot.offers) == ["AmazonECS", "AmazonS3"]
+    assert snapshot.offers["AmazonECS"]["version"] == "20261101000000"
+    assert snapshot.provenance["K4EXFQ5YFQCP98EN"] == {
+        "source": "https://aws.amazon.com/fargate/pricing/",
+        "priceList": "AWS Price List Query API, GetProducts AmazonECS eu-west-1, "
+        "offer version 20261101000000 published 2026-11-01T00:00:00Z",
+        "evidence": "fetched by `infra cost refresh`",
+        "read": "2026-12-01",
+    }
+    # What was written is read back as any snapshot is, and prices as AWS answered.
+    path = tmp_path / "eu-west-1.json"
+    write_snapshot(snapshot, path)
+    reread = load_snapshot("eu-west-1", path)
+    fargate = reread.price(FARGATE)
+    assert fargate is not None
+    assert (fargate.sku, fargate.usd, fargate.unit) == ("K4EXFQ5YFQCP98EN", Decimal("0.04048"), "hours")
+    # A tiered price is read at its first tier (0 to 50 TB).
+    s3 = reread.price(S3)
+    assert s3 is not None
+    assert (s3.usd, s3.unit) == (Decimal("0.023"), "GB-Mo")
+    assert reread.price(BROKER) is None
