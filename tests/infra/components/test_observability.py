@@ -115,3 +115,10 @@ def test_a_worker_tasks_collector_scrapes_the_process_metrics_port_under_its_own
     (scrape,) = config["receivers"]["prometheus"]["config"]["scrape_configs"]
     assert scrape["job_name"] == "postings-worker"
     assert scrape["static_configs"] == [{"targets": ["127.0.0.1:9464"], "labels": {"environment": "prod"}}]
+
+
+def test_the_process_metrics_port_is_the_services_default() -> None:
+    # infra does not import the service package; this keeps the two statements of the port together.
+    from postings.settings import Settings
+
+    assert Settings.model_fields["metrics_port"].default == PROCESS_METRICS_PORT
