@@ -65,8 +65,9 @@ class Kind:
     """The `diagrams` node class, `module.Class` under `diagrams.`."""
     name_inputs: tuple[str, ...] = ()
     """Inputs that hold its physical name, first found wins; else the logical name."""
-    placed: bool = True
-    """It lives in subnets; without any it is left off (a schedule without a network configuration)."""
+    needs_network: bool = False
+    """Drawn only when placed in subnets (a schedule without a network configuration runs no task
+    in the VPC); others without subnets are drawn outside any VPC."""
 
 
 # Elements placed in a VPC, by the type token that declares them.
@@ -78,7 +79,7 @@ PLACED: Mapping[str, Kind] = {
     "aws:ec2/instance:Instance": Kind("EC2 instance", "box", "aws.compute.EC2"),
     "aws:lambda/function:Function": Kind("Lambda function", "box", "aws.compute.Lambda", ("name",)),
     "aws:scheduler/schedule:Schedule": Kind(
-        "scheduled ECS task", "box", "aws.integration.EventbridgeScheduler", ("name",)
+        "scheduled ECS task", "box", "aws.integration.EventbridgeScheduler", ("name",), needs_network=True
     ),
     "aws:rds/instance:Instance": Kind("RDS", "store", "aws.database.RDS", ("identifier",)),
     "aws:rds/cluster:Cluster": Kind("RDS cluster", "store", "aws.database.Aurora", ("clusterIdentifier",)),
@@ -95,9 +96,11 @@ PLACED: Mapping[str, Kind] = {
     "aws:efs/fileSystem:FileSystem": Kind("EFS", "store", "aws.storage.ElasticFileSystemEFS"),
     "aws:ec2/natGateway:NatGateway": Kind("NAT gateway", "box", "aws.network.NATGateway"),
 }
-WAF_KIND = Kind("WAF web ACL", "hexagon", "aws.security.WAF", ("name",), placed=False)
-INTERNET_KIND = Kind("Internet", "round", "onprem.network.Internet", placed=False)
-NETWORK_KIND = Kind("network", "round", "aws.general.Users", placed=False)
+WAF_KIND = Kind("WAF web ACL", "hexagon", "aws.security.WAF", ("name",))
+INTERNET_KIND = Kind("Internet", "round", "onprem.network.Internet")
+NETWORK_KIND = Kind("network", "round", "aws.general.Users")
+# How an outside service's resources are named: by their `name` input, their Name tag, or logically.
+NAMED = Kind("", "", "", ("name",))
 
 
 @dataclass(frozen=True)
@@ -259,10 +262,6 @@ class _Rule:
     target: str
     port: str
     ingress: bool
-
-
-def _short(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
 
 
 def _zone(subnet: Mapping[str, Any], region: str) -> str:
@@ -537,7 +536,7 @@ class _Builder:
         for resource in plan.of_type(*PLACED):
             urn, kind = resource["urn"], PLACED[resource["type"]]
             subnets = {self.subnets[s] for s in self.placement(urn)}
-            if kind.placed and not subnets and resource["type"] == "aws:scheduler/schedule:Schedule":
+            if kind.needs_network and not subnets:
                 continue
             node_id = self.node_id(urn, prefix[resource["type"]])
             owned, reached = self.owned(urn, elements)
@@ -696,7 +695,7 @@ class _Builder:
                 by_service[SERVICES[self.plan.type_of(urn)].title].add(urn)
         for title, urns in by_service.items():
             service = next(SERVICES[self.plan.type_of(u)] for u in sorted(urns))
-            names = sorted(_name(self.plan.resources[u], Kind("", "", "", ("name",))) for u in urns)
+            names = sorted(_name(self.plan.resources[u], NAMED) for u in urns)
             detail = names[0] if len(names) == 1 else f"{len(names)} {service.noun}"
             node_id = identifier("aws", title)
             owned = tuple(sorted(urns) + sorted(a for u in urns for a in self.plan.attached.get(u, ())))
