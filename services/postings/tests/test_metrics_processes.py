@@ -367,4 +367,6 @@ def test_every_series_of_postings_serve_carries_the_task(
     requests = [s for s in samples if s.name == "postings_http_requests_total"]
     assert [(s.labels["route"], s.value) for s in requests] == [("/healthz", 1.0)]
     assert {"postings_outbox_backlog", "postings_task_info"} <= {s.name for s in samples}
+    # No consumer here: nothing that would read as a disconnected one.
+    assert "postings_consumer_connected" not in {s.name for s in samples}
     assert task_metadata.requests == ["/worker/task"]

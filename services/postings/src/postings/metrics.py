@@ -84,11 +84,6 @@ WORKER_FAILURES = Counter(
     ["reason"],
 )
 WORKER_FAILURE_REASONS = ("index_unavailable", "poison", "error")
-CONSUMER_CONNECTED = Gauge(
-    "postings_consumer_connected",
-    "1 while the worker's consumer holds a broker connection and consumes, else 0",
-    multiprocess_mode="max",
-)
 CONSUMER_CONNECTION_LOSSES = Counter(
     "postings_consumer_connection_losses_total", "Times the consumer lost or failed to open its connection"
 )
@@ -232,6 +227,16 @@ class BackgroundCollector(Collector):
         self.outbox = outbox
 
     def collect(self) -> Iterator[Metric]:
+        consumer = self.statuses.get("consumer")
+        if consumer is not None:
+            # From the consumer loop's state rather than a module-level gauge, which every process (the
+            # api's too) would export at 0 and so read as a disconnected consumer in each api task.
+            connected = GaugeMetricFamily(
+                "postings_consumer_connected",
+                "1 while the worker's consumer holds a broker connection and consumes, else 0",
+            )
+            connected.add_metric([], 1 if consumer.state == "running" else 0)
+            yield connected
         states = GaugeMetricFamily(
             "postings_background_loop_state",
             "1 for the state each background loop (consumer, outbox-relay) is in, 0 for the others",

@@ -192,11 +192,9 @@ class AmqpWorker:
                 log.info("worker consuming", extra={"queue": self.topology.queue})
                 self.backoff.reset()
                 status.set("running")
-                metrics.CONSUMER_CONNECTED.set(1)
                 while not stop.is_set():
                     connection.process_data_events(time_limit=0.5)
             except Exception as exc:
-                metrics.CONSUMER_CONNECTED.set(0)
                 metrics.CONSUMER_CONNECTION_LOSSES.inc()
                 metrics.ERRORS.labels("worker").inc()
                 delay = self.backoff.next_delay()
@@ -211,5 +209,4 @@ class AmqpWorker:
                 if connection is not None and connection.is_open:
                     with contextlib.suppress(*AMQP_ERRORS):
                         connection.close()
-        metrics.CONSUMER_CONNECTED.set(0)
         log.info("worker stopped")
