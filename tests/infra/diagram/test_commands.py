@@ -79,3 +79,16 @@ def test_update_readme_replaces_only_the_generated_block(
     assert readme_diagram(text) == mermaid(architecture(prod))
     assert text.startswith(f"# Platform\n\n{MARKER}\n```mermaid\nflowchart LR\n  %% prod: generated")
     assert text.endswith("```\n\nText.\n")
+
+
+def test_without_graphviz_an_image_is_unavailable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` there
+    plan = _write(tmp_path, "t.json", web_stack())
+    assert (
+        main(["diagram", "--plan", str(plan), "--format", "svg", "-o", str(tmp_path / "t.svg")])
+        == Exit.UNAVAILABLE
+    )
+    assert "Graphviz's `dot` is not on PATH" in capsys.readouterr().err
+    assert not (tmp_path / "t.svg").exists()

@@ -197,3 +197,33 @@ def test_labels_are_escaped():
     assert '  service_web_service["say #quot;hi#quot; #lt;b#gt;<br/>Fargate service"]' in mermaid(
         architecture(stack)
     ).replace("      service_web_service", "  service_web_service")
+
+
+def test_a_schedule_without_a_network_configuration_is_left_off():
+    schedule = resource(
+        "aws:scheduler/schedule:Schedule", "nightly", name="nightly", scheduleExpression="rate(1 day)"
+    )
+    stack = plan(*web_stack()["resources"], schedule)
+    assert "schedule_nightly" not in {n.id for n in architecture(stack).nodes}
+    assert schedule["urn"] in architecture(stack).unplaced
+    schedule["inputs"]["target"] = {
+        "ecsParameters": {"networkConfiguration": {"subnets": [ref(SUBNET, "app-eu-west-1a")]}}
+    }
+    node = architecture(stack).node("schedule_nightly")
+    assert (node.lines, node.vpc, node.tier, node.zone) == (
+        ("nightly", "ECS task, rate(1 day)"),
+        "vpc_vpc",
+        "app",
+        "eu-west-1a",
+    )
+
+
+def test_an_element_in_two_tiers_sits_in_the_vpc_itself():
+    stack = web_stack()
+    find(stack, "alb")["inputs"]["subnets"] = [
+        ref(SUBNET, "public-eu-west-1a"),
+        ref(SUBNET, "app-eu-west-1b"),
+    ]
+    lines = mermaid(architecture(stack)).splitlines()
+    vpc = lines.index('  subgraph vpc_vpc["VPC vpc 10.0.0.0/16"]')
+    assert lines[vpc + 1] == '    loadBalancer_alb["alb<br/>ALB, internet-facing"]'
