@@ -133,7 +133,9 @@ def refresh_command(args: argparse.Namespace) -> int:
         for plan_file in args.plan_files:
             rates |= needed_rates(read_plan(plan_file), usage)
         if not rates:
-            raise UsageError(f"no rates to fetch: {path} lists none under `wanted`; pass --plan FILE")
+            raise UsageError(
+                f"no rates to fetch: {path} lists none under `wanted`; pass --plan-for-rates FILE"
+            )
         client = boto3.client("pricing", region_name=PRICE_LIST_ENDPOINT_REGION)
         snapshot, missing = refresh(client, args.region, rates, today=date.today())
     except (UsageError, PlanError, PriceError, RefreshError) as err:

@@ -12,8 +12,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from infra.cost.prices import Rate, load_snapshot
+from infra.cli import main
+from infra.cost.prices import Rate, Snapshot, load_snapshot
 from infra.cost.refresh import PRICE_LIST_ENDPOINT_REGION, rate_key, refresh, write_snapshot
+from infra.exit_codes import Exit
 
 FIXTURE = Path(__file__).parent / "fixtures" / "get_products.json"
 FARGATE = Rate("AmazonECS", "Fargate-vCPU-Hours:perCPU")
@@ -82,3 +84,27 @@ def test_refresh_writes_awss_rows_and_reports_what_aws_does_not_list(client: Any
     assert s3 is not None
     assert (s3.usd, s3.unit) == (Decimal("0.023"), "GB-Mo")
     assert reread.price(BROKER) is None
+
+
+def test_the_command_asks_for_the_snapshots_wanted_rates_and_rewrites_it(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "eu-west-1.json"
+    wanted = [rate_key(rate) for rate in (FARGATE, BROKER, S3)]
+    write_snapshot(Snapshot("eu-west-1", "2026-01-01", "old", offers={}, provenance={}, wanted=wanted), path)
+    monkeypatch.setattr(boto3, "client", lambda service, region_name: client)
+    assert main(["cost", "refresh", "--prices", str(path)]) == Exit.OK
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}: 2 of 3 rates priced from the Price List API ({date.today().isoformat()})",
+        "  not found (stays unpriced): AmazonMQ RabbitMQ:BrokerUsage:mq.m5.large",
+    ]
+    assert load_snapshot("eu-west-1", path).price(FARGATE) is not None
+
+
+def test_the_command_needs_rates_to_ask_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "eu-west-1.json"
+    write_snapshot(Snapshot("eu-west-1", "2026-01-01", "old", offers={}, provenance={}), path)
+    assert main(["cost", "refresh", "--prices", str(path)]) == Exit.USAGE
+    assert capsys.readouterr().err == (
+        f"infra: no rates to fetch: {path} lists none under `wanted`; pass --plan-for-rates FILE\n"
+    )
