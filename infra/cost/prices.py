@@ -136,8 +136,8 @@ def load_snapshot(region: str, path: Path | None = None) -> Snapshot:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PriceError(
-            f"no price snapshot for {region} ({path}): run `infra cost refresh --region {region}` "
-            "where the Price List API can be reached"
+            f"no price snapshot for {region} ({path}): run `infra cost refresh --region {region} "
+            "--plan-for-rates PLAN.json` where the Price List API can be reached"
         ) from None
     except json.JSONDecodeError as err:
         raise PriceError(f"{path}: not JSON ({err})") from None

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from infra.cost.change import CostChange, cost_change
-from infra.cost.estimate import Estimate, dollars
+from infra.cost.estimate import Estimate, LineItem, dollars
+from infra.cost.plan_index import TIER_ORDER
 from infra.cost.prices import Snapshot
 from infra.cost.usage import USAGE_FILE
 
@@ -34,6 +35,15 @@ def _unpriced_groups(estimate: Estimate) -> list[tuple[str, str, str, int]]:
     return [(t, what, reason, n) for (t, what, reason), n in sorted(counts.items())]
 
 
+def _by_resource(estimate: Estimate) -> list[tuple[tuple[str, str, str], list[LineItem]]]:
+    """The priced charges grouped by resource, in tier order, then by name."""
+    groups: dict[tuple[str, str, str], list[LineItem]] = {}
+    for line in sorted(estimate.lines, key=lambda item: (item.name, item.what)):
+        groups.setdefault((line.tier, line.name, line.type), []).append(line)
+    order = {tier: n for n, tier in enumerate(TIER_ORDER)}
+    return sorted(groups.items(), key=lambda group: (order[group[0][0]], group[0][1]))
+
+
 def _headline(estimate: Estimate) -> str:
     unpriced = len(estimate.unpriced)
     note = f"; {unpriced} charge(s) unpriced, not counted (listed below)" if unpriced else ""
@@ -48,11 +58,14 @@ def render_text(estimate: Estimate) -> str:
     lines = [_headline(estimate), _snapshot_line(estimate), "", "By tier:"]
     lines += [f"  {tier:<11} {usd(amount):>12}" for tier, amount in estimate.by_tier().items()]
     lines += ["", "By resource:"]
-    for line in sorted(estimate.lines, key=lambda item: (item.tier, item.name, item.what)):
-        lines.append(
-            f"  {line.tier:<11} {line.name}  {line.what}: {number(line.quantity)} {line.unit} x "
-            f"${number(line.usd_per_unit)} = {usd(line.monthly)}  [{line.usage_type}]"
-        )
+    for (tier, name, type_token), charges in _by_resource(estimate):
+        total = sum((line.monthly for line in charges), Decimal(0))
+        lines.append(f"  {usd(total):>12}  {tier:<11} {name} ({type_token})")
+        lines += [
+            f"{'':>28}{line.what}: {number(line.quantity)} {line.unit} x ${number(line.usd_per_unit)} "
+            f"= {usd(line.monthly)}  [{line.usage_type}]"
+            for line in charges
+        ]
     groups = _unpriced_groups(estimate)
     if groups:
         lines += ["", "Unpriced (not counted in the total):"]
@@ -74,12 +87,14 @@ def render_markdown(estimate: Estimate) -> str:
     ]
     lines += ["", "| tier | monthly |", "|---|---:|"]
     lines += [f"| {tier} | {usd(amount)} |" for tier, amount in estimate.by_tier().items()]
-    lines += ["", "| resource | charge | quantity | USD/unit | monthly |", "|---|---|---:|---:|---:|"]
-    for line in sorted(estimate.lines, key=lambda item: (item.tier, item.name, item.what)):
-        lines.append(
-            f"| `{line.name}` | {line.what} | {number(line.quantity)} {line.unit} "
-            f"| {number(line.usd_per_unit)} | {usd(line.monthly)} |"
+    lines += ["", "| resource | tier | monthly | charges |", "|---|---|---:|---|"]
+    for (tier, name, _), charges in _by_resource(estimate):
+        total = sum((line.monthly for line in charges), Decimal(0))
+        detail = "; ".join(
+            f"{line.what}: {number(line.quantity)} {line.unit} x ${number(line.usd_per_unit)}"
+            for line in charges
         )
+        lines.append(f"| `{name}` | {tier} | {usd(total)} | {detail} |")
     lines += _markdown_unpriced(estimate)
     lines += _markdown_assumptions(estimate)
     return "\n".join(lines)
@@ -107,6 +122,7 @@ def estimate_json(estimate: Estimate) -> dict[str, Any]:
         "snapshot": {"date": estimate.snapshot_date, "source": estimate.snapshot_source},
         "monthlyUsd": str(dollars(estimate.total)),
         "byTier": {tier: str(dollars(amount)) for tier, amount in estimate.by_tier().items()},
+        "byResource": {urn: str(dollars(amount)) for urn, amount in sorted(estimate.by_resource().items())},
         "lines": [
             {
                 "urn": line.urn,
