@@ -21,6 +21,8 @@ database on a cache hit:
   its PUBLISH is acknowledged, and a process serves from memory only within NEAR_LEASE_SECONDS of
   sending a PING on its subscription whose PONG it has read: Redis answers a PING after every message
   it published before it, so that process has applied every invalidation published before the PING.
+  PINGs go out every NEAR_PING_SECONDS whether or not the last one was answered (the lease counts
+  from the sending of the PING whose PONG was read), so a loaded process keeps its near cache.
 
 Why not check the version in the database on every hit: that is a database round trip per read, which
 is what the cache is for; the leases cost one epoch read per process every EPOCH_POLL_SECONDS, a PING
@@ -49,7 +51,7 @@ import itertools
 import logging
 import time
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
@@ -70,6 +72,7 @@ NEAR_TTL_SECONDS = 10.0
 NEAR_MAX_ENTRIES = 10_000
 NEAR_LEASE_SECONDS = 0.05
 NEAR_PING_SECONDS = 0.01
+NEAR_PINGS_IN_FLIGHT = 100
 EPOCH_LEASE_SECONDS = 1.0
 EPOCH_POLL_SECONDS = 0.2
 EPOCH_READS_IN_FLIGHT = 3
@@ -312,14 +315,19 @@ class RedisCache:
                 self._drop_near()
                 sequence = 0
                 sent = 0.0
-                outstanding: str | None = None
+                # The PINGs in flight, oldest first: a new one goes out every NEAR_PING_SECONDS
+                # without waiting for the last PONG, so a busy event loop that reads each PONG late
+                # still renews the lease while that delay stays under NEAR_LEASE_SECONDS (waiting for
+                # each PONG before the next PING let it lapse at half that).
+                in_flight: deque[tuple[bytes, float]] = deque()
                 while True:
                     now = time.monotonic()
-                    if outstanding is None and now - sent >= NEAR_PING_SECONDS:
+                    if now - sent >= NEAR_PING_SECONDS and len(in_flight) < NEAR_PINGS_IN_FLIGHT:
                         sequence += 1
-                        outstanding, sent = str(sequence), now
-                        await pubsub.ping(outstanding)
-                    elif outstanding is not None and now - sent > 1.0:
+                        sent = now
+                        in_flight.append((str(sequence).encode(), sent))
+                        await pubsub.ping(str(sequence))
+                    if in_flight and now - in_flight[0][1] > 1.0:
                         raise TimeoutError("no answer to PING on the invalidation feed in 1 s")
                     message = await pubsub.get_message(
                         ignore_subscribe_messages=True, timeout=NEAR_PING_SECONDS
@@ -329,12 +337,13 @@ class RedisCache:
                     if message["type"] == "message":
                         self._invalidations += 1
                         self._near.pop(int(message["data"]), None)
-                    elif (
-                        message["type"] == "pong"
-                        and _as_bytes(message["data"]) == (outstanding or "").encode()
-                    ):
-                        self._near_until = sent + NEAR_LEASE_SECONDS
-                        outstanding = None
+                    elif message["type"] == "pong":
+                        answered = _as_bytes(message["data"])
+                        while in_flight:  # Redis answers in order: earlier PINGs are answered too
+                            ping, ping_sent = in_flight.popleft()
+                            if ping == answered:
+                                self._near_until = ping_sent + NEAR_LEASE_SECONDS
+                                break
             except (RedisError, OSError, TimeoutError, ValueError) as exc:
                 log.info(
                     "cache invalidation feed lost; near cache off until it is back",
