@@ -382,6 +382,7 @@ def test_every_script_the_pipeline_calls_exists_and_is_executable() -> None:
         "scripts/ci/gitlab-note",
         "scripts/ci/preview",
         "scripts/ci/deploy",
+        "scripts/ci/drift",
     }
     for script in called - {"scripts/services.sh"}:  # services.sh is sourced, not run
         path = ROOT / script
@@ -423,7 +424,7 @@ def test_every_infra_call_parses() -> None:
 def test_jobs_with_credentials_install_only_pinned_packages() -> None:
     all_jobs = jobs(load_pipeline())
     with_tokens = {name for name, job in all_jobs.items() if "id_tokens" in job}
-    assert with_tokens == {"preview", "deploy-staging", "deploy-prod"}
+    assert with_tokens == {"preview", "drift", "deploy-staging", "deploy-prod"}
     for name in with_tokens:
         job = all_jobs[name]
         assert job["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}}, name
