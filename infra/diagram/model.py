@@ -433,6 +433,10 @@ BROKER_MODES = {
 }
 
 
+def _count(number: Any, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _engine(engine: Any) -> str:
     return ENGINES.get(str(engine), str(engine or ""))
 
@@ -454,13 +458,13 @@ def _details(resource: Mapping[str, Any]) -> str:
     if token == "aws:elasticache/replicationGroup:ReplicationGroup":
         nodes = inputs.get("numCacheClusters")
         engine = f"ElastiCache {_engine(inputs.get('engine', 'redis'))} {inputs.get('engineVersion', '')}"
-        return engine.strip() + (f", {nodes} nodes" if nodes else "")
+        return engine.strip() + (f", {_count(nodes, 'node')}" if nodes else "")
     if token == "aws:mq/broker:Broker":
         mode = BROKER_MODES.get(str(inputs.get("deploymentMode", "SINGLE_INSTANCE")), "")
         return f"Amazon MQ {inputs.get('engineType', '')}" + (f", {mode}" if mode else "")
     if token == "aws:opensearch/domain:Domain":
         count = (inputs.get("clusterConfig") or {}).get("instanceCount")
-        return "OpenSearch" + (f", {count} nodes" if count else "")
+        return "OpenSearch" + (f", {_count(count, 'node')}" if count else "")
     if token == "aws:scheduler/schedule:Schedule":
         return f"ECS task, {inputs.get('scheduleExpression', 'scheduled')}"
     return PLACED[token].title if token in PLACED else token

@@ -227,3 +227,34 @@ def test_an_element_in_two_tiers_sits_in_the_vpc_itself():
     lines = mermaid(architecture(stack)).splitlines()
     vpc = lines.index('  subgraph vpc_vpc["VPC vpc 10.0.0.0/16"]')
     assert lines[vpc + 1] == '    loadBalancer_alb["alb<br/>ALB, internet-facing"]'
+
+
+def test_node_counts_are_spelled_out():
+    stack = plan(
+        *web_stack()["resources"],
+        resource(
+            "aws:opensearch/domain:Domain",
+            "search",
+            clusterConfig={"instanceCount": 1},
+            domainName="tiny-search",
+            vpcOptions={"subnetIds": [ref(SUBNET, "data-eu-west-1a")]},
+        ),
+        resource(
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "cache",
+            engine="valkey",
+            engineVersion="8.0",
+            numCacheClusters=2,
+            replicationGroupId="tiny-cache",
+        ),
+    )
+    arch = architecture(stack)
+    assert arch.node("domain_search").lines == ("tiny-search", "OpenSearch, 1 node")
+    assert (arch.node("domain_search").tier, arch.node("domain_search").zone) == ("data", "eu-west-1a")
+    # Without subnets (ElastiCache's default subnet group), it is drawn outside any VPC.
+    assert arch.node("replicationGroup_cache").lines == ("tiny-cache", "ElastiCache Valkey 8.0, 2 nodes")
+    assert arch.node("replicationGroup_cache").vpc is None
+    assert (
+        '  replicationGroup_cache[("tiny-cache<br/>ElastiCache Valkey 8.0, 2 nodes")]'
+        in mermaid(arch).splitlines()
+    )
