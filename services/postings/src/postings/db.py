@@ -194,6 +194,11 @@ def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Eng
     }
     if settings.db_tls:
         connect_args["ssl"] = _tls_context(settings)
+    else:
+        # PyMySQL otherwise "prefers" TLS: it builds a default SSL context, loading the system's CA
+        # bundle, for every new connection (18.8 ms of CPU each here, against 0.2 ms without), and
+        # would negotiate unverified TLS with a server that offers it.
+        connect_args["ssl_disabled"] = True
     size = pool_size if pool_size is not None else settings.db_pool_size
     return create_engine(
         url,
