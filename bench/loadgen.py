@@ -82,12 +82,18 @@ class LoadResult:
     def rps(self) -> float:
         return self.requests / self.seconds
 
+    @property
+    def server_cpu_per_request_us(self) -> float:
+        """The server's CPU time per request: unlike throughput, barely moved by other work on the machine."""
+        return self.server_cpu * self.seconds / max(1, self.requests) * 1e6
+
     def line(self, name: str) -> str:
         return (
             f"{name:34} {self.rps:8.0f} req/s  p50 {self.p50_ms:6.2f} ms  p95 {self.p95_ms:6.2f} ms  "
             f"p99 {self.p99_ms:6.2f} ms  max {self.max_ms:7.2f} ms  non-2xx {self.non_2xx}  "
             f"socket errors {self.socket_errors}  {self.response_bytes:.0f} B/response (with headers)  "
-            f"CPU: server {self.server_cpu:.0%}, wrk {self.wrk_cpu:.0%}"
+            f"CPU: server {self.server_cpu:.0%} ({self.server_cpu_per_request_us:.0f} us/request), "
+            f"wrk {self.wrk_cpu:.0%}"
         )
 
 
@@ -103,7 +109,7 @@ def free_port() -> int:
         return port
 
 
-def _tree_cpu_seconds(root: int) -> float:
+def tree_cpu_seconds(root: int) -> float:
     """User + system CPU seconds of a process and its descendants (uvicorn --workers N forks)."""
     children: dict[int, list[int]] = {}
     ticks: dict[int, int] = {}
@@ -136,7 +142,7 @@ def run_wrk(
         listed = Path(tmp, "paths.txt")
         listed.write_text("\n".join(paths) + "\n")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server_before = _tree_cpu_seconds(server_pid)
+        server_before = tree_cpu_seconds(server_pid)
         started = time.perf_counter()
         out = subprocess.run(
             ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base],
@@ -146,7 +152,7 @@ def run_wrk(
             check=True,
         ).stdout
         wall = time.perf_counter() - started
-        server_cpu = _tree_cpu_seconds(server_pid) - server_before
+        server_cpu = tree_cpu_seconds(server_pid) - server_before
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     summary = json.loads(next(line for line in out.splitlines() if line.startswith('{"requests"')))
     wrk_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -184,10 +190,12 @@ def private_database(prefix: str = "postings_bench", *, keep: bool = False) -> I
         admin.dispose()
 
 
-def service_env(database: str, *, redis_and_broker: bool) -> dict[str, str]:
+def service_env(database: str, *, redis_and_broker: bool, log_level: str | None = None) -> dict[str, str]:
     """The service's environment for a private database; the log level stays the service's default
-    (no POSTINGS_LOG_LEVEL), as production runs it."""
+    (no POSTINGS_LOG_LEVEL), as production runs it, unless `log_level` says otherwise."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTINGS_")}
+    if log_level is not None:
+        env["POSTINGS_LOG_LEVEL"] = log_level
     env["POSTINGS_DATABASE_URL"] = f"mysql+pymysql://root@127.0.0.1:3306/{database}?charset=utf8mb4"
     if redis_and_broker:
         env |= {

@@ -1,8 +1,9 @@
 """Benchmark: cached GET /v1/postings/{id} over random ids against a bare FastAPI app served the same way.
 
-Seeds --postings synthetic postings (10,000 by default) into a private MariaDB database, then, for each
-round, drives two servers in turn with wrk from --connections concurrent connections, each request for
-a random id of the seeded ones:
+Seeds --postings synthetic postings (10,000 by default) into a private MariaDB database, starts two
+servers and, for each of --rounds rounds, drives one and then the other with wrk from --connections
+concurrent connections, each request for a random one of the published postings (short alternating
+runs, so both see the same background load on a shared machine):
 
 - bare: bench/bare_app.py, a FastAPI app whose GET /v1/postings/{id} returns a real posting's JSON (the
   median-sized one) with no middleware, served by `postings serve`'s own code (same uvicorn loop, HTTP
@@ -13,7 +14,7 @@ a random id of the seeded ones:
   the measured run are printed).
 
     .venv/bin/python bench/service_get_cached.py [--postings 10000] [--workers 1] [--connections 16]
-                                                  [--seconds 10] [--rounds 2]
+                                                  [--seconds 5] [--rounds 5]
 
 Needs wrk (Debian: apt-get install wrk), MariaDB on 127.0.0.1:3306 (root, no password), Redis on 6379 and
 RabbitMQ on 5672 (guest/guest; only a connection check, nothing is published).
@@ -32,7 +33,6 @@ from pathlib import Path
 import httpx
 from loadgen import (
     BENCH_DIR,
-    LoadResult,
     cleanup_broker_and_cache,
     free_port,
     load_average,
@@ -71,14 +71,17 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="each side, each round")
     parser.add_argument("--warmup-seconds", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--log-level", help="the service's log level (default: its own, INFO); to measure what logging costs"
+    )
     args = parser.parse_args()
     require_wrk()
 
     with private_database() as database, tempfile.TemporaryDirectory(prefix="postings-bench-") as tmp:
-        env = service_env(database, redis_and_broker=True)
+        env = service_env(database, redis_and_broker=True, log_level=args.log_level)
         try:
             run_postings(env, "migrate")
             run_postings(env, "seed", str(args.postings))
@@ -91,48 +94,52 @@ def main() -> int:
             engine.dispose()
             paths = [f"/v1/postings/{i}" for i in ids]
             serve = ["serve", "--host", "127.0.0.1", "--workers", str(args.workers)]
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            service = postings_command(*serve, "--port", str(port))
+            port, bare_port = free_port(), free_port()
+            base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
             bare_body = Path(tmp, "posting.json")
-            with server(service, env, port):
-                sizes = sorted(
-                    (len(httpx.get(f"{base}{p}").content), p) for p in paths[:: max(1, len(paths) // 200)]
-                )
-                bare_body.write_bytes(httpx.get(f"{base}{sizes[len(sizes) // 2][1]}").content)
-            bare = [sys.executable, str(BENCH_DIR / "bare_app.py"), *serve, "--port", str(port)]
+            bare = [sys.executable, str(BENCH_DIR / "bare_app.py"), *serve, "--port", str(bare_port)]
             bare_env = env | {"BARE_BODY_FILE": str(bare_body)}
-
+            load = {"seconds": args.seconds, "connections": args.connections, "threads": args.threads}
             print(
                 f"{args.postings} postings, each request a random one of the {len(ids)} published ones; "
                 f"server: postings serve --workers {args.workers} (uvicorn, uvloop, httptools), "
-                "log level INFO (the default); "
-                f"load: wrk -t{args.threads} -c{args.connections} -d{args.seconds}s on loopback"
+                f"log level {args.log_level or 'INFO (the default)'}; "
+                f"load: wrk -t{args.threads} -c{args.connections} -d{args.seconds}s on loopback, "
+                "bare and cached in turn, both servers up throughout"
             )
-            print(f"bare body: {bare_body.stat().st_size} bytes (the median of 200 seeded postings)")
-            ratios: list[float] = []
-            rounds: list[tuple[LoadResult, LoadResult]] = []
-            load = {"seconds": args.seconds, "connections": args.connections, "threads": args.threads}
-            for number in range(1, args.rounds + 1):
-                with server(bare, bare_env, port) as process:
-                    bare_result = run_wrk(base, paths, server_pid=process.pid, **load)
-                with server(service, env, port) as process:
-                    warm = visit_all(base, paths)
-                    run_wrk(base, paths, server_pid=process.pid, **load | {"seconds": args.warmup_seconds})
-                    before = cache_counters(base)
-                    cached = run_wrk(base, paths, server_pid=process.pid, **load)
-                    after = cache_counters(base)
-                ratios.append(cached.rps / bare_result.rps)
-                rounds.append((bare_result, cached))
-                print(f"round {number}, {load_average()} (warm-up: every id once in {warm:.1f} s):")
-                print("  " + bare_result.line("bare FastAPI GET /v1/postings/{id}"))
-                print("  " + cached.line("cached GET /v1/postings/{id}"))
-                counts = ", ".join(f"{k} {after[k] - before[k]:.0f}" for k in before)
-                print(f"  cache during the measured run: {counts}")
-                print(f"  cached / bare: {ratios[-1]:.2f}")
+            with server(postings_command(*serve, "--port", str(port)), env, port) as service:
+                sample = paths[:: max(1, len(paths) // 200)]
+                sizes = sorted((len(httpx.get(f"{base}{p}").content), p) for p in sample)
+                bare_body.write_bytes(httpx.get(f"{base}{sizes[len(sizes) // 2][1]}").content)
+                print(f"bare body: {bare_body.stat().st_size} bytes (the median of 200 seeded postings)")
+                warm = visit_all(base, paths)
+                run_wrk(base, paths, server_pid=service.pid, **load | {"seconds": args.warmup_seconds})
+                print(f"warm-up: every id once in {warm:.1f} s, then wrk for {args.warmup_seconds} s")
+                ratios: list[float] = []
+                cpu_ratios: list[float] = []
+                with server(bare, bare_env, bare_port) as bare_server:
+                    for number in range(1, args.rounds + 1):
+                        bare_result = run_wrk(bare_base, paths, server_pid=bare_server.pid, **load)
+                        before = cache_counters(base)
+                        cached = run_wrk(base, paths, server_pid=service.pid, **load)
+                        after = cache_counters(base)
+                        ratios.append(cached.rps / bare_result.rps)
+                        cpu_ratios.append(
+                            bare_result.server_cpu_per_request_us / cached.server_cpu_per_request_us
+                        )
+                        print(f"round {number}, {load_average()}:")
+                        print("  " + bare_result.line("bare FastAPI GET /v1/postings/{id}"))
+                        print("  " + cached.line("cached GET /v1/postings/{id}"))
+                        counts = ", ".join(f"{k} {after[k] - before[k]:.0f}" for k in before)
+                        print(
+                            f"  cache during the cached run: {counts}; cached / bare: {ratios[-1]:.2f} "
+                            f"(by server CPU per request: {cpu_ratios[-1]:.2f})"
+                        )
             print(
                 f"cached / bare over {args.rounds} rounds: median {statistics.median(ratios):.2f} "
-                f"(each: {', '.join(f'{r:.2f}' for r in ratios)}; target >= {TARGET})"
+                f"(each: {', '.join(f'{r:.2f}' for r in ratios)}; target >= {TARGET}); by server CPU per "
+                f"request, bare's / cached's: median {statistics.median(cpu_ratios):.2f} "
+                f"(each: {', '.join(f'{r:.2f}' for r in cpu_ratios)})"
             )
         finally:
             cleanup_broker_and_cache(database)

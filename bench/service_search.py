@@ -27,6 +27,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -45,6 +46,7 @@ from loadgen import (
     run_wrk,
     server,
     service_env,
+    tree_cpu_seconds,
 )
 from postings.seed import COMPANIES, LOCALES, TAGS, WORKPLACES
 
@@ -127,6 +129,11 @@ def draw_query(
     return (kind, filtered, page), params
 
 
+def mariadb_pid() -> int | None:
+    found = subprocess.run(["pidof", "mariadbd"], capture_output=True, text=True).stdout.split()
+    return int(found[0]) if found else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -176,6 +183,8 @@ def main() -> int:
                     for path in paths[:200]:  # warm-up, not measured
                         client.get(path).raise_for_status()
                 print(f"{load_average()} before the search run")
+                mariadb = mariadb_pid()
+                mariadb_before = tree_cpu_seconds(mariadb) if mariadb else 0.0
                 result = run_wrk(
                     base,
                     paths,
@@ -184,6 +193,7 @@ def main() -> int:
                     threads=args.threads,
                     server_pid=process.pid,
                 )
+                mariadb_cpu = tree_cpu_seconds(mariadb) - mariadb_before if mariadb else float("nan")
                 print(
                     f"search over {args.postings} postings on MariaDB, postings serve "
                     f"--workers {args.workers} (log level INFO), wrk -t{args.threads} "
@@ -196,12 +206,17 @@ def main() -> int:
                     f"(target <= {TARGET_P95_MS:.0f} ms), {load_average()} at the end"
                 )
                 print(
+                    f"  CPU per search: server {result.server_cpu_per_request_us / 1000:.2f} ms, MariaDB "
+                    f"{mariadb_cpu / max(1, result.requests) * 1000:.2f} ms (all of its clients' work "
+                    "during the run, so an upper bound on a shared machine)"
+                )
+                print(
                     f"each kind alone (by words, by filters, by page), {args.per_kind} sequential requests "
                     "of it: median, max, median matches, its share of the mix"
                 )
                 rows = []
                 with httpx.Client(base_url=base, timeout=30) as client:
-                    for kind, kind_paths in by_kind.items():
+                    for kind, kind_paths in by_kind.items() if args.per_kind else ():
                         timings, totals = [], []
                         for path in kind_paths[: args.per_kind]:
                             t0 = time.perf_counter()
