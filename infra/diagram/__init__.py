@@ -1,5 +1,4 @@
-"""Architecture diagrams generated from a stack's plan: Mermaid for markdown, SVG and PNG with AWS icons,
-and the diagram of what a change touches for the pull-request comment."""
+"""Architecture diagrams from a stack's plan: Mermaid, SVG and PNG, and the diagram of a change."""
 
 from infra.diagram.change import change_diagram, change_diagram_markdown
 from infra.diagram.mermaid import render as mermaid

@@ -1,5 +1,4 @@
-"""The diagram of a change for the pull-request comment: what the change from one plan to another
-touches, created, updated, replaced and deleted styled apart."""
+"""The diagram of what a change touches, for the pull-request comment, each action styled apart."""
 
 from __future__ import annotations
 

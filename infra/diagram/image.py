@@ -1,5 +1,4 @@
-"""An architecture as an image with AWS's icons: the `diagrams` package lays it out with Graphviz's `dot`
-(Debian's `graphviz`), as SVG (the icons embedded, so the file stands alone) or PNG."""
+"""An architecture as an SVG or PNG with AWS's icons, laid out by Graphviz through `diagrams`."""
 
 from __future__ import annotations
 

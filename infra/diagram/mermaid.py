@@ -1,5 +1,4 @@
-"""An architecture as a Mermaid flowchart (GitHub and GitLab render it in markdown), byte for byte the same
-for the same plan: every list sorted, every id derived from names."""
+"""An architecture as a Mermaid flowchart, byte for byte the same for the same plan."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The architecture a plan declares: VPCs, their subnet tiers and zones, what is placed in them, the
-traffic the security groups allow, the entry from the internet and the AWS services reached outside."""
+"""The architecture a plan declares: VPCs, tiers, zones, what is placed in them, traffic and services."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""prod's plan, rehearsed once for the package in a process of its own (a rehearsal in this process would
-leave moto's patches and fake credentials behind for the tests that follow)."""
+"""prod's plan, rehearsed once for the package in a process of its own."""
 
 from __future__ import annotations
 
@@ -21,6 +20,8 @@ write_plan(stack_plan(Path(sys.argv[1]), sys.argv[2]), Path(sys.argv[3]))
 
 @pytest.fixture(scope="package")
 def prod_plan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """In a subprocess: a rehearsal in this process would leave moto's patches and fake credentials
+    behind for the tests after it."""
     path = tmp_path_factory.mktemp("plans") / "prod.json"
     subprocess.run(
         [sys.executable, "-c", WRITE_PLAN, str(ROOT), "prod", str(path)], cwd=ROOT, check=True, timeout=300

@@ -1,5 +1,4 @@
-"""Images drawn by the `diagrams` package through the real Graphviz: a valid SVG that stands alone, a
-valid PNG."""
+"""SVG and PNG drawn through the real Graphviz: a valid SVG that stands alone, a whole PNG."""
 
 from __future__ import annotations
 
