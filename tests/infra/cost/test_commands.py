@@ -58,10 +58,10 @@ def test_a_plan_file_in_text_with_its_assumptions(tmp_path: Path, capsys: pytest
     # At the pinned eu-west-1 prices, with no NAT data: NAT 730 h x $0.048 = 35.04; its address and the
     # ALB's two 730 h x $0.005 each = 3.65 + 7.30; ALB 730 h x $0.0252 = 18.396 and 190.7349 LCU-h x
     # $0.008 = 1.5259; 730 vCPU-h x $0.04048 = 29.5504 and 1,460 GB-h x $0.004445 = 6.4897; Multi-AZ
-    # MySQL 2 x 730 h x $0.017 = 24.82 and 2 x 50 GB x $0.127 = 12.70; a secret 0.40. Sum 139.8720.
-    # The database's backup has no pinned price: unpriced, with the secret's API calls, the topic and
+    # MySQL 2 x 730 h x $0.017 = 24.82, 2 x 50 GB x $0.127 = 12.70 and backup 50 GB x 0.02 x 7 days =
+    # 7 GB x $0.095 = 0.665; a secret 0.40. Sum 140.5370. Unpriced: the secret's API calls, the topic and
     # the vault.
-    assert lines[0] == "s: $139.87 a month; 4 charge(s) unpriced, not counted (listed below)"
+    assert lines[0] == "s: $140.54 a month; 3 charge(s) unpriced, not counted (listed below)"
     assert "  natGbPerMonth = 0" in lines
     assert "  1 x aws:glacier/vault:Vault: resource: no pricer for this type (infra/cost/pricers.py)" in lines
     assert lines[-1] == lines[0]

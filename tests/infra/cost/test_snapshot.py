@@ -28,7 +28,7 @@ def test_every_product_has_one_usd_price_and_its_provenance() -> None:
             assert provenance["evidence"], sku
             assert provenance["read"] == "2026-11-30", sku
             skus.append(sku)
-    assert len(skus) == 13
+    assert len(skus) == 21
     assert set(snapshot.provenance) == set(skus)
 
 
