@@ -112,6 +112,8 @@ def _tier_status(
         return "created" if old is None else "deleted"
     if old.zones != new.zones:
         return "updated"
+    if new.urns and all(actions.get(u) is Action.REPLACE for u in new.urns):
+        return "replaced"  # every subnet of it is new (the VPC is)
     return _status(actions, {*old.urns, *new.urns})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from infra.diagram import change_diagram, change_diagram_markdown
+from infra.diagram import architecture, change_diagram, change_diagram_markdown
 from tests.infra.diagram.plans import SUBNET, find, web_stack, web_stack_changed
 
 CHANGE = """\
@@ -99,3 +99,26 @@ def test_a_new_zone_updates_its_tier_and_counts_what_is_not_drawn():
         "(`aws:cloudwatch/metricAlarm:MetricAlarm`: 1).\n"
     )
     assert SUBNET not in text
+
+
+def test_a_new_vpc_cidr_replaces_the_vpc_its_subnets_and_every_rule():
+    """The VPC's CIDR cannot change in place: the VPC is replaced, and with it everything that takes its
+    id (subnets, groups, route tables), then what takes theirs (rules, NAT gateway, bastion)."""
+    head = web_stack()
+    find(head, "vpc")["inputs"]["cidrBlock"] = "10.1.0.0/16"
+    diagram = change_diagram(web_stack(), head)
+    assert diagram.containers == {
+        "vpc_vpc": "replaced",
+        "vpc_vpc_tier_public": "replaced",
+        "vpc_vpc_tier_app": "replaced",
+        "vpc_vpc_tier_data": "replaced",
+    }
+    assert diagram.nodes == {
+        "instance_bastion": "replaced",  # a new subnet id
+        "natGateway_nat": "replaced",
+        "instance_db": "updated",  # a new subnet group and group, in place
+        "loadBalancer_alb": "updated",
+        "service_web_service": "updated",
+    }
+    assert set(diagram.edges.values()) == {"replaced"}
+    assert len(diagram.edges) == len(architecture(head).edges) == 8
