@@ -548,13 +548,14 @@ class _Builder:
             vpc_ids = {s.vpc for s in subnets}
             tiers = {s.tier for s in subnets}
             zones = {s.zone for s in subnets}
-            in_vpc = len(vpc_ids) == 1 and None not in vpc_ids
+            vpc_urn = next(iter(vpc_ids)) if len(vpc_ids) == 1 else None
+            in_vpc = vpc_urn is not None
             nodes[node_id] = Node(
                 node_id,
                 (_name(resource, kind), _details(resource)),
                 kind,
                 tuple(owned),
-                vpc=self.node_id(next(iter(vpc_ids)), "vpc") if in_vpc else None,  # type: ignore[arg-type]
+                vpc=self.node_id(vpc_urn, "vpc") if vpc_urn is not None else None,
                 tier=next(iter(tiers)) if in_vpc and len(tiers) == 1 else None,
                 zone=next(iter(zones)) if in_vpc and len(tiers) == 1 and len(zones) == 1 else None,
             )
