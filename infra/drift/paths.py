@@ -44,7 +44,9 @@ def render(segments: tuple[Segment, ...]) -> str:
     for segment in segments:
         if isinstance(segment, int):
             text += f"[{segment}]"
-        elif _IDENTIFIER.fullmatch(segment) or segment == "*":
+        elif segment == "*":
+            text += "[*]" if text else "*"
+        elif _IDENTIFIER.fullmatch(segment):
             text += f".{segment}" if text else segment
         else:
             text += f"[{json.dumps(segment)}]"
