@@ -9,7 +9,7 @@ from typing import Any
 
 from infra.cost.plan_index import TIER_ORDER, PlanIndex
 from infra.cost.pricers import FREE, PRICERS, Charge, Unpriced
-from infra.cost.prices import Rate, Snapshot
+from infra.cost.prices import PriceError, Rate, Snapshot
 
 CENT = Decimal("0.01")
 
@@ -120,7 +120,15 @@ def estimate(plan: Mapping[str, Any], snapshot: Snapshot, usage: Mapping[str, De
                 )
                 continue
             assert isinstance(item, Charge)
-            price = snapshot.price(item.rate)
+            try:
+                price = snapshot.price(item.rate)
+            except PriceError as err:
+                result.unpriced.append(
+                    UnpricedItem(
+                        resource.urn, resource.name, resource.type, resource.tier, item.what, str(err)
+                    )
+                )
+                continue
             if price is None:
                 result.unpriced.append(
                     UnpricedItem(
@@ -144,7 +152,7 @@ def estimate(plan: Mapping[str, Any], snapshot: Snapshot, usage: Mapping[str, De
                     unit=price.unit,
                     usd_per_unit=price.usd,
                     sku=price.sku,
-                    usage_type=snapshot.prefix + item.rate.usage,
+                    usage_type=item.rate.usage_type(snapshot.prefix),
                     source=price.source,
                 )
             )

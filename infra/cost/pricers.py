@@ -265,13 +265,24 @@ def broker(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
         Charge(
             f"broker-hours ({nodes} nodes)",
             nodes * _hours(usage),
-            Rate("AmazonMQ", f"RabbitMQ:BrokerUsage:{r.inputs['hostInstanceType']}"),
+            # The usage type names the instance type; engine and deployment pick the product.
+            Rate(
+                "AmazonMQ",
+                str(r.inputs["hostInstanceType"]),
+                (("brokerEngine", "RabbitMQ"), ("deploymentOption", "Single-AZ")),
+                contains=True,
+            ),
         )
     ]
 
 
 # OpenSearch Service bills each data and dedicated master node by the hour and EBS storage per GB-month
 # (https://aws.amazon.com/opensearch-service/pricing/).
+def _search_instance(instance_type: str) -> Rate:
+    """An OpenSearch node's rate: an `ESInstance` usage type of that instance type (`r6g.large.search`)."""
+    return Rate("AmazonES", "ESInstance", (("instanceType", instance_type),), contains=True)
+
+
 @prices("aws:opensearch/domain:Domain")
 def search_domain(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
     cluster = r.inputs.get("clusterConfig") or {}
@@ -281,7 +292,7 @@ def search_domain(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
         Charge(
             f"data node-hours ({data_nodes} nodes)",
             data_nodes * hours,
-            Rate("AmazonES", f"ESInstance:{cluster['instanceType'].removesuffix('.search')}"),
+            _search_instance(str(cluster["instanceType"])),
         )
     ]
     if cluster.get("dedicatedMasterEnabled"):
@@ -290,7 +301,7 @@ def search_domain(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
             Charge(
                 f"master node-hours ({masters} nodes)",
                 masters * hours,
-                Rate("AmazonES", f"ESInstance:{cluster['dedicatedMasterType'].removesuffix('.search')}"),
+                _search_instance(str(cluster["dedicatedMasterType"])),
             )
         )
     ebs = r.inputs.get("ebsOptions") or {}
@@ -301,7 +312,7 @@ def search_domain(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
             Charge(
                 f"{volume} storage GB-month ({data_nodes} x {size} GB)",
                 data_nodes * size,
-                Rate("AmazonES", f"ES:{volume}-Storage"),
+                Rate("AmazonES", "-Storage", (("storageMedia", volume),), contains=True),
             )
         )
     return items
@@ -342,9 +353,9 @@ def metric_alarm(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
     queries = r.inputs.get("metricQueries") or []
     metrics = [q["metric"] for q in queries if q.get("metric")] or [r.inputs]
     high = any(_number(m.get("period"), 60) < 60 for m in metrics)
-    usage_type = "CW:HighResAlarmMonitorUsage" if high else "CW:AlarmMonitorUsage"
-    kind = "high-resolution" if high else "standard"
-    return [Charge(f"{kind} alarm metrics", Decimal(len(metrics)), Rate("AmazonCloudWatch", usage_type))]
+    alarm_type = "High Resolution" if high else "Standard"
+    rate = Rate("AmazonCloudWatch", "Alarm", (("alarmType", alarm_type),), contains=True)
+    return [Charge(f"{alarm_type.lower()} alarm metrics", Decimal(len(metrics)), rate)]
 
 
 @prices("aws:cloudwatch/logGroup:LogGroup")
@@ -373,7 +384,9 @@ def log_group(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
 
 @prices("aws:cloudwatch/dashboard:Dashboard")
 def dashboard(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
-    return [Charge("dashboard-month", Decimal(1), Rate("AmazonCloudWatch", "DashboardsUsageHour-Basic"))]
+    return [
+        Charge("dashboard-month", Decimal(1), Rate("AmazonCloudWatch", "DashboardsUsageHour", regional=False))
+    ]
 
 
 # Secrets Manager bills each secret per month (https://aws.amazon.com/secrets-manager/pricing/).
@@ -408,8 +421,8 @@ def prometheus(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
 @prices("aws:grafana/workspace:Workspace")
 def grafana(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
     return [
-        Charge("editor licences", usage["grafanaEditors"], Rate("AmazonGrafana", "Grafana:EditorLicense")),
-        Charge("viewer licences", usage["grafanaViewers"], Rate("AmazonGrafana", "Grafana:ViewerLicense")),
+        Charge("editor licences", usage["grafanaEditors"], Rate("AmazonGrafana", "Grafana:EditorUser")),
+        Charge("viewer licences", usage["grafanaViewers"], Rate("AmazonGrafana", "Grafana:ViewerUser")),
     ]
 
 
@@ -442,9 +455,9 @@ def s3_bucket(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
 def web_acl(r: Resource, plan: PlanIndex, usage: Usage) -> list[Item]:
     rules = Decimal(len(r.inputs.get("rules") or []))
     return [
-        Charge("web ACL-month", Decimal(1), Rate("awswaf", "WebACL")),
-        Charge(f"rule-months ({rules} rules)", rules, Rate("awswaf", "Rule")),
-        Charge("requests (requestsPerMonth)", usage["requestsPerMonth"], Rate("awswaf", "Request")),
+        Charge("web ACL-month", Decimal(1), Rate("awswaf", "WebACLV2")),
+        Charge(f"rule-months ({rules} rules)", rules, Rate("awswaf", "RuleV2")),
+        Charge("requests (requestsPerMonth)", usage["requestsPerMonth"], Rate("awswaf", "RequestV2-Tier1")),
     ]
 
 

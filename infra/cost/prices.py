@@ -37,16 +37,26 @@ class Rate:
     offer: str
     usage: str
     attributes: tuple[tuple[str, str], ...] = ()
+    # A global usage type has no region prefix (CloudWatch dashboards).
+    regional: bool = True
+    # Match a usage type that contains `usage` (its exact spelling varies by instance type or is not
+    # known here); the attributes then tell the product apart.
+    contains: bool = False
+
+    def usage_type(self, prefix: str) -> str:
+        return prefix + self.usage if self.regional and not self.contains else self.usage
 
     def matches(self, prefix: str, product: dict[str, Any]) -> bool:
         attributes = product.get("attributes", {})
-        if attributes.get("usagetype") != prefix + self.usage:
-            return False
-        return all(attributes.get(key) == value for key, value in self.attributes)
+        usage_type = str(attributes.get("usagetype", ""))
+        found = self.usage in usage_type if self.contains else usage_type == self.usage_type(prefix)
+        return found and all(attributes.get(key) == value for key, value in self.attributes)
 
     def __str__(self) -> str:
+        usage = f"*{self.usage}*" if self.contains else self.usage
         extra = "".join(f", {k}={v}" for k, v in self.attributes)
-        return f"{self.offer} {self.usage}{extra}"
+        scope = "" if self.regional else " (global)"
+        return f"{self.offer} {usage}{extra}{scope}"
 
 
 @dataclass(frozen=True)

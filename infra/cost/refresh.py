@@ -47,16 +47,37 @@ class RefreshError(Exception):
 
 
 def rate_key(rate: Rate) -> dict[str, Any]:
-    return {"offer": rate.offer, "usage": rate.usage, "attributes": dict(rate.attributes)}
+    key: dict[str, Any] = {"offer": rate.offer, "usage": rate.usage, "attributes": dict(rate.attributes)}
+    if not rate.regional:
+        key["regional"] = False
+    if rate.contains:
+        key["contains"] = True
+    return key
 
 
 def rate_from(key: dict[str, Any]) -> Rate:
-    return Rate(key["offer"], key["usage"], tuple(sorted(key.get("attributes", {}).items())))
+    return Rate(
+        key["offer"],
+        key["usage"],
+        tuple(key.get("attributes", {}).items()),
+        regional=key.get("regional", True),
+        contains=key.get("contains", False),
+    )
 
 
 def _filters(region: str, rate: Rate) -> list[dict[str, str]]:
-    pairs = [("regionCode", region), ("usagetype", USAGE_PREFIX[region] + rate.usage), *rate.attributes]
-    return [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in pairs]
+    filters = []
+    if rate.regional:
+        filters.append({"Type": "TERM_MATCH", "Field": "regionCode", "Value": region})
+    filters.append(
+        {
+            "Type": "CONTAINS" if rate.contains else "TERM_MATCH",
+            "Field": "usagetype",
+            "Value": rate.usage_type(USAGE_PREFIX[region]),
+        }
+    )
+    filters += [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in rate.attributes]
+    return filters
 
 
 def fetch(client: PricingClient, region: str, rate: Rate) -> list[dict[str, Any]]:

@@ -14,7 +14,14 @@ from botocore.stub import Stubber
 
 from infra.cli import main
 from infra.cost.prices import Rate, Snapshot, load_snapshot
-from infra.cost.refresh import PRICE_LIST_ENDPOINT_REGION, rate_key, refresh, write_snapshot
+from infra.cost.refresh import (
+    PRICE_LIST_ENDPOINT_REGION,
+    _filters,
+    rate_from,
+    rate_key,
+    refresh,
+    write_snapshot,
+)
 from infra.exit_codes import Exit
 
 FIXTURE = Path(__file__).parent / "fixtures" / "get_products.json"
@@ -108,3 +115,18 @@ def test_the_command_needs_rates_to_ask_for(tmp_path: Path, capsys: pytest.Captu
     assert capsys.readouterr().err == (
         f"infra: no rates to fetch: {path} lists none under `wanted`; pass --plan-for-rates FILE\n"
     )
+
+
+def test_filters_for_a_contained_and_a_global_usage_type() -> None:
+    node = Rate("AmazonES", "ESInstance", (("instanceType", "r6g.large.search"),), contains=True)
+    assert _filters("eu-west-1", node) == [
+        {"Type": "TERM_MATCH", "Field": "regionCode", "Value": "eu-west-1"},
+        {"Type": "CONTAINS", "Field": "usagetype", "Value": "ESInstance"},
+        {"Type": "TERM_MATCH", "Field": "instanceType", "Value": "r6g.large.search"},
+    ]
+    dashboard = Rate("AmazonCloudWatch", "DashboardsUsageHour", regional=False)
+    assert _filters("eu-west-1", dashboard) == [
+        {"Type": "TERM_MATCH", "Field": "usagetype", "Value": "DashboardsUsageHour"},
+    ]
+    assert rate_from(rate_key(node)) == node
+    assert rate_from(rate_key(dashboard)) == dashboard
