@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from infra.cost.estimate import dollars, estimate
 from infra.cost.usage import with_overrides
-from tests.infra.cost.conftest import make_snapshot, small_plan
+from tests.infra.cost.conftest import make_snapshot, resource, small_plan
 
 
 def test_every_line_tier_and_total_of_a_small_plan(usage: dict[str, Decimal]) -> None:
@@ -106,3 +106,51 @@ def _rows() -> list[tuple[str, str, dict[str, str], str, str]]:
     from tests.infra.cost.conftest import ROUND_PRICES
 
     return ROUND_PRICES
+
+
+def test_a_global_usage_type_and_products_told_apart_by_attribute(usage: dict[str, Decimal]) -> None:
+    rows = [
+        ("AmazonCloudWatch", "DashboardsUsageHour", {}, "months", "3"),
+        ("AmazonCloudWatch", "EU-CW:AlarmMonitorUsage", {"alarmType": "Standard"}, "Alarms", "0.1"),
+        (
+            "AmazonCloudWatch",
+            "EU-CW:HighResAlarmMonitorUsage",
+            {"alarmType": "High Resolution"},
+            "Alarms",
+            "0.3",
+        ),
+    ]
+    errors, requests = ({"metricName": name, "period": 60} for name in ("Errors", "Requests"))
+    math = {"metricQueries": [{"id": "e", "expression": "a / b"}, {"metric": errors}, {"metric": requests}]}
+    plan = {
+        "stack": "s",
+        "config": {"aws:region": "eu-west-1"},
+        "resources": [
+            resource("aws:cloudwatch/dashboard:Dashboard", "board", {}, "Alarms"),
+            resource("aws:cloudwatch/metricAlarm:MetricAlarm", "ratio", math, "Alarms"),
+            resource("aws:cloudwatch/metricAlarm:MetricAlarm", "fast", {"period": 10}, "Alarms"),
+        ],
+    }
+    result = estimate(plan, make_snapshot(rows), usage)
+    # a dashboard $3 (usage type without region prefix); a metric-math alarm of 2 metrics 2 x $0.10;
+    # a 10-second alarm is high resolution, $0.30
+    assert [(line.name, line.quantity, line.usd_per_unit) for line in result.lines] == [
+        ("board", Decimal(1), Decimal("3")),
+        ("fast", Decimal(1), Decimal("0.3")),
+        ("ratio", Decimal(2), Decimal("0.1")),
+    ]
+    assert result.by_tier()["monitoring"] == Decimal("3.5")
+
+
+def test_a_rate_two_products_price_differently_is_unpriced_with_their_skus(usage: dict[str, Decimal]) -> None:
+    rows = [
+        ("AWSSecretsManager", "EU-AWSSecretsManager-Secrets", {}, "months", "0.4"),
+        ("AWSSecretsManager", "EU-AWSSecretsManager-Secrets", {}, "months", "0.5"),
+    ]
+    plan = {"stack": "s", "resources": [resource("aws:secretsmanager/secret:Secret", "secret", {})]}
+    result = estimate(plan, make_snapshot(rows), usage)
+    assert result.lines == []
+    assert result.unpriced[0].reason == (
+        "AWSSecretsManager AWSSecretsManager-Secrets: 2 products of different prices "
+        "(TESTSKU000, TESTSKU001); narrow its attributes"
+    )
