@@ -4,12 +4,13 @@ open, update or close the stack's issue. Standard library and PyYAML only: the c
 install requirements/policy.txt alone.
 
 usage: python -m infra.drift.ci STACK --preview FILE --preview-exit N [--issues github|gitlab|none]
-       [--allowlist FILE] [--markdown FILE]
+       [--allowlist FILE] [--markdown FILE] [--history FILE --head SHA]
 exit status: 0 no drift, 8 drift, 1 the preview failed or the tracker refused, 2 bad arguments."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -51,6 +52,41 @@ def tracker_from_env(kind: str, env: Mapping[str, str]) -> tuple[Tracker | None,
     return None, ""
 
 
+def deployed_commit(history: object) -> str | None:
+    """The commit of the stack's last successful update, from `pulumi stack history --json` (newest
+    first; each update's `environment` holds the `git.head` the CLI recorded)."""
+    if not isinstance(history, list):
+        return None
+    for update in history:
+        if (
+            isinstance(update, dict)
+            and update.get("kind") == "update"
+            and update.get("result") == "succeeded"
+        ):
+            head = (update.get("environment") or {}).get("git.head")
+            return str(head) if head else None
+    return None
+
+
+def history_note(history_file: Path | None, head: str) -> str | None:
+    """A note when the program previewed is not the one last deployed: what was merged since and not
+    deployed reads as drift."""
+    if history_file is None or not head:
+        return None
+    try:
+        deployed = deployed_commit(json.loads(history_file.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError):
+        deployed = None
+    if deployed is None:
+        return "the commit of the stack's last update is unknown (no `git.head` in its history)"
+    if deployed == head:
+        return None
+    return (
+        f"the stack was last updated from commit {deployed[:12]}; this preview ran the program at "
+        f"{head[:12]}: a change merged in between and not yet deployed reads as drift here"
+    )
+
+
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     try:
         entries = allowlist.load(args.allowlist)
@@ -65,6 +101,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         return Exit.ERROR
     drifted, left_out = filtered(result.resources, entries)
     notes = tuple(f"pulumi warned: {warning}" for warning in result.warnings)
+    note = history_note(args.history, args.head)
+    notes += (note,) if note else ()
     if result.maybe_corrupt:
         notes += ("pulumi says one or more resources may be corrupt (maybeCorrupt): check the stack's state",)
     report = DriftReport(args.stack, SOURCE, drifted, left_out, notes)
@@ -89,6 +127,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--issues", choices=("github", "gitlab", "none"), default="none")
     parser.add_argument("--allowlist", type=Path, default=allowlist.ALLOWLIST)
     parser.add_argument("--markdown", type=Path, help="write the report as Markdown here")
+    parser.add_argument("--history", type=Path, help="stdout of `pulumi stack history --json`")
+    parser.add_argument("--head", default="", help="the commit whose program the preview ran")
     return parser
 
 

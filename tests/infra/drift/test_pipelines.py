@@ -4,6 +4,7 @@ set-up, only on schedules (and by hand on GitHub); scripts/ci/drift runs for rea
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -108,11 +109,38 @@ def test_gitlab_runs_drift_in_schedule_pipelines_of_the_default_branch_only() ->
 
 
 PULUMI = """#!/usr/bin/env bash
+if [ "$1" = stack ]; then
+    printf '%s\\n' "$@" > "$RECORD.history"
+    printf '%s' "$HISTORY"
+    exit 0
+fi
 printf '%s\\n' "$@" > "$RECORD"
 echo "pulumi: refreshing" >&2
 cat "$DIGEST"
 exit "$STATUS"
 """
+
+
+# `pulumi stack history --json`, newest first (updateInfoJSON: version, kind, startTime, message,
+# environment, config, result, endTime, resourceChanges).
+HISTORY = json.dumps(
+    [
+        {
+            "version": 12,
+            "kind": "update",
+            "startTime": "2026-11-27T09:12:03.000Z",
+            "message": "deploy",
+            "environment": {
+                "git.head": "0123456789abcdef0123456789abcdef01234567",
+                "git.headName": "refs/heads/main",
+            },
+            "config": {},
+            "result": "succeeded",
+            "endTime": "2026-11-27T09:31:40.000Z",
+            "resourceChanges": {"same": 248},
+        }
+    ]
+)
 
 
 def _drift(
@@ -131,6 +159,7 @@ def _drift(
             "RECORD": str(tmp_path / "args"),
             "DIGEST": str(digest or empty),
             "STATUS": str(status),
+            "HISTORY": HISTORY,
             "DRIFT_OUT": str(tmp_path / "out"),
             "PYTHON": sys.executable,
             **env,
@@ -164,10 +193,26 @@ def test_scripts_ci_drift_reports_and_opens_the_issue(tmp_path: Path) -> None:
             "--diff",
             "--json",
         ]
+        assert (tmp_path / "args.history").read_text().splitlines() == [
+            "stack",
+            "history",
+            "--stack",
+            "acme/postings/prod",
+            "--json",
+            "--page-size",
+            "20",
+        ]
         assert "pulumi: refreshing" in completed.stderr
         lines = completed.stdout.splitlines()
         assert lines[0] == "prod: drift in 4 resources, 6 changes (pulumi preview --refresh)"
         assert lines[-1] == "drift: prod: opened issue #1: Infrastructure drift in prod"
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        assert lines[-2] == (
+            "  note: the stack was last updated from commit 0123456789ab; this preview ran the program at "
+            f"{head.stdout.strip()[:12]}: a change merged in between and not yet deployed reads as drift here"
+        )
         assert (tmp_path / "out" / "report.md").read_text().startswith("**prod: drift in 4 resources")
         assert [issue["title"] for issue in fake.open_issues()] == ["Infrastructure drift in prod"]
 

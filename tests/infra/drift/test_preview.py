@@ -286,3 +286,44 @@ def test_the_ci_report_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture
         "missing: deleted outside Pulumi (`pulumi up` would create it again)",
         "  left out (6):",
     ]
+
+
+def _history(*updates: dict[str, Any]) -> str:
+    return json.dumps(list(updates))
+
+
+def _update(kind: str, result: str, head: str | None) -> dict[str, Any]:
+    environment = {"git.head": head} if head else {}
+    return {
+        "version": 1,
+        "kind": kind,
+        "startTime": "2026-11-27T09:12:03.000Z",
+        "message": "",
+        "environment": environment,
+        "config": {},
+        "result": result,
+    }
+
+
+def test_the_report_says_when_the_program_previewed_is_newer_than_the_last_update(tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    deployed, newer = "a" * 40, "b" * 40
+    history.write_text(
+        _history(
+            _update("refresh", "succeeded", None),
+            _update("update", "failed", newer),
+            _update("update", "succeeded", deployed),
+        ),
+        encoding="utf-8",
+    )
+    assert ci.deployed_commit(json.loads(history.read_text(encoding="utf-8"))) == deployed
+    assert ci.history_note(history, deployed) is None
+    assert ci.history_note(history, newer) == (
+        "the stack was last updated from commit aaaaaaaaaaaa; this preview ran the program at bbbbbbbbbbbb: "
+        "a change merged in between and not yet deployed reads as drift here"
+    )
+    history.write_text("[]", encoding="utf-8")
+    assert ci.history_note(history, newer) == (
+        "the commit of the stack's last update is unknown (no `git.head` in its history)"
+    )
+    assert ci.history_note(None, newer) is None
