@@ -143,7 +143,7 @@ def test_a_global_usage_type_and_products_told_apart_by_attribute(usage: dict[st
 
 
 def test_a_rate_two_products_price_differently_is_unpriced_with_their_skus(usage: dict[str, Decimal]) -> None:
-    rows = [
+    rows: list[tuple[str, str, dict[str, str], str, str]] = [
         ("AWSSecretsManager", "EU-AWSSecretsManager-Secrets", {}, "months", "0.4"),
         ("AWSSecretsManager", "EU-AWSSecretsManager-Secrets", {}, "months", "0.5"),
     ]
