@@ -1,5 +1,5 @@
 """`infra drift`: the command's output and exit status, from a rehearsal changed out of band (its own
-rehearsal, so in a module of its own) and from a saved preview digest."""
+rehearsals, so in a module of its own) and from a saved preview digest."""
 
 from __future__ import annotations
 
@@ -11,35 +11,64 @@ from infra.cli import main
 from infra.exit_codes import Exit
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# A project of two resources rehearses in a fraction of dev's time; dev's own drift is test_emulated's.
+TINY = """import pulumi_aws as aws
+
+aws.cloudwatch.LogGroup("app-logs", retention_in_days=30, tags={"Team": "platform"})
+aws.sns.Topic("alerts", tags={"Team": "platform"})
+"""
 CHANGE = """
 def change(rehearsal):
-    group = rehearsal.result.one("aws:cloudwatch/logGroup:LogGroup", "postings-dev-worker-logs")
+    group = rehearsal.result.one("aws:cloudwatch/logGroup:LogGroup", "app-logs")
     rehearsal.session.client("logs").put_retention_policy(logGroupName=group.state["name"], retentionInDays=1)
+    topic = rehearsal.result.one("aws:sns/topic:Topic", "alerts")
+    rehearsal.session.client("sns").untag_resource(ResourceArn=topic.id, TagKeys=["Team"])
 """
 
 
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    project = tmp_path / "tiny"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: tiny\nruntime: python\n", encoding="utf-8")
+    (project / "Pulumi.s.yaml").write_text("config: {}\n", encoding="utf-8")
+    (project / "__main__.py").write_text(TINY, encoding="utf-8")
+    return project
+
+
+def test_emulated_without_a_change_exits_ok(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drift", "s", "--emulated", "--project", str(tiny)]) == Exit.OK
+    assert capsys.readouterr().out.splitlines() == [
+        "s: no drift (emulated account)",
+        "  note: compared 2 resources of 2 types; 0 resources of 0 other types have no reader "
+        "(infra/drift/emulated.py)",
+    ]
+
+
 def test_emulated_with_a_change_out_of_band_exits_drift(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     change = tmp_path / "change.py"
     change.write_text(CHANGE, encoding="utf-8")
     markdown = tmp_path / "drift.md"
-    argv = ["drift", "dev", "--emulated", "--out-of-band", str(change), "--markdown", str(markdown)]
-    assert main(argv) == Exit.DRIFT
+    argv = ["drift", "s", "--emulated", "--project", str(tiny), "--out-of-band", str(change)]
+    assert main([*argv, "--markdown", str(markdown)]) == Exit.DRIFT
     assert capsys.readouterr().out.splitlines() == [
-        "dev: drift in 1 resource, 1 change (emulated account)",
-        "  aws:cloudwatch/logGroup:LogGroup  postings-dev-worker-logs: changed outside Pulumi",
+        "s: drift in 2 resources, 2 changes (emulated account)",
+        "  aws:cloudwatch/logGroup:LogGroup  app-logs: changed outside Pulumi",
         "    retentionInDays: declared 30, live 1",
-        "  note: compared 109 resources of 10 types; 90 resources of 48 other types have no reader "
+        "  aws:sns/topic:Topic  alerts: changed outside Pulumi",
+        '    tags.Team: removed outside Pulumi (declared "platform")',
+        "  note: compared 2 resources of 2 types; 0 resources of 0 other types have no reader "
         "(infra/drift/emulated.py)",
     ]
-    assert markdown.read_text(encoding="utf-8").splitlines()[:5] == [
-        "**dev: drift in 1 resource, 1 change (emulated account)**",
+    assert markdown.read_text(encoding="utf-8").splitlines()[:6] == [
+        "**s: drift in 2 resources, 2 changes (emulated account)**",
         "",
         "| resource | type | property | declared | live |",
         "|---|---|---|---|---|",
-        "| `postings-dev-worker-logs` | `aws:cloudwatch/logGroup:LogGroup` | `retentionInDays` | `30` "
-        "| `1` |",
+        "| `app-logs` | `aws:cloudwatch/logGroup:LogGroup` | `retentionInDays` | `30` | `1` |",
+        '| `alerts` | `aws:sns/topic:Topic` | `tags.Team` (removed) | `"platform"` |  |',
     ]
 
 
@@ -69,7 +98,7 @@ def test_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     preview = str(FIXTURES / "preview-prod-drift.json")
     assert main(["drift", "prod", "--preview", preview, "--out-of-band", str(change)]) == Exit.USAGE
     assert capsys.readouterr().err == "infra drift: --out-of-band needs --emulated\n"
-    assert main(["drift", "dev", "--emulated", "--out-of-band", str(change)]) == Exit.USAGE
+    assert main(["drift", "s", "--emulated", "--out-of-band", str(change)]) == Exit.USAGE
     assert capsys.readouterr().err == f"infra drift: {change} defines no change(rehearsal) function\n"
     with pytest.raises(SystemExit) as raised:
         main(["drift", "dev"])
