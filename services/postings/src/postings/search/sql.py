@@ -211,6 +211,28 @@ def _matches(ks: list[str], fs: list[str]) -> str:
     )
 
 
+def _titled(conn: Connection, ks: list[str], params: dict[str, Any], found: list[int]) -> list[int]:
+    """Of the `found` postings, each one once per query token (`ks`) in its title, read as one
+    GROUP_CONCAT string like _matches (as rows when group_concat_max_len cut it). The ids are ints from
+    the database, written out: binding up to 1,000 parameters costs more than the query."""
+    where = (
+        f"FROM search_title_terms WHERE token IN ({', '.join(f':{k}' for k in ks)}) "
+        f"AND posting_id IN ({','.join(map(str, found))})"
+    )
+    row = conn.execute(
+        text(
+            "SELECT COUNT(*) AS total, GROUP_CONCAT(posting_id) AS ids, "
+            f"SUM(LENGTH(posting_id)) + COUNT(*) - 1 AS ids_length {where}"
+        ),
+        params,
+    ).one()
+    if not row.total:
+        return []
+    if len(row.ids) == row.ids_length:
+        return [int(i) for i in row.ids.split(",")]
+    return [int(r[0]) for r in conn.execute(text(f"SELECT posting_id {where}"), params)]
+
+
 def _levels(ks: list[str], fs: list[str]) -> list[str]:
     """One query per level of title hits, from all of the query's tokens down to none. A level is the
     union of one walk per set of tokens that can make up the title's hits; past WALKED_TOKENS tokens
@@ -413,14 +435,8 @@ class SqlSearchIndex:
                 found = [int(r[0]) for r in conn.execute(text(_matching(ks, fs)), params | over)]
             hits = dict.fromkeys(found, 0)
             if found:
-                # The ids are ints from the database, written out: binding 1,000 parameters costs more.
-                titled = (
-                    "SELECT posting_id FROM search_title_terms WHERE token IN ("
-                    + ", ".join(f":{k}" for k in ks)
-                    + f") AND posting_id IN ({','.join(map(str, found))})"
-                )
-                for row in conn.execute(text(titled), params):
-                    hits[int(row.posting_id)] += 1
+                for posting_id in _titled(conn, ks, params, found):
+                    hits[posting_id] += 1
             best = sorted(hits.items(), key=lambda item: (-item[1], -item[0]))[:want]
             return [(posting_id, 1.0 + TITLE_WEIGHT * h) for posting_id, h in best], total
         ranked: list[tuple[int, float]] = []
