@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.drift.allowlist import Entry
-from infra.drift.paths import Segment, matches, parse, render
+from infra.drift.paths import Segment, matches, parse
 
 # What each operation means when the stack's program has not changed: the live resource drifted.
 OPERATIONS = {
@@ -173,6 +173,3 @@ def _reason(
         return "in the resource's ignoreChanges"
     entry = next((entry for entry in allowlist if entry.covers(type_token, path)), None)
     return None if entry is None else f"allowlisted: {' '.join(entry.reason.split())}"
-
-
-__all__ = ["DriftReport", "LeftOut", "PropertyDrift", "ResourceDrift", "filtered", "render"]
