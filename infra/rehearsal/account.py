@@ -143,12 +143,16 @@ class EmulatedAccount:
             _credentials=(key.access_key_id, key.secret_access_key),
         )
 
-    def client(self, service: str) -> Any:
-        """A boto3 client on this account. Clients share one session's loaded service models: a fresh
-        session per rehearsal would parse every model again (a large share of a rehearsal's time)."""
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A boto3 client on this account, in its region or `region`. Clients share one session's loaded
+        service models: a fresh session per rehearsal would parse every model again (a large share of a
+        rehearsal's time)."""
         access_key, secret_key = self._credentials
         return _shared_session().client(  # type: ignore[call-overload]
-            service, region_name=self.region, aws_access_key_id=access_key, aws_secret_access_key=secret_key
+            service,
+            region_name=region or self.region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
         )
 
     def close(self) -> None:

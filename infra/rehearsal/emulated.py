@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from infra.rehearsal.spec import (
 )
 
 NOT_EMULATED = "not emulated"
+_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 
 
 class InvokeNotEmulatedError(Exception):
@@ -78,6 +80,8 @@ class EmulatedMocks(UrnAwareMocks):
         self.declared = 0
         """Custom resources registered so far (read by the progress line while the program runs)."""
         self._lock = threading.Lock()
+        self._provider_regions: dict[str, str] = {}
+        """Explicit providers' URNs -> their region, for the resources they create."""
         self._echoed: set[str] = set()
         """Ids and outputs the echo made up: their form is a guess, so the model check leaves them alone."""
 
@@ -95,7 +99,7 @@ class EmulatedMocks(UrnAwareMocks):
             account_id=self.context.account_id,
             naming=spec.naming if spec is not None else UNNAMED,
         )
-        with self._lock:
+        with self._lock, self.context.in_region(self._region_of(args, resource)):
             if spec is None:
                 self.coverage.record(args.typ, NOT_EMULATED, _echo_note(args.typ))
                 if self.context.checks:
@@ -109,6 +113,8 @@ class EmulatedMocks(UrnAwareMocks):
             except EmulationError as err:
                 self.failures.append(err)
                 raise
+            if args.typ == "pulumi:providers:aws" and isinstance(resource.inputs.get("region"), str):
+                self._provider_regions[urn] = resource.inputs["region"]
         state = dict(args.inputs)
         state.update(outputs)
         return resource_id, state
@@ -134,6 +140,13 @@ class EmulatedMocks(UrnAwareMocks):
             if problem:
                 prop, why = problem if isinstance(problem, tuple) else (rule.prop, problem)
                 raise EmulationError(resource.urn, prop, rule.id, why, rule.source)
+
+    def _region_of(self, args: pulumi.runtime.MockResourceArgs, resource: Resource) -> str | None:
+        """The resource's own `region` argument (pulumi-aws v7), else its explicit provider's region."""
+        own = resource.inputs.get("region")
+        if args.typ != "pulumi:providers:aws" and isinstance(own, str) and _REGION.fullmatch(own):
+            return own
+        return self._provider_regions.get((args.provider or "").rsplit("::", 1)[0])
 
     def _model_check(self, resource: Resource) -> None:
         """A type without an emulator: its inputs against its create call's service model (`modelcheck`)."""

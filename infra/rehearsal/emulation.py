@@ -4,7 +4,8 @@ service models, and the refusal that names the URN, the property, the constraint
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,8 +121,10 @@ def _blamed_parts(inputs: Mapping[str, Any], path: tuple[str | int, ...]) -> lis
 class Context:
     """The emulated account as the emulators reach it: boto3 clients from `clients(service)`."""
 
-    clients: Callable[[str], Any]
+    clients: Callable[..., Any]
+    """`clients(service)` in the account's region, `clients(service, region)` in another."""
     region: str
+    """The region being emulated: the account's, or the one resource's being emulated (`in_region`)."""
     account_id: str
     checks: bool = True
     """Check every request against AWS's service model and run the rule catalogue; off, the emulators' calls
@@ -133,12 +136,31 @@ class Context:
     assumed: dict[str, list[str]] = field(default_factory=dict)
     """What the stack uses without creating it, which the emulated account was given -> the URNs that
     used it. A real account must already hold these; the report lists them."""
-    _clients: dict[str, Any] = field(default_factory=dict)
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _home: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        self._home = self.region
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.clients(service)
-        return self._clients[service]
+        key = (service, self.region)
+        if key not in self._clients:
+            home = self.region == self._home
+            self._clients[key] = self.clients(service) if home else self.clients(service, self.region)
+        return self._clients[key]
+
+    @contextmanager
+    def in_region(self, region: str | None) -> Iterator[None]:
+        """Emulate one resource in `region` (its provider's, or its own `region` argument, pulumi-aws v7):
+        its clients, ARNs and endpoints follow it, as a certificate for CloudFront lives in us-east-1."""
+        if not region or region == self.region:
+            yield
+            return
+        saved, self.region = self.region, region
+        try:
+            yield
+        finally:
+            self.region = saved
 
     def arn(self, service: str, resource: str, *, region: bool = True) -> str:
         return f"arn:aws:{service}:{self.region if region else ''}:{self.account_id}:{resource}"

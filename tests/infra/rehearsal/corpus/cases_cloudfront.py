@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -141,6 +142,44 @@ def cloudfront_viewer_protocol_policy_https() -> None:
 @refused("cloudfront", token=DISTRIBUTION, prop="priceClass", source=f"{API}/API_DistributionConfig.html")
 def cloudfront_price_class_europe() -> None:
     _distribution(price_class="PriceClass_Europe")
+
+
+def _certificate(opts: pulumi.ResourceOptions | None = None, **region: str) -> aws.acm.Certificate:
+    return aws.acm.Certificate(
+        "assets-certificate", domain_name="assets.example.com", validation_method="DNS", opts=opts, **region
+    )
+
+
+@valid("cloudfront")
+def cloudfront_certificate_requested_through_a_us_east_1_provider() -> None:
+    us_east_1 = aws.Provider("us-east-1", region="us-east-1")
+    certificate = _certificate(pulumi.ResourceOptions(provider=us_east_1))
+    _distribution(
+        aliases=["assets.example.com"],
+        viewer_certificate=_custom_certificate(acm_certificate_arn=certificate.arn),
+    )
+
+
+@valid("cloudfront")
+def cloudfront_certificate_requested_with_its_own_region() -> None:
+    certificate = _certificate(region="us-east-1")
+    _distribution(
+        aliases=["assets.example.com"],
+        viewer_certificate=_custom_certificate(acm_certificate_arn=certificate.arn),
+    )
+
+
+@refused(
+    "cloudfront",
+    token=DISTRIBUTION,
+    prop="viewerCertificate.acmCertificateArn",
+    source=f"{GUIDE}/cnames-and-https-requirements.html",
+)
+def cloudfront_certificate_requested_in_the_stacks_region() -> None:
+    _distribution(
+        aliases=["assets.example.com"],
+        viewer_certificate=_custom_certificate(acm_certificate_arn=_certificate().arn),
+    )
 
 
 @refused(
