@@ -16,6 +16,9 @@ from infra.drift.report import DriftReport
 
 LABEL = "drift"
 TIMEOUT = 30
+# GitHub refuses an issue body over 65,536 characters (GitLab's limit is 1,000,000): the report is cut
+# below it, at a line, and says where the whole one is.
+MAX_REPORT = 60_000
 
 
 def title(stack: str) -> str:
@@ -150,9 +153,16 @@ class GitLab:
 
 def issue_body(report: DriftReport, run_url: str) -> str:
     checked = f"Last checked by {run_url}" if run_url else "Last checked by the scheduled drift job"
+    markdown = report.markdown()
+    if len(markdown) > MAX_REPORT:
+        whole = f"`out/drift/{report.stack}/report.md` in the job's artifacts"
+        markdown = (
+            markdown[: markdown.rfind("\n", 0, MAX_REPORT) + 1]
+            + f"\n**Cut here: the whole report is {whole}.**\n"
+        )
     return (
         f"<!-- infra-drift:{report.stack} -->\n"
-        f"{report.markdown()}\n"
+        f"{markdown}\n"
         "Bring the stack back to its program (`pulumi up` from the default branch, or revert the change "
         "by hand), or make the change in the code; noise goes in `infra/drift/allowlist.yaml` with its "
         "reason. This issue is updated by every run and closed when the drift clears.\n\n"

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from infra.drift import ci
-from infra.drift.issues import GitHub, GitLab, Tracker, TrackerError, issue_body, sync_issue, title
+from infra.drift.issues import (
+    MAX_REPORT,
+    GitHub,
+    GitLab,
+    Tracker,
+    TrackerError,
+    issue_body,
+    sync_issue,
+    title,
+)
 from infra.drift.report import DriftReport, PropertyDrift, ResourceDrift
 from infra.exit_codes import Exit
 from tests.infra.drift.fake_trackers import TOKEN, FakeTracker, serving
@@ -165,3 +174,24 @@ def test_the_ci_entry_names_a_missing_variable(capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().err == "drift: prod: POSTINGS_DRIFT_TOKEN is not set\n"
     assert ci.main([*argv, "--issues", "github"], env={"GITHUB_REPOSITORY": "o/r"}) == Exit.ERROR
     assert capsys.readouterr().err == "drift: prod: GH_TOKEN or GITHUB_TOKEN is not set\n"
+
+
+def test_a_report_too_long_for_an_issue_is_cut_at_a_line() -> None:
+    resources = tuple(
+        ResourceDrift(
+            f"{URN}-{n}",
+            "aws:cloudwatch/logGroup:LogGroup",
+            f"postings-prod-logs-{n:04d}",
+            "update",
+            (PropertyDrift("retentionInDays", "changed", 365, 90),),
+        )
+        for n in range(1000)
+    )
+    big = DriftReport("prod", "pulumi preview --refresh", resources)
+    assert len(big.markdown()) > MAX_REPORT
+    body = issue_body(big, RUN)
+    assert len(body) < 65_536
+    table_rows = [line for line in body.splitlines() if line.startswith("| `postings-prod-logs-")]
+    assert table_rows[-1].endswith("| `365` | `90` |")
+    assert "**Cut here: the whole report is `out/drift/prod/report.md` in the job's artifacts.**" in body
+    assert body.endswith(f"Last checked by {RUN}\n")
