@@ -148,6 +148,24 @@ def _txt_problem(value: str) -> str | None:
     return None
 
 
+def _srv_problem(value: str) -> str | None:
+    parts = value.split()
+    numbers_ok = len(parts) == 4 and all(p.isdigit() and int(p) <= 65535 for p in parts[:3])
+    if not numbers_ok or not _HOST.fullmatch(parts[3]):
+        return f"{value!r} is not 'priority weight port target' (e.g. '10 5 5060 sip.example.com')"
+    return None
+
+
+_CAA = re.compile(r'(\d{1,3}) ([A-Za-z0-9]+) "[^"]*"')
+
+
+def _caa_problem(value: str) -> str | None:
+    match = _CAA.fullmatch(value)
+    if match is None or int(match.group(1)) > 255:
+        return f"{value!r} is not 'flags tag \"value\"' (e.g. '0 issue \"amazon.com\"')"
+    return None
+
+
 def record_value_problem(record_type: str, values: list[str]) -> str | None:
     """Why Route 53 refuses `values` for a record of `record_type` (InvalidChangeBatch), or None."""
     if record_type == "CNAME" and len(values) != 1:
@@ -161,6 +179,10 @@ def record_value_problem(record_type: str, values: list[str]) -> str | None:
             problem = _mx_problem(value)
         elif record_type in ("TXT", "SPF"):
             problem = _txt_problem(value)
+        elif record_type == "SRV":
+            problem = _srv_problem(value)
+        elif record_type == "CAA":
+            problem = _caa_problem(value)
         elif record_type in ("CNAME", "NS", "PTR"):
             problem = None if _HOST.fullmatch(value) else f"{value!r} is not a domain name"
         else:
@@ -174,8 +196,9 @@ def record_value_problem(record_type: str, values: list[str]) -> str | None:
     "route53-record-values",
     "aws:route53/record:Record",
     prop="records",
-    summary="Record values suit their type: A an IPv4 address, AAAA an IPv6 one, MX 'priority host', CNAME"
-    " one domain name, TXT strings of at most 255 characters",
+    summary="Record values suit their type: A an IPv4 address, AAAA an IPv6 one, MX 'priority host', SRV"
+    " 'priority weight port target', CAA 'flags tag \"value\"', CNAME one domain name, TXT strings of at"
+    " most 255 characters",
     source=RECORD_TYPES,
 )
 def _record_values(ctx: Context, r: Resource) -> str | None:
@@ -183,6 +206,48 @@ def _record_values(ctx: Context, r: Resource) -> str | None:
     if not values or not isinstance(record_type, str):
         return None
     return record_value_problem(record_type, [str(v) for v in values])
+
+
+_ROUTING_POLICIES = (
+    "weightedRoutingPolicies",
+    "latencyRoutingPolicies",
+    "failoverRoutingPolicies",
+    "geolocationRoutingPolicies",
+    "geoproximityRoutingPolicy",
+    "cidrRoutingPolicy",
+)
+
+
+@rule(
+    "route53-routing-set-identifier",
+    "aws:route53/record:Record",
+    prop="setIdentifier",
+    summary="A record with a routing policy other than simple has a set identifier",
+    source=f"{RECORD_SET} (SetIdentifier: resource record sets that have a routing policy other than simple)",
+)
+def _set_identifier(ctx: Context, r: Resource) -> str | None:
+    policies = [p for p in _ROUTING_POLICIES if r.get(p)]
+    if r.get("multivalueAnswerRoutingPolicy") is True:
+        policies.append("multivalueAnswerRoutingPolicy")
+    if policies and not r.get("setIdentifier"):
+        return f"{policies[0]} is set, so the record needs a setIdentifier to tell it from its siblings"
+    return None
+
+
+@rule(
+    "route53-latency-region",
+    "aws:route53/record:Record",
+    prop="latencyRoutingPolicies",
+    summary="A latency record names an AWS Region",
+    source=f"{RECORD_SET} (Region: the Amazon EC2 Region where the resource is, e.g. us-east-1)",
+)
+def _latency_region(ctx: Context, r: Resource) -> str | None:
+    regions = ctx.client("route53").meta.service_model.shape_for("ResourceRecordSetRegion").enum
+    for policy in r.get("latencyRoutingPolicies") or []:
+        region = policy.get("region") if isinstance(policy, Mapping) else None
+        if isinstance(region, str) and region not in regions:
+            return f"{region!r} is not an AWS Region code Route 53 knows (e.g. eu-west-1)"
+    return None
 
 
 @rule(

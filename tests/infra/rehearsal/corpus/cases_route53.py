@@ -38,6 +38,8 @@ def route53_zone_with_records_of_every_kind() -> None:
         ("example.com", "MX", ["10 mail.example.com", "20 backup-mail.example.com."]),
         ("example.com", "TXT", ["v=spf1 include:amazonses.com ~all", "a" * 255 + '""' + "b" * 100]),
         ("www.example.com", "CNAME", ["example.com"]),
+        ("_sip._tcp.example.com", "SRV", ["10 5 5060 sip.example.com", "20 0 5060 sip2.example.com."]),
+        ("example.com", "CAA", ['0 issue "amazon.com"', '0 iodef "mailto:security@example.com"']),
     ):
         aws.route53.Record(
             f"{record_type.lower()}-{name.split('.')[0]}",
@@ -99,6 +101,48 @@ def route53_mx_record_without_priority() -> None:
 @refused("route53", token=RECORD, prop="records", source=f"{TYPES}#TXTFormat")
 def route53_txt_string_over_255_characters() -> None:
     _record("TXT", ["v=DKIM1; k=rsa; p=" + "A" * 380], name="mail._domainkey.example.com", ttl=300)
+
+
+@valid("route53")
+def route53_weighted_and_latency_records() -> None:
+    zone = _zone()
+    for region, weight in (("eu-west-1", 90), ("us-east-1", 10)):
+        for kind, policy in (
+            ("weighted", {"weighted_routing_policies": [{"weight": weight}]}),
+            ("latency", {"latency_routing_policies": [{"region": region}]}),
+        ):
+            aws.route53.Record(
+                f"api-{kind}-{region}",
+                zone_id=zone.zone_id,
+                name=f"{kind}.example.com",
+                type="A",
+                records=["203.0.113.10" if region == "eu-west-1" else "198.51.100.10"],
+                ttl=60,
+                set_identifier=region,
+                **policy,
+            )
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#SRVFormat")
+def route53_srv_record_as_host_and_port() -> None:
+    _record("SRV", ["sip.example.com:5060"], name="_sip._tcp.example.com", ttl=300)
+
+
+@refused("route53", token=RECORD, prop="records", source=f"{TYPES}#CAAFormat")
+def route53_caa_record_with_only_the_authority() -> None:
+    _record("CAA", ["letsencrypt.org"], name="example.com", ttl=300)
+
+
+@refused("route53", token=RECORD, prop="setIdentifier", source=RECORD_SET)
+def route53_weighted_record_without_set_identifier() -> None:
+    _record("A", ["203.0.113.10"], ttl=60, weighted_routing_policies=[{"weight": 10}])
+
+
+@refused("route53", token=RECORD, prop="latencyRoutingPolicies", source=RECORD_SET)
+def route53_latency_record_in_region_europe() -> None:
+    _record(
+        "A", ["203.0.113.10"], ttl=60, set_identifier="eu", latency_routing_policies=[{"region": "europe"}]
+    )
 
 
 @refused("route53", token=RECORD, prop="records", source=f"{TYPES}#CNAMEFormat")
