@@ -250,3 +250,37 @@ def _integration_type(ctx: Context, r: Resource) -> str | None:
     if kind is None or kind in HTTP_INTEGRATION_TYPES or _protocol_of(ctx, r) != "HTTP":
         return None
     return f"integrationType {kind} is for WebSocket APIs only; an HTTP API uses AWS_PROXY or HTTP_PROXY"
+
+
+@rule(
+    "apigatewayv2-payload-format-version",
+    INTEGRATION_TOKEN,
+    prop="payloadFormatVersion",
+    summary="Payload format 2.0 is for Lambda proxy (AWS_PROXY) integrations; any other takes 1.0",
+    source=f"{INTEGRATION_REFERENCE} (payloadFormatVersion: supported values for Lambda proxy integrations"
+    " are 1.0 and 2.0; for all other integrations, 1.0 is the only supported value)",
+)
+def _payload_format(ctx: Context, r: Resource) -> str | None:
+    version, kind = r.get("payloadFormatVersion"), r.get("integrationType")
+    if version in (None, "1.0") or kind in (None, "AWS_PROXY"):
+        return None
+    return f"payload format {version} is for Lambda proxy integrations; a {kind} integration takes 1.0"
+
+
+HTTP_API_LOGGING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html"
+
+
+@rule(
+    "apigatewayv2-access-log-request-id",
+    "aws:apigatewayv2/stage:Stage",
+    prop="accessLogSettings.format",
+    summary="A stage's access log format includes $context.requestId or $context.extendedRequestId",
+    source=f"{HTTP_API_LOGGING} (the log format must include at least $context.requestId or"
+    " $context.extendedRequestId)",
+)
+def _access_log_request_id(ctx: Context, r: Resource) -> str | None:
+    settings = r.get("accessLogSettings")
+    log_format = settings.get("format") if isinstance(settings, Mapping) else None
+    if not isinstance(log_format, str) or re.search(r"\$context\.(extendedR|r)equestId", log_format):
+        return None
+    return "the access log format has neither $context.requestId nor $context.extendedRequestId"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -9,6 +11,11 @@ from tests.infra.rehearsal.corpus import refused, valid
 API = "aws:apigatewayv2/api:Api"
 ROUTE = "aws:apigatewayv2/route:Route"
 ROUTES = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html"
+
+
+INTEGRATIONS = "https://docs.aws.amazon.com/apigateway/latest/api/apis-apiid-integrations.html"
+LOGGING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html"
+ACCESS_LOG_FORMAT = json.dumps({"requestId": "$context.requestId", "status": "$context.status"})
 
 
 def _http_api() -> aws.apigatewayv2.Api:
@@ -37,7 +44,14 @@ def apigatewayv2_http_api_with_route_integration_and_stage() -> None:
         target=integration.id.apply(lambda i: f"integrations/{i}"),
     )
     aws.apigatewayv2.Route("proxy", api_id=api.id, route_key="ANY /{proxy+}")
-    aws.apigatewayv2.Stage("default", api_id=api.id, name="$default", auto_deploy=True)
+    logs = aws.cloudwatch.LogGroup("api-access", retention_in_days=30)
+    aws.apigatewayv2.Stage(
+        "default",
+        api_id=api.id,
+        name="$default",
+        auto_deploy=True,
+        access_log_settings={"destination_arn": logs.arn, "format": ACCESS_LOG_FORMAT},
+    )
 
 
 @valid("apigatewayv2")
@@ -116,3 +130,36 @@ def apigatewayv2_mock_integration_on_http_api() -> None:
 )
 def apigatewayv2_stage_name_with_a_dot() -> None:
     aws.apigatewayv2.Stage("v1", api_id=_http_api().id, name="v1.0")
+
+
+@refused(
+    "apigatewayv2",
+    token="aws:apigatewayv2/integration:Integration",
+    prop="payloadFormatVersion",
+    source=INTEGRATIONS,
+)
+def apigatewayv2_http_proxy_with_payload_format_2() -> None:
+    aws.apigatewayv2.Integration(
+        "backend",
+        api_id=_http_api().id,
+        integration_type="HTTP_PROXY",
+        integration_method="ANY",
+        integration_uri="https://backend.example.com",
+        payload_format_version="2.0",
+    )
+
+
+@refused(
+    "apigatewayv2", token="aws:apigatewayv2/stage:Stage", prop="accessLogSettings.format", source=LOGGING
+)
+def apigatewayv2_access_log_without_request_id() -> None:
+    logs = aws.cloudwatch.LogGroup("api-access", retention_in_days=30)
+    aws.apigatewayv2.Stage(
+        "default",
+        api_id=_http_api().id,
+        name="$default",
+        access_log_settings={
+            "destination_arn": logs.arn,
+            "format": json.dumps({"ip": "$context.identity.sourceIp", "status": "$context.status"}),
+        },
+    )
