@@ -114,12 +114,12 @@ def target_group(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
     kwargs: dict[str, Any] = {
         "Name": name,
-        "Protocol": r.get("protocol"),
-        "Port": int(r.get("port")),
-        "VpcId": r.get("vpcId"),
         "TargetType": r.get("targetType", "instance"),
         "Tags": tags_list(r.get("tags")),
     }
+    # A Lambda target group has no port, protocol or VPC; the provider sends none (target_group.go).
+    if kwargs["TargetType"] != "lambda":
+        kwargs.update(Protocol=r.get("protocol"), Port=int(r.get("port")), VpcId=r.get("vpcId"))
     check = r.get("healthCheck")
     if check:
         mapping = {
@@ -203,6 +203,10 @@ _ELB_API = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference
 _LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 _TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 _LISTENER = "aws:lb/listener:Listener"
+_LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+_TARGET_GROUP_GO = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/elbv2/target_group.go"
+)
 MIN_ALB_ZONES = 2
 
 
@@ -467,3 +471,295 @@ def target_group_attachment(ctx: Context, r: Resource) -> Emulated:
     )
     # The provider's id: <target group arn>-<unique suffix>.
     return f"{r.get('targetGroupArn')}-{stable_hex(r.urn, length=20)}", {}
+
+
+_TARGET_GROUP_ATTRIBUTES = f"{_ELB_API}/API_TargetGroupAttribute.html"
+SLOW_START_SECONDS = (30, 900)
+
+
+@rule(
+    "elbv2-target-group-slow-start",
+    _TARGET_GROUP,
+    prop="slowStart",
+    summary="A target group's slow start is 0 (off) or 30-900 seconds",
+    source=f"{_TARGET_GROUP_GO} (validateSlowStart); "
+    f"{_TARGET_GROUP_ATTRIBUTES} (slow_start.duration_seconds)",
+)
+def _slow_start(ctx: Context, r: Resource) -> str | None:
+    seconds = r.get("slowStart")
+    low, high = SLOW_START_SECONDS
+    if not isinstance(seconds, int | float) or seconds == 0 or low <= seconds <= high:
+        return None
+    return f"slowStart {int(seconds)} is neither 0 (off) nor within {low}-{high} seconds"
+
+
+# Target group protocol -> the stickiness types its load balancer offers (ALB, NLB, GWLB).
+STICKINESS_TYPES = {
+    "HTTP": ("lb_cookie", "app_cookie"),
+    "HTTPS": ("lb_cookie", "app_cookie"),
+    "TCP": ("source_ip",),
+    "TLS": ("source_ip",),
+    "UDP": ("source_ip",),
+    "TCP_UDP": ("source_ip",),
+    "GENEVE": ("source_ip_dest_ip", "source_ip_dest_ip_proto"),
+}
+
+
+@rule(
+    "elbv2-target-group-stickiness-type",
+    _TARGET_GROUP,
+    prop="stickiness",
+    summary="A target group's stickiness type suits its protocol: lb_cookie or app_cookie for HTTP/HTTPS "
+    "(ALB), source_ip for TCP/TLS/UDP/TCP_UDP (NLB), source_ip_dest_ip(_proto) for GENEVE (GWLB)",
+    source=f"{_TARGET_GROUP_ATTRIBUTES} (stickiness.type)",
+)
+def _stickiness_type(ctx: Context, r: Resource) -> str | None:
+    stickiness = r.get("stickiness") or {}
+    kind, allowed = stickiness.get("type"), STICKINESS_TYPES.get(str(r.get("protocol")))
+    if not kind or allowed is None or stickiness.get("enabled") is False or kind in allowed:
+        return None
+    return (
+        f"stickiness type {kind!r} is not offered for {r.get('protocol')} target groups"
+        f" (use {', '.join(allowed)})"
+    )
+
+
+IDLE_TIMEOUT_SECONDS = (1, 4000)
+
+
+@rule(
+    "elbv2-alb-idle-timeout",
+    _LOAD_BALANCER,
+    prop="idleTimeout",
+    summary="An Application Load Balancer's idle timeout is 1-4000 seconds",
+    source=f"{_ELB_API}/API_LoadBalancerAttribute.html (idle_timeout.timeout_seconds)",
+)
+def _idle_timeout(ctx: Context, r: Resource) -> str | None:
+    seconds = r.get("idleTimeout")
+    low, high = IDLE_TIMEOUT_SECONDS
+    if r.get("loadBalancerType", "application") != "application" or not isinstance(seconds, int | float):
+        return None
+    return (
+        None if low <= seconds <= high else f"idleTimeout {int(seconds)} is not within {low}-{high} seconds"
+    )
+
+
+def _forwarded_groups(actions: list[Any]) -> list[str]:
+    """The target group ARNs a list of actions forwards to (targetGroupArn or forward.targetGroups)."""
+    arns: list[str] = []
+    for action in actions:
+        if not isinstance(action, Mapping):
+            continue
+        if isinstance(action.get("targetGroupArn"), str):
+            arns.append(action["targetGroupArn"])
+        for group in (action.get("forward") or {}).get("targetGroups") or []:
+            if isinstance(group.get("arn"), str):
+                arns.append(group["arn"])
+    return arns
+
+
+def _listener(ctx: Context, arn: Any) -> dict[str, Any] | None:
+    from botocore.exceptions import ClientError
+
+    if not isinstance(arn, str):
+        return None
+    try:
+        found = ctx.client("elbv2").describe_listeners(ListenerArns=[arn])["Listeners"]
+    except ClientError:
+        return None
+    return dict(found[0]) if found else None
+
+
+def _group_protocol(ctx: Context, arn: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        groups = ctx.client("elbv2").describe_target_groups(TargetGroupArns=[arn])["TargetGroups"]
+    except ClientError:
+        return None
+    return str(groups[0]["Protocol"]) if groups and groups[0].get("Protocol") else None
+
+
+def _wrong_group_protocols(ctx: Context, load_balancer_arn: Any, actions: list[Any]) -> str | None:
+    kind = _load_balancer_type(ctx, str(load_balancer_arn or ""))
+    allowed = LISTENER_PROTOCOLS.get(kind or "")
+    if allowed is None:
+        return None
+    for arn in _forwarded_groups(actions):
+        protocol = _group_protocol(ctx, arn)  # None for a Lambda target group
+        if protocol is not None and protocol not in allowed:
+            return (
+                f"{kind} load balancers forward to {', '.join(allowed)} target groups;"
+                f" {arn} uses {protocol}"
+            )
+    return None
+
+
+_TARGET_GROUP_PROTOCOL = (
+    f"{_ELB_API}/API_CreateTargetGroup.html (Protocol: HTTP or HTTPS for Application Load Balancers;"
+    " TCP, TLS, UDP or TCP_UDP for Network Load Balancers; GENEVE for Gateway Load Balancers)"
+)
+
+
+@rule(
+    "elbv2-listener-target-group-protocol",
+    _LISTENER,
+    prop="defaultActions",
+    summary="A listener forwards to target groups of a protocol its load balancer supports",
+    source=_TARGET_GROUP_PROTOCOL,
+)
+def _listener_group_protocol(ctx: Context, r: Resource) -> str | None:
+    return _wrong_group_protocols(ctx, r.get("loadBalancerArn"), r.get("defaultActions") or [])
+
+
+@rule(
+    "elbv2-rule-target-group-protocol",
+    _LISTENER_RULE,
+    prop="actions",
+    summary="A listener rule forwards to target groups of a protocol its load balancer supports",
+    source=_TARGET_GROUP_PROTOCOL,
+)
+def _rule_group_protocol(ctx: Context, r: Resource) -> str | None:
+    listener = _listener(ctx, r.get("listenerArn"))
+    if listener is None:
+        return None
+    return _wrong_group_protocols(ctx, listener.get("LoadBalancerArn"), r.get("actions") or [])
+
+
+FORWARD_STICKINESS_SECONDS = (1, 604800)
+
+
+def _forward_stickiness(actions: list[Any]) -> str | None:
+    low, high = FORWARD_STICKINESS_SECONDS
+    for action in actions:
+        stickiness = ((action or {}).get("forward") or {}).get("stickiness") or {}
+        seconds = stickiness.get("duration")
+        if isinstance(seconds, int | float) and not low <= seconds <= high:
+            return f"forward.stickiness.duration {int(seconds)} is not within {low}-{high} seconds"
+    return None
+
+
+_STICKINESS_CONFIG = f"{_ELB_API}/API_TargetGroupStickinessConfig.html (DurationSeconds: 1-604800)"
+
+
+@rule(
+    "elbv2-listener-forward-stickiness",
+    _LISTENER,
+    prop="defaultActions",
+    summary="A forward action's target group stickiness lasts 1-604800 seconds",
+    source=_STICKINESS_CONFIG,
+)
+def _listener_forward_stickiness(ctx: Context, r: Resource) -> str | None:
+    return _forward_stickiness(r.get("defaultActions") or [])
+
+
+@rule(
+    "elbv2-rule-forward-stickiness",
+    _LISTENER_RULE,
+    prop="actions",
+    summary="A forward action's target group stickiness lasts 1-604800 seconds",
+    source=_STICKINESS_CONFIG,
+)
+def _rule_forward_stickiness(ctx: Context, r: Resource) -> str | None:
+    return _forward_stickiness(r.get("actions") or [])
+
+
+_AUTHENTICATE = ("authenticate-cognito", "authenticate-oidc", "jwt-validation")
+_AUTHENTICATE_SOURCE = (
+    f"{_ELB_API}/API_Action.html (a rule for an HTTPS listener can also include one of the user"
+    " authentication actions authenticate-oidc, authenticate-cognito or jwt-validation)"
+)
+
+
+def _authenticates_without_https(protocol: Any, actions: list[Any]) -> str | None:
+    if protocol is None or protocol == "HTTPS":
+        return None
+    kinds = [a.get("type") for a in actions if isinstance(a, Mapping) and a.get("type") in _AUTHENTICATE]
+    return f"{kinds[0]} needs an HTTPS listener, not {protocol}" if kinds else None
+
+
+@rule(
+    "elbv2-listener-authenticate-https",
+    _LISTENER,
+    prop="defaultActions",
+    summary="A user authentication action (authenticate-cognito or -oidc, jwt-validation) needs HTTPS",
+    source=_AUTHENTICATE_SOURCE,
+)
+def _listener_authenticate(ctx: Context, r: Resource) -> str | None:
+    return _authenticates_without_https(r.get("protocol"), r.get("defaultActions") or [])
+
+
+@rule(
+    "elbv2-rule-authenticate-https",
+    _LISTENER_RULE,
+    prop="actions",
+    summary="A user authentication action (authenticate-cognito or -oidc, jwt-validation) needs HTTPS",
+    source=_AUTHENTICATE_SOURCE,
+)
+def _rule_authenticate(ctx: Context, r: Resource) -> str | None:
+    listener = _listener(ctx, r.get("listenerArn"))
+    if listener is None:
+        return None
+    return _authenticates_without_https(listener.get("Protocol"), r.get("actions") or [])
+
+
+MAX_CONDITION_VALUES = 5
+
+
+@rule(
+    "elbv2-rule-condition-values",
+    _LISTENER_RULE,
+    prop="conditions",
+    summary=f"A listener rule's conditions hold at most {MAX_CONDITION_VALUES} values together",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
+    " (Condition values per rule: 5, not adjustable)",
+)
+def _condition_values(ctx: Context, r: Resource) -> str | None:
+    count = 0
+    for condition in r.get("conditions") or []:
+        for key in (*_CONDITION_FIELDS, "httpHeader"):
+            count += len((condition.get(key) or {}).get("values") or [])
+        count += len(condition.get("queryStrings") or [])
+    if count <= MAX_CONDITION_VALUES:
+        return None
+    return f"the rule's conditions hold {count} values; a rule takes at most {MAX_CONDITION_VALUES}"
+
+
+# Besides the target group VPC's own ranges, an ip target may be in these (never a public address).
+PRIVATE_TARGET_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+
+
+@rule(
+    "elbv2-ip-target-not-public",
+    _ATTACHMENT,
+    prop="targetId",
+    summary="An ip target is an address of the target group's VPC, RFC 1918 or RFC 6598 ranges, not a "
+    "publicly routable one",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"
+    "#target-type (you can't specify publicly routable IP addresses)",
+)
+def _ip_target_not_public(ctx: Context, r: Resource) -> str | None:
+    import ipaddress
+
+    from botocore.exceptions import ClientError
+
+    try:
+        address = ipaddress.ip_address(str(r.get("targetId")))
+    except ValueError:
+        return None
+    try:
+        groups = ctx.client("elbv2").describe_target_groups(TargetGroupArns=[str(r.get("targetGroupArn"))])
+    except ClientError:
+        return None
+    group = groups["TargetGroups"][0] if groups["TargetGroups"] else {}
+    if group.get("TargetType") != "ip" or address.version != 4:
+        return None
+    ranges = list(PRIVATE_TARGET_RANGES)
+    try:
+        vpcs = ctx.client("ec2").describe_vpcs(VpcIds=[group["VpcId"]])["Vpcs"]
+    except (ClientError, KeyError):
+        vpcs = []
+    ranges += [a["CidrBlock"] for v in vpcs for a in v.get("CidrBlockAssociationSet", [])]
+    if any(address in ipaddress.ip_network(cidr) for cidr in ranges):
+        return None
+    return f"{address} is publicly routable; an ip target must be in the VPC's ranges or a private range"

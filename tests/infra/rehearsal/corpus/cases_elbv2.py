@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
-from tests.infra.rehearsal.corpus.common import Net, network
+from tests.infra.rehearsal.corpus.common import Net, network, role
 
 API = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference"
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
@@ -232,3 +232,301 @@ def elbv2_attachment_of_an_instance_that_does_not_exist() -> None:
 def elbv2_load_balancer_with_a_security_group_of_another_vpc() -> None:
     net, other = network(), network("other", "10.1.0.0/16")
     _alb(net, security_groups=[other.group.id])
+
+
+@valid("elbv2")
+def elbv2_lambda_target_group_behind_an_alb() -> None:
+    """A Lambda target group has no port, protocol or VPC (the provider sends none)."""
+    net = network()
+    code = pulumi.AssetArchive(
+        {"main.py": pulumi.StringAsset("def handler(event, context):\n    return {}\n")}
+    )
+    function = aws.lambda_.Function(
+        "api",
+        role=role("api", "lambda.amazonaws.com").arn,
+        runtime="python3.12",
+        handler="main.handler",
+        code=code,
+    )
+    group = aws.lb.TargetGroup("api", target_type="lambda")
+    permission = aws.lambda_.Permission(
+        "alb",
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal="elasticloadbalancing.amazonaws.com",
+        source_arn=group.arn,
+    )
+    aws.lb.TargetGroupAttachment(
+        "api",
+        target_group_arn=group.arn,
+        target_id=function.arn,
+        opts=pulumi.ResourceOptions(depends_on=[permission]),
+    )
+    aws.lb.Listener(
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=_forward(group)
+    )
+
+
+@valid("elbv2")
+def elbv2_sticky_slow_start_groups_with_weighted_forwarding() -> None:
+    net = network()
+    blue = _target_group(net, slow_start=30, stickiness={"type": "lb_cookie", "cookie_duration": 3600})
+    green = aws.lb.TargetGroup(
+        "green", port=8080, protocol="HTTP", vpc_id=net.vpc.id, target_type="ip", slow_start=900
+    )
+    listener = aws.lb.Listener(
+        "http",
+        load_balancer_arn=_alb(net, idle_timeout=4000).arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[
+            {
+                "type": "forward",
+                "forward": {
+                    "target_groups": [{"arn": blue.arn, "weight": 90}, {"arn": green.arn, "weight": 10}],
+                    "stickiness": {"enabled": True, "duration": 604800},
+                },
+            }
+        ],
+    )
+    aws.lb.ListenerRule(
+        "api",
+        listener_arn=listener.arn,
+        priority=10,
+        conditions=[
+            {"path_pattern": {"values": ["/api/*", "/v1/*", "/v2/*"]}},
+            {"host_header": {"values": ["api.example.com", "www.example.com"]}},
+        ],
+        actions=_forward(green),
+    )
+    aws.lb.TargetGroupAttachment("in-vpc", target_group_arn=blue.arn, target_id="10.0.0.10", port=8080)
+    aws.lb.TargetGroupAttachment(
+        "peered", target_group_arn=blue.arn, target_id="172.31.5.9", port=8080, availability_zone="all"
+    )
+    nlb = aws.lb.LoadBalancer("tcp", load_balancer_type="network", subnets=[net.subnets[0].id])
+    tcp = aws.lb.TargetGroup(
+        "tcp", port=5432, protocol="TCP", vpc_id=net.vpc.id, stickiness={"type": "source_ip", "enabled": True}
+    )
+    aws.lb.Listener(
+        "tcp", load_balancer_arn=nlb.arn, port=5432, protocol="TCP", default_actions=_forward(tcp)
+    )
+
+
+@refused("elbv2", token=TARGET_GROUP, prop="slowStart", source=TARGET_GROUP_GO)
+def elbv2_slow_start_below_30_seconds() -> None:
+    _target_group(network(), slow_start=10)
+
+
+@refused("elbv2", token=TARGET_GROUP, prop="slowStart", source=TARGET_GROUP_GO)
+def elbv2_slow_start_over_900_seconds() -> None:
+    _target_group(network(), slow_start=1200)
+
+
+@refused("elbv2", token=TARGET_GROUP, prop="stickiness", source=f"{API}/API_TargetGroupAttribute.html")
+def elbv2_source_ip_stickiness_on_an_http_target_group() -> None:
+    _target_group(network(), stickiness={"type": "source_ip", "enabled": True})
+
+
+@refused("elbv2", token=TARGET_GROUP, prop="stickiness", source=f"{API}/API_TargetGroupAttribute.html")
+def elbv2_cookie_stickiness_on_a_tcp_target_group() -> None:
+    net = network()
+    aws.lb.TargetGroup("tcp", port=5432, protocol="TCP", vpc_id=net.vpc.id, stickiness={"type": "lb_cookie"})
+
+
+@refused("elbv2", token=LOAD_BALANCER, prop="idleTimeout", source=f"{API}/API_LoadBalancerAttribute.html")
+def elbv2_alb_idle_timeout_over_4000_seconds() -> None:
+    _alb(network(), idle_timeout=5000)
+
+
+@refused("elbv2", token=LISTENER, prop="defaultActions", source=f"{API}/API_CreateTargetGroup.html")
+def elbv2_nlb_forwarding_to_an_http_target_group() -> None:
+    net = network()
+    balancer = aws.lb.LoadBalancer("tcp", load_balancer_type="network", subnets=[net.subnets[0].id])
+    aws.lb.Listener(
+        "tcp",
+        load_balancer_arn=balancer.arn,
+        port=80,
+        protocol="TCP",
+        default_actions=_forward(_target_group(net)),
+    )
+
+
+@refused("elbv2", token=LISTENER, prop="defaultActions", source=f"{API}/API_CreateTargetGroup.html")
+def elbv2_alb_forwarding_to_a_tcp_target_group() -> None:
+    net = network()
+    group = _target_group(net, protocol="TCP")
+    aws.lb.Listener(
+        "http",
+        load_balancer_arn=_alb(net).arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[{"type": "forward", "forward": {"target_groups": [{"arn": group.arn}]}}],
+    )
+
+
+@refused(
+    "elbv2",
+    token="aws:lb/listenerRule:ListenerRule",
+    prop="actions",
+    source=f"{API}/API_CreateTargetGroup.html",
+)
+def elbv2_alb_rule_forwarding_to_a_tcp_target_group() -> None:
+    net = network()
+    listener = aws.lb.Listener(
+        "http",
+        load_balancer_arn=_alb(net).arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=_forward(_target_group(net)),
+    )
+    tcp = aws.lb.TargetGroup("tcp", port=5432, protocol="TCP", vpc_id=net.vpc.id, target_type="ip")
+    aws.lb.ListenerRule(
+        "db",
+        listener_arn=listener.arn,
+        priority=10,
+        conditions=[{"path_pattern": {"values": ["/db/*"]}}],
+        actions=_forward(tcp),
+    )
+
+
+def _weighted(group: aws.lb.TargetGroup, duration: int) -> list[Any]:
+    return [
+        {
+            "type": "forward",
+            "forward": {
+                "target_groups": [{"arn": group.arn}],
+                "stickiness": {"enabled": True, "duration": duration},
+            },
+        }
+    ]
+
+
+@refused("elbv2", token=LISTENER, prop="defaultActions", source=f"{API}/API_TargetGroupStickinessConfig.html")
+def elbv2_forward_stickiness_over_seven_days() -> None:
+    net = network()
+    aws.lb.Listener(
+        "http",
+        load_balancer_arn=_alb(net).arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=_weighted(_target_group(net), 700000),
+    )
+
+
+@refused(
+    "elbv2",
+    token="aws:lb/listenerRule:ListenerRule",
+    prop="actions",
+    source=f"{API}/API_TargetGroupStickinessConfig.html",
+)
+def elbv2_rule_forward_stickiness_of_zero_seconds() -> None:
+    net = network()
+    group = _target_group(net)
+    listener = aws.lb.Listener(
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=_forward(group)
+    )
+    aws.lb.ListenerRule(
+        "api",
+        listener_arn=listener.arn,
+        priority=10,
+        conditions=[{"path_pattern": {"values": ["/api/*"]}}],
+        actions=_weighted(group, 0),
+    )
+
+
+def _cognito() -> dict[str, Any]:
+    pool = aws.cognito.UserPool("users")
+    client = aws.cognito.UserPoolClient("alb", user_pool_id=pool.id, generate_secret=True)
+    domain = aws.cognito.UserPoolDomain("login", domain="postings-login-corpus", user_pool_id=pool.id)
+    return {"user_pool_arn": pool.arn, "user_pool_client_id": client.id, "user_pool_domain": domain.domain}
+
+
+@refused("elbv2", token=LISTENER, prop="defaultActions", source=f"{API}/API_Action.html")
+def elbv2_cognito_authentication_on_an_http_listener() -> None:
+    net = network()
+    aws.lb.Listener(
+        "http",
+        load_balancer_arn=_alb(net).arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[
+            {"type": "authenticate-cognito", "order": 1, "authenticate_cognito": _cognito()},
+            {"type": "forward", "order": 2, "target_group_arn": _target_group(net).arn},
+        ],
+    )
+
+
+@refused("elbv2", token="aws:lb/listenerRule:ListenerRule", prop="actions", source=f"{API}/API_Action.html")
+def elbv2_oidc_authentication_in_a_rule_of_an_http_listener() -> None:
+    net = network()
+    group = _target_group(net)
+    listener = aws.lb.Listener(
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=_forward(group)
+    )
+    oidc = {
+        "issuer": "https://login.example.com",
+        "authorization_endpoint": "https://login.example.com/authorize",
+        "token_endpoint": "https://login.example.com/token",
+        "user_info_endpoint": "https://login.example.com/userinfo",
+        "client_id": "alb",
+        "client_secret": "not-a-real-secret",
+    }
+    aws.lb.ListenerRule(
+        "admin",
+        listener_arn=listener.arn,
+        priority=10,
+        conditions=[{"path_pattern": {"values": ["/admin/*"]}}],
+        actions=[
+            {"type": "authenticate-oidc", "order": 1, "authenticate_oidc": oidc},
+            {"type": "forward", "order": 2, "target_group_arn": group.arn},
+        ],
+    )
+
+
+LIMITS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
+
+
+@refused("elbv2", token="aws:lb/listenerRule:ListenerRule", prop="conditions", source=LIMITS)
+def elbv2_rule_with_six_condition_values() -> None:
+    net = network()
+    group = _target_group(net)
+    listener = aws.lb.Listener(
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=_forward(group)
+    )
+    aws.lb.ListenerRule(
+        "many",
+        listener_arn=listener.arn,
+        priority=10,
+        conditions=[
+            {"path_pattern": {"values": ["/a/*", "/b/*", "/c/*", "/d/*"]}},
+            {"host_header": {"values": ["a.example.com", "b.example.com"]}},
+        ],
+        actions=_forward(group),
+    )
+
+
+@refused("elbv2", token="aws:lb/listenerRule:ListenerRule", prop="conditions", source=LIMITS)
+def elbv2_rule_with_six_query_strings() -> None:
+    net = network()
+    group = _target_group(net)
+    listener = aws.lb.Listener(
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=_forward(group)
+    )
+    aws.lb.ListenerRule(
+        "query",
+        listener_arn=listener.arn,
+        priority=10,
+        conditions=[{"query_strings": [{"key": f"k{i}", "value": "v"} for i in range(6)]}],
+        actions=_forward(group),
+    )
+
+
+@refused(
+    "elbv2",
+    token="aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    prop="targetId",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html",
+)
+def elbv2_ip_target_with_a_public_address() -> None:
+    group = _target_group(network())
+    aws.lb.TargetGroupAttachment("public", target_group_arn=group.arn, target_id="8.8.8.8", port=8080)
