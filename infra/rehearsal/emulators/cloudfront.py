@@ -142,6 +142,72 @@ def _default_origin(ctx: Context, r: Resource) -> str | None:
 
 
 @rule(
+    "cloudfront-ordered-behavior-origin",
+    "aws:cloudfront/distribution:Distribution",
+    prop="orderedCacheBehaviors",
+    summary="Each ordered cache behaviour's targetOriginId is the originId of one of the origins",
+    source=f"{API}/API_CacheBehavior.html (TargetOriginId: the value of ID for the origin; NoSuchOrigin)",
+)
+def _ordered_origins(ctx: Context, r: Resource) -> tuple[str, str] | None:
+    ids = [o.get("originId") for o in r.get("origins", [])]
+    for index, behavior in enumerate(r.get("orderedCacheBehaviors") or []):
+        target = behavior.get("targetOriginId") if isinstance(behavior, Mapping) else None
+        if target is not None and target not in ids:
+            return (
+                f"orderedCacheBehaviors[{index}].targetOriginId",
+                f"targetOriginId {target!r} is none of the origins ({', '.join(map(repr, ids))})",
+            )
+    return None
+
+
+# The three sets CloudFront takes (API_AllowedMethods: Quantity 2, 3 or 7).
+ALLOWED_METHOD_SETS = (
+    frozenset({"GET", "HEAD"}),
+    frozenset({"GET", "HEAD", "OPTIONS"}),
+    frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}),
+)
+
+
+@rule(
+    "cloudfront-allowed-methods",
+    "aws:cloudfront/distribution:Distribution",
+    prop="defaultCacheBehavior.allowedMethods",
+    summary="A cache behaviour allows GET and HEAD; GET, HEAD and OPTIONS; or all seven methods",
+    source=f"{API}/API_AllowedMethods.html (the valid combinations of methods)",
+)
+def _allowed_methods(ctx: Context, r: Resource) -> tuple[str, str] | None:
+    behaviors = [("defaultCacheBehavior", r.get("defaultCacheBehavior") or {})] + [
+        (f"orderedCacheBehaviors[{i}]", b) for i, b in enumerate(r.get("orderedCacheBehaviors") or [])
+    ]
+    for where, behavior in behaviors:
+        methods = behavior.get("allowedMethods") if isinstance(behavior, Mapping) else None
+        if methods and frozenset(methods) not in ALLOWED_METHOD_SETS:
+            return (
+                f"{where}.allowedMethods",
+                f"{sorted(methods)} is not a set CloudFront allows: [GET, HEAD], [GET, HEAD, OPTIONS] or all"
+                " seven (GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE)",
+            )
+    return None
+
+
+@rule(
+    "cloudfront-web-acl-global",
+    "aws:cloudfront/distribution:Distribution",
+    prop="webAclId",
+    summary="A distribution's web ACL is a CLOUDFRONT-scoped (global) WAFv2 web ACL",
+    source=f"{API}/API_DistributionConfig.html (WebACLId: for AWS WAF V2, the ACL's ARN, which has"
+    " global scope)",
+)
+def _web_acl_global(ctx: Context, r: Resource) -> str | None:
+    acl = r.get("webAclId")
+    if isinstance(acl, str) and acl.startswith("arn:") and ":regional/webacl/" in acl:
+        return (
+            "a REGIONAL web ACL cannot protect a distribution: create it with scope CLOUDFRONT in us-east-1"
+        )
+    return None
+
+
+@rule(
     "cloudfront-cache-key-settings",
     "aws:cloudfront/distribution:Distribution",
     prop="defaultCacheBehavior.cachePolicyId",

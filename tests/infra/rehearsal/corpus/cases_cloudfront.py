@@ -154,9 +154,23 @@ def _certificate(opts: pulumi.ResourceOptions | None = None, **region: str) -> a
 def cloudfront_certificate_requested_through_a_us_east_1_provider() -> None:
     us_east_1 = aws.Provider("us-east-1", region="us-east-1")
     certificate = _certificate(pulumi.ResourceOptions(provider=us_east_1))
+    acl = aws.wafv2.WebAcl(
+        "edge",
+        scope="CLOUDFRONT",
+        default_action={"allow": {}},
+        visibility_config={
+            "cloudwatch_metrics_enabled": True,
+            "metric_name": "edge",
+            "sampled_requests_enabled": True,
+        },
+        opts=pulumi.ResourceOptions(provider=us_east_1),
+    )
+    every_method = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
     _distribution(
         aliases=["assets.example.com"],
         viewer_certificate=_custom_certificate(acm_certificate_arn=certificate.arn),
+        web_acl_id=acl.arn,
+        ordered_cache_behaviors=[_behavior(path_pattern="/upload/*", allowed_methods=every_method)],
     )
 
 
@@ -284,3 +298,35 @@ def cloudfront_cache_policy_cookie_behavior_some() -> None:
             "query_strings_config": {"query_string_behavior": "none"},
         },
     )
+
+
+@refused(
+    "cloudfront", token=DISTRIBUTION, prop="orderedCacheBehaviors", source=f"{API}/API_CacheBehavior.html"
+)
+def cloudfront_ordered_behavior_targets_a_missing_origin() -> None:
+    _distribution(ordered_cache_behaviors=[_behavior(path_pattern="/api/*", target_origin_id="api")])
+
+
+@refused(
+    "cloudfront",
+    token=DISTRIBUTION,
+    prop="defaultCacheBehavior.allowedMethods",
+    source=f"{API}/API_AllowedMethods.html",
+)
+def cloudfront_allows_get_head_and_post() -> None:
+    _distribution(default_cache_behavior=_behavior(allowed_methods=["GET", "HEAD", "POST"]))
+
+
+@refused("cloudfront", token=DISTRIBUTION, prop="webAclId", source=f"{API}/API_DistributionConfig.html")
+def cloudfront_protected_by_a_regional_web_acl() -> None:
+    acl = aws.wafv2.WebAcl(
+        "regional",
+        scope="REGIONAL",
+        default_action={"allow": {}},
+        visibility_config={
+            "cloudwatch_metrics_enabled": True,
+            "metric_name": "regional",
+            "sampled_requests_enabled": True,
+        },
+    )
+    _distribution(web_acl_id=acl.arn)
