@@ -43,6 +43,7 @@ def test_the_pipelines_exist() -> None:
     assert _workflow_files() == [
         "ci.yml",
         "deploy.yml",
+        "drift.yml",
         "policy-scan.yml",
         "preview.yml",
         "rehearsal-comment.yml",
