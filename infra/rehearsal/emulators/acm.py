@@ -18,8 +18,13 @@ from infra.rehearsal.spec import (
     Validation,
     Where,
     emulates,
+    rule,
     stable_hex,
 )
+
+REQUEST = "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html"
+# What ACM issues; RSA_1024/3072/4096 and EC_secp521r1 are for imported certificates only.
+REQUESTED_KEY_ALGORITHMS = ("RSA_2048", "EC_prime256v1", "EC_secp384r1")
 
 
 def _certificate_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
@@ -34,6 +39,20 @@ def _certificate_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[
             }
         ]
     }
+
+
+@rule(
+    "acm-requested-key-algorithm",
+    "aws:acm/certificate:Certificate",
+    prop="keyAlgorithm",
+    summary="A requested certificate's key is RSA_2048, EC_prime256v1 or EC_secp384r1",
+    source=f"{REQUEST} (KeyAlgorithm: algorithms supported for requested certificates)",
+)
+def _key_algorithm(ctx: Context, r: Resource) -> str | None:
+    algorithm = r.get("keyAlgorithm")
+    if algorithm is None or r.get("privateKey") or algorithm in REQUESTED_KEY_ALGORITHMS:
+        return None
+    return f"ACM issues {', '.join(REQUESTED_KEY_ALGORITHMS)} keys; {algorithm} is for imported certificates"
 
 
 @emulates(
@@ -52,6 +71,8 @@ def certificate(ctx: Context, r: Resource) -> Emulated:
     }
     if r.get("subjectAlternativeNames"):
         kwargs["SubjectAlternativeNames"] = list(r.get("subjectAlternativeNames"))
+    if r.get("keyAlgorithm"):
+        kwargs["KeyAlgorithm"] = r.get("keyAlgorithm")
     if not kwargs["Tags"]:
         del kwargs["Tags"]
     arn = ctx.aws(r, "domainName", "acm", "request_certificate", **kwargs)["CertificateArn"]

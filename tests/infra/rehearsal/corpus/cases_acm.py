@@ -19,6 +19,7 @@ def acm_certificate_validated_through_route53() -> None:
         domain_name="example.com",
         subject_alternative_names=["*.example.com"],
         validation_method="DNS",
+        key_algorithm="EC_prime256v1",
     )
     option = certificate.domain_validation_options.apply(lambda options: options[0])
     record = aws.route53.Record(
@@ -91,3 +92,8 @@ def acm_alternative_name_with_a_partial_wildcard() -> None:
         subject_alternative_names=["api*.example.com"],
         validation_method="DNS",
     )
+
+
+@refused("acm", token=CERTIFICATE, prop="keyAlgorithm", source=REQUEST)
+def acm_requested_certificate_with_an_rsa_4096_key() -> None:
+    aws.acm.Certificate("site", domain_name="example.com", validation_method="DNS", key_algorithm="RSA_4096")
