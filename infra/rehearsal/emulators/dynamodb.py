@@ -156,6 +156,20 @@ def _key_names(r: Resource) -> set[str]:
 
 
 @rule(
+    "dynamodb-lsi-composite-key",
+    TABLE_TOKEN,
+    prop="localSecondaryIndexes",
+    summary="A table with local secondary indexes has a composite primary key (a range key)",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LSI.html (a local secondary"
+    " index is for a table with a composite primary key)",
+)
+def _lsi_composite_key(ctx: Context, r: Resource) -> str | None:
+    if r.get("localSecondaryIndexes") and r.get("hashKey") and not r.get("rangeKey"):
+        return "local secondary indexes need the table to have a rangeKey (a composite primary key)"
+    return None
+
+
+@rule(
     "dynamodb-attributes-match-keys",
     TABLE_TOKEN,
     prop="attributes",

@@ -28,7 +28,12 @@ def _table(**overrides: Any) -> None:
 def dynamodb_on_demand_table_with_index_stream_and_ttl() -> None:
     _table(
         range_key="sk",
-        attributes=[{"name": "pk", "type": "S"}, {"name": "sk", "type": "S"}, {"name": "email", "type": "S"}],
+        attributes=[
+            {"name": "pk", "type": "S"},
+            {"name": "sk", "type": "S"},
+            {"name": "email", "type": "S"},
+            {"name": "created", "type": "N"},
+        ],
         global_secondary_indexes=[
             {
                 "name": "by-email",
@@ -37,6 +42,7 @@ def dynamodb_on_demand_table_with_index_stream_and_ttl() -> None:
                 "non_key_attributes": ["pk"],
             }
         ],
+        local_secondary_indexes=[{"name": "by-created", "range_key": "created", "projection_type": "ALL"}],
         stream_enabled=True,
         stream_view_type="NEW_AND_OLD_IMAGES",
         ttl={"attribute_name": "expires", "enabled": True},
@@ -160,3 +166,16 @@ def dynamodb_attribute_of_type_string() -> None:
 )
 def dynamodb_table_name_of_two_characters() -> None:
     _table(name="ab")
+
+
+@refused(
+    "dynamodb",
+    token=TABLE,
+    prop="localSecondaryIndexes",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LSI.html",
+)
+def dynamodb_local_index_on_a_table_without_range_key() -> None:
+    _table(
+        attributes=[{"name": "pk", "type": "S"}, {"name": "created", "type": "N"}],
+        local_secondary_indexes=[{"name": "by-created", "range_key": "created", "projection_type": "ALL"}],
+    )
