@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,6 +66,67 @@ def _group_desired(ctx: Context, r: Resource) -> str | None:
     return f"desiredCapacity {desired} is outside minSize {low} to maxSize {high}"
 
 
+HEALTH_CHECK_TYPES = ("EC2", "EBS", "ELB", "VPC_LATTICE")
+
+
+@rule(
+    "autoscaling-group-health-check-type",
+    _GROUP,
+    prop="healthCheckType",
+    summary="A group's healthCheckType is a comma-separated list of EC2, EBS, ELB and VPC_LATTICE",
+    source=f"{_API}/API_CreateAutoScalingGroup.html (HealthCheckType: valid values)",
+)
+def _group_health_check_type(ctx: Context, r: Resource) -> str | None:
+    given = r.get("healthCheckType")
+    if not isinstance(given, str) or not given:
+        return None
+    unknown = [kind for kind in given.split(",") if kind.strip() not in HEALTH_CHECK_TYPES]
+    if not unknown:
+        return None
+    return f"healthCheckType {given!r}: {', '.join(unknown)} is not one of {', '.join(HEALTH_CHECK_TYPES)}"
+
+
+ONE_DAY_S = 86_400
+
+
+@rule(
+    "autoscaling-group-max-instance-lifetime",
+    _GROUP,
+    prop="maxInstanceLifetime",
+    summary="A group's maxInstanceLifetime is 0 or at least 86,400 seconds (one day)",
+    source=f"{_API}/API_CreateAutoScalingGroup.html (MaxInstanceLifetime)",
+)
+def _group_max_instance_lifetime(ctx: Context, r: Resource) -> str | None:
+    lifetime = _size(r, "maxInstanceLifetime")
+    if lifetime is None or lifetime == 0 or lifetime >= ONE_DAY_S:
+        return None
+    return f"maxInstanceLifetime {lifetime} must be 0 or at least {ONE_DAY_S} seconds"
+
+
+@rule(
+    "autoscaling-group-instance-target-groups",
+    _GROUP,
+    prop="targetGroupArns",
+    summary="A group's target groups have the instance target type",
+    source="https://docs.aws.amazon.com/autoscaling/ec2/userguide/getting-started-elastic-load-balancing.html"
+    " (the target group must specify a target type of instance)",
+)
+def _group_instance_target_groups(ctx: Context, r: Resource) -> str | None:
+    arns = [arn for arn in r.get("targetGroupArns") or [] if isinstance(arn, str) and arn]
+    if not arns:
+        return None
+    try:
+        groups = ctx.client("elbv2").describe_target_groups(TargetGroupArns=arns)["TargetGroups"]
+    except Exception:  # a target group the account does not hold is moto's refusal to make
+        return None
+    other = [g["TargetGroupName"] for g in groups if g.get("TargetType", "instance") != "instance"]
+    if not other:
+        return None
+    return (
+        f"target group {', '.join(other)} is not of target type instance, which an Auto Scaling group needs"
+    )
+
+
 def _launch_template(spec: Mapping[str, Any]) -> dict[str, Any]:
     template: dict[str, Any] = {}
     if spec.get("id"):
@@ -75,6 +138,60 @@ def _launch_template(spec: Mapping[str, Any]) -> dict[str, Any]:
     return template
 
 
+_DISTRIBUTION = {
+    "onDemandAllocationStrategy": "OnDemandAllocationStrategy",
+    "onDemandBaseCapacity": "OnDemandBaseCapacity",
+    "onDemandPercentageAboveBaseCapacity": "OnDemandPercentageAboveBaseCapacity",
+    "spotAllocationStrategy": "SpotAllocationStrategy",
+    "spotInstancePools": "SpotInstancePools",
+    "spotMaxPrice": "SpotMaxPrice",
+}
+
+
+def _template_specification(spec: Mapping[str, Any]) -> dict[str, Any]:
+    return _launch_template(
+        {
+            "id": spec.get("launchTemplateId"),
+            "name": spec.get("launchTemplateName"),
+            "version": spec.get("version"),
+        }
+    )
+
+
+def _mixed_instances_policy(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """The provider's expandMixedInstancesPolicy, without instance requirements (which moto ignores)."""
+    converted: dict[str, Any] = {}
+    distribution = policy.get("instancesDistribution") or {}
+    given = {
+        boto: distribution[key]
+        for key, boto in _DISTRIBUTION.items()
+        if distribution.get(key) not in (None, "")
+    }
+    if given:
+        converted["InstancesDistribution"] = {
+            boto: int(value) if isinstance(value, float) else value for boto, value in given.items()
+        }
+    template = policy.get("launchTemplate") or {}
+    converted["LaunchTemplate"] = {
+        "LaunchTemplateSpecification": _template_specification(
+            template.get("launchTemplateSpecification") or {}
+        ),
+        "Overrides": [
+            {
+                **({"InstanceType": o["instanceType"]} if o.get("instanceType") else {}),
+                **({"WeightedCapacity": str(o["weightedCapacity"])} if o.get("weightedCapacity") else {}),
+                **(
+                    {"LaunchTemplateSpecification": _template_specification(o["launchTemplateSpecification"])}
+                    if o.get("launchTemplateSpecification")
+                    else {}
+                ),
+            }
+            for o in template.get("overrides") or []
+        ],
+    }
+    return converted
+
+
 def _group_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
     return {"availabilityZones": [], "defaultCooldown": 300}
 
@@ -82,7 +199,8 @@ def _group_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, A
 @emulates(
     _GROUP,
     note="create_auto_scaling_group, describe_auto_scaling_groups; moto refuses a group without a launch "
-    "template or configuration and subnets that do not exist; the rules check the sizes (moto does not)",
+    "template, configuration or mixed instances policy and subnets that do not exist; the rules check the "
+    "sizes (moto does not)",
     replace_on={"initialLifecycleHooks", "name", "namePrefix"},
     naming=GROUP_NAME,
     arn="arn:{partition}:autoscaling:{region}:{account}:autoScalingGroup:{id}:autoScalingGroupName/{name}",
@@ -120,6 +238,8 @@ def group(ctx: Context, r: Resource) -> Emulated:
             kwargs[boto] = int(value) if isinstance(value, float) else value
     if r.get("launchTemplate"):
         kwargs["LaunchTemplate"] = _launch_template(r.get("launchTemplate"))
+    if r.get("mixedInstancesPolicy"):
+        kwargs["MixedInstancesPolicy"] = _mixed_instances_policy(r.get("mixedInstancesPolicy"))
     if r.get("vpcZoneIdentifiers"):
         kwargs["VPCZoneIdentifier"] = ",".join(r.get("vpcZoneIdentifiers"))
     if r.get("availabilityZones"):
@@ -171,6 +291,35 @@ def _policy_configuration(ctx: Context, r: Resource) -> str | None:
     if r.get(needed) not in (None, []):
         return None
     return f"a {kind} policy needs {needed}"
+
+
+def _bound(step: Mapping[str, Any], key: str) -> float | None:
+    value = step.get(key)
+    return None if value in (None, "") else float(value)
+
+
+@rule(
+    "autoscaling-policy-step-ranges",
+    _POLICY,
+    prop="stepAdjustments",
+    summary="A step policy's step ranges neither overlap nor leave a gap, and no step is unbounded both ways",
+    source=f"{_API}/API_StepAdjustment.html",
+)
+def _policy_step_ranges(ctx: Context, r: Resource) -> str | None:
+    steps = [
+        (_bound(s, "metricIntervalLowerBound"), _bound(s, "metricIntervalUpperBound"))
+        for s in r.get("stepAdjustments") or []
+    ]
+    if any(low is None and high is None for low, high in steps) and len(steps) > 1:
+        return "a step adjustment has neither a lower nor an upper bound"
+    ordered = sorted(steps, key=lambda step: -math.inf if step[0] is None else step[0])
+    for (low, high), (next_low, next_high) in itertools.pairwise(ordered):
+        if high is None or next_low is None or high != next_low:
+            return (
+                f"the step ranges [{low}, {high}) and [{next_low}, {next_high}) overlap or leave a gap: each "
+                "upper bound must be the next step's lower bound"
+            )
+    return None
 
 
 def _tracking(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -339,6 +488,23 @@ def _hook_transition(ctx: Context, r: Resource) -> str | None:
     if transition is None or transition in LIFECYCLE_TRANSITIONS:
         return None
     return f"lifecycleTransition {transition!r} is not one of {', '.join(LIFECYCLE_TRANSITIONS)}"
+
+
+LIFECYCLE_RESULTS = ("CONTINUE", "ABANDON")
+
+
+@rule(
+    "autoscaling-lifecycle-hook-default-result",
+    "aws:autoscaling/lifecycleHook:LifecycleHook",
+    prop="defaultResult",
+    summary="A lifecycle hook's default result is CONTINUE or ABANDON",
+    source=f"{_API}/API_PutLifecycleHook.html (DefaultResult: valid values)",
+)
+def _hook_default_result(ctx: Context, r: Resource) -> str | None:
+    result = r.get("defaultResult")
+    if result is None or result in LIFECYCLE_RESULTS:
+        return None
+    return f"defaultResult {result!r} is not one of {', '.join(LIFECYCLE_RESULTS)}"
 
 
 @emulates(

@@ -156,6 +156,10 @@ def _optional(r: Resource, mapping: Mapping[str, str]) -> dict[str, Any]:
     return {boto: _whole(r.get(key)) for key, boto in mapping.items() if r.get(key) is not None}
 
 
+# A create_function refusal blamed on the input its message is about (a missing role, a layer version).
+_BLAMED_BY_MESSAGE = (("layers", "layerversion"), ("role", "role"))
+
+
 @emulates(
     FUNCTION_TOKEN,
     note="create_function (a .zip built from the program's archive; moto checks the role exists and does not"
@@ -221,9 +225,10 @@ def function(ctx: Context, r: Resource) -> Emulated:
     try:
         created = ctx.aws(r, "name", "lambda", "create_function", **kwargs)
     except EmulationError as err:
-        if "role" not in err.aws_message.lower():
+        blamed = next((p for p, word in _BLAMED_BY_MESSAGE if word in err.aws_message.lower()), None)
+        if blamed is None or err.prop != "name":
             raise
-        raise EmulationError(r.urn, "role", err.code, err.aws_message, err.source) from err
+        raise EmulationError(r.urn, blamed, err.code, err.aws_message, err.source) from err
     reserved = r.get("reservedConcurrentExecutions")
     if reserved is not None and int(reserved) >= 0:
         ctx.aws(
@@ -320,7 +325,12 @@ def event_source_mapping(ctx: Context, r: Resource) -> Emulated:
     scaling = r.get("scalingConfig")
     if scaling and scaling.get("maximumConcurrency") is not None:
         kwargs["ScalingConfig"] = {"MaximumConcurrency": _whole(scaling["maximumConcurrency"])}
-    created = ctx.aws(r, "eventSourceArn", "lambda", "create_event_source_mapping", **kwargs)
+    try:
+        created = ctx.aws(r, "eventSourceArn", "lambda", "create_event_source_mapping", **kwargs)
+    except ValueError as err:  # moto raises its refusals of a batch size or source type as ValueError
+        code, message = err.args if len(err.args) == 2 else ("InvalidParameterValueException", str(err))
+        blamed = "batchSize" if "BatchSize" in str(message) else "eventSourceArn"
+        raise EmulationError(r.urn, blamed, str(code), str(message)) from err
     uuid = created["UUID"]
     return uuid, {
         "uuid": uuid,
@@ -378,9 +388,10 @@ def layer_version(ctx: Context, r: Resource) -> Emulated:
     arn="arn:{partition}:lambda:{region}:{account}:function:{id}",
 )
 def alias(ctx: Context, r: Resource) -> Emulated:
+    name = r.physical_name()
     kwargs: dict[str, Any] = {
         "FunctionName": r.get("functionName"),
-        "Name": r.get("name"),
+        "Name": name,
         "FunctionVersion": r.get("functionVersion"),
         **_optional(r, {"description": "Description"}),
     }
@@ -389,7 +400,7 @@ def alias(ctx: Context, r: Resource) -> Emulated:
         kwargs["RoutingConfig"] = {"AdditionalVersionWeights": {k: float(v) for k, v in weights.items()}}
     created = ctx.aws(r, "name", "lambda", "create_alias", **kwargs)
     arn = created["AliasArn"]
-    return arn, {"arn": arn, "invokeArn": invoke_arn(ctx.region, arn)}
+    return arn, {"arn": arn, "invokeArn": invoke_arn(ctx.region, arn), "name": name}
 
 
 def cors_members(cors: Mapping[str, Any]) -> dict[str, Any]:
@@ -586,3 +597,82 @@ def _queue_visibility(ctx: Context, r: Resource) -> str | None:
     if visibility >= timeout:
         return None
     return f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
+
+
+CREATE_EVENT_SOURCE_MAPPING = (
+    "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
+)
+SQS_UNBATCHED_MAXIMUM = 10
+
+
+@rule(
+    "lambda-esm-sqs-batch-size",
+    ESM_TOKEN,
+    prop="batchSize",
+    summary="An SQS event source takes at most 10 messages a batch from a FIFO queue, and more than 10 from "
+    "a standard queue only with a batching window of at least 1 second",
+    source=f"{CREATE_EVENT_SOURCE_MAPPING} (BatchSize; MaximumBatchingWindowInSeconds)",
+)
+def _sqs_batch_size(ctx: Context, r: Resource) -> str | None:
+    source, batch = r.get("eventSourceArn"), r.get("batchSize")
+    if not isinstance(source, str) or ":sqs:" not in source or batch is None:
+        return None
+    if int(batch) <= SQS_UNBATCHED_MAXIMUM:
+        return None
+    if source.endswith(".fifo"):
+        return f"batchSize {int(batch)} exceeds the maximum of {SQS_UNBATCHED_MAXIMUM} for a FIFO queue"
+    window = r.get("maximumBatchingWindowInSeconds")
+    if window is not None and int(window) >= 1:
+        return None
+    return (
+        f"batchSize {int(batch)} is greater than {SQS_UNBATCHED_MAXIMUM}: set "
+        "maximumBatchingWindowInSeconds to at least 1"
+    )
+
+
+def _is_stream(source: str) -> bool:
+    return ":kinesis:" in source or (":dynamodb:" in source and "/stream/" in source)
+
+
+@rule(
+    "lambda-esm-stream-starting-position",
+    ESM_TOKEN,
+    prop="startingPosition",
+    summary="A Kinesis or DynamoDB stream event source sets its startingPosition",
+    source=f"{CREATE_EVENT_SOURCE_MAPPING} (StartingPosition: required for Amazon Kinesis and Amazon "
+    "DynamoDB Stream event sources)",
+)
+def _stream_starting_position(ctx: Context, r: Resource) -> str | None:
+    source = r.get("eventSourceArn")
+    if not isinstance(source, str) or not _is_stream(source) or r.get("startingPosition"):
+        return None
+    return "a Kinesis or DynamoDB stream event source needs startingPosition (TRIM_HORIZON or LATEST, ...)"
+
+
+# Managed runtime family -> the first version SnapStart supports (snapstart.html, supported runtimes).
+SNAPSTART_FROM = {"java": 11, "python3.": 12, "dotnet": 8}
+
+
+def _snapstart_supported(runtime: str) -> bool:
+    for family, first in SNAPSTART_FROM.items():
+        version = runtime.removeprefix(family).split(".")[0]
+        if runtime.startswith(family) and version.isdigit():
+            return int(version) >= first
+    return False
+
+
+@rule(
+    "lambda-snapstart-runtime",
+    FUNCTION_TOKEN,
+    prop="snapStart",
+    summary="SnapStart is on only for Java 11+, Python 3.12+ or .NET 8+ managed runtimes",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html#snapstart-runtimes",
+)
+def _snapstart_runtime(ctx: Context, r: Resource) -> str | None:
+    applies = (r.get("snapStart") or {}).get("applyOn")
+    runtime = r.get("runtime")
+    if applies in (None, "None") or not runtime or r.get("packageType", "Zip") != "Zip":
+        return None
+    if _snapstart_supported(str(runtime)):
+        return None
+    return f"SnapStart is not supported on runtime {runtime}: use Java 11+, Python 3.12+ or .NET 8+"

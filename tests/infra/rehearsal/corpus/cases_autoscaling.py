@@ -7,14 +7,14 @@ from typing import Any
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
-from tests.infra.rehearsal.corpus.common import network
+from tests.infra.rehearsal.corpus.common import Net, network
 
 API = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference"
 GROUP = "aws:autoscaling/group:Group"
 
 
-def _group(**overrides: Any) -> aws.autoscaling.Group:
-    net = network()
+def _group(net: Net | None = None, **overrides: Any) -> aws.autoscaling.Group:
+    net = net or network()
     template = aws.ec2.LaunchTemplate("workers", instance_type="t3.micro")
     args: dict[str, Any] = {
         "min_size": 1,
@@ -153,4 +153,145 @@ def autoscaling_lifecycle_hook_on_an_unknown_transition() -> None:
         "drain",
         autoscaling_group_name=_group().name,
         lifecycle_transition="autoscaling:EC2_INSTANCE_STOPPING",
+    )
+
+
+def _target_group(net: Net, target_type: str) -> aws.lb.TargetGroup:
+    return aws.lb.TargetGroup("web", port=80, protocol="HTTP", vpc_id=net.vpc.id, target_type=target_type)
+
+
+@valid("autoscaling")
+def autoscaling_mixed_instances_group_behind_a_target_group() -> None:
+    net = network()
+    template = aws.ec2.LaunchTemplate("mixed", instance_type="t3.micro")
+    group = _group(
+        net,
+        launch_template=None,
+        mixed_instances_policy={
+            "instances_distribution": {
+                "on_demand_base_capacity": 1,
+                "on_demand_percentage_above_base_capacity": 25,
+                "spot_allocation_strategy": "price-capacity-optimized",
+            },
+            "launch_template": {
+                "launch_template_specification": {"launch_template_id": template.id, "version": "$Latest"},
+                "overrides": [
+                    {"instance_type": "t3.small"},
+                    {"instance_type": "t3a.small", "weighted_capacity": "2"},
+                ],
+            },
+        },
+        health_check_type="ELB",
+        max_instance_lifetime=604_800,
+        target_group_arns=[_target_group(net, "instance").arn],
+    )
+    aws.autoscaling.Policy(
+        "steps",
+        autoscaling_group_name=group.name,
+        policy_type="StepScaling",
+        adjustment_type="ChangeInCapacity",
+        step_adjustments=[
+            {"metric_interval_upper_bound": "0", "scaling_adjustment": -1},
+            {
+                "metric_interval_lower_bound": "0",
+                "metric_interval_upper_bound": "20",
+                "scaling_adjustment": 1,
+            },
+            {"metric_interval_lower_bound": "20", "scaling_adjustment": 2},
+        ],
+    )
+    aws.autoscaling.LifecycleHook(
+        "drain",
+        autoscaling_group_name=group.name,
+        lifecycle_transition="autoscaling:EC2_INSTANCE_TERMINATING",
+        default_result="ABANDON",
+    )
+
+
+@refused("autoscaling", token=GROUP, prop="healthCheckType", source=f"{API}/API_CreateAutoScalingGroup.html")
+def autoscaling_group_health_check_type_alb() -> None:
+    _group(health_check_type="ALB")
+
+
+@refused("autoscaling", token=GROUP, prop="healthCheckType", source=f"{API}/API_CreateAutoScalingGroup.html")
+def autoscaling_group_health_check_types_with_a_typo() -> None:
+    _group(health_check_type="ELB,EBSS")
+
+
+@refused(
+    "autoscaling", token=GROUP, prop="maxInstanceLifetime", source=f"{API}/API_CreateAutoScalingGroup.html"
+)
+def autoscaling_group_instances_living_one_hour() -> None:
+    _group(max_instance_lifetime=3600)
+
+
+@refused(
+    "autoscaling",
+    token=GROUP,
+    prop="targetGroupArns",
+    source="https://docs.aws.amazon.com/autoscaling/ec2/userguide/getting-started-elastic-load-balancing.html",
+)
+def autoscaling_group_behind_an_ip_target_group() -> None:
+    net = network()
+    _group(net, target_group_arns=[_target_group(net, "ip").arn])
+
+
+@refused(
+    "autoscaling",
+    token="aws:autoscaling/policy:Policy",
+    prop="stepAdjustments",
+    source=f"{API}/API_StepAdjustment.html",
+)
+def autoscaling_step_policy_with_overlapping_steps() -> None:
+    aws.autoscaling.Policy(
+        "steps",
+        autoscaling_group_name=_group().name,
+        policy_type="StepScaling",
+        adjustment_type="ChangeInCapacity",
+        step_adjustments=[
+            {
+                "metric_interval_lower_bound": "0",
+                "metric_interval_upper_bound": "20",
+                "scaling_adjustment": 1,
+            },
+            {"metric_interval_lower_bound": "10", "scaling_adjustment": 2},
+        ],
+    )
+
+
+@refused(
+    "autoscaling",
+    token="aws:autoscaling/policy:Policy",
+    prop="stepAdjustments",
+    source=f"{API}/API_StepAdjustment.html",
+)
+def autoscaling_step_policy_with_a_gap_between_steps() -> None:
+    aws.autoscaling.Policy(
+        "steps",
+        autoscaling_group_name=_group().name,
+        policy_type="StepScaling",
+        adjustment_type="ChangeInCapacity",
+        step_adjustments=[
+            {
+                "metric_interval_lower_bound": "0",
+                "metric_interval_upper_bound": "10",
+                "scaling_adjustment": 1,
+            },
+            {"metric_interval_lower_bound": "20", "scaling_adjustment": 2},
+        ],
+    )
+
+
+@refused(
+    "autoscaling",
+    token="aws:autoscaling/lifecycleHook:LifecycleHook",
+    prop="defaultResult",
+    source=f"{API}/API_PutLifecycleHook.html",
+)
+def autoscaling_lifecycle_hook_default_result_abandoned() -> None:
+    aws.autoscaling.LifecycleHook(
+        "drain",
+        autoscaling_group_name=_group().name,
+        lifecycle_transition="autoscaling:EC2_INSTANCE_TERMINATING",
+        default_result="ABANDONED",
     )

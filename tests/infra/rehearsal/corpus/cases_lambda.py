@@ -221,3 +221,103 @@ def lambda_layer_for_an_unknown_runtime() -> None:
 )
 def lambda_function_setting_a_reserved_environment_variable() -> None:
     _function(environment={"variables": {"AWS_REGION": "eu-west-1", "STAGE": "prod"}})
+
+
+ESM = "aws:lambda/eventSourceMapping:EventSourceMapping"
+CREATE_ESM = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
+SNAPSTART = "https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html#snapstart-runtimes"
+
+
+def _stream_table() -> aws.dynamodb.Table:
+    return aws.dynamodb.Table(
+        "orders",
+        billing_mode="PAY_PER_REQUEST",
+        hash_key="pk",
+        attributes=[{"name": "pk", "type": "S"}],
+        stream_enabled=True,
+        stream_view_type="NEW_IMAGE",
+    )
+
+
+@valid("lambda")
+def lambda_snapstart_alias_and_batched_event_sources() -> None:
+    fn = _function(
+        timeout=30, runtime="python3.13", publish=True, snap_start={"apply_on": "PublishedVersions"}
+    )
+    # Auto-named, as the provider names an alias without `name`.
+    aws.lambda_.Alias("live", function_name=fn.name, function_version="$LATEST")
+    _function(
+        "java",
+        runtime="java21",
+        handler="example.Handler::handleRequest",
+        publish=True,
+        snap_start={"apply_on": "PublishedVersions"},
+    )
+    work = aws.sqs.Queue("work", visibility_timeout_seconds=180)
+    aws.lambda_.EventSourceMapping(
+        "from-sqs",
+        event_source_arn=work.arn,
+        function_name=fn.arn,
+        batch_size=100,
+        maximum_batching_window_in_seconds=5,
+    )
+    jobs = aws.sqs.Queue("jobs", name="jobs.fifo", fifo_queue=True, visibility_timeout_seconds=180)
+    aws.lambda_.EventSourceMapping(
+        "from-fifo", event_source_arn=jobs.arn, function_name=fn.arn, batch_size=10
+    )
+    aws.lambda_.EventSourceMapping(
+        "from-stream",
+        event_source_arn=_stream_table().stream_arn,
+        function_name=fn.arn,
+        starting_position="LATEST",
+    )
+
+
+@refused("lambda", token=ESM, prop="batchSize", source=CREATE_ESM)
+def lambda_sqs_batch_of_100_without_a_batching_window() -> None:
+    fn = _function(timeout=30)
+    queue = aws.sqs.Queue("work", visibility_timeout_seconds=180)
+    aws.lambda_.EventSourceMapping(
+        "from-sqs", event_source_arn=queue.arn, function_name=fn.arn, batch_size=100
+    )
+
+
+@refused("lambda", token=ESM, prop="batchSize", source=CREATE_ESM)
+def lambda_fifo_queue_batch_of_20() -> None:
+    fn = _function(timeout=30)
+    queue = aws.sqs.Queue("jobs", name="jobs.fifo", fifo_queue=True, visibility_timeout_seconds=180)
+    aws.lambda_.EventSourceMapping(
+        "from-fifo",
+        event_source_arn=queue.arn,
+        function_name=fn.arn,
+        batch_size=20,
+        maximum_batching_window_in_seconds=5,
+    )
+
+
+@refused("lambda", token=ESM, prop="startingPosition", source=CREATE_ESM)
+def lambda_dynamodb_stream_without_a_starting_position() -> None:
+    fn = _function(timeout=30)
+    aws.lambda_.EventSourceMapping(
+        "from-stream", event_source_arn=_stream_table().stream_arn, function_name=fn.arn, batch_size=100
+    )
+
+
+@refused("lambda", token=FUNCTION, prop="snapStart", source=SNAPSTART)
+def lambda_snapstart_on_python311() -> None:
+    _function(runtime="python3.11", publish=True, snap_start={"apply_on": "PublishedVersions"})
+
+
+@refused("lambda", token=FUNCTION, prop="snapStart", source=SNAPSTART)
+def lambda_snapstart_on_nodejs() -> None:
+    _function(
+        runtime="nodejs22.x",
+        handler="index.handler",
+        publish=True,
+        snap_start={"apply_on": "PublishedVersions"},
+    )
+
+
+@refused("lambda", token=FUNCTION, prop="layers", source=CREATE_FUNCTION)
+def lambda_layer_version_that_does_not_exist() -> None:
+    _function(layers=["arn:aws:lambda:eu-west-1:123456789012:layer:missing:1"])
