@@ -122,6 +122,28 @@ def file_system(ctx: Context, r: Resource) -> Emulated:
     }
 
 
+@rule(
+    "efs-mount-target-groups-in-vpc",
+    "aws:efs/mountTarget:MountTarget",
+    prop="securityGroups",
+    summary="A mount target's security groups belong to its subnet's VPC",
+    source=f"{_API}/API_CreateMountTarget.html (SecurityGroups: must be for the same VPC as the subnet;"
+    " SecurityGroupNotFound)",
+)
+def _mount_target_groups(ctx: Context, r: Resource) -> str | None:
+    subnet, groups = r.get("subnetId"), [str(g) for g in r.get("securityGroups") or []]
+    if not subnet or not groups:
+        return None
+    ec2 = ctx.client("ec2")
+    try:
+        vpc = ec2.describe_subnets(SubnetIds=[str(subnet)])["Subnets"][0]["VpcId"]
+        found = ec2.describe_security_groups(GroupIds=groups)["SecurityGroups"]
+    except ec2.exceptions.ClientError:
+        return None  # a missing subnet or group is refused by the call itself, naming it
+    others = sorted(g["GroupId"] for g in found if g.get("VpcId") != vpc)
+    return f"security group(s) {', '.join(others)} are not in the subnet's VPC {vpc}" if others else None
+
+
 @emulates(
     "aws:efs/mountTarget:MountTarget",
     note="create_mount_target; moto refuses a second mount target in one zone and a subnet of another VPC "

@@ -139,3 +139,19 @@ def efs_policy_that_is_not_json() -> None:
     aws.efs.FileSystemPolicy(
         "shared", file_system_id=_file_system().id, policy="Allow elasticfilesystem:ClientMount"
     )
+
+
+@refused(
+    "efs",
+    token="aws:efs/mountTarget:MountTarget",
+    prop="securityGroups",
+    source="https://docs.aws.amazon.com/efs/latest/ug/API_CreateMountTarget.html",
+)
+def efs_mount_target_guarded_by_another_vpcs_group() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    aws.efs.MountTarget(
+        "shared",
+        file_system_id=_file_system().id,
+        subnet_id=net.subnets[0].id,
+        security_groups=[other.group.id],
+    )
