@@ -269,3 +269,66 @@ def composite_alarm(ctx: Context, r: Resource) -> Emulated:
         kwargs["AlarmDescription"] = r.get("alarmDescription")
     ctx.check(r, "alarmRule", "cloudwatch", "put_composite_alarm", **kwargs)
     return name, {"alarmName": name, "arn": ctx.arn("cloudwatch", f"alarm:{name}")}
+
+
+PROVIDER_METRIC_ALARM = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go"
+MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
+LOW_SAMPLE_COUNT = ("evaluate", "ignore")
+
+
+def _one_of_rule(rule_id: str, prop: str, allowed: tuple[str, ...]) -> None:
+    """The provider's StringInSlice(..., true): one of `allowed`, whatever its case."""
+
+    def check(ctx: Context, r: Resource) -> str | None:
+        value = r.get(prop)
+        if not isinstance(value, str) or value.lower() in {a.lower() for a in allowed}:
+            return None
+        return f"{prop} {value!r} is not one of {', '.join(allowed)}"
+
+    check.__qualname__ = f"check_{prop}"
+    rule(
+        rule_id,
+        METRIC_ALARM,
+        prop=prop,
+        summary=f"An alarm's {prop} is one of {', '.join(allowed)}",
+        source=f"{PUT_METRIC_ALARM}; {PROVIDER_METRIC_ALARM}",
+    )(check)
+
+
+_one_of_rule("cloudwatch-alarm-treat-missing-data", "treatMissingData", MISSING_DATA)
+_one_of_rule("cloudwatch-alarm-low-sample-count", "evaluateLowSampleCountPercentiles", LOW_SAMPLE_COUNT)
+
+# The single-metric inputs the provider declares ConflictsWith metric_query.
+SINGLE_METRIC_INPUTS = ("metricName", "namespace", "dimensions", "period", "statistic", "extendedStatistic")
+QUERY_ID = re.compile(r"[a-z][A-Za-z0-9_]*")
+
+
+@rule(
+    "cloudwatch-alarm-metric-queries",
+    METRIC_ALARM,
+    prop="metricQueries",
+    summary="An alarm on metric queries gives no single-metric input, exactly one query returns data, each "
+    "query id starts with a lowercase letter, and no query has both an expression and a metric",
+    source=f"{PUT_METRIC_ALARM} (Metrics); "
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html (Id, "
+    "ReturnData)",
+)
+def _metric_queries(ctx: Context, r: Resource) -> str | None:
+    queries = r.get("metricQueries") or []
+    if not queries:
+        return None
+    single = [key for key in SINGLE_METRIC_INPUTS if r.get(key) not in (None, "", {})]
+    if single:
+        return f"metricQueries can't be given with {', '.join(single)}: put the metric in a query instead"
+    ids = [q.get("id") for q in queries]
+    bad = [i for i in ids if isinstance(i, str) and not QUERY_ID.fullmatch(i)]
+    if bad:
+        return f"metric query id {bad[0]!r} must start with a lowercase letter and hold letters, digits and _"
+    both = [q.get("id") for q in queries if q.get("expression") and q.get("metric")]
+    if both:
+        return f"metric query {both[0]!r} has both an expression and a metric"
+    returning = [q.get("id") for q in queries if q.get("returnData")]
+    if len(returning) == 1:
+        return None
+    shown = ", ".join(map(str, returning))
+    return f"exactly one metric query must set returnData; {len(returning)} do ({shown})"

@@ -123,3 +123,82 @@ def cloudwatch_composite_rule_with_bare_names() -> None:
     aws.cloudwatch.CompositeAlarm(
         "degraded", alarm_name="degraded", alarm_rule=cpu.name.apply(lambda name: f"{name} AND latency")
     )
+
+
+QUERY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html"
+PROVIDER_ALARM = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go"
+
+
+def _error_rate(**overrides: Any) -> aws.cloudwatch.MetricAlarm:
+    def metric(name: str) -> dict[str, Any]:
+        return {"namespace": "AWS/ApiGateway", "metric_name": name, "period": 60, "stat": "Sum"}
+
+    args: dict[str, Any] = {
+        "comparison_operator": "GreaterThanThreshold",
+        "threshold": 5,
+        "evaluation_periods": 3,
+        "treat_missing_data": "notBreaching",
+        "metric_queries": [
+            {"id": "errors", "metric": metric("5XXError")},
+            {"id": "requests", "metric": metric("Count")},
+            {"id": "rate", "expression": "100 * errors / requests", "return_data": True},
+        ],
+    }
+    args.update(overrides)
+    return aws.cloudwatch.MetricAlarm("error-rate", **args)
+
+
+@valid("cloudwatch")
+def cloudwatch_metric_math_alarm_and_percentile_alarm() -> None:
+    _error_rate()
+    _alarm(
+        "latency",
+        statistic=None,
+        extended_statistic="p99",
+        evaluate_low_sample_count_percentiles="ignore",
+        treat_missing_data="breaching",
+    )
+
+
+@refused("cloudwatch", token=ALARM, prop="treatMissingData", source=PUT_ALARM)
+def cloudwatch_treat_missing_data_ignored() -> None:
+    _alarm(treat_missing_data="ignored")
+
+
+@refused("cloudwatch", token=ALARM, prop="evaluateLowSampleCountPercentiles", source=PUT_ALARM)
+def cloudwatch_low_sample_count_yes() -> None:
+    _alarm(statistic=None, extended_statistic="p99", evaluate_low_sample_count_percentiles="yes")
+
+
+@refused("cloudwatch", token=ALARM, prop="metricQueries", source=PUT_ALARM)
+def cloudwatch_metric_name_and_metric_queries() -> None:
+    _error_rate(metric_name="Errors", namespace="App", period=60, statistic="Sum")
+
+
+@refused("cloudwatch", token=ALARM, prop="metricQueries", source=QUERY)
+def cloudwatch_two_queries_returning_data() -> None:
+    metric = {"namespace": "AWS/ApiGateway", "metric_name": "5XXError", "period": 60, "stat": "Sum"}
+    _error_rate(
+        metric_queries=[
+            {"id": "errors", "metric": metric, "return_data": True},
+            {"id": "scaled", "expression": "errors * 2", "return_data": True},
+        ]
+    )
+
+
+@refused("cloudwatch", token=ALARM, prop="metricQueries", source=QUERY)
+def cloudwatch_no_query_returning_data() -> None:
+    metric = {"namespace": "AWS/ApiGateway", "metric_name": "5XXError", "period": 60, "stat": "Sum"}
+    _error_rate(metric_queries=[{"id": "errors", "metric": metric}])
+
+
+@refused("cloudwatch", token=ALARM, prop="metricQueries", source=QUERY)
+def cloudwatch_query_id_starting_upper_case() -> None:
+    metric = {"namespace": "AWS/ApiGateway", "metric_name": "5XXError", "period": 60, "stat": "Sum"}
+    _error_rate(metric_queries=[{"id": "Errors", "metric": metric, "return_data": True}])
+
+
+@refused("cloudwatch", token=ALARM, prop="metricQueries", source=PROVIDER_ALARM)
+def cloudwatch_query_with_expression_and_metric() -> None:
+    metric = {"namespace": "AWS/ApiGateway", "metric_name": "5XXError", "period": 60, "stat": "Sum"}
+    _error_rate(metric_queries=[{"id": "errors", "metric": metric, "expression": "m1", "return_data": True}])
