@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from infra.rehearsal.emulation import (
@@ -76,6 +77,24 @@ def ecs_capacity_providers(ctx: Context, r: Resource) -> Emulated:
     return cluster, {}
 
 
+def _moto_refuses_memory_reservation_alone(kwargs: dict[str, Any]) -> bool:
+    """moto 5.2 wants a container's hard `memory` on EC2 without a task memory; AWS takes memoryReservation
+    alone (API_ContainerDefinition.html, memoryReservation), so such a definition is registered without its
+    requiresCompatibilities, which are put back on moto's copy after."""
+    return (
+        "EC2" in (kwargs.get("requiresCompatibilities") or [])
+        and kwargs.get("memory") is None
+        and any(isinstance(c, dict) and "memory" not in c for c in kwargs["containerDefinitions"])
+    )
+
+
+def _moto_task_definition(ctx: Context, arn: str) -> Any:
+    from moto.ecs.models import ecs_backends
+
+    family, revision = arn.rsplit("/", 1)[-1].rsplit(":", 1)
+    return ecs_backends[ctx.account_id][ctx.region].task_definitions[family][int(revision)]
+
+
 @emulates(
     "aws:ecs/taskDefinition:TaskDefinition",
     note="register_task_definition",
@@ -126,10 +145,16 @@ def ecs_task_definition(ctx: Context, r: Resource) -> Emulated:
             "operatingSystemFamily": platform.get("operatingSystemFamily", "LINUX"),
             "cpuArchitecture": platform.get("cpuArchitecture", "X86_64"),
         }
+    requires = kwargs.get("requiresCompatibilities")
+    reservation_only = _moto_refuses_memory_reservation_alone(kwargs)
+    if reservation_only:
+        del kwargs["requiresCompatibilities"]
     definition = ctx.aws(r, "containerDefinitions", "ecs", "register_task_definition", **kwargs)[
         "taskDefinition"
     ]
     arn = definition["taskDefinitionArn"]
+    if reservation_only:
+        _moto_task_definition(ctx, arn).requires_compatibilities = requires
     return str(r.get("family")), {
         "arn": arn,
         "arnWithoutRevision": arn.rsplit(":", 1)[0],
@@ -518,3 +543,274 @@ def ecs_capacity_provider(ctx: Context, r: Resource) -> Emulated:
         tags=tags_list(r.get("tags"), key="key", value="value"),
     )["capacityProvider"]
     return created["capacityProviderArn"], {"arn": created["capacityProviderArn"], "name": name}
+
+
+EPHEMERAL_STORAGE_GIB = (21, 200)
+
+
+@rule(
+    "ecs-ephemeral-storage-size",
+    _TASK_DEFINITION,
+    prop="ephemeralStorage",
+    summary="A task's ephemeral storage is 21-200 GiB",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html (sizeInGiB)",
+)
+def _ephemeral_storage(ctx: Context, r: Resource) -> str | None:
+    size = (r.get("ephemeralStorage") or {}).get("sizeInGib")
+    low, high = EPHEMERAL_STORAGE_GIB
+    if not isinstance(size, int | float) or low <= size <= high:
+        return None
+    return f"ephemeralStorage.sizeInGib {int(size)} is not within {low}-{high} GiB"
+
+
+_ECS_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,255}")
+
+
+@rule(
+    "ecs-task-family",
+    _TASK_DEFINITION,
+    prop="family",
+    summary="A task definition family is up to 255 letters, digits, underscores and hyphens",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html"
+    " (family)",
+)
+def _task_family(ctx: Context, r: Resource) -> str | None:
+    family = r.get("family")
+    if not isinstance(family, str) or _ECS_IDENTIFIER.fullmatch(family):
+        return None
+    return f"family {family!r} is not up to 255 letters, digits, underscores and hyphens"
+
+
+@rule(
+    "ecs-container-name",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="A container's name is up to 255 letters, digits, underscores and hyphens",
+    source=f"{_CONTAINER_DEFINITION} (name)",
+)
+def _container_name(ctx: Context, r: Resource) -> str | None:
+    for container in _containers(r) or []:
+        name = container.get("name") if isinstance(container, dict) else None
+        if isinstance(name, str) and not _ECS_IDENTIFIER.fullmatch(name):
+            return f"container name {name!r} is not up to 255 letters, digits, underscores and hyphens"
+    return None
+
+
+@rule(
+    "ecs-fargate-awslogs-execution-role",
+    _TASK_DEFINITION,
+    prop="executionRoleArn",
+    summary="A Fargate task definition whose containers log with awslogs has an execution role",
+    source=f"{_DEV_GUIDE}/task_execution_IAM_role.html (Fargate tasks sending logs with the awslogs driver"
+    " need the task execution role)",
+)
+def _awslogs_execution_role(ctx: Context, r: Resource) -> str | None:
+    if not _is_fargate(r) or r.get("executionRoleArn"):
+        return None
+    for container in _containers(r) or []:
+        driver = ((container.get("logConfiguration") or {}) if isinstance(container, dict) else {}).get(
+            "logDriver"
+        )
+        if driver == "awslogs":
+            return f"container {container.get('name')!r} logs with awslogs on Fargate: needs executionRoleArn"
+    return None
+
+
+@rule(
+    "ecs-secrets-execution-role",
+    _TASK_DEFINITION,
+    prop="executionRoleArn",
+    summary="A task definition whose containers take secrets has an execution role to read them",
+    source=f"{_DEV_GUIDE}/task_execution_IAM_role.html (required to reference sensitive data with Secrets "
+    "Manager or Systems Manager Parameter Store)",
+)
+def _secrets_execution_role(ctx: Context, r: Resource) -> str | None:
+    if r.get("executionRoleArn"):
+        return None
+    for container in _containers(r) or []:
+        if isinstance(container, dict) and container.get("secrets"):
+            return f"container {container.get('name')!r} takes secrets, which needs executionRoleArn"
+    return None
+
+
+@rule(
+    "ecs-container-cpu",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="The CPU units the containers reserve together fit in the task's CPU",
+    source=f"{_CONTAINER_DEFINITION} (cpu: the total reserved for all containers must be lower than the task "
+    "cpu)",
+)
+def _container_cpu(ctx: Context, r: Resource) -> str | None:
+    containers = _containers(r)
+    task_cpu = _units(r.get("cpu", ""), "vCPU", 1024)
+    if not containers or task_cpu is None:
+        return None
+    reserved = sum(int(c.get("cpu") or 0) for c in containers if isinstance(c, dict))
+    if reserved <= task_cpu:
+        return None
+    return f"the containers reserve {reserved} CPU units, more than the task's {task_cpu}"
+
+
+@rule(
+    "ecs-fargate-privileged",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="A Fargate task's containers are not privileged",
+    source=f"{_CONTAINER_DEFINITION} (privileged: not supported for tasks run on Fargate)",
+)
+def _fargate_privileged(ctx: Context, r: Resource) -> str | None:
+    if not _is_fargate(r):
+        return None
+    for container in _containers(r) or []:
+        if isinstance(container, dict) and container.get("privileged") is True:
+            return f"container {container.get('name')!r} is privileged, which Fargate does not support"
+    return None
+
+
+# Container health check field -> its allowed seconds or count (API_HealthCheck; the timeout's upper bound
+# differs between versions of the page, so only its lower bound is checked).
+HEALTH_CHECK_RANGES = {
+    "interval": (5, 300),
+    "timeout": (2, None),
+    "retries": (1, 10),
+    "startPeriod": (0, 300),
+}
+
+
+@rule(
+    "ecs-container-health-check",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="A container health check's interval is 5-300 s, timeout at least 2 s, retries 1-10, "
+    "startPeriod 0-300 s",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+)
+def _container_health_check(ctx: Context, r: Resource) -> str | None:
+    for container in _containers(r) or []:
+        check = container.get("healthCheck") if isinstance(container, dict) else None
+        for key, (low, high) in HEALTH_CHECK_RANGES.items():
+            value = check.get(key) if isinstance(check, dict) else None
+            if isinstance(value, int | float) and (value < low or (high is not None and value > high)):
+                shown = f"{low}-{high}" if high is not None else f"at least {low}"
+                return f"container {container.get('name')!r}: healthCheck.{key} {value} is not {shown}"
+    return None
+
+
+_STRATEGY_ITEM = (
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html"
+    " (base: only one capacity provider in a strategy can have a base defined)"
+)
+
+
+def _several_bases(strategy: list[Any]) -> str | None:
+    based = [s.get("capacityProvider") for s in strategy if isinstance(s, dict) and (s.get("base") or 0) > 0]
+    if len(based) <= 1:
+        return None
+    return f"{' and '.join(str(b) for b in based)} both have a base; only one provider of a strategy may"
+
+
+@rule(
+    "ecs-cluster-strategy-one-base",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    prop="defaultCapacityProviderStrategies",
+    summary="Only one capacity provider of a cluster's default strategy has a base",
+    source=_STRATEGY_ITEM,
+)
+def _cluster_strategy_one_base(ctx: Context, r: Resource) -> str | None:
+    return _several_bases(r.get("defaultCapacityProviderStrategies") or [])
+
+
+_SERVICE = "aws:ecs/service:Service"
+
+
+@rule(
+    "ecs-service-strategy-one-base",
+    _SERVICE,
+    prop="capacityProviderStrategies",
+    summary="Only one capacity provider of a service's strategy has a base",
+    source=_STRATEGY_ITEM,
+)
+def _service_strategy_one_base(ctx: Context, r: Resource) -> str | None:
+    return _several_bases(r.get("capacityProviderStrategies") or [])
+
+
+@rule(
+    "ecs-service-launch-type-or-strategy",
+    _SERVICE,
+    prop="launchType",
+    summary="A service has a launch type or a capacity provider strategy, not both",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html"
+    " (capacityProviderStrategy: if specified, the launchType parameter must be omitted)",
+)
+def _launch_type_or_strategy(ctx: Context, r: Resource) -> str | None:
+    if r.get("launchType") and r.get("capacityProviderStrategies"):
+        return f"launchType {r.get('launchType')} cannot be set with capacityProviderStrategies"
+    return None
+
+
+def _balanced_containers(ctx: Context, r: Resource) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The service's loadBalancers and its task definition as the account holds it, when both are known."""
+    balancers = [b for b in r.get("loadBalancers") or [] if isinstance(b, dict)]
+    task = _described_task_definition(ctx, r) if balancers else None
+    return (balancers, task) if task is not None else None
+
+
+_LOAD_BALANCER_API = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html"
+
+
+@rule(
+    "ecs-service-load-balancer-container",
+    _SERVICE,
+    prop="loadBalancers",
+    summary="A service's load balancer names a container of its task definition and a containerPort it maps",
+    source=f"{_LOAD_BALANCER_API} (containerName: as it appears in a container definition; containerPort: "
+    "must correspond to a containerPort in the task definition)",
+)
+def _load_balancer_container(ctx: Context, r: Resource) -> str | None:
+    found = _balanced_containers(ctx, r)
+    if found is None:
+        return None
+    balancers, task = found
+    containers = {c.get("name"): c for c in task.get("containerDefinitions") or []}
+    for balancer in balancers:
+        name, port = balancer.get("containerName"), balancer.get("containerPort")
+        if not isinstance(name, str):
+            continue
+        if name not in containers:
+            return (
+                f"containerName {name!r} is not a container of the task definition ({', '.join(containers)})"
+            )
+        mapped = [m.get("containerPort") for m in containers[name].get("portMappings") or []]
+        if isinstance(port, int | float) and int(port) not in mapped:
+            return f"containerPort {int(port)} is not one container {name!r} maps ({mapped or 'none'})"
+    return None
+
+
+@rule(
+    "ecs-service-awsvpc-ip-target-group",
+    _SERVICE,
+    prop="loadBalancers",
+    summary="A service whose task definition uses the awsvpc network mode registers with ip target groups",
+    source=f"{_DEV_GUIDE}/alb.html (awsvpc network mode: choose ip as the target type, not instance)",
+)
+def _awsvpc_ip_target_group(ctx: Context, r: Resource) -> str | None:
+    from botocore.exceptions import ClientError
+
+    found = _balanced_containers(ctx, r)
+    if found is None or found[1].get("networkMode") != "awsvpc":
+        return None
+    for balancer in found[0]:
+        arn = balancer.get("targetGroupArn")
+        if not isinstance(arn, str):
+            continue
+        try:
+            groups = ctx.client("elbv2").describe_target_groups(TargetGroupArns=[arn])["TargetGroups"]
+        except ClientError:
+            continue
+        kind = groups[0].get("TargetType") if groups else None
+        if kind == "instance":
+            return (
+                f"the task definition uses awsvpc: target group {arn} must have target type ip, not instance"
+            )
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -253,3 +254,297 @@ def ecs_awsvpc_service_without_a_network_configuration() -> None:
     aws.ecs.Service(
         "web", cluster=cluster.arn, task_definition=_task().arn, desired_count=1, launch_type="FARGATE"
     )
+
+
+@valid("ecs")
+def ecs_ec2_task_with_only_a_memory_reservation() -> None:
+    """memoryReservation alone is enough without a task memory (API_ContainerDefinition.html)."""
+    aws.ecs.TaskDefinition(
+        "worker",
+        family="worker",
+        requires_compatibilities=["EC2"],
+        network_mode="bridge",
+        container_definitions=_containers(
+            memoryReservation=128, portMappings=[{"containerPort": 8080, "hostPort": 0}]
+        ),
+    )
+
+
+@valid("ecs")
+def ecs_fargate_service_behind_an_alb_on_spot() -> None:
+    net = network()
+    cluster = aws.ecs.Cluster("apps")
+    providers = aws.ecs.ClusterCapacityProviders(
+        "apps",
+        cluster_name=cluster.name,
+        capacity_providers=["FARGATE", "FARGATE_SPOT"],
+        default_capacity_provider_strategies=[
+            {"capacity_provider": "FARGATE", "weight": 1, "base": 2},
+            {"capacity_provider": "FARGATE_SPOT", "weight": 4, "base": 0},
+        ],
+    )
+    logs = aws.cloudwatch.LogGroup("web", retention_in_days=14)
+    secret = aws.ssm.Parameter("db-url", type="SecureString", value="postgres://db.internal/app")
+    web = {
+        "name": "web_api-1",
+        "image": IMAGE,
+        "essential": True,
+        "cpu": 768,
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+        "healthCheck": {
+            "command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+            "interval": 300,
+            "timeout": 5,
+            "retries": 10,
+            "startPeriod": 0,
+        },
+    }
+    sidecar = {"name": "collector", "image": IMAGE, "essential": False, "cpu": 256}
+    task = _task(
+        family="web_api-v2",
+        cpu="1024",
+        memory="2048",
+        ephemeral_storage={"size_in_gib": 200},
+        container_definitions=pulumi.Output.all(logs.name, secret.arn).apply(
+            lambda args: json.dumps(
+                [
+                    {
+                        **web,
+                        "secrets": [{"name": "DATABASE_URL", "valueFrom": args[1]}],
+                        "logConfiguration": {
+                            "logDriver": "awslogs",
+                            "options": {"awslogs-group": args[0], "awslogs-region": "eu-west-1"},
+                        },
+                    },
+                    sidecar,
+                ]
+            )
+        ),
+    )
+    balancer = aws.lb.LoadBalancer(
+        "web",
+        load_balancer_type="application",
+        subnets=[s.id for s in net.subnets],
+        security_groups=[net.group.id],
+    )
+    group = aws.lb.TargetGroup("web", port=8080, protocol="HTTP", vpc_id=net.vpc.id, target_type="ip")
+    listener = aws.lb.Listener(
+        "http",
+        load_balancer_arn=balancer.arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[{"type": "forward", "target_group_arn": group.arn}],
+    )
+    aws.ecs.Service(
+        "web",
+        cluster=cluster.arn,
+        task_definition=task.arn,
+        desired_count=2,
+        capacity_provider_strategies=[
+            {"capacity_provider": "FARGATE", "weight": 1, "base": 1},
+            {"capacity_provider": "FARGATE_SPOT", "weight": 3},
+        ],
+        load_balancers=[
+            {"target_group_arn": group.arn, "container_name": "web_api-1", "container_port": 8080}
+        ],
+        network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [net.group.id]},
+        opts=pulumi.ResourceOptions(depends_on=[listener, providers]),
+    )
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="ephemeralStorage", source=f"{API}/API_EphemeralStorage.html")
+def ecs_ephemeral_storage_below_21_gib() -> None:
+    _task(ephemeral_storage={"size_in_gib": 10})
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="ephemeralStorage", source=f"{API}/API_EphemeralStorage.html")
+def ecs_ephemeral_storage_over_200_gib() -> None:
+    _task(ephemeral_storage={"size_in_gib": 500})
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="family", source=f"{API}/API_RegisterTaskDefinition.html")
+def ecs_task_family_with_a_dot() -> None:
+    _task(family="web.v2")
+
+
+@refused(
+    "ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_ContainerDefinition.html"
+)
+def ecs_container_name_with_a_space() -> None:
+    _task(container_definitions=_containers(name="web server"))
+
+
+EXECUTION_ROLE = f"{GUIDE}/task_execution_IAM_role.html"
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="executionRoleArn", source=EXECUTION_ROLE)
+def ecs_fargate_awslogs_without_an_execution_role() -> None:
+    logs = aws.cloudwatch.LogGroup("web", retention_in_days=7)
+    _task(
+        execution_role_arn=None,
+        container_definitions=logs.name.apply(
+            lambda name: _containers(
+                logConfiguration={
+                    "logDriver": "awslogs",
+                    "options": {"awslogs-group": name, "awslogs-region": "eu-west-1"},
+                }
+            )
+        ),
+    )
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="executionRoleArn", source=EXECUTION_ROLE)
+def ecs_container_secrets_without_an_execution_role() -> None:
+    secret = aws.ssm.Parameter("db-url", type="SecureString", value="postgres://db.internal/app")
+    _task(
+        execution_role_arn=None,
+        container_definitions=secret.arn.apply(
+            lambda arn: _containers(secrets=[{"name": "DATABASE_URL", "valueFrom": arn}])
+        ),
+    )
+
+
+@refused(
+    "ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_ContainerDefinition.html"
+)
+def ecs_containers_reserve_more_cpu_than_the_task() -> None:
+    sidecar = {"name": "collector", "image": IMAGE, "essential": False, "cpu": 128}
+    web = {"name": "web", "image": IMAGE, "cpu": 256}
+    _task(container_definitions=json.dumps([web, sidecar]))
+
+
+@refused(
+    "ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_ContainerDefinition.html"
+)
+def ecs_privileged_container_on_fargate() -> None:
+    _task(container_definitions=_containers(privileged=True))
+
+
+def _health_check(**fields: Any) -> str:
+    return _containers(healthCheck={"command": ["CMD-SHELL", "true"], **fields})
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_HealthCheck.html")
+def ecs_health_check_interval_over_300_seconds() -> None:
+    _task(container_definitions=_health_check(interval=600))
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_HealthCheck.html")
+def ecs_health_check_retries_over_10() -> None:
+    _task(container_definitions=_health_check(retries=20))
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_HealthCheck.html")
+def ecs_health_check_start_period_over_300_seconds() -> None:
+    _task(container_definitions=_health_check(startPeriod=600))
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_HealthCheck.html")
+def ecs_health_check_timeout_of_one_second() -> None:
+    _task(container_definitions=_health_check(timeout=1))
+
+
+STRATEGY_ITEM = f"{API}/API_CapacityProviderStrategyItem.html"
+
+
+@refused(
+    "ecs",
+    token="aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    prop="defaultCapacityProviderStrategies",
+    source=STRATEGY_ITEM,
+)
+def ecs_cluster_strategy_with_two_bases() -> None:
+    cluster = aws.ecs.Cluster("apps")
+    aws.ecs.ClusterCapacityProviders(
+        "apps",
+        cluster_name=cluster.name,
+        capacity_providers=["FARGATE", "FARGATE_SPOT"],
+        default_capacity_provider_strategies=[
+            {"capacity_provider": "FARGATE", "weight": 1, "base": 1},
+            {"capacity_provider": "FARGATE_SPOT", "weight": 3, "base": 1},
+        ],
+    )
+
+
+def _fargate_service(**overrides: Any) -> None:
+    net = network()
+    cluster = aws.ecs.Cluster("apps")
+    providers = aws.ecs.ClusterCapacityProviders(
+        "apps", cluster_name=cluster.name, capacity_providers=["FARGATE", "FARGATE_SPOT"]
+    )
+    args: dict[str, Any] = {
+        "cluster": cluster.arn,
+        "task_definition": _task().arn,
+        "desired_count": 1,
+        "network_configuration": {"subnets": [s.id for s in net.subnets], "security_groups": [net.group.id]},
+        "opts": pulumi.ResourceOptions(depends_on=[providers]),
+    }
+    args.update(overrides)
+    aws.ecs.Service("web", **args)
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="capacityProviderStrategies", source=STRATEGY_ITEM)
+def ecs_service_strategy_with_two_bases() -> None:
+    _fargate_service(
+        capacity_provider_strategies=[
+            {"capacity_provider": "FARGATE", "weight": 1, "base": 1},
+            {"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 2},
+        ]
+    )
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="launchType", source=f"{API}/API_CreateService.html")
+def ecs_service_with_a_launch_type_and_a_strategy() -> None:
+    _fargate_service(
+        launch_type="FARGATE",
+        capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
+    )
+
+
+def _balanced_service(target_type: str, container_name: str, container_port: int) -> None:
+    net = network()
+    balancer = aws.lb.LoadBalancer(
+        "web",
+        load_balancer_type="application",
+        subnets=[s.id for s in net.subnets],
+        security_groups=[net.group.id],
+    )
+    group = aws.lb.TargetGroup("web", port=8080, protocol="HTTP", vpc_id=net.vpc.id, target_type=target_type)
+    listener = aws.lb.Listener(
+        "http",
+        load_balancer_arn=balancer.arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[{"type": "forward", "target_group_arn": group.arn}],
+    )
+    aws.ecs.Service(
+        "web",
+        cluster=aws.ecs.Cluster("apps").arn,
+        task_definition=_task().arn,
+        desired_count=1,
+        launch_type="FARGATE",
+        load_balancers=[
+            {
+                "target_group_arn": group.arn,
+                "container_name": container_name,
+                "container_port": container_port,
+            }
+        ],
+        network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [net.group.id]},
+        opts=pulumi.ResourceOptions(depends_on=[listener]),
+    )
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="loadBalancers", source=f"{GUIDE}/alb.html")
+def ecs_awsvpc_service_with_an_instance_target_group() -> None:
+    _balanced_service("instance", "web", 8080)
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="loadBalancers", source=f"{API}/API_LoadBalancer.html")
+def ecs_service_balancing_a_container_the_task_lacks() -> None:
+    _balanced_service("ip", "api", 8080)
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="loadBalancers", source=f"{API}/API_LoadBalancer.html")
+def ecs_service_balancing_a_port_the_container_does_not_map() -> None:
+    _balanced_service("ip", "web", 80)
