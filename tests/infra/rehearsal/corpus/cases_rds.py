@@ -405,3 +405,132 @@ def rds_engine_name_misspelt() -> None:
 def rds_mariadb_with_a_current_option_group() -> None:
     group = aws.rds.OptionGroup("options", engine_name="mariadb", major_engine_version="10.11")
     _mysql(engine="mariadb", engine_version="10.11", option_group_name=group.name)
+
+
+@valid("rds")
+def rds_aurora_io_optimized_clusters() -> None:
+    _aurora("aurora-iopt", storage_type="aurora-iopt1")
+    _aurora(
+        "aurora-pg-iopt",
+        engine="aurora-postgresql",
+        engine_version="16.4",
+        master_username="app",
+        storage_type="aurora-iopt1",
+        final_snapshot_identifier="aurora-pg-final-1",
+    )
+
+
+@valid("rds")
+def rds_io1_instance_in_its_vpc() -> None:
+    net = network()
+    subnets = aws.rds.SubnetGroup("db-subnets", subnet_ids=[s.id for s in net.subnets])
+    _mysql(
+        instance_class="db.m7g.large",
+        allocated_storage=100,
+        storage_type="io1",
+        iops=5000,
+        db_subnet_group_name=subnets.name,
+        vpc_security_group_ids=[net.group.id],
+        skip_final_snapshot=False,
+        final_snapshot_identifier="db-final-2026",
+    )
+
+
+@refused("rds", token=INSTANCE, prop="iops", source=CREATE_DB_INSTANCE)
+def rds_io1_iops_over_50_per_gib() -> None:
+    _mysql(instance_class="db.m7g.large", allocated_storage=100, storage_type="io1", iops=10000)
+
+
+@refused("rds", token=INSTANCE, prop="iops", source=CREATE_DB_INSTANCE)
+def rds_io1_iops_under_half_per_gib() -> None:
+    _mysql(instance_class="db.m7g.large", allocated_storage=4000, storage_type="io1", iops=1000)
+
+
+SERVERLESS_V2 = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html"
+)
+
+
+@refused("rds", token=CLUSTER, prop="serverlessv2ScalingConfiguration.maxCapacity", source=SERVERLESS_V2)
+def rds_serverless_v2_max_512_acus() -> None:
+    _aurora(
+        serverlessv2_scaling_configuration=aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=0.5, max_capacity=512
+        )
+    )
+
+
+@refused("rds", token=CLUSTER, prop="serverlessv2ScalingConfiguration.maxCapacity", source=SERVERLESS_V2)
+def rds_serverless_v2_max_below_min() -> None:
+    _aurora(
+        serverlessv2_scaling_configuration=aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=8, max_capacity=4
+        )
+    )
+
+
+@refused(
+    "rds",
+    token=CLUSTER_INSTANCE,
+    prop="instanceClass",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.create.html",
+)
+def rds_serverless_instance_without_capacity_range() -> None:
+    cluster = _aurora()
+    aws.rds.ClusterInstance(
+        "aurora-1",
+        cluster_identifier=cluster.id,
+        engine=aws.rds.EngineType.AURORA_MYSQL,
+        instance_class="db.serverless",
+    )
+
+
+DELETE_DB_INSTANCE = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html"
+
+
+@refused("rds", token=INSTANCE, prop="finalSnapshotIdentifier", source=DELETE_DB_INSTANCE)
+def rds_final_snapshot_identifier_with_underscore() -> None:
+    _mysql(skip_final_snapshot=False, final_snapshot_identifier="final_snap")
+
+
+@refused("rds", token=INSTANCE, prop="finalSnapshotIdentifier", source=DELETE_DB_INSTANCE)
+def rds_final_snapshot_identifier_double_hyphen() -> None:
+    _mysql(skip_final_snapshot=False, final_snapshot_identifier="final--snap")
+
+
+@refused("rds", token=INSTANCE, prop="finalSnapshotIdentifier", source=DELETE_DB_INSTANCE)
+def rds_final_snapshot_identifier_trailing_hyphen() -> None:
+    _mysql(skip_final_snapshot=False, final_snapshot_identifier="final-snap-")
+
+
+@refused(
+    "rds",
+    token="aws:rds/subnetGroup:SubnetGroup",
+    prop="subnetIds",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
+)
+def rds_subnet_group_across_two_vpcs() -> None:
+    first, second = network(), network("other", "10.1.0.0/16")
+    aws.rds.SubnetGroup("db-subnets", subnet_ids=[first.subnets[0].id, second.subnets[1].id])
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="vpcSecurityGroupIds",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+)
+def rds_instance_security_group_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    subnets = aws.rds.SubnetGroup("db-subnets", subnet_ids=[s.id for s in net.subnets])
+    _mysql(db_subnet_group_name=subnets.name, vpc_security_group_ids=[other.group.id])
+
+
+@refused(
+    "rds",
+    token="aws:rds/optionGroup:OptionGroup",
+    prop="majorEngineVersion",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateOptionGroup.html",
+)
+def rds_option_group_full_engine_version() -> None:
+    aws.rds.OptionGroup("options", engine_name="mysql", major_engine_version="8.0.35")
