@@ -89,6 +89,32 @@ def ecr_lifecycle_policy(ctx: Context, r: Resource) -> Emulated:
     return repository, {"registryId": created["registryId"]}
 
 
+REPOSITORY_POLICIES = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html"
+
+
+@rule(
+    "ecr-repository-policy-principal",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    prop="policy",
+    summary="A repository policy is a JSON policy whose every statement names a Principal",
+    source=f"{REPOSITORY_POLICIES} (a repository policy is a resource-based policy: it specifies the"
+    " principals it allows or denies)",
+)
+def _repository_policy_principal(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    if not isinstance(document, str):
+        return None
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        return "the policy is not JSON"
+    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
+    for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
+        if not isinstance(statement, dict) or not ({"Principal", "NotPrincipal"} & set(statement)):
+            return f"Statement[{index}] names no Principal: a repository policy says whom it lets in"
+    return None
+
+
 @emulates(
     "aws:ecr/repositoryPolicy:RepositoryPolicy",
     note="set_repository_policy",

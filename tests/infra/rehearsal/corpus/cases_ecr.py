@@ -243,3 +243,19 @@ def ecr_lifecycle_policy_on_a_repository_found_by_name() -> None:
         "action": {"type": "expire"},
     }
     aws.ecr.LifecyclePolicy("api", repository=found.name, policy=json.dumps({"rules": [rule]}))
+
+
+@refused(
+    "ecr",
+    token="aws:ecr/repositoryPolicy:RepositoryPolicy",
+    prop="policy",
+    source="https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html",
+)
+def ecr_repository_policy_without_principal() -> None:
+    repository = aws.ecr.Repository("app", name="corpus/app")
+    statement = {"Effect": "Allow", "Action": ["ecr:BatchGetImage"]}
+    aws.ecr.RepositoryPolicy(
+        "app-pull",
+        repository=repository.name,
+        policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )
