@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -219,10 +220,10 @@ def regex_pattern_set(ctx: Context, r: Resource) -> Emulated:
     "wafv2-association-regional",
     "aws:wafv2/webAclAssociation:WebAclAssociation",
     prop="resourceArn",
-    summary="A web ACL association joins a REGIONAL web ACL to a regional resource, never a CloudFront"
-    " distribution",
-    source=f"{API}/API_AssociateWebACL.html (For Amazon CloudFront, don't use this call: use the"
-    " distribution's configuration)",
+    summary="A web ACL association joins a REGIONAL web ACL to a regional resource it supports: never a"
+    " CloudFront distribution or an HTTP API",
+    source=f"{API}/API_AssociateWebACL.html (the resources it supports: an ALB, an API Gateway REST API"
+    " stage, ...; for Amazon CloudFront, don't use this call: use the distribution's configuration)",
 )
 def _association_regional(ctx: Context, r: Resource) -> str | None:
     resource_arn, acl_arn = str(r.get("resourceArn", "")), str(r.get("webAclArn", ""))
@@ -230,6 +231,10 @@ def _association_regional(ctx: Context, r: Resource) -> str | None:
         return "a CloudFront distribution takes its web ACL in its webAclId, not through an association"
     if ":global/webacl/" in acl_arn:
         return "a CLOUDFRONT-scoped web ACL cannot be associated with a regional resource"
+    if re.match(r"arn:aws[a-z-]*:apigateway:[^:]*::/apis/", resource_arn):
+        return (
+            "an HTTP or WebSocket API (/apis/...) cannot take a web ACL: only REST API stages (/restapis/...)"
+        )
     return None
 
 

@@ -172,6 +172,18 @@ def wafv2_cloudfront_acl_associated_with_a_load_balancer() -> None:
     )
 
 
+@refused(
+    "wafv2",
+    token="aws:wafv2/webAclAssociation:WebAclAssociation",
+    prop="resourceArn",
+    source=f"{API}/API_AssociateWebACL.html",
+)
+def wafv2_association_with_an_http_api_stage() -> None:
+    api = aws.apigatewayv2.Api("api", name="orders", protocol_type="HTTP")
+    stage = aws.apigatewayv2.Stage("default", api_id=api.id, name="$default")
+    aws.wafv2.WebAclAssociation("api", resource_arn=stage.arn, web_acl_arn=_web_acl([_rate_rule()]).arn)
+
+
 LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 GUIDE = "https://docs.aws.amazon.com/waf/latest/developerguide"
 
