@@ -275,6 +275,34 @@ def _topic(session: boto3.Session, r: Registration, stack: Stack) -> list[Proper
     return compare(r.inputs, live) + compare_tags(r.inputs.get("tags"), stack.default_tags, tags)
 
 
+# SQS answers every attribute as a string.
+_QUEUE_NUMBERS = {
+    "visibilityTimeoutSeconds": "VisibilityTimeout",
+    "messageRetentionSeconds": "MessageRetentionPeriod",
+    "delaySeconds": "DelaySeconds",
+    "maxMessageSize": "MaximumMessageSize",
+    "receiveWaitTimeSeconds": "ReceiveMessageWaitTimeSeconds",
+}
+
+
+@reads("aws:sqs/queue:Queue")
+def _queue(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
+    sqs = session.client("sqs")
+    try:
+        attributes = sqs.get_queue_attributes(QueueUrl=str(r.id), AttributeNames=["All"])["Attributes"]
+    except botocore.exceptions.ClientError as err:
+        if _code(err) in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
+            raise Gone(str(r.id)) from None
+        raise
+    live: dict[str, Any] = {
+        prop: int(attributes[name]) if name in attributes else None for prop, name in _QUEUE_NUMBERS.items()
+    }
+    live["sqsManagedSseEnabled"] = attributes.get("SqsManagedSseEnabled") == "true"
+    live["kmsMasterKeyId"] = attributes.get("KmsMasterKeyId")
+    tags = sqs.list_queue_tags(QueueUrl=str(r.id)).get("Tags", {})
+    return compare(r.inputs, live) + compare_tags(r.inputs.get("tags"), stack.default_tags, tags)
+
+
 @reads("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
 def _public_access_block(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     s3 = session.client("s3")

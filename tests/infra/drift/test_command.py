@@ -16,6 +16,7 @@ TINY = """import pulumi_aws as aws
 
 aws.cloudwatch.LogGroup("app-logs", retention_in_days=30, tags={"Team": "platform"})
 aws.sns.Topic("alerts", tags={"Team": "platform"})
+aws.sqs.Queue("jobs", visibility_timeout_seconds=60, sqs_managed_sse_enabled=True)
 """
 CHANGE = """
 def change(rehearsal):
@@ -23,6 +24,10 @@ def change(rehearsal):
     rehearsal.session.client("logs").put_retention_policy(logGroupName=group.state["name"], retentionInDays=1)
     topic = rehearsal.result.one("aws:sns/topic:Topic", "alerts")
     rehearsal.session.client("sns").untag_resource(ResourceArn=topic.id, TagKeys=["Team"])
+    queue = rehearsal.result.one("aws:sqs/queue:Queue", "jobs")
+    rehearsal.session.client("sqs").set_queue_attributes(
+        QueueUrl=queue.id, Attributes={"VisibilityTimeout": "5", "SqsManagedSseEnabled": "false"}
+    )
 """
 
 
@@ -40,7 +45,7 @@ def test_emulated_without_a_change_exits_ok(tiny: Path, capsys: pytest.CaptureFi
     assert main(["drift", "s", "--emulated", "--project", str(tiny)]) == Exit.OK
     assert capsys.readouterr().out.splitlines() == [
         "s: no drift (emulated account)",
-        "  note: compared 2 resources of 2 types; 0 resources of 0 other types have no reader "
+        "  note: compared 3 resources of 3 types; 0 resources of 0 other types have no reader "
         "(infra/drift/emulated.py)",
     ]
 
@@ -54,16 +59,19 @@ def test_emulated_with_a_change_out_of_band_exits_drift(
     argv = ["drift", "s", "--emulated", "--project", str(tiny), "--out-of-band", str(change)]
     assert main([*argv, "--markdown", str(markdown)]) == Exit.DRIFT
     assert capsys.readouterr().out.splitlines() == [
-        "s: drift in 2 resources, 2 changes (emulated account)",
+        "s: drift in 3 resources, 4 changes (emulated account)",
         "  aws:cloudwatch/logGroup:LogGroup  app-logs: changed outside Pulumi",
         "    retentionInDays: declared 30, live 1",
         "  aws:sns/topic:Topic  alerts: changed outside Pulumi",
         '    tags.Team: removed outside Pulumi (declared "platform")',
-        "  note: compared 2 resources of 2 types; 0 resources of 0 other types have no reader "
+        "  aws:sqs/queue:Queue  jobs: changed outside Pulumi",
+        "    visibilityTimeoutSeconds: declared 60, live 5",
+        "    sqsManagedSseEnabled: declared true, live false",
+        "  note: compared 3 resources of 3 types; 0 resources of 0 other types have no reader "
         "(infra/drift/emulated.py)",
     ]
     assert markdown.read_text(encoding="utf-8").splitlines()[:6] == [
-        "**s: drift in 2 resources, 2 changes (emulated account)**",
+        "**s: drift in 3 resources, 4 changes (emulated account)**",
         "",
         "| resource | type | property | declared | live |",
         "|---|---|---|---|---|",
