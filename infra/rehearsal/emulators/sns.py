@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -206,6 +207,86 @@ def _firehose_role(ctx: Context, r: Resource) -> str | None:
     if r.get("protocol") != "firehose" or r.get("subscriptionRoleArn"):
         return None
     return "subscriptionRoleArn is required when protocol is firehose"
+
+
+FILTER_SCOPES = ("MessageAttributes", "MessageBody")
+
+
+@rule(
+    "sns-filter-policy-scope",
+    SUBSCRIPTION_TOKEN,
+    prop="filterPolicyScope",
+    summary="A subscription's filterPolicyScope is MessageAttributes or MessageBody",
+    source="https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering-scope.html",
+)
+def _filter_scope(ctx: Context, r: Resource) -> str | None:
+    scope = r.get("filterPolicyScope")
+    if scope in (None, "", *FILTER_SCOPES):
+        return None
+    return f"filterPolicyScope {scope!r} is not one of {', '.join(FILTER_SCOPES)}"
+
+
+def _filter_shape(policy: Mapping[str, Any], nested: bool, path: str = "") -> str | None:
+    """Where a filter policy maps a property to something else than an array of match values."""
+    for key, value in policy.items():
+        where = f"{path}{key}"
+        if key == "$or" and isinstance(value, list):
+            found = next(
+                (p for p in (_filter_shape(v, nested, path) for v in value if isinstance(v, Mapping)) if p),
+                None,
+            )
+            if found:
+                return found
+        elif isinstance(value, Mapping):
+            if not nested:
+                return f"{where!r} is a nested object, which attribute-based filtering does not accept"
+            found = _filter_shape(value, nested, f"{where}.")
+            if found:
+                return found
+        elif not isinstance(value, list):
+            return (
+                f"{where!r} maps to {value!r}: match values must be in an array, as in [{json.dumps(value)}]"
+            )
+    return None
+
+
+@rule(
+    "sns-filter-policy-shape",
+    SUBSCRIPTION_TOKEN,
+    prop="filterPolicy",
+    summary="A filter policy maps each property to an array of match values (nested objects only when it "
+    "filters the message body)",
+    source="https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html",
+)
+def _filter_policy(ctx: Context, r: Resource) -> str | None:
+    raw = r.get("filterPolicy")
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        policy = json.loads(raw)
+    except ValueError:
+        return "the filter policy is not JSON"
+    if not isinstance(policy, Mapping):
+        return "the filter policy is not a JSON object"
+    return _filter_shape(policy, nested=r.get("filterPolicyScope") == "MessageBody")
+
+
+RAW_DELIVERY_PROTOCOLS = ("firehose", "http", "https", "sqs")
+
+
+@rule(
+    "sns-raw-delivery-protocol",
+    SUBSCRIPTION_TOKEN,
+    prop="rawMessageDelivery",
+    summary="Raw message delivery is for Firehose, SQS and HTTP/S subscriptions",
+    source="https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html",
+)
+def _raw_delivery(ctx: Context, r: Resource) -> str | None:
+    protocol = r.get("protocol")
+    if not r.get("rawMessageDelivery") or protocol is None or protocol in RAW_DELIVERY_PROTOCOLS:
+        return None
+    allowed = ", ".join(RAW_DELIVERY_PROTOCOLS)
+    return f"rawMessageDelivery is not supported for protocol {protocol}: only {allowed}"
 
 
 GET_TOPIC = "aws:sns/getTopic:getTopic"

@@ -186,6 +186,29 @@ int_between_rule(
     CREATE_QUEUE,
 )
 
+int_between_rule(
+    "sqs-kms-data-key-reuse",
+    QUEUE_TOKEN,
+    "kmsDataKeyReusePeriodSeconds",
+    60,
+    86_400,
+    "the KMS data key reuse period (s)",
+    PROVIDER_QUEUE,
+)
+
+
+@rule(
+    "sqs-one-encryption",
+    QUEUE_TOKEN,
+    prop="sqsManagedSseEnabled",
+    summary="A queue is encrypted with SQS-managed keys or a KMS key, not both",
+    source=f"{PROVIDER_QUEUE} (sqs_managed_sse_enabled ConflictsWith kms_master_key_id)",
+)
+def _one_encryption(ctx: Context, r: Resource) -> str | None:
+    if not r.get("sqsManagedSseEnabled") or not r.get("kmsMasterKeyId"):
+        return None
+    return "sqsManagedSseEnabled and kmsMasterKeyId conflict: choose SQS-managed SSE or a KMS key"
+
 
 @rule(
     "sqs-fifo-name-suffix",

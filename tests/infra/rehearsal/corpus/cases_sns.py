@@ -156,3 +156,68 @@ def sns_topic_policy_without_a_principal() -> None:
             lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": arn}]})
         ),
     )
+
+
+FILTER_SCOPE = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering-scope.html"
+FILTER_CONSTRAINTS = "https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html"
+RAW_DELIVERY = "https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html"
+
+
+def _queue_subscription(**overrides: object) -> aws.sns.TopicSubscription:
+    topic = aws.sns.Topic("orders")
+    queue = aws.sqs.Queue("orders-copy")
+    return aws.sns.TopicSubscription(
+        "orders-to-queue", topic=topic.arn, protocol="sqs", endpoint=queue.arn, **overrides
+    )
+
+
+@valid("sns")
+def sns_filtered_raw_subscriptions() -> None:
+    _queue_subscription(
+        raw_message_delivery=True,
+        filter_policy=json.dumps(
+            {
+                "event_type": ["order_created", "order_paid"],
+                "$or": [{"store": ["web"]}, {"price": [{"numeric": [">", 0]}]}],
+            }
+        ),
+    )
+    topic = aws.sns.Topic("payments")
+    queue = aws.sqs.Queue("payments-copy")
+    aws.sns.TopicSubscription(
+        "payments-to-queue",
+        topic=topic.arn,
+        protocol="sqs",
+        endpoint=queue.arn,
+        filter_policy_scope="MessageBody",
+        filter_policy=json.dumps({"order": {"status": ["paid"], "total": [{"numeric": [">=", 100]}]}}),
+    )
+
+
+@refused("sns", token=SUBSCRIPTION, prop="filterPolicy", source=FILTER_CONSTRAINTS)
+def sns_filter_policy_with_a_scalar_value() -> None:
+    _queue_subscription(filter_policy=json.dumps({"event_type": "order_created"}))
+
+
+@refused("sns", token=SUBSCRIPTION, prop="filterPolicy", source=FILTER_CONSTRAINTS)
+def sns_nested_filter_policy_on_message_attributes() -> None:
+    _queue_subscription(filter_policy=json.dumps({"order": {"status": ["paid"]}}))
+
+
+@refused("sns", token=SUBSCRIPTION, prop="filterPolicyScope", source=FILTER_SCOPE)
+def sns_filter_policy_scope_message_attribute() -> None:
+    _queue_subscription(
+        filter_policy=json.dumps({"event_type": ["order_created"]}), filter_policy_scope="MessageAttribute"
+    )
+
+
+@refused("sns", token=SUBSCRIPTION, prop="rawMessageDelivery", source=RAW_DELIVERY)
+def sns_raw_message_delivery_to_email() -> None:
+    topic = aws.sns.Topic("alerts")
+    aws.sns.TopicSubscription(
+        "alerts-to-ops",
+        topic=topic.arn,
+        protocol="email",
+        endpoint="ops@example.com",
+        raw_message_delivery=True,
+    )

@@ -181,3 +181,20 @@ def sqs_queue_policy_without_a_principal() -> None:
             lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": arn}]})
         ),
     )
+
+
+@valid("sqs")
+def sqs_queues_encrypted_by_kms_and_by_sqs() -> None:
+    key = aws.kms.Key("queues", description="queue encryption")
+    aws.sqs.Queue("kms", kms_master_key_id=key.arn, kms_data_key_reuse_period_seconds=3600)
+    aws.sqs.Queue("managed", sqs_managed_sse_enabled=True)
+
+
+@refused("sqs", token=QUEUE, prop="kmsDataKeyReusePeriodSeconds", source=PROVIDER_QUEUE)
+def sqs_kms_data_key_reused_for_thirty_seconds() -> None:
+    _queue(kms_master_key_id="alias/aws/sqs", kms_data_key_reuse_period_seconds=30)
+
+
+@refused("sqs", token=QUEUE, prop="sqsManagedSseEnabled", source=PROVIDER_QUEUE)
+def sqs_managed_sse_and_a_kms_key() -> None:
+    _queue(sqs_managed_sse_enabled=True, kms_master_key_id="alias/aws/sqs")
