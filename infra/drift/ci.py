@@ -92,11 +92,10 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         entries = allowlist.load(args.allowlist)
         text = args.preview.read_text(encoding="utf-8") if args.preview.exists() else ""
         result = read_preview(text, args.preview_exit)
-        tracker, run_url = tracker_from_env(args.issues, env)
     except allowlist.AllowlistError as err:
         print(f"drift: {err}", file=sys.stderr)
         return Exit.USAGE
-    except (PreviewFailed, MissingSetting) as err:
+    except PreviewFailed as err:
         print(f"drift: {args.stack}: {err}", file=sys.stderr)
         return Exit.ERROR
     drifted, left_out = filtered(result.resources, entries)
@@ -110,12 +109,14 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(report.markdown(), encoding="utf-8")
-    if tracker is not None:
-        try:
+    # The report is out before the tracker is asked for anything: a missing token still leaves it readable.
+    try:
+        tracker, run_url = tracker_from_env(args.issues, env)
+        if tracker is not None:
             print(f"drift: {args.stack}: {sync_issue(tracker, report, run_url)}")
-        except TrackerError as err:
-            print(f"drift: {args.stack}: the issue could not be written: {err}", file=sys.stderr)
-            return Exit.ERROR
+    except (MissingSetting, TrackerError) as err:
+        print(f"drift: {args.stack}: the issue could not be written: {err}", file=sys.stderr)
+        return Exit.ERROR
     return Exit.DRIFT if report.has_drift else Exit.OK
 
 

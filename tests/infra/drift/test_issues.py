@@ -171,9 +171,14 @@ def test_the_ci_entry_names_a_missing_variable(capsys: pytest.CaptureFixture[str
     assert (
         ci.main([*argv, "--issues", "gitlab"], env={"CI_API_V4_URL": "x", "CI_PROJECT_ID": "1"}) == Exit.ERROR
     )
-    assert capsys.readouterr().err == "drift: prod: POSTINGS_DRIFT_TOKEN is not set\n"
+    captured = capsys.readouterr()
+    assert captured.err == "drift: prod: the issue could not be written: POSTINGS_DRIFT_TOKEN is not set\n"
+    assert captured.out.startswith("prod: drift in 4 resources, 6 changes")
     assert ci.main([*argv, "--issues", "github"], env={"GITHUB_REPOSITORY": "o/r"}) == Exit.ERROR
-    assert capsys.readouterr().err == "drift: prod: GH_TOKEN or GITHUB_TOKEN is not set\n"
+    assert (
+        capsys.readouterr().err
+        == "drift: prod: the issue could not be written: GH_TOKEN or GITHUB_TOKEN is not set\n"
+    )
 
 
 def test_a_report_too_long_for_an_issue_is_cut_at_a_line() -> None:
