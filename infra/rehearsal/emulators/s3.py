@@ -153,6 +153,31 @@ def encryption(ctx: Context, r: Resource) -> Emulated:
     return name, {}
 
 
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+
+@rule(
+    "s3-encryption-kms-key-with-kms",
+    (
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    ),
+    prop="rules",
+    summary="A default encryption names a KMS key only when its algorithm is aws:kms or aws:kms:dsse",
+    source="https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html "
+    "(KMSMasterKeyID: allowed if and only if SSEAlgorithm is aws:kms or aws:kms:dsse)",
+)
+def _kms_key_with_kms(ctx: Context, r: Resource) -> str | None:
+    for entry in r.get("rules", []):
+        default = entry.get("applyServerSideEncryptionByDefault") or {}
+        algorithm = default.get("sseAlgorithm")
+        if default.get("kmsMasterKeyId") and algorithm is not None and algorithm not in KMS_ALGORITHMS:
+            return (
+                f"kmsMasterKeyId is allowed only with sseAlgorithm aws:kms or aws:kms:dsse, not {algorithm}"
+            )
+    return None
+
+
 @emulates(
     LIFECYCLE_V2,
     note="the deprecated V2 alias, emulated alike: put_bucket_lifecycle_configuration",
@@ -209,6 +234,54 @@ def bucket_policy(ctx: Context, r: Resource) -> Emulated:
     return name, {}
 
 
+BLOCK_PUBLIC_ACCESS = (
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
+)
+
+
+def _grants_everyone(statement: Any) -> bool:
+    """An unconditioned Allow to every principal: public whatever else AWS would weigh."""
+    if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or statement.get("Condition"):
+        return False
+    principal = statement.get("Principal")
+    if isinstance(principal, dict):
+        principal = principal.get("AWS")
+    values = principal if isinstance(principal, list) else [principal]
+    return "*" in values
+
+
+@rule(
+    "s3-public-policy-blocked",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    prop="policy",
+    summary="A policy granting access to everyone is put only on a bucket whose public access block allows "
+    "public policies (new buckets block them by default)",
+    source=f"{BLOCK_PUBLIC_ACCESS} (BlockPublicPolicy; new buckets have Block Public Access on)",
+)
+def _public_policy_blocked(ctx: Context, r: Resource) -> str | None:
+    raw, name = r.get("policy"), r.get("bucket")
+    if not isinstance(raw, str) or not isinstance(name, str):
+        return None
+    try:
+        statements = json.loads(raw).get("Statement", [])
+    except (ValueError, AttributeError):
+        return None
+    statements = statements if isinstance(statements, list) else [statements]
+    if not any(_grants_everyone(s) for s in statements):
+        return None
+    try:
+        block = ctx.client("s3").get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    except Exception:  # no configuration: the default of a new bucket, which blocks public policies
+        block = {"BlockPublicPolicy": True}
+    if not block.get("BlockPublicPolicy"):
+        return None
+    return (
+        f"the policy grants access to everyone (Principal *) and bucket {name}'s Block Public Access blocks "
+        "public policies: put a BucketPublicAccessBlock with blockPublicPolicy false first (dependsOn), or "
+        "grant named principals"
+    )
+
+
 TRANSITIONS_GUIDE = (
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html"
 )
@@ -229,7 +302,7 @@ def _transitions(rule_: dict[str, Any]) -> list[tuple[int, str]]:
     "s3-lifecycle-ia-after-30-days",
     (LIFECYCLE, LIFECYCLE_V2),
     prop="rules",
-    summary="Objects move to STANDARD_IA or ONEZONE_IA at least 30 days after creation",
+    summary="Objects (and noncurrent versions) move to STANDARD_IA or ONEZONE_IA after at least 30 days",
     source=TRANSITIONS_GUIDE,
 )
 def _ia_after_30(ctx: Context, r: Resource) -> str | None:
@@ -239,6 +312,13 @@ def _ia_after_30(ctx: Context, r: Resource) -> str | None:
                 return (
                     f"rule {rule_.get('id')!r}: a transition to {storage_class} comes at least {MIN_IA_DAYS} "
                     f"days after creation; got {days}"
+                )
+        for t in rule_.get("noncurrentVersionTransitions") or []:
+            days = t.get("noncurrentDays")
+            if t.get("storageClass") in INFREQUENT_ACCESS and days is not None and int(days) < MIN_IA_DAYS:
+                return (
+                    f"rule {rule_.get('id')!r}: a noncurrent version moves to {t.get('storageClass')} at "
+                    f"least {MIN_IA_DAYS} days after it becomes noncurrent; got {int(days)}"
                 )
     return None
 
@@ -281,6 +361,34 @@ def _expiration_after_transitions(ctx: Context, r: Resource) -> str | None:
             return (
                 f"rule {rule_.get('id')!r}: 'Days' in the Expiration action ({expiration}) must be greater "
                 f"than 'Days' in the Transition action ({latest})"
+            )
+    return None
+
+
+LIFECYCLE_EXPIRATION = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html"
+
+
+@rule(
+    "s3-lifecycle-expiration",
+    (LIFECYCLE, LIFECYCLE_V2),
+    prop="rules",
+    summary="An expiration's days are a positive number, and expiredObjectDeleteMarker stands without days "
+    "or date",
+    source=f"{LIFECYCLE_EXPIRATION} (Days; ExpiredObjectDeleteMarker)",
+)
+def _expiration(ctx: Context, r: Resource) -> str | None:
+    for rule_ in r.get("rules", []):
+        expiration = rule_.get("expiration") or {}
+        days = expiration.get("days")
+        if days is not None and int(days) < 1 and not expiration.get("expiredObjectDeleteMarker"):
+            return (
+                f"rule {rule_.get('id')!r}: expiration days must be a non-zero positive integer; got {days}"
+            )
+        dated = (days is not None and int(days) > 0) or bool(expiration.get("date"))
+        if expiration.get("expiredObjectDeleteMarker") and dated:
+            return (
+                f"rule {rule_.get('id')!r}: expiredObjectDeleteMarker cannot be specified with days or date "
+                "in the same expiration"
             )
     return None
 

@@ -439,3 +439,121 @@ def s3_bucket_policy_without_a_principal() -> None:
             )
         ),
     )
+
+
+BLOCK_PUBLIC_ACCESS = (
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
+)
+LIFECYCLE_EXPIRATION = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html"
+ENCRYPTION = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html"
+ENCRYPTION_CONFIGURATION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+)
+
+
+def _public_read_policy(bucket: aws.s3.Bucket, **opts: Any) -> aws.s3.BucketPolicy:
+    return aws.s3.BucketPolicy(
+        "assets-policy",
+        bucket=bucket.id,
+        policy=bucket.arn.apply(
+            lambda arn: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "PublicRead",
+                            "Effect": "Allow",
+                            "Principal": "*",
+                            "Action": "s3:GetObject",
+                            "Resource": f"{arn}/*",
+                        }
+                    ],
+                }
+            )
+        ),
+        **opts,
+    )
+
+
+@valid("s3")
+def s3_public_website_bucket_lifecycle_and_kms_encryption() -> None:
+    bucket = _bucket()
+    opened = aws.s3.BucketPublicAccessBlock(
+        "assets-public-access",
+        bucket=bucket.id,
+        block_public_acls=True,
+        ignore_public_acls=True,
+        block_public_policy=False,
+        restrict_public_buckets=False,
+    )
+    _public_read_policy(bucket, opts=pulumi.ResourceOptions(depends_on=[opened]))
+    aws.s3.BucketLifecycleConfiguration(
+        "assets-lifecycle",
+        bucket=bucket.id,
+        rules=[
+            {
+                "id": "markers",
+                "status": "Enabled",
+                "filter": {},
+                "expiration": {"expired_object_delete_marker": True},
+            },
+            {
+                "id": "noncurrent",
+                "status": "Enabled",
+                "filter": {"prefix": "data/"},
+                "noncurrent_version_transitions": [{"noncurrent_days": 30, "storage_class": "STANDARD_IA"}],
+                "noncurrent_version_expiration": {"noncurrent_days": 90},
+            },
+        ],
+    )
+    key = aws.kms.Key("assets", description="bucket encryption")
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        "assets-encryption",
+        bucket=bucket.id,
+        rules=[
+            {
+                "apply_server_side_encryption_by_default": {
+                    "sse_algorithm": "aws:kms",
+                    "kms_master_key_id": key.arn,
+                }
+            }
+        ],
+    )
+
+
+@refused("s3", token="aws:s3/bucketPolicy:BucketPolicy", prop="policy", source=BLOCK_PUBLIC_ACCESS)
+def s3_public_policy_on_a_new_bucket() -> None:
+    _public_read_policy(_bucket())
+
+
+@refused("s3", token=LIFECYCLE, prop="rules", source=LIFECYCLE_EXPIRATION)
+def s3_lifecycle_expiration_after_zero_days() -> None:
+    _lifecycle(_bucket(), expiration={"days": 0})
+
+
+@refused("s3", token=LIFECYCLE, prop="rules", source=LIFECYCLE_EXPIRATION)
+def s3_lifecycle_expiration_days_and_delete_marker() -> None:
+    _lifecycle(_bucket(), expiration={"days": 30, "expired_object_delete_marker": True})
+
+
+@refused("s3", token=LIFECYCLE, prop="rules", source=TRANSITIONS)
+def s3_lifecycle_noncurrent_versions_to_ia_after_10_days() -> None:
+    _lifecycle(
+        _bucket(), noncurrent_version_transitions=[{"noncurrent_days": 10, "storage_class": "STANDARD_IA"}]
+    )
+
+
+@refused("s3", token=ENCRYPTION_CONFIGURATION, prop="rules", source=ENCRYPTION)
+def s3_encryption_aes256_with_a_kms_key() -> None:
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        "assets-encryption",
+        bucket=_bucket().id,
+        rules=[
+            {
+                "apply_server_side_encryption_by_default": {
+                    "sse_algorithm": "AES256",
+                    "kms_master_key_id": "alias/data",
+                }
+            }
+        ],
+    )
