@@ -1,4 +1,4 @@
-"""ECS emulators: a capacity provider is in moto on its Auto Scaling group."""
+"""ECS emulators: a capacity provider is in moto on its Auto Scaling group; task definitions as declared."""
 
 from __future__ import annotations
 
@@ -31,3 +31,21 @@ def test_capacity_provider_scales_its_group(rehearsal: Rehearsal) -> None:
         90,
     )
     assert spec_of(provider.type).arn_pattern().fullmatch(provider.state["arn"]), provider.state["arn"]
+
+
+@pytest.fixture(scope="module")
+def reservation_only() -> Iterator[Rehearsal]:
+    with rehearse_case("ecs_ec2_task_with_only_a_memory_reservation") as rehearsed:
+        yield rehearsed
+
+
+def test_task_definition_with_only_a_memory_reservation_keeps_its_compatibilities(
+    reservation_only: Rehearsal,
+) -> None:
+    task = reservation_only.result.one("aws:ecs/taskDefinition:TaskDefinition", "worker")
+    client = reservation_only.session.client("ecs", region_name=reservation_only.account.region)
+    found = client.describe_task_definition(taskDefinition=task.state["arn"])["taskDefinition"]
+    assert found["requiresCompatibilities"] == ["EC2"], task.urn
+    assert [(c["name"], c.get("memory"), c["memoryReservation"]) for c in found["containerDefinitions"]] == [
+        ("web", None, 128)
+    ], task.urn

@@ -43,3 +43,25 @@ def test_instance_is_registered_on_its_port(targets: Rehearsal) -> None:
     host = targets.result.one("aws:ec2/instance:Instance", "db")
     health = _client(targets).describe_target_health(TargetGroupArn=group.id)["TargetHealthDescriptions"]
     assert [(t["Target"]["Id"], t["Target"]["Port"]) for t in health] == [(host.id, 5432)], group.urn
+
+
+@pytest.fixture(scope="module")
+def lambda_targets() -> Iterator[Rehearsal]:
+    with rehearse_case("elbv2_lambda_target_group_behind_an_alb") as rehearsed:
+        yield rehearsed
+
+
+def test_lambda_target_group_has_no_port_protocol_or_vpc(lambda_targets: Rehearsal) -> None:
+    group = lambda_targets.result.one("aws:lb/targetGroup:TargetGroup", "api")
+    function = lambda_targets.result.one("aws:lambda/function:Function", "api")
+    found = _client(lambda_targets).describe_target_groups(TargetGroupArns=[group.id])["TargetGroups"][0]
+    assert (found["TargetType"], found.get("Port"), found.get("Protocol"), found.get("VpcId")) == (
+        "lambda",
+        None,
+        None,
+        None,
+    ), group.urn
+    health = _client(lambda_targets).describe_target_health(TargetGroupArn=group.id)[
+        "TargetHealthDescriptions"
+    ]
+    assert [t["Target"]["Id"] for t in health] == [function.state["arn"]], group.urn
