@@ -285,6 +285,57 @@ def _statement_problem(statement: Any, kind: PolicyKind) -> str | None:
     return None
 
 
+SID_ELEMENT = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html"
+_SID = re.compile(r"[A-Za-z0-9]*")
+
+
+def sid_problem(document: Any) -> str | None:
+    """Why IAM refuses a policy's statement ids: only ASCII letters and digits, unique in the policy."""
+    parsed = policy_json(document)
+    if not isinstance(parsed, dict):
+        return None
+    seen: set[str] = set()
+    for index, statement in enumerate(_as_list(parsed.get("Statement"))):
+        sid = statement.get("Sid") if isinstance(statement, dict) else None
+        if not isinstance(sid, str) or not sid:
+            continue
+        if not _SID.fullmatch(sid):
+            return f"Statement[{index}]: Sid {sid!r} may hold only ASCII letters and digits"
+        if sid in seen:
+            return f"Statement[{index}]: Sid {sid!r} is used twice; in IAM a Sid is unique within the policy"
+        seen.add(sid)
+    return None
+
+
+@rule(
+    "iam-policy-sid",
+    (
+        "aws:iam/policy:Policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/userPolicy:UserPolicy",
+        "aws:iam/groupPolicy:GroupPolicy",
+    ),
+    prop="policy",
+    summary="An IAM policy's statement ids hold only ASCII letters and digits and are unique",
+    source=SID_ELEMENT,
+)
+def _identity_sid(ctx: Context, r: Resource) -> str | None:
+    document = r.get("policy")
+    return None if document is None else sid_problem(document)
+
+
+@rule(
+    "iam-trust-policy-sid",
+    "aws:iam/role:Role",
+    prop="assumeRolePolicy",
+    summary="A trust policy's statement ids hold only ASCII letters and digits and are unique",
+    source=SID_ELEMENT,
+)
+def _trust_sid(ctx: Context, r: Resource) -> str | None:
+    document = r.get("assumeRolePolicy")
+    return None if document is None else sid_problem(document)
+
+
 def policy_length(document: Any) -> int:
     """Characters IAM counts against its size quotas: the JSON without whitespace."""
     text = document if isinstance(document, str) else json.dumps(document)

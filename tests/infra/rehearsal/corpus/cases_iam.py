@@ -258,3 +258,45 @@ def iam_ecs_task_role_with_a_managed_policy_found_by_lookup() -> None:
         role=found.name,
         policy_arn=aws.iam.get_policy(arn="arn:aws:iam::aws:policy/ReadOnlyAccess").arn,
     )
+
+
+SID = f"{ELEMENTS}_sid.html"
+
+
+@valid("iam")
+def iam_policies_with_statement_ids() -> None:
+    trust = {
+        "Sid": "EcsTasksAssume",
+        "Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    app = aws.iam.Role("app", assume_role_policy=_document(trust))
+    aws.iam.RolePolicy(
+        "app-read",
+        role=app.id,
+        policy=_document({**READ_BUCKET, "Sid": "ReadReports2024"}, {**READ_BUCKET, "Sid": ""}),
+    )
+
+
+@refused("iam", token=ROLE_POLICY, prop="policy", source=SID)
+def iam_policy_sid_with_hyphens() -> None:
+    _role_policy({**READ_BUCKET, "Sid": "Allow-S3-Read"})
+
+
+@refused("iam", token=POLICY, prop="policy", source=SID)
+def iam_policy_sid_used_twice() -> None:
+    aws.iam.Policy(
+        "reports-read", policy=_document({**READ_BUCKET, "Sid": "Read"}, {**READ_BUCKET, "Sid": "Read"})
+    )
+
+
+@refused("iam", token=ROLE, prop="assumeRolePolicy", source=SID)
+def iam_trust_policy_sid_with_a_space() -> None:
+    trust = {
+        "Sid": "Lambda assumes",
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    aws.iam.Role("fn", assume_role_policy=_document(trust))
