@@ -41,6 +41,9 @@ SECURITY_GROUP_NAME = Naming(
 )
 
 
+_PROVIDER_EC2 = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/"
+
+
 def _instance_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
     return {"privateIp": "10.0.0.10", "privateDns": f"ip-10-0-0-10.{where.region}.compute.internal"}
 
@@ -158,6 +161,7 @@ def _ec2_arn(ctx: Context, kind: str, resource_id: str) -> str:
     id_prefix="vpc",
 )
 def vpc(ctx: Context, r: Resource) -> Emulated:
+    ipv6 = {"AmazonProvidedIpv6CidrBlock": True} if r.get("assignGeneratedIpv6CidrBlock") else {}
     created = ctx.aws(
         r,
         "cidrBlock",
@@ -166,8 +170,10 @@ def vpc(ctx: Context, r: Resource) -> Emulated:
         CidrBlock=r.get("cidrBlock"),
         InstanceTenancy=r.get("instanceTenancy", "default"),
         TagSpecifications=tag_specifications("vpc", r.get("tags")),
+        **ipv6,
     )["Vpc"]
     vpc_id = created["VpcId"]
+    ipv6_block = (created.get("Ipv6CidrBlockAssociationSet") or [{}])[0]
     for prop, attribute in (
         ("enableDnsSupport", "EnableDnsSupport"),
         ("enableDnsHostnames", "EnableDnsHostnames"),
@@ -203,6 +209,8 @@ def vpc(ctx: Context, r: Resource) -> Emulated:
         "defaultRouteTableId": route_tables[0]["RouteTableId"] if route_tables else "",
         "defaultNetworkAclId": acls[0]["NetworkAclId"] if acls else "",
         "instanceTenancy": created.get("InstanceTenancy", "default"),
+        "ipv6CidrBlock": ipv6_block.get("Ipv6CidrBlock", ""),
+        "ipv6AssociationId": ipv6_block.get("AssociationId", ""),
         "ownerId": ctx.account_id,
     }
 
@@ -286,8 +294,21 @@ def subnet(ctx: Context, r: Resource) -> Emulated:
     }
     if r.get("availabilityZone"):
         kwargs["AvailabilityZone"] = r.get("availabilityZone")
-    created = ctx.aws(r, "cidrBlock", "ec2", "create_subnet", **kwargs)["Subnet"]
+    if r.get("ipv6CidrBlock"):
+        kwargs["Ipv6CidrBlock"] = r.get("ipv6CidrBlock")
+    blamed = "cidrBlock" if r.get("cidrBlock") else "ipv6CidrBlock"
+    created = ctx.aws(r, blamed, "ec2", "create_subnet", **kwargs)["Subnet"]
     subnet_id = created["SubnetId"]
+    ipv6_block = (created.get("Ipv6CidrBlockAssociationSet") or [{}])[0]
+    if r.get("assignIpv6AddressOnCreation"):
+        ctx.aws(
+            r,
+            "assignIpv6AddressOnCreation",
+            "ec2",
+            "modify_subnet_attribute",
+            SubnetId=subnet_id,
+            AssignIpv6AddressOnCreation={"Value": True},
+        )
     if r.get("mapPublicIpOnLaunch"):
         ctx.aws(
             r,
@@ -302,6 +323,8 @@ def subnet(ctx: Context, r: Resource) -> Emulated:
         "availabilityZone": created["AvailabilityZone"],
         "availabilityZoneId": created.get("AvailabilityZoneId", ""),
         "mapPublicIpOnLaunch": bool(r.get("mapPublicIpOnLaunch", False)),
+        "ipv6CidrBlock": ipv6_block.get("Ipv6CidrBlock", ""),
+        "ipv6CidrBlockAssociationId": ipv6_block.get("AssociationId", ""),
         "ownerId": ctx.account_id,
     }
 
@@ -327,6 +350,27 @@ def internet_gateway(ctx: Context, r: Resource) -> Emulated:
             r, "vpcId", "ec2", "attach_internet_gateway", InternetGatewayId=gateway_id, VpcId=r.get("vpcId")
         )
     return gateway_id, {"arn": _ec2_arn(ctx, "internet-gateway", gateway_id), "ownerId": ctx.account_id}
+
+
+@emulates(
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
+    note="create_egress_only_internet_gateway",
+    # vpc_egress_only_internet_gateway.go: vpc_id is ForceNew
+    replace_on={"vpcId"},
+    naming=UNNAMED,
+    arn="",
+    id_prefix="eigw",
+)
+def egress_only_internet_gateway(ctx: Context, r: Resource) -> Emulated:
+    gateway_id = ctx.aws(
+        r,
+        "vpcId",
+        "ec2",
+        "create_egress_only_internet_gateway",
+        VpcId=r.get("vpcId"),
+        TagSpecifications=tag_specifications("egress-only-internet-gateway", r.get("tags")),
+    )["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+    return gateway_id, {}
 
 
 @emulates(
@@ -412,6 +456,7 @@ def nat_gateway(ctx: Context, r: Resource) -> Emulated:
 
 
 _ROUTE_TARGETS = {
+    "egressOnlyGatewayId": "EgressOnlyInternetGatewayId",
     "gatewayId": "GatewayId",
     "natGatewayId": "NatGatewayId",
     "networkInterfaceId": "NetworkInterfaceId",
@@ -447,6 +492,69 @@ def route_table(ctx: Context, r: Resource) -> Emulated:
         kwargs.update({boto: route[key] for key, boto in _ROUTE_TARGETS.items() if route.get(key)})
         ctx.aws(r, "routes", "ec2", "create_route", **kwargs)
     return table_id, {"arn": _ec2_arn(ctx, "route-table", table_id), "ownerId": ctx.account_id}
+
+
+def _route_table_vpc(ctx: Context, table_id: Any) -> str | None:
+    from botocore.exceptions import ClientError
+
+    if not isinstance(table_id, str) or not table_id:
+        return None
+    try:
+        tables = ctx.client("ec2").describe_route_tables(RouteTableIds=[table_id])["RouteTables"]
+    except ClientError:
+        return None
+    return str(tables[0]["VpcId"]) if tables else None
+
+
+@rule(
+    "ec2-route-table-association-same-vpc",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    prop="subnetId",
+    summary="A route table is associated only with subnets of its own VPC",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateRouteTable.html"
+    " (associates a subnet in your VPC with a route table in your VPC)",
+)
+def _association_same_vpc(ctx: Context, r: Resource) -> str | None:
+    table_vpc = _route_table_vpc(ctx, r.get("routeTableId"))
+    subnet = _subnet(ctx, r.get("subnetId"))
+    if table_vpc is None or subnet is None or subnet["VpcId"] == table_vpc:
+        return None
+    return (
+        f"route table {r.get('routeTableId')} is in {table_vpc} and subnet {subnet['SubnetId']} in"
+        f" {subnet['VpcId']}: they belong to different networks"
+    )
+
+
+def _internet_gateway_vpcs(ctx: Context, gateway_id: str) -> list[str] | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        gateways = ctx.client("ec2").describe_internet_gateways(InternetGatewayIds=[gateway_id])[
+            "InternetGateways"
+        ]
+    except ClientError:
+        return None
+    return [a["VpcId"] for g in gateways for a in g.get("Attachments", [])] if gateways else None
+
+
+@rule(
+    "ec2-route-gateway-same-vpc",
+    "aws:ec2/route:Route",
+    prop="gatewayId",
+    summary="A route's internet gateway is attached to the route table's VPC",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html"
+    " (attach the internet gateway to your VPC, then route the subnet's traffic to it)",
+)
+def _route_gateway_same_vpc(ctx: Context, r: Resource) -> str | None:
+    gateway = r.get("gatewayId")
+    if not isinstance(gateway, str) or not gateway.startswith("igw-"):
+        return None
+    table_vpc = _route_table_vpc(ctx, r.get("routeTableId"))
+    attached = _internet_gateway_vpcs(ctx, gateway)
+    if table_vpc is None or attached is None or table_vpc in attached:
+        return None
+    where = f"attached to {', '.join(attached)}" if attached else "not attached to any VPC"
+    return f"internet gateway {gateway} is {where}, not to the route table's VPC {table_vpc}"
 
 
 @emulates(
@@ -592,9 +700,38 @@ def egress_rule(ctx: Context, r: Resource) -> Emulated:
     return _vpc_rule(ctx, r, "egress")
 
 
+FLOW_LOG_INTERVALS = (60, 600)
+
+
+@rule(
+    "ec2-flow-log-aggregation-interval",
+    "aws:ec2/flowLog:FlowLog",
+    prop="maxAggregationInterval",
+    summary="A flow log's maxAggregationInterval is 60 or 600 seconds",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html"
+    f" (MaxAggregationInterval: 60 or 600); {_PROVIDER_EC2}vpc_flow_log.go (validation.IntInSlice)",
+)
+def _flow_log_interval(ctx: Context, r: Resource) -> str | None:
+    interval = r.get("maxAggregationInterval")
+    if interval is None or int(interval) in FLOW_LOG_INTERVALS:
+        return None
+    return f"the aggregation interval is 60 or 600 seconds; got {int(interval)}"
+
+
+# The provider's resource inputs, one of which a flow log names (vpc_flow_log.go: ExactlyOneOf), and the
+# ResourceType each is sent as (API_CreateFlowLogs).
+_FLOW_LOG_RESOURCES = {
+    "vpcId": "VPC",
+    "subnetId": "Subnet",
+    "eniId": "NetworkInterface",
+    "transitGatewayId": "TransitGateway",
+    "transitGatewayAttachmentId": "TransitGatewayAttachment",
+}
+
+
 @emulates(
     "aws:ec2/flowLog:FlowLog",
-    note="create_flow_logs to the log group",
+    note="create_flow_logs for the VPC, subnet, network interface or transit gateway, to the destination",
     # vpc_flow_log.go @00a35305: it has an Update (tags only), so only the ForceNew inputs replace
     replace_on={
         "deliverCrossAccountRole",
@@ -618,9 +755,12 @@ def egress_rule(ctx: Context, r: Resource) -> Emulated:
 )
 def flow_log(ctx: Context, r: Resource) -> Emulated:
     destination_type = r.get("logDestinationType", "cloud-watch-logs")
+    prop, resource_type = next(
+        ((prop, kind) for prop, kind in _FLOW_LOG_RESOURCES.items() if r.get(prop)), ("vpcId", "VPC")
+    )
     kwargs: dict[str, Any] = {
-        "ResourceType": "VPC",
-        "ResourceIds": [r.get("vpcId")],
+        "ResourceType": resource_type,
+        "ResourceIds": [r.get(prop)],
         "TrafficType": r.get("trafficType", "ALL"),
         "LogDestinationType": destination_type,
     }
@@ -629,6 +769,10 @@ def flow_log(ctx: Context, r: Resource) -> Emulated:
         # The provider passes the group ARN; the API wants the group name for CloudWatch Logs.
         kwargs["LogGroupName"] = destination.split(":log-group:", 1)[-1].removesuffix(":*")
         kwargs["DeliverLogsPermissionArn"] = r.get("iamRoleArn")
+    elif destination_type == "s3":
+        # AWS takes a folder after the bucket (arn:aws:s3:::bucket/folder/, API_CreateFlowLogs); moto reads
+        # all of it as the bucket's name, so it is sent the bucket alone.
+        kwargs["LogDestination"] = destination.split("/", 1)[0]
     else:
         kwargs["LogDestination"] = destination
     created = ctx.aws(r, "logDestination", "ec2", "create_flow_logs", **kwargs)
@@ -684,6 +828,53 @@ def _vpc_cidr_size(ctx: Context, r: Resource) -> str | None:
 )
 def _subnet_cidr_size(ctx: Context, r: Resource) -> str | None:
     return _cidr_size_problem(r.get("cidrBlock"), "subnet")
+
+
+def _host_bits_problem(cidr: Any) -> str | None:
+    """Why `cidr` is not an IPv4 network address (the provider's ValidIPv4CIDRNetworkAddress and
+    IsCIDRNetwork), or None; an address whose host bits are set names the network it lies in."""
+    if not isinstance(cidr, str):
+        return None
+    try:
+        network = ipaddress.IPv4Network(cidr, strict=False)
+    except ValueError:
+        return f"{cidr!r} is not an IPv4 CIDR block"
+    if "/" not in cidr or str(network) == cidr:
+        return None if "/" in cidr else f"{cidr!r} is not a CIDR block (no prefix length)"
+    return f"{cidr} is not a network address: its host bits are set; the network is {network}"
+
+
+@rule(
+    "ec2-vpc-cidr-network",
+    "aws:ec2/vpc:Vpc",
+    prop="cidrBlock",
+    summary="A VPC's IPv4 CIDR block is a network address (no host bits set)",
+    source=f"{_PROVIDER_EC2}vpc_.go (cidr_block: validation.IsCIDRNetwork)",
+)
+def _vpc_cidr_network(ctx: Context, r: Resource) -> str | None:
+    return _host_bits_problem(r.get("cidrBlock"))
+
+
+@rule(
+    "ec2-subnet-cidr-network",
+    "aws:ec2/subnet:Subnet",
+    prop="cidrBlock",
+    summary="A subnet's IPv4 CIDR block is a network address (no host bits set)",
+    source=f"{_PROVIDER_EC2}vpc_subnet.go (cidr_block: verify.ValidIPv4CIDRNetworkAddress)",
+)
+def _subnet_cidr_network(ctx: Context, r: Resource) -> str | None:
+    return _host_bits_problem(r.get("cidrBlock"))
+
+
+@rule(
+    "ec2-route-destination-network",
+    "aws:ec2/route:Route",
+    prop="destinationCidrBlock",
+    summary="A route's destinationCidrBlock is an IPv4 network address (no host bits set)",
+    source=f"{_PROVIDER_EC2}vpc_route.go (destination_cidr_block: verify.ValidIPv4CIDRNetworkAddress)",
+)
+def _route_destination_network(ctx: Context, r: Resource) -> str | None:
+    return _host_bits_problem(r.get("destinationCidrBlock"))
 
 
 @rule(
@@ -831,6 +1022,71 @@ def _sg_rule_source(ctx: Context, r: Resource) -> str | None:
     if len(groups) > 1 or (groups and cidrs):
         return f"{' and '.join(groups + cidrs)} conflict: a rule's source is CIDR blocks or one group"
     return None
+
+
+@rule(
+    "ec2-sg-rule-cidr-blocks",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    prop="cidrBlocks",
+    summary="Each of a rule's cidrBlocks is an IPv4 network address (IPv6 ranges go in ipv6CidrBlocks)",
+    source=f"{_PROVIDER_EC2}vpc_security_group_rule.go (cidr_blocks: verify.ValidIPv4CIDRNetworkAddress)",
+)
+def _sg_rule_cidr_blocks(ctx: Context, r: Resource) -> str | None:
+    for cidr in r.get("cidrBlocks", []):
+        if isinstance(cidr, str) and ":" in cidr:
+            return f"{cidr} is an IPv6 range: put it in ipv6CidrBlocks, cidrBlocks holds IPv4 ranges only"
+        problem = _host_bits_problem(cidr)
+        if problem:
+            return problem
+    return None
+
+
+# API_IpRange, API_CreateSecurityGroup: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*
+_DESCRIPTION_CHARACTERS = re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*")
+MAX_DESCRIPTION = 255
+
+
+def _description_problem(description: Any) -> str | None:
+    if not isinstance(description, str):
+        return None
+    if len(description) > MAX_DESCRIPTION:
+        return f"a description is at most {MAX_DESCRIPTION} characters; got {len(description)}"
+    if _DESCRIPTION_CHARACTERS.fullmatch(description):
+        return None
+    bad = sorted({c for c in description if not _DESCRIPTION_CHARACTERS.fullmatch(c)})
+    return (
+        f"description {description!r} holds {', '.join(repr(c) for c in bad)}: only a-z, A-Z, 0-9, spaces"
+        " and ._-:/()#,@[]+=&;{}!$* are allowed"
+    )
+
+
+@rule(
+    "ec2-sg-description-characters",
+    "aws:ec2/securityGroup:SecurityGroup",
+    prop="description",
+    summary="A security group's description is up to 255 of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
+    " (Description: valid characters)",
+)
+def _sg_description(ctx: Context, r: Resource) -> str | None:
+    return _description_problem(r.get("description"))
+
+
+@rule(
+    "ec2-sg-rule-description-characters",
+    (
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        _EGRESS_RULE,
+    ),
+    prop="description",
+    summary="A security group rule's description is up to 255 of a-z, A-Z, 0-9, spaces and "
+    "._-:/()#,@[]+=&;{}!$*",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (Description); "
+    f"{_PROVIDER_EC2}validators.go (validSecurityGroupRuleDescription)",
+)
+def _sg_rule_description(ctx: Context, r: Resource) -> str | None:
+    return _description_problem(r.get("description"))
 
 
 def _inline_problem(rules: list[dict[str, Any]]) -> str | None:
@@ -1016,6 +1272,94 @@ def _endpoint_gateway_subnets(ctx: Context, r: Resource) -> str | None:
     return f"a Gateway endpoint takes no {' or '.join(given)}" if given else None
 
 
+@rule(
+    "ec2-vpc-endpoint-one-subnet-per-zone",
+    _ENDPOINT,
+    prop="subnetIds",
+    summary="An interface endpoint's subnets are in different Availability Zones (one network interface per "
+    "zone)",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpce-interface.html"
+    " (more than one subnet, in different Availability Zones)",
+)
+def _endpoint_one_subnet_per_zone(ctx: Context, r: Resource) -> str | None:
+    seen: dict[str, str] = {}
+    for subnet_id in r.get("subnetIds", []):
+        subnet = _subnet(ctx, subnet_id)
+        if subnet is None:
+            continue
+        zone = subnet["AvailabilityZone"]
+        if zone in seen:
+            return (
+                f"subnets {seen[zone]} and {subnet_id} are both in {zone}: one subnet per Availability Zone"
+            )
+        seen[zone] = subnet_id
+    return None
+
+
+def _vpc_attribute(ctx: Context, vpc_id: str, name: str, key: str) -> bool | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        return bool(ctx.client("ec2").describe_vpc_attribute(VpcId=vpc_id, Attribute=name)[key]["Value"])
+    except ClientError:
+        return None
+
+
+@rule(
+    "ec2-vpc-endpoint-private-dns",
+    _ENDPOINT,
+    prop="privateDnsEnabled",
+    summary="Private DNS on an interface endpoint needs its VPC's enableDnsHostnames and enableDnsSupport",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html"
+    " (PrivateDnsEnabled: you must set the VPC attributes enableDnsHostnames and enableDnsSupport to true)",
+)
+def _endpoint_private_dns(ctx: Context, r: Resource) -> str | None:
+    vpc_id = r.get("vpcId")
+    if not r.get("privateDnsEnabled") or not isinstance(vpc_id, str):
+        return None
+    off = [
+        name
+        for name, key in (
+            ("enableDnsHostnames", "EnableDnsHostnames"),
+            ("enableDnsSupport", "EnableDnsSupport"),
+        )
+        if _vpc_attribute(ctx, vpc_id, name, key) is False
+    ]
+    return f"private DNS needs {' and '.join(off)} on VPC {vpc_id}" if off else None
+
+
+@rule(
+    "ec2-vpc-endpoint-groups-in-vpc",
+    _ENDPOINT,
+    prop="securityGroupIds",
+    summary="An endpoint's security groups belong to its VPC",
+    source=SAME_VPC,
+)
+def _endpoint_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
+    vpc_id = r.get("vpcId")
+    if not isinstance(vpc_id, str):
+        return None
+    foreign = sorted(
+        str(g) for g in r.get("securityGroupIds", []) if _known_group_vpc(ctx, str(g)) not in (None, vpc_id)
+    )
+    return f"security group(s) {', '.join(foreign)} are not in {vpc_id}" if foreign else None
+
+
+def _known_group_vpc(ctx: Context, group_id: str) -> str | None:
+    """The VPC of a group the account knows, or None (moto refuses an unknown id itself)."""
+    from botocore.exceptions import ClientError
+
+    if group_id not in ctx.group_vpcs:
+        try:
+            groups = ctx.client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+        except ClientError:
+            return None
+        if not groups:
+            return None
+        ctx.group_vpcs[group_id] = str(groups[0].get("VpcId", ""))
+    return ctx.group_vpcs[group_id]
+
+
 @emulates(
     _ENDPOINT,
     note="create_vpc_endpoint; the rules check the service and type against the region's endpoint services"
@@ -1065,9 +1409,137 @@ def vpc_endpoint(ctx: Context, r: Resource) -> Emulated:
             {"dnsName": e.get("DnsName", ""), "hostedZoneId": e.get("HostedZoneId", "")}
             for e in created.get("DnsEntries", [])
         ],
-        "prefixListId": "",
-        "cidrBlocks": [],
+        **_gateway_prefix_list(ctx, str(r.get("serviceName", "")) if kind == "Gateway" else ""),
     }
+
+
+def _gateway_prefix_list(ctx: Context, service_name: str) -> dict[str, Any]:
+    """A Gateway endpoint's prefixListId and cidrBlocks: the AWS-managed prefix list of its service, which
+    security group rules then name (API_VpcEndpoint; the provider reads it with DescribePrefixLists)."""
+    found = (
+        ctx.client("ec2").describe_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [service_name]}]
+        )["PrefixLists"]
+        if service_name
+        else []
+    )
+    if not found:
+        return {"prefixListId": "", "cidrBlocks": []}
+    return {"prefixListId": found[0]["PrefixListId"], "cidrBlocks": list(found[0].get("Cidrs", []))}
+
+
+MAX_HOP_LIMIT = 64
+
+
+@rule(
+    "ec2-metadata-hop-limit",
+    ("aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"),
+    prop="metadataOptions.httpPutResponseHopLimit",
+    summary=f"The instance metadata PUT response hop limit is 1-{MAX_HOP_LIMIT}",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
+    "API_LaunchTemplateInstanceMetadataOptionsRequest.html (HttpPutResponseHopLimit: 1 to 64); "
+    f"{_PROVIDER_EC2}ec2_launch_template.go (validation.IntBetween(1, 64))",
+)
+def _metadata_hop_limit(ctx: Context, r: Resource) -> str | None:
+    metadata = r.get("metadataOptions") or {}
+    limit = metadata.get("httpPutResponseHopLimit")
+    if limit is None or 1 <= int(limit) <= MAX_HOP_LIMIT:
+        return None
+    return f"the hop limit is 1-{MAX_HOP_LIMIT}; got {int(limit)}"
+
+
+_PROVISIONED_IOPS_TYPES = ("io1", "io2", "gp3")
+
+
+@rule(
+    "ec2-launch-template-ebs-iops",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    prop="blockDeviceMappings",
+    summary="A block device's iops is set only for io1, io2 and gp3 volumes, its throughput only for gp3",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateEbsBlockDeviceRequest.html"
+    " (Iops: supported for io1, io2, and gp3 volumes only; Throughput: gp3)",
+)
+def _launch_template_ebs_iops(ctx: Context, r: Resource) -> str | None:
+    for index, device in enumerate(r.get("blockDeviceMappings", [])):
+        ebs = device.get("ebs") or {}
+        kind = ebs.get("volumeType")
+        if not isinstance(kind, str) or not kind:
+            continue
+        if ebs.get("iops") and kind not in _PROVISIONED_IOPS_TYPES:
+            return f"device [{index}] ({device.get('deviceName')}): iops cannot be set on a {kind} volume"
+        if ebs.get("throughput") and kind != "gp3":
+            return (
+                f"device [{index}] ({device.get('deviceName')}): throughput cannot be set on a {kind} volume"
+            )
+    return None
+
+
+def _subnet(ctx: Context, subnet_id: Any) -> dict[str, Any] | None:
+    """The subnet as the account describes it, or None when the id is absent or unknown."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(subnet_id, str) or not subnet_id:
+        return None
+    try:
+        subnets = ctx.client("ec2").describe_subnets(SubnetIds=[subnet_id])["Subnets"]
+    except ClientError:
+        return None
+    return subnets[0] if subnets else None
+
+
+@rule(
+    "ec2-instance-zone-of-subnet",
+    "aws:ec2/instance:Instance",
+    prop="availabilityZone",
+    summary="An instance's availabilityZone, when given with a subnet, is the subnet's zone",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html"
+    " (each subnet resides entirely within one Availability Zone)",
+)
+def _instance_zone_of_subnet(ctx: Context, r: Resource) -> str | None:
+    zone = r.get("availabilityZone")
+    subnet = _subnet(ctx, r.get("subnetId"))
+    if not isinstance(zone, str) or subnet is None or subnet["AvailabilityZone"] == zone:
+        return None
+    return f"subnet {subnet['SubnetId']} is in {subnet['AvailabilityZone']}, not {zone}"
+
+
+@rule(
+    "ec2-instance-group-names-default-vpc",
+    "aws:ec2/instance:Instance",
+    prop="securityGroups",
+    summary="Security groups are named (securityGroups) only in the default VPC; elsewhere they are "
+    "given by id (vpcSecurityGroupIds)",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html"
+    " (SecurityGroups: [Default VPC] the names of the security groups; SecurityGroupIds otherwise)",
+)
+def _instance_group_names(ctx: Context, r: Resource) -> str | None:
+    if not r.get("securityGroups"):
+        return None
+    subnet = _subnet(ctx, r.get("subnetId"))
+    if subnet is None or subnet.get("DefaultForAz"):
+        return None
+    vpcs = ctx.client("ec2").describe_vpcs(VpcIds=[subnet["VpcId"]])["Vpcs"]
+    if not vpcs or vpcs[0].get("IsDefault"):
+        return None
+    return (
+        f"subnet {subnet['SubnetId']} is in {subnet['VpcId']}, not the default VPC: give its security groups"
+        " by id in vpcSecurityGroupIds"
+    )
+
+
+@rule(
+    "ec2-instance-private-ip",
+    "aws:ec2/instance:Instance",
+    prop="privateIp",
+    summary="An instance's privateIp is inside its subnet and not among the five addresses AWS reserves",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html (PrivateIpAddress:"
+    " a value from the IPv4 address range of the subnet); "
+    "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html (reserved addresses)",
+)
+def _instance_private_ip(ctx: Context, r: Resource) -> str | None:
+    address = r.get("privateIp")
+    subnet = _subnet_cidr(ctx, str(r.get("subnetId", ""))) if address else None
+    return _address_problem(str(address), subnet) if subnet is not None else None
 
 
 LAUNCH_TEMPLATE_NAME = Naming(
@@ -1248,11 +1720,14 @@ _VOLUME_TYPES = "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-typ
 _EBS_VOLUME_GO = (
     "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/ebs_volume.go"
 )
+# The ranges as AWS raised them for gp3 in September 2025 (64 TiB, 80,000 IOPS, 2,000 MiB/s):
+# https://aws.amazon.com/about-aws/whats-new/2025/09/amazon-ebs-size-provisioned-performance-gp3-volumes/
+_CREATE_VOLUME = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html"
 
 
 @dataclass(frozen=True)
 class VolumeLimits:
-    """What one EBS volume type allows, from the EBS volume types tables."""
+    """What one EBS volume type allows, from CreateVolume's valid sizes and IOPS ranges."""
 
     min_size: int
     max_size: int
@@ -1263,14 +1738,14 @@ class VolumeLimits:
 
 VOLUME_LIMITS = {
     "gp2": VolumeLimits(1, 16384),
-    "gp3": VolumeLimits(1, 16384, 3000, 16000),
+    "gp3": VolumeLimits(1, 65536, 3000, 80000),
     "io1": VolumeLimits(4, 16384, 100, 64000, 50),
     "io2": VolumeLimits(4, 65536, 100, 256000, 1000),
     "st1": VolumeLimits(125, 16384),
     "sc1": VolumeLimits(125, 16384),
     "standard": VolumeLimits(1, 1024),
 }
-GP3_THROUGHPUT = (125, 1000)
+GP3_THROUGHPUT = (125, 2000)
 GP3_BASELINE_IOPS = 3000
 GP3_THROUGHPUT_PER_IOPS = 0.25
 _DEFAULT_VOLUME_TYPE = "gp2"
@@ -1280,9 +1755,9 @@ _DEFAULT_VOLUME_TYPE = "gp2"
     "ebs-volume-size",
     _VOLUME,
     prop="size",
-    summary="A volume's size is within its type's range (gp2/gp3 1-16384 GiB, io1 4-16384, io2 4-65536, "
-    "st1/sc1 125-16384, standard 1-1024)",
-    source=_VOLUME_TYPES,
+    summary="A volume's size is within its type's range (gp2 1-16384 GiB, gp3 1-65536, io1 4-16384, "
+    "io2 4-65536, st1/sc1 125-16384, standard 1-1024)",
+    source=f"{_CREATE_VOLUME} (Size: valid sizes per volume type)",
 )
 def _volume_size(ctx: Context, r: Resource) -> str | None:
     limits = VOLUME_LIMITS.get(str(r.get("type", _DEFAULT_VOLUME_TYPE)))
@@ -1300,7 +1775,8 @@ def _volume_size(ctx: Context, r: Resource) -> str | None:
     _VOLUME,
     prop="iops",
     summary="iops is set for io1/io2 (required) and gp3 only, within the type's range and IOPS/GiB ratio",
-    source=f"{_VOLUME_TYPES}; {_EBS_VOLUME_GO} (CustomizeDiff: iops only for io1, io2, gp3)",
+    source=f"{_CREATE_VOLUME} (Iops: gp3 3,000-80,000, io1 100-64,000, io2 100-256,000); {_VOLUME_TYPES}"
+    f" (IOPS per GiB); {_EBS_VOLUME_GO} (CustomizeDiff: iops only for io1, io2, gp3)",
 )
 def _volume_iops(ctx: Context, r: Resource) -> str | None:
     kind = str(r.get("type", _DEFAULT_VOLUME_TYPE))
@@ -1328,8 +1804,9 @@ def _volume_iops(ctx: Context, r: Resource) -> str | None:
     "ebs-volume-throughput",
     _VOLUME,
     prop="throughput",
-    summary="throughput is set for gp3 only, 125-1000 MiB/s and at most 0.25 MiB/s per provisioned IOPS",
-    source=f"{_VOLUME_TYPES}; {_EBS_VOLUME_GO} (CustomizeDiff: throughput only for gp3)",
+    summary="throughput is set for gp3 only, 125-2000 MiB/s and at most 0.25 MiB/s per provisioned IOPS",
+    source=f"{_CREATE_VOLUME} (Throughput: 125-2000 MiB/s); {_VOLUME_TYPES} (0.25 MiB/s per IOPS);"
+    f" {_EBS_VOLUME_GO} (CustomizeDiff: throughput only for gp3)",
 )
 def _volume_throughput(ctx: Context, r: Resource) -> str | None:
     kind = str(r.get("type", _DEFAULT_VOLUME_TYPE))
@@ -1780,16 +2257,20 @@ def _eni_private_ip(ctx: Context, r: Resource) -> str | None:
     subnet = _subnet_cidr(ctx, str(r.get("subnetId", ""))) if addresses else None
     if subnet is None:
         return None
+    return next(filter(None, (_address_problem(text, subnet) for text in addresses)), None)
+
+
+def _address_problem(text: str, subnet: ipaddress.IPv4Network) -> str | None:
+    """Why `text` cannot be a private IP in `subnet` (outside it, or among the five AWS reserves), or None."""
     reserved = {subnet.network_address + i for i in range(SUBNET_RESERVED_FIRST)} | {subnet.broadcast_address}
-    for text in addresses:
-        try:
-            address = ipaddress.IPv4Address(text)
-        except ValueError:
-            return f"{text!r} is not an IPv4 address"
-        if address not in subnet:
-            return f"address {address} does not fall within the subnet's range {subnet}"
-        if address in reserved:
-            return f"address {address} is reserved by AWS in subnet {subnet}"
+    try:
+        address = ipaddress.IPv4Address(text)
+    except ValueError:
+        return f"{text!r} is not an IPv4 address"
+    if address not in subnet:
+        return f"address {address} does not fall within the subnet's range {subnet}"
+    if address in reserved:
+        return f"address {address} is reserved by AWS in subnet {subnet}"
     return None
 
 

@@ -14,6 +14,7 @@ VPC_CIDRS = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.ht
 SUBNET_SIZING = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html"
 IP_PERMISSION = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html"
 VOLUME_TYPES = "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html"
+CREATE_VOLUME = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html"
 EBS_VOLUME_GO = (
     "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/ebs_volume.go"
 )
@@ -182,9 +183,29 @@ def ec2_flow_log_to_a_log_group() -> None:
 
 
 @valid("ec2")
+def ec2_flow_logs_of_a_subnet_and_a_network_interface() -> None:
+    net = network()
+    bucket = aws.s3.Bucket("flow-logs")
+    aws.ec2.FlowLog(
+        "subnet",
+        subnet_id=net.subnets[0].id,
+        traffic_type="ALL",
+        log_destination_type="s3",
+        log_destination=bucket.arn.apply(lambda arn: f"{arn}/subnet/"),
+        max_aggregation_interval=60,
+    )
+    interface = aws.ec2.NetworkInterface("app", subnet_id=net.subnets[0].id, security_groups=[net.group.id])
+    logs = aws.cloudwatch.LogGroup("eni-flow", retention_in_days=30)
+    delivery = role("flow-role", "vpc-flow-logs.amazonaws.com")
+    aws.ec2.FlowLog(
+        "eni", eni_id=interface.id, traffic_type="REJECT", log_destination=logs.arn, iam_role_arn=delivery.arn
+    )
+
+
+@valid("ec2")
 def ec2_instance_with_an_attached_gp3_volume() -> None:
     net = network()
-    host = _instance(net)
+    host = _instance(net, availability_zone=ZONES[0], private_ip="10.0.0.10")
     volume = _volume(iops=4000, throughput=1000)
     aws.ec2.VolumeAttachment("data", device_name="/dev/sdf", instance_id=host.id, volume_id=volume.id)
 
@@ -202,31 +223,108 @@ def ec2_launch_template_with_a_key_pair() -> None:
         image_id=_ami("arm64"),
         instance_type="t4g.small",
         key_name=key.key_name,
-        metadata_options={"http_tokens": "required", "http_endpoint": "enabled"},
+        metadata_options={
+            "http_tokens": "required",
+            "http_endpoint": "enabled",
+            "http_put_response_hop_limit": 2,
+        },
         block_device_mappings=[
             {
                 "device_name": "/dev/xvda",
-                "ebs": {"volume_size": 20, "volume_type": "gp3", "encrypted": "true"},
-            }
+                "ebs": {"volume_size": 20, "volume_type": "gp3", "encrypted": "true", "iops": 4000},
+            },
+            {"device_name": "/dev/xvdb", "ebs": {"volume_size": 100, "volume_type": "io2", "iops": 5000}},
         ],
     )
 
 
+def _dns_network() -> tuple[aws.ec2.Vpc, list[aws.ec2.Subnet], aws.ec2.SecurityGroup]:
+    """A VPC with DNS hostnames on (which private DNS for an interface endpoint needs), a subnet per zone
+    and a group."""
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", enable_dns_hostnames=True, enable_dns_support=True)
+    subnets = [
+        aws.ec2.Subnet(f"app-{i}", vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24", availability_zone=zone)
+        for i, zone in enumerate(ZONES)
+    ]
+    group = aws.ec2.SecurityGroup("endpoints", vpc_id=vpc.id, description="HTTPS to the endpoints")
+    return vpc, subnets, group
+
+
 @valid("ec2")
 def ec2_gateway_and_interface_endpoints() -> None:
-    net = network()
-    table = aws.ec2.RouteTable("private", vpc_id=net.vpc.id)
+    vpc, subnets, group = _dns_network()
+    table = aws.ec2.RouteTable("private", vpc_id=vpc.id)
     aws.ec2.VpcEndpoint(
-        "s3", vpc_id=net.vpc.id, service_name="com.amazonaws.eu-west-1.s3", route_table_ids=[table.id]
+        "s3", vpc_id=vpc.id, service_name="com.amazonaws.eu-west-1.s3", route_table_ids=[table.id]
     )
     aws.ec2.VpcEndpoint(
         "sqs",
-        vpc_id=net.vpc.id,
+        vpc_id=vpc.id,
         service_name="com.amazonaws.eu-west-1.sqs",
         vpc_endpoint_type="Interface",
-        subnet_ids=[s.id for s in net.subnets],
-        security_group_ids=[net.group.id],
+        subnet_ids=[s.id for s in subnets],
+        security_group_ids=[group.id],
         private_dns_enabled=True,
+    )
+
+
+@valid("ec2")
+def ec2_group_rules_to_a_gateway_endpoints_prefix_list() -> None:
+    """A Gateway endpoint's prefixListId is the AWS-managed prefix list of its service, which rules name."""
+    net = network()
+    table = aws.ec2.RouteTable("private", vpc_id=net.vpc.id)
+    s3 = aws.ec2.VpcEndpoint(
+        "s3", vpc_id=net.vpc.id, service_name="com.amazonaws.eu-west-1.s3", route_table_ids=[table.id]
+    )
+    aws.vpc.SecurityGroupEgressRule(
+        "to-s3",
+        security_group_id=net.group.id,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+        prefix_list_id=s3.prefix_list_id,
+        description="HTTPS to S3 (gateway endpoint)",
+    )
+    aws.ec2.SecurityGroupRule(
+        "to-s3-legacy",
+        type="egress",
+        security_group_id=net.group.id,
+        protocol="tcp",
+        from_port=80,
+        to_port=80,
+        prefix_list_ids=[s3.prefix_list_id],
+        description="HTTP to S3: legacy rule",
+    )
+
+
+@valid("ec2")
+def ec2_dual_stack_vpc_with_an_egress_only_gateway() -> None:
+    """The VPC's Amazon-provided IPv6 block is an output; a subnet takes a /64 of it."""
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", assign_generated_ipv6_cidr_block=True)
+    aws.ec2.Subnet(
+        "app",
+        vpc_id=vpc.id,
+        cidr_block="10.0.1.0/24",
+        availability_zone=ZONES[0],
+        ipv6_cidr_block=vpc.ipv6_cidr_block.apply(lambda block: block.replace("::/56", "::/64")),
+        assign_ipv6_address_on_creation=True,
+    )
+    gateway = aws.ec2.EgressOnlyInternetGateway("egress", vpc_id=vpc.id)
+    table = aws.ec2.RouteTable("app", vpc_id=vpc.id)
+    aws.ec2.Route(
+        "ipv6-out",
+        route_table_id=table.id,
+        destination_ipv6_cidr_block="::/0",
+        egress_only_gateway_id=gateway.id,
+    )
+    group = aws.ec2.SecurityGroup("web", vpc_id=vpc.id, description="web")
+    aws.vpc.SecurityGroupIngressRule(
+        "https-v6",
+        security_group_id=group.id,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+        cidr_ipv6="::/0",
     )
 
 
@@ -417,9 +515,9 @@ def ec2_instance_type_that_does_not_exist() -> None:
     _instance(network(), instance_type="t3.mega")
 
 
-@refused("ec2", token=VOLUME, prop="size", source=VOLUME_TYPES)
-def ec2_gp3_volume_over_16_tib() -> None:
-    _volume(size=20000)
+@refused("ec2", token=VOLUME, prop="size", source=CREATE_VOLUME)
+def ec2_gp3_volume_over_64_tib() -> None:
+    _volume(size=70000)
 
 
 @refused("ec2", token=VOLUME, prop="size", source=VOLUME_TYPES)
@@ -432,9 +530,9 @@ def ec2_io1_volume_over_fifty_iops_per_gib() -> None:
     _volume(type="io1", size=10, iops=1000)
 
 
-@refused("ec2", token=VOLUME, prop="iops", source=VOLUME_TYPES)
-def ec2_gp3_volume_iops_over_16000() -> None:
-    _volume(iops=20000)
+@refused("ec2", token=VOLUME, prop="iops", source=CREATE_VOLUME)
+def ec2_gp3_volume_iops_over_80000() -> None:
+    _volume(size=1000, iops=90000)
 
 
 @refused("ec2", token=VOLUME, prop="iops", source=EBS_VOLUME_GO)
@@ -447,9 +545,17 @@ def ec2_gp2_volume_with_iops() -> None:
     _volume(type="gp2", iops=3000)
 
 
-@refused("ec2", token=VOLUME, prop="throughput", source=VOLUME_TYPES)
-def ec2_gp3_throughput_over_1000() -> None:
-    _volume(iops=16000, throughput=1200)
+@refused("ec2", token=VOLUME, prop="throughput", source=CREATE_VOLUME)
+def ec2_gp3_throughput_over_2000() -> None:
+    _volume(iops=16000, throughput=2500)
+
+
+@valid("ec2")
+def ec2_gp3_volume_at_the_limits_raised_in_2025() -> None:
+    """gp3 up to 64 TiB, 80,000 IOPS and 2,000 MiB/s (API_CreateVolume; raised from 16 TiB, 16,000 IOPS and
+    1,000 MiB/s in September 2025)."""
+    aws.ebs.Volume("large", availability_zone=ZONES[0], size=20480, type="gp3", iops=40000, throughput=1500)
+    aws.ebs.Volume("fast", availability_zone=ZONES[0], size=65536, type="gp3", iops=80000, throughput=2000)
 
 
 @refused("ec2", token=VOLUME, prop="throughput", source=VOLUME_TYPES)
@@ -652,6 +758,9 @@ def ec2_security_group_in_the_default_vpc_found_by_lookups() -> None:
 
 
 CREATE_SECURITY_GROUP = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
+IP_RANGE = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html"
+LT_METADATA = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateInstanceMetadataOptionsRequest.html"
+LT_EBS = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateEbsBlockDeviceRequest.html"
 
 
 @refused("ec2", token="aws:ec2/securityGroup:SecurityGroup", prop="name", source=CREATE_SECURITY_GROUP)
@@ -720,3 +829,215 @@ def ec2_private_nat_gateway() -> None:
 def ec2_public_nat_gateway_without_an_elastic_ip() -> None:
     net = network()
     aws.ec2.NatGateway("nat", subnet_id=net.subnets[0].id)
+
+
+PROVIDER_EC2 = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/"
+RUN_INSTANCES = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+INSTANCE = "aws:ec2/instance:Instance"
+
+
+@refused("ec2", token="aws:ec2/vpc:Vpc", prop="cidrBlock", source=f"{PROVIDER_EC2}vpc_.go")
+def ec2_vpc_cidr_with_host_bits() -> None:
+    _vpc(cidr="10.0.0.1/16")
+
+
+@refused("ec2", token="aws:ec2/subnet:Subnet", prop="cidrBlock", source=f"{PROVIDER_EC2}vpc_subnet.go")
+def ec2_subnet_cidr_with_host_bits() -> None:
+    aws.ec2.Subnet("wide", vpc_id=_vpc().id, cidr_block="10.0.1.0/23", availability_zone=ZONES[0])
+
+
+@refused(
+    "ec2", token="aws:ec2/route:Route", prop="destinationCidrBlock", source=f"{PROVIDER_EC2}vpc_route.go"
+)
+def ec2_route_destination_with_host_bits() -> None:
+    vpc = _vpc()
+    gateway = aws.ec2.InternetGateway("igw", vpc_id=vpc.id)
+    table = aws.ec2.RouteTable("public", vpc_id=vpc.id)
+    aws.ec2.Route(
+        "office", route_table_id=table.id, destination_cidr_block="192.168.1.1/24", gateway_id=gateway.id
+    )
+
+
+@refused("ec2", token=SG_RULE, prop="cidrBlocks", source=SG_RULE_GO)
+def ec2_sg_rule_cidr_block_with_host_bits() -> None:
+    _sg_rule(cidr_blocks=["10.0.1.5/16"])
+
+
+@refused("ec2", token=SG_RULE, prop="cidrBlocks", source=SG_RULE_GO)
+def ec2_sg_rule_ipv6_range_in_cidr_blocks() -> None:
+    _sg_rule(type="egress", protocol="-1", from_port=0, to_port=0, cidr_blocks=["::/0"])
+
+
+@refused("ec2", token="aws:ec2/securityGroup:SecurityGroup", prop="description", source=CREATE_SECURITY_GROUP)
+def ec2_security_group_description_with_an_em_dash() -> None:
+    aws.ec2.SecurityGroup("app", vpc_id=_vpc().id, description="App servers \u2014 HTTPS from the ALB")
+
+
+@refused("ec2", token=INGRESS_RULE, prop="description", source=IP_RANGE)
+def ec2_vpc_ingress_rule_description_with_a_curly_apostrophe() -> None:
+    _ingress(network(), cidr_ipv4="10.0.0.0/16", description="Postgres from the office\u2019s VPN")
+
+
+@refused("ec2", token=SG_RULE, prop="description", source=IP_RANGE)
+def ec2_sg_rule_description_with_an_accent() -> None:
+    _sg_rule(description="acc\u00e8s HTTPS")
+
+
+@refused("ec2", token=LAUNCH_TEMPLATE, prop="metadataOptions.httpPutResponseHopLimit", source=LT_METADATA)
+def ec2_launch_template_hop_limit_over_64() -> None:
+    aws.ec2.LaunchTemplate(
+        "workers",
+        instance_type="t3.micro",
+        metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 100},
+    )
+
+
+@refused("ec2", token=INSTANCE, prop="metadataOptions.httpPutResponseHopLimit", source=LT_METADATA)
+def ec2_instance_hop_limit_zero() -> None:
+    _instance(network(), metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 0})
+
+
+@refused("ec2", token=LAUNCH_TEMPLATE, prop="blockDeviceMappings", source=LT_EBS)
+def ec2_launch_template_iops_on_gp2() -> None:
+    aws.ec2.LaunchTemplate(
+        "workers",
+        instance_type="t3.micro",
+        block_device_mappings=[
+            {"device_name": "/dev/xvda", "ebs": {"volume_size": 20, "volume_type": "gp2", "iops": 3000}}
+        ],
+    )
+
+
+@refused("ec2", token=LAUNCH_TEMPLATE, prop="blockDeviceMappings", source=LT_EBS)
+def ec2_launch_template_throughput_on_io2() -> None:
+    aws.ec2.LaunchTemplate(
+        "workers",
+        instance_type="t3.micro",
+        block_device_mappings=[
+            {
+                "device_name": "/dev/xvda",
+                "ebs": {"volume_size": 20, "volume_type": "io2", "iops": 3000, "throughput": 500},
+            }
+        ],
+    )
+
+
+@refused(
+    "ec2",
+    token=INSTANCE,
+    prop="availabilityZone",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
+)
+def ec2_instance_zone_other_than_its_subnets() -> None:
+    _instance(network(), availability_zone=ZONES[1])
+
+
+@refused("ec2", token=INSTANCE, prop="securityGroups", source=RUN_INSTANCES)
+def ec2_instance_group_names_outside_the_default_vpc() -> None:
+    net = network()
+    _instance(net, vpc_security_group_ids=None, security_groups=[net.group.name])
+
+
+@refused("ec2", token=INSTANCE, prop="privateIp", source=RUN_INSTANCES)
+def ec2_instance_private_ip_outside_its_subnet() -> None:
+    _instance(network(), private_ip="10.0.5.10")
+
+
+@refused("ec2", token=INSTANCE, prop="privateIp", source=SUBNET_SIZING)
+def ec2_instance_private_ip_on_the_reserved_router_address() -> None:
+    _instance(network(), private_ip="10.0.0.1")
+
+
+def _ecr_endpoint(vpc: aws.ec2.Vpc, subnets: list[aws.ec2.Subnet], **overrides: Any) -> aws.ec2.VpcEndpoint:
+    args: dict[str, Any] = {
+        "vpc_id": vpc.id,
+        "service_name": "com.amazonaws.eu-west-1.ecr.api",
+        "vpc_endpoint_type": "Interface",
+        "subnet_ids": [s.id for s in subnets],
+        "private_dns_enabled": True,
+    }
+    args.update(overrides)
+    return aws.ec2.VpcEndpoint("ecr", **args)
+
+
+@refused(
+    "ec2",
+    token=ENDPOINT,
+    prop="subnetIds",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpce-interface.html",
+)
+def ec2_interface_endpoint_in_two_subnets_of_one_zone() -> None:
+    vpc, subnets, _ = _dns_network()
+    third = aws.ec2.Subnet("app-2", vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone=ZONES[0])
+    _ecr_endpoint(vpc, [subnets[0], third])
+
+
+@refused("ec2", token=ENDPOINT, prop="privateDnsEnabled", source=CREATE_ENDPOINT)
+def ec2_interface_endpoint_private_dns_without_dns_hostnames() -> None:
+    net = network()
+    _ecr_endpoint(net.vpc, list(net.subnets))
+
+
+@refused("ec2", token=ENDPOINT, prop="privateDnsEnabled", source=CREATE_ENDPOINT)
+def ec2_interface_endpoint_private_dns_with_dns_support_off() -> None:
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", enable_dns_hostnames=True, enable_dns_support=False)
+    subnet = aws.ec2.Subnet("app", vpc_id=vpc.id, cidr_block="10.0.0.0/24", availability_zone=ZONES[0])
+    _ecr_endpoint(vpc, [subnet])
+
+
+@refused(
+    "ec2",
+    token=ENDPOINT,
+    prop="securityGroupIds",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+)
+def ec2_interface_endpoint_with_a_group_of_another_vpc() -> None:
+    vpc, subnets, _ = _dns_network()
+    other = network("other", "10.1.0.0/16")
+    _ecr_endpoint(vpc, subnets, security_group_ids=[other.group.id])
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/routeTableAssociation:RouteTableAssociation",
+    prop="subnetId",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateRouteTable.html",
+)
+def ec2_route_table_associated_with_a_subnet_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    table = aws.ec2.RouteTable("private", vpc_id=net.vpc.id)
+    aws.ec2.RouteTableAssociation("private", route_table_id=table.id, subnet_id=other.subnets[0].id)
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/route:Route",
+    prop="gatewayId",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html",
+)
+def ec2_route_to_the_internet_gateway_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    gateway = aws.ec2.InternetGateway("igw", vpc_id=other.vpc.id)
+    table = aws.ec2.RouteTable("public", vpc_id=net.vpc.id)
+    aws.ec2.Route(
+        "default", route_table_id=table.id, destination_cidr_block="0.0.0.0/0", gateway_id=gateway.id
+    )
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/flowLog:FlowLog",
+    prop="maxAggregationInterval",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html",
+)
+def ec2_flow_log_aggregation_interval_of_five_minutes() -> None:
+    logs = aws.cloudwatch.LogGroup("flow", retention_in_days=30)
+    delivery = role("flow-role", "vpc-flow-logs.amazonaws.com")
+    aws.ec2.FlowLog(
+        "flow",
+        vpc_id=_vpc().id,
+        log_destination=logs.arn,
+        iam_role_arn=delivery.arn,
+        max_aggregation_interval=300,
+    )
