@@ -144,9 +144,9 @@ def filtered(
     allowlist: Sequence[Entry],
     ignore_changes: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[tuple[ResourceDrift, ...], tuple[LeftOut, ...]]:
-    """The resources with their known noise left out: first what the resource's own ignoreChanges names
-    (the engine never diffs those), then what an allowlist entry covers. A resource left with no property
-    is dropped; one whose operation needs no property (created, deleted) is kept."""
+    """The resources with their known noise left out, sorted by type and name: first what the resource's
+    own ignoreChanges names (the engine never diffs those), then what an allowlist entry covers. A resource
+    left with no property is dropped; one whose operation needs no property (created, deleted) is kept."""
     kept: list[ResourceDrift] = []
     left_out: list[LeftOut] = []
     for resource in resources:
@@ -163,6 +163,10 @@ def filtered(
             kept.append(
                 ResourceDrift(resource.urn, resource.type, resource.name, resource.op, tuple(properties))
             )
+    # By type and name, not in the engine's order (which varies from run to run): the same drift reads the
+    # same, and the issue is not rewritten for nothing.
+    kept.sort(key=lambda r: (r.type, r.name, r.urn))
+    left_out.sort(key=lambda item: (item.urn, item.path))
     return tuple(kept), tuple(left_out)
 
 
