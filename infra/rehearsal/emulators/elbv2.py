@@ -89,6 +89,21 @@ def load_balancer(ctx: Context, r: Resource) -> Emulated:
     }
 
 
+# moto 5.2 knows no QUIC listeners or target groups, which NLBs take (network/load-balancer-listeners.html):
+# they are created in moto with the protocol QUIC stands beside, then given their own protocol back.
+_MOTO_PROTOCOL_STAND_INS = {"QUIC": "UDP", "TCP_QUIC": "TCP_UDP"}
+
+
+def _moto_protocol(protocol: Any) -> Any:
+    return _MOTO_PROTOCOL_STAND_INS.get(str(protocol), protocol)
+
+
+def _moto_elbv2(ctx: Context) -> Any:
+    from moto.elbv2.models import elbv2_backends
+
+    return elbv2_backends[ctx.account_id][ctx.region]
+
+
 def _target_group_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
     return {"arnSuffix": f"targetgroup/{s['name']}/{stable_hex(name, length=16)}"}
 
@@ -119,7 +134,9 @@ def target_group(ctx: Context, r: Resource) -> Emulated:
     }
     # A Lambda target group has no port, protocol or VPC; the provider sends none (target_group.go).
     if kwargs["TargetType"] != "lambda":
-        kwargs.update(Protocol=r.get("protocol"), Port=int(r.get("port")), VpcId=r.get("vpcId"))
+        kwargs.update(
+            Protocol=_moto_protocol(r.get("protocol")), Port=int(r.get("port")), VpcId=r.get("vpcId")
+        )
     check = r.get("healthCheck")
     if check:
         mapping = {
@@ -139,6 +156,8 @@ def target_group(ctx: Context, r: Resource) -> Emulated:
             kwargs["Matcher"] = {"HttpCode": check["matcher"]}
     created = ctx.aws(r, "healthCheck", "elbv2", "create_target_group", **kwargs)["TargetGroups"][0]
     arn = created["TargetGroupArn"]
+    if kwargs.get("Protocol") != r.get("protocol"):
+        _moto_elbv2(ctx).target_groups[arn].protocol = r.get("protocol")
     if r.get("deregistrationDelay") is not None:
         ctx.aws(
             r,
@@ -187,7 +206,7 @@ def _action(action: dict[str, Any]) -> dict[str, Any]:
 def listener(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {
         "LoadBalancerArn": r.get("loadBalancerArn"),
-        "Protocol": r.get("protocol"),
+        "Protocol": _moto_protocol(r.get("protocol")),
         "Port": int(r.get("port")),
         "DefaultActions": [_action(a) for a in r.get("defaultActions", [])],
     }
@@ -196,6 +215,9 @@ def listener(ctx: Context, r: Resource) -> Emulated:
     if r.get("sslPolicy"):
         kwargs["SslPolicy"] = r.get("sslPolicy")
     created = ctx.aws(r, "defaultActions", "elbv2", "create_listener", **kwargs)["Listeners"][0]
+    if kwargs["Protocol"] != r.get("protocol"):
+        balancer = _moto_elbv2(ctx).load_balancers[str(r.get("loadBalancerArn"))]
+        balancer.listeners[created["ListenerArn"]].protocol = r.get("protocol")
     return created["ListenerArn"], {"arn": created["ListenerArn"]}
 
 
@@ -256,7 +278,7 @@ def _alb_two_zones(ctx: Context, r: Resource) -> str | None:
 
 LISTENER_PROTOCOLS = {
     "application": ("HTTP", "HTTPS"),
-    "network": ("TCP", "TLS", "UDP", "TCP_UDP"),
+    "network": ("TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC"),
     "gateway": ("GENEVE",),
 }
 
@@ -275,9 +297,10 @@ def _load_balancer_type(ctx: Context, arn: str) -> str | None:
     "elbv2-listener-protocol",
     _LISTENER,
     prop="protocol",
-    summary="A listener's protocol suits its load balancer: HTTP/HTTPS for ALBs, TCP/TLS/UDP/TCP_UDP for "
-    "NLBs, GENEVE for GWLBs",
-    source=f"{_ELB_API}/API_CreateListener.html (Protocol)",
+    summary="A listener's protocol suits its load balancer: HTTP/HTTPS for ALBs, TCP/TLS/UDP/TCP_UDP/QUIC/"
+    "TCP_QUIC for NLBs, GENEVE for GWLBs",
+    source=f"{_ELB_API}/API_CreateListener.html (Protocol); https://docs.aws.amazon.com/elasticloadbalancing/"
+    "latest/network/load-balancer-listeners.html (Protocols: TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC)",
 )
 def _listener_protocol(ctx: Context, r: Resource) -> str | None:
     protocol = r.get("protocol")
@@ -589,15 +612,15 @@ def _wrong_group_protocols(ctx: Context, load_balancer_arn: Any, actions: list[A
         protocol = _group_protocol(ctx, arn)  # None for a Lambda target group
         if protocol is not None and protocol not in allowed:
             return (
-                f"{kind} load balancers forward to {', '.join(allowed)} target groups;"
-                f" {arn} uses {protocol}"
+                f"{kind} load balancers forward to {', '.join(allowed)} target groups; {arn} uses {protocol}"
             )
     return None
 
 
 _TARGET_GROUP_PROTOCOL = (
     f"{_ELB_API}/API_CreateTargetGroup.html (Protocol: HTTP or HTTPS for Application Load Balancers;"
-    " TCP, TLS, UDP or TCP_UDP for Network Load Balancers; GENEVE for Gateway Load Balancers)"
+    " TCP, TLS, UDP, TCP_UDP, QUIC or TCP_QUIC for Network Load Balancers; GENEVE for Gateway Load"
+    " Balancers)"
 )
 
 

@@ -100,6 +100,17 @@ def elbv2_nlb_tcp_listener_and_an_instance_target() -> None:
     aws.lb.TargetGroupAttachment("db", target_group_arn=group.arn, target_id=host.id, port=5432)
 
 
+@valid("elbv2")
+def elbv2_nlb_quic_listener() -> None:
+    """An NLB listener may be QUIC (network/load-balancer-listeners.html), forwarding to a QUIC group."""
+    net = network()
+    balancer = aws.lb.LoadBalancer("quic", load_balancer_type="network", subnets=[net.subnets[0].id])
+    group = aws.lb.TargetGroup("quic", port=443, protocol="QUIC", vpc_id=net.vpc.id, target_type="ip")
+    aws.lb.Listener(
+        "quic", load_balancer_arn=balancer.arn, port=443, protocol="QUIC", default_actions=_forward(group)
+    )
+
+
 @refused(
     "elbv2",
     token=LOAD_BALANCER,

@@ -65,3 +65,18 @@ def test_lambda_target_group_has_no_port_protocol_or_vpc(lambda_targets: Rehears
         "TargetHealthDescriptions"
     ]
     assert [t["Target"]["Id"] for t in health] == [function.state["arn"]], group.urn
+
+
+@pytest.fixture(scope="module")
+def quic() -> Iterator[Rehearsal]:
+    with rehearse_case("elbv2_nlb_quic_listener") as rehearsed:
+        yield rehearsed
+
+
+def test_quic_listener_and_target_group_read_back_as_quic(quic: Rehearsal) -> None:
+    group = quic.result.one("aws:lb/targetGroup:TargetGroup", "quic")
+    listener = quic.result.one("aws:lb/listener:Listener", "quic")
+    found_group = _client(quic).describe_target_groups(TargetGroupArns=[group.id])["TargetGroups"][0]
+    found_listener = _client(quic).describe_listeners(ListenerArns=[listener.id])["Listeners"][0]
+    assert (found_group["Protocol"], found_listener["Protocol"]) == ("QUIC", "QUIC"), listener.urn
+    assert found_listener["DefaultActions"][0]["TargetGroupArn"] == group.id, listener.urn
