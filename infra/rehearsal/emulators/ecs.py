@@ -814,3 +814,32 @@ def _awsvpc_ip_target_group(ctx: Context, r: Resource) -> str | None:
                 f"the task definition uses awsvpc: target group {arn} must have target type ip, not instance"
             )
     return None
+
+
+@rule(
+    "ecs-service-strategy-providers-on-cluster",
+    _SERVICE,
+    prop="capacityProviderStrategies",
+    summary="A service's capacity provider strategy names providers associated with its cluster",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html"
+    " (a capacity provider must be associated with a cluster before it can be used in a strategy)",
+)
+def _strategy_providers_on_cluster(ctx: Context, r: Resource) -> str | None:
+    strategy = [
+        s.get("capacityProvider") for s in r.get("capacityProviderStrategies") or [] if isinstance(s, dict)
+    ]
+    cluster = r.get("cluster")
+    if not strategy or not isinstance(cluster, str):
+        return None
+    ecs = ctx.client("ecs")
+    try:
+        found = ecs.describe_clusters(clusters=[cluster])["clusters"]
+    except ecs.exceptions.ClientError:
+        return None
+    associated = list(found[0].get("capacityProviders") or []) if found else []
+    # Nothing associated yet may be an association the program makes alongside (a real deploy races it
+    # unless the service depends on it); only a cluster whose associations are known is judged.
+    missing = [p for p in strategy if isinstance(p, str) and p not in associated]
+    if not associated or not missing:
+        return None
+    return f"{', '.join(missing)} is not associated with the cluster (it has {', '.join(associated)})"

@@ -548,3 +548,21 @@ def ecs_service_balancing_a_container_the_task_lacks() -> None:
 @refused("ecs", token="aws:ecs/service:Service", prop="loadBalancers", source=f"{API}/API_LoadBalancer.html")
 def ecs_service_balancing_a_port_the_container_does_not_map() -> None:
     _balanced_service("ip", "web", 80)
+
+
+@refused("ecs", token="aws:ecs/service:Service", prop="capacityProviderStrategies", source=STRATEGY_ITEM)
+def ecs_service_on_spot_of_a_cluster_without_spot() -> None:
+    net = network()
+    cluster = aws.ecs.Cluster("apps")
+    providers = aws.ecs.ClusterCapacityProviders(
+        "apps", cluster_name=cluster.name, capacity_providers=["FARGATE"]
+    )
+    aws.ecs.Service(
+        "web",
+        cluster=cluster.arn,
+        task_definition=_task().arn,
+        desired_count=1,
+        capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
+        network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [net.group.id]},
+        opts=pulumi.ResourceOptions(depends_on=[providers]),
+    )
