@@ -135,7 +135,11 @@ class EmulatedMocks(UrnAwareMocks):
             bad_name = naming.problem(name)
             if bad_name:
                 raise EmulationError(resource.urn, naming.key, "InvalidName", bad_name, naming.source)
-        for rule in rules_for(spec.token):
+        self._rules(resource)
+
+    def _rules(self, resource: Resource) -> None:
+        """The catalogued rules of the resource's type, emulated or not."""
+        for rule in rules_for(resource.type):
             problem = rule.check(self.context, resource)
             if problem:
                 prop, why = problem if isinstance(problem, tuple) else (rule.prop, problem)
@@ -149,14 +153,18 @@ class EmulatedMocks(UrnAwareMocks):
         return self._provider_regions.get((args.provider or "").rsplit("::", 1)[0])
 
     def _model_check(self, resource: Resource) -> None:
-        """A type without an emulator: its inputs against its create call's service model (`modelcheck`)."""
+        """A type without an emulator: its inputs against its create call's service model (`modelcheck`),
+        then the catalogued rules written for it."""
         found = modelcheck.check(resource.type, resource.inputs, frozenset(self._echoed))
-        if found is not None:
-            err = EmulationError(
-                resource.urn, found.prop, "InvalidParameterValue", found.message, found.source
-            )
+        try:
+            if found is not None:
+                raise EmulationError(
+                    resource.urn, found.prop, "InvalidParameterValue", found.message, found.source
+                )
+            self._rules(resource)
+        except EmulationError as err:
             self.failures.append(err)
-            raise err
+            raise
 
     def _echo(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """A deterministic id and the inputs with provider-shaped outputs (an ARN of the type's service,

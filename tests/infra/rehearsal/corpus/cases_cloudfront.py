@@ -144,9 +144,15 @@ def cloudfront_price_class_europe() -> None:
     _distribution(price_class="PriceClass_Europe")
 
 
-def _certificate(opts: pulumi.ResourceOptions | None = None, **region: str) -> aws.acm.Certificate:
+def _certificate(
+    opts: pulumi.ResourceOptions | None = None, region: str | None = None
+) -> aws.acm.Certificate:
     return aws.acm.Certificate(
-        "assets-certificate", domain_name="assets.example.com", validation_method="DNS", opts=opts, **region
+        "assets-certificate",
+        domain_name="assets.example.com",
+        validation_method="DNS",
+        region=region,
+        opts=opts,
     )
 
 

@@ -6,6 +6,8 @@ properties the way AWS accepts them, including enum values in the lower case the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -14,6 +16,8 @@ from tests.infra.rehearsal.corpus.common import network, role
 API = "https://docs.aws.amazon.com"
 EKS_CLUSTER = f"{API}/eks/latest/APIReference/API_CreateCluster.html"
 EKS_NODEGROUP = f"{API}/eks/latest/APIReference/API_CreateNodegroup.html"
+EKS_SCALING = f"{API}/eks/latest/APIReference/API_NodegroupScalingConfig.html"
+EKS_NETWORK = f"{API}/eks/latest/userguide/network-reqs.html"
 COGNITO_POOL = f"{API}/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"
 COGNITO_CLIENT = f"{API}/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html"
 MSK_CLUSTER = f"{API}/msk/1.0/apireference/clusters.html"
@@ -36,21 +40,22 @@ MWAA = f"{API}/mwaa/latest/API/API_CreateEnvironment.html"
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODEGROUP = "aws:eks/nodeGroup:NodeGroup"
+CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 USER_POOL = "aws:cognito/userPool:UserPool"
 CANARY_CODE = "s3://canaries/heartbeat.zip"
 
 
-def _eks(name: str | None = None) -> aws.eks.Cluster:
+def _eks(name: str | None = None, zones: int = 2) -> aws.eks.Cluster:
     net = network("eks")
     return aws.eks.Cluster(
         "eks",
         name=name,
         role_arn=role("eks-cluster", "eks.amazonaws.com").arn,
-        vpc_config={"subnet_ids": [s.id for s in net.subnets]},
+        vpc_config={"subnet_ids": [s.id for s in net.subnets[:zones]]},
     )
 
 
-def _nodegroup(capacity_type: str = "ON_DEMAND", max_size: int = 3) -> None:
+def _nodegroup(capacity_type: str = "ON_DEMAND", max_size: int = 3, min_size: int = 0, **extra: Any) -> None:
     cluster = _eks()
     aws.eks.NodeGroup(
         "workers",
@@ -58,7 +63,8 @@ def _nodegroup(capacity_type: str = "ON_DEMAND", max_size: int = 3) -> None:
         node_role_arn=role("eks-nodes", "ec2.amazonaws.com").arn,
         subnet_ids=cluster.vpc_config.subnet_ids,
         capacity_type=capacity_type,
-        scaling_config={"desired_size": 1, "min_size": 0, "max_size": max_size},
+        scaling_config={"desired_size": 1, "min_size": min_size, "max_size": max_size},
+        **extra,
     )
 
 
@@ -87,6 +93,22 @@ def eks_node_group_of_at_most_zero_nodes() -> None:
     _nodegroup(max_size=0)
 
 
+@refused("eks", token=CLUSTER, prop="vpcConfig.subnetIds", source=EKS_NETWORK)
+def eks_cluster_in_one_zone() -> None:
+    _eks(zones=1)
+
+
+@refused("eks", token=NODEGROUP, prop="scalingConfig", source=EKS_SCALING)
+def eks_node_group_minimum_above_desired() -> None:
+    _nodegroup(min_size=2)
+
+
+@refused("eks", token=NODEGROUP, prop="diskSize", source=EKS_NODEGROUP)
+def eks_node_group_disk_size_beside_a_launch_template() -> None:
+    template = aws.ec2.LaunchTemplate("workers", instance_type="m7g.large")
+    _nodegroup(disk_size=50, launch_template={"id": template.id, "version": "$Latest"})
+
+
 def _user_pool(minimum_length: int = 12, temporary_days: int = 7) -> aws.cognito.UserPool:
     return aws.cognito.UserPool(
         "users",
@@ -102,6 +124,32 @@ def _user_pool(minimum_length: int = 12, temporary_days: int = 7) -> aws.cognito
 def cognito_user_pool_and_client() -> None:
     pool = _user_pool()
     aws.cognito.UserPoolClient("web", user_pool_id=pool.id, name="web app", access_token_validity=1)
+    _oauth_client(pool, ["https://app.example.com/callback", "http://localhost:3000/callback"])
+
+
+def _oauth_client(
+    pool: aws.cognito.UserPool, callback_urls: list[str], *, enabled: bool = True
+) -> aws.cognito.UserPoolClient:
+    return aws.cognito.UserPoolClient(
+        "spa",
+        user_pool_id=pool.id,
+        name="spa",
+        allowed_oauth_flows_user_pool_client=enabled,
+        allowed_oauth_flows=["code"],
+        allowed_oauth_scopes=["openid", "email"],
+        supported_identity_providers=["COGNITO"],
+        callback_urls=callback_urls,
+    )
+
+
+@refused("cognito", token=CLIENT, prop="callbackUrls", source=COGNITO_CLIENT)
+def cognito_client_calls_back_over_plain_http() -> None:
+    _oauth_client(_user_pool(), ["http://app.example.com/callback"])
+
+
+@refused("cognito", token=CLIENT, prop="allowedOauthFlowsUserPoolClient", source=COGNITO_CLIENT)
+def cognito_client_with_oauth_flows_not_enabled() -> None:
+    _oauth_client(_user_pool(), ["https://app.example.com/callback"], enabled=False)
 
 
 @refused("cognito", token=USER_POOL, prop="passwordPolicy.minimumLength", source=COGNITO_POOL)
@@ -114,7 +162,7 @@ def cognito_temporary_passwords_valid_for_two_years() -> None:
     _user_pool(temporary_days=730)
 
 
-@refused("cognito", token="aws:cognito/userPoolClient:UserPoolClient", prop="name", source=COGNITO_CLIENT)
+@refused("cognito", token=CLIENT, prop="name", source=COGNITO_CLIENT)
 def cognito_client_name_with_a_slash() -> None:
     aws.cognito.UserPoolClient("web", user_pool_id=_user_pool().id, name="web/app")
 
