@@ -781,7 +781,10 @@ def _load_balancer_container(ctx: Context, r: Resource) -> str | None:
             return (
                 f"containerName {name!r} is not a container of the task definition ({', '.join(containers)})"
             )
-        mapped = [m.get("containerPort") for m in containers[name].get("portMappings") or []]
+        mappings = containers[name].get("portMappings") or []
+        if any(m.get("containerPortRange") for m in mappings):
+            continue  # a port range is not read here
+        mapped = [m.get("containerPort") for m in mappings]
         if isinstance(port, int | float) and int(port) not in mapped:
             return f"containerPort {int(port)} is not one container {name!r} maps ({mapped or 'none'})"
     return None
