@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from infra.rehearsal.emulation import (
     answers,
     tags_list,
 )
-from infra.rehearsal.emulators.iam import PolicyKind, policy_problem
+from infra.rehearsal.emulators.iam import PolicyKind, policy_json, policy_problem
 from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulates, rule
 
 ALIAS_NAME = Naming(
@@ -131,13 +132,78 @@ def _rotation_symmetric(ctx: Context, r: Resource) -> str | None:
     "kms-key-policy-grammar",
     "aws:kms/key:Key",
     prop="policy",
-    summary="A key policy names a Principal and a Resource in every statement",
+    summary="A key policy names a Principal in every statement (one without Action or Resource only has no "
+    "effect)",
     source="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html (key policy"
     " elements: Effect, Principal (required), Action, Resource)",
 )
 def _key_policy(ctx: Context, r: Resource) -> str | None:
     document = r.get("policy")
-    return None if document is None else policy_problem(document, PolicyKind.RESOURCE)
+    return None if document is None else policy_problem(_without_ineffective(document), PolicyKind.RESOURCE)
+
+
+def _without_ineffective(document: Any) -> Any:
+    """The policy with each statement missing its Action or Resource completed: CreateKey accepts such a
+    statement, which only has no effect (API_CreateKey, Policy)."""
+    parsed = policy_json(document)
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("Statement"), list | dict):
+        return document
+    statements = parsed["Statement"] if isinstance(parsed["Statement"], list) else [parsed["Statement"]]
+    completed = [
+        {
+            **({"Action": "kms:*"} if not {"Action", "NotAction"} & set(s) else {}),
+            **({"Resource": "*"} if not {"Resource", "NotResource"} & set(s) else {}),
+            **s,
+        }
+        if isinstance(s, dict)
+        else s
+        for s in statements
+    ]
+    return {**parsed, "Statement": completed}
+
+
+def _covers_put_key_policy(statement: Mapping[str, Any]) -> bool:
+    """An Allow statement whose actions include kms:PutKeyPolicy, to at least one AWS principal."""
+    if statement.get("Effect") != "Allow":
+        return False
+    principal = statement.get("Principal")
+    if principal != "*" and not (isinstance(principal, Mapping) and principal.get("AWS")):
+        return False
+
+    def matches(patterns: Any) -> bool:
+        listed = patterns if isinstance(patterns, list) else [patterns]
+        return any(isinstance(p, str) and fnmatch.fnmatchcase(PUT_KEY_POLICY, p.lower()) for p in listed)
+
+    if "NotAction" in statement:
+        return not matches(statement["NotAction"])
+    return matches(statement.get("Action"))
+
+
+PUT_KEY_POLICY = "kms:putkeypolicy"
+
+
+@rule(
+    "kms-key-policy-lockout",
+    "aws:kms/key:Key",
+    prop="policy",
+    summary="A key policy lets some AWS principal call kms:PutKeyPolicy, unless the lockout safety check is "
+    "bypassed",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Policy: must allow the "
+    "calling principal to make a subsequent PutKeyPolicy request; BypassPolicyLockoutSafetyCheck)",
+)
+def _lockout(ctx: Context, r: Resource) -> str | None:
+    parsed = policy_json(r.get("policy"))
+    if not isinstance(parsed, dict) or r.get("bypassPolicyLockoutSafetyCheck"):
+        return None
+    statements = parsed.get("Statement")
+    statements = statements if isinstance(statements, list) else [statements]
+    if any(isinstance(s, Mapping) and _covers_put_key_policy(s) for s in statements):
+        return None
+    return (
+        "the key policy lets no AWS principal call kms:PutKeyPolicy, so the caller would be locked out of "
+        "the key: allow the account root (arn:aws:iam::<account>:root) kms:*, or set "
+        "bypassPolicyLockoutSafetyCheck"
+    )
 
 
 @rule(

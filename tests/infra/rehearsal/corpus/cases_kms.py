@@ -167,3 +167,39 @@ def kms_queue_encrypted_with_a_key_found_by_alias() -> None:
 )
 def kms_symmetric_key_for_signing() -> None:
     aws.kms.Key("signing", key_usage="SIGN_VERIFY", customer_master_key_spec="SYMMETRIC_DEFAULT")
+
+
+CREATE_KEY = "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html"
+APP_ONLY = {
+    "Sid": "App",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::000000000000:role/app"},
+    "Action": ["kms:Decrypt", "kms:Encrypt"],
+    "Resource": "*",
+}
+
+
+@valid("kms")
+def kms_keys_the_caller_can_still_manage() -> None:
+    admin = {"Sid": "Admin", "Effect": "Allow", "Principal": ROOT, "Action": "kms:*", "Resource": "*"}
+    # A statement without Resource has no effect, but CreateKey accepts it.
+    logs = {
+        "Sid": "Logs",
+        "Effect": "Allow",
+        "Principal": {"Service": "logs.amazonaws.com"},
+        "Action": "kms:Decrypt",
+    }
+    aws.kms.Key("data", policy=json.dumps({"Version": "2012-10-17", "Statement": [admin, logs]}))
+    aws.kms.Key("sealed", policy=_key_policy(APP_ONLY), bypass_policy_lockout_safety_check=True)
+    manager = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::000000000000:role/deployer"},
+        "NotAction": ["kms:Decrypt"],
+        "Resource": "*",
+    }
+    aws.kms.Key("managed", policy=_key_policy(manager))
+
+
+@refused("kms", token=KEY, prop="policy", source=CREATE_KEY)
+def kms_key_policy_that_locks_everyone_out() -> None:
+    aws.kms.Key("data", policy=_key_policy(APP_ONLY))
