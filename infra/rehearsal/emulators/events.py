@@ -175,7 +175,12 @@ def event_rule(ctx: Context, r: Resource) -> Emulated:
             kwargs[boto] = r.get(key)
     if r.get("eventBusName"):
         kwargs["EventBusName"] = r.get("eventBusName")
-    created = ctx.aws(r, "eventBusName", "events", "put_rule", **kwargs)
+    try:
+        created = ctx.aws(r, "eventBusName", "events", "put_rule", **kwargs)
+    except EmulationError as err:
+        if err.code != "InvalidEventPatternException":
+            raise
+        raise EmulationError(r.urn, "eventPattern", err.code, err.aws_message, err.source) from err
     bus = _bus(r)
     resource_id = name if bus == DEFAULT_BUS else f"{bus}/{name}"
     return resource_id, {"name": name, "arn": created["RuleArn"]}
@@ -220,6 +225,8 @@ def event_target(ctx: Context, r: Resource) -> Emulated:
     try:
         created = ctx.aws(r, "rule", "events", "put_targets", **kwargs)
     except EmulationError as err:
+        if "SqsParameters" in err.aws_message:
+            raise EmulationError(r.urn, "sqsTarget", err.code, err.aws_message, err.source) from err
         # The target's members sit under Targets[0]; map them back to the target's own inputs.
         member = re.match(r"Targets\[0\]\.([\w.]+) ", err.aws_message)
         if member is None:
@@ -302,3 +309,20 @@ def _pattern_or_schedule(ctx: Context, r: Resource) -> str | None:
 def _input(ctx: Context, r: Resource) -> str | None:
     raw = r.get("input")
     return json_problem(raw) if raw else None
+
+
+TARGET_INPUTS = ("input", "inputPath", "inputTransformer")
+
+
+@rule(
+    "events-target-one-input",
+    TARGET_TOKEN,
+    prop="input",
+    summary="A target's constant input stands without inputPath or inputTransformer",
+    source=f"{PROVIDER_TARGET} (input ConflictsWith input_path, input_transformer)",
+)
+def _one_input(ctx: Context, r: Resource) -> str | None:
+    others = [key for key in TARGET_INPUTS[1:] if r.get(key)]
+    if not r.get("input") or not others:
+        return None
+    return f"input conflicts with {' and '.join(others)}: give one of them"

@@ -131,3 +131,45 @@ def events_target_retrying_for_two_days() -> None:
     aws.cloudwatch.EventTarget(
         "hourly-queue", rule=rule.name, arn=queue.arn, retry_policy={"maximum_event_age_in_seconds": 172_800}
     )
+
+
+PROVIDER_TARGET = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/events/target.go"
+)
+EVENT_PATTERNS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html"
+SQS_PARAMETERS = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html"
+
+
+@valid("events")
+def events_target_paths_and_fifo_queue() -> None:
+    rule = aws.cloudwatch.EventRule(
+        "order-placed",
+        event_pattern=json.dumps({"source": ["shop.orders"], "detail": {"total": [{"numeric": [">", 0]}]}}),
+    )
+    queue = aws.sqs.Queue("order-details")
+    aws.cloudwatch.EventTarget("order-details", rule=rule.name, arn=queue.arn, input_path="$.detail")
+    orders = aws.sqs.Queue("orders", name="orders.fifo", fifo_queue=True)
+    aws.cloudwatch.EventTarget(
+        "orders", rule=rule.name, arn=orders.arn, sqs_target={"message_group_id": "orders"}
+    )
+
+
+@refused("events", token=TARGET, prop="input", source=PROVIDER_TARGET)
+def events_target_input_and_input_path() -> None:
+    rule = aws.cloudwatch.EventRule("hourly", schedule_expression="rate(1 hour)")
+    queue = aws.sqs.Queue("hourly")
+    aws.cloudwatch.EventTarget(
+        "hourly-queue", rule=rule.name, arn=queue.arn, input=json.dumps({"a": 1}), input_path="$.detail"
+    )
+
+
+@refused("events", token=RULE, prop="eventPattern", source=EVENT_PATTERNS)
+def events_pattern_with_a_scalar_value() -> None:
+    aws.cloudwatch.EventRule("orders", event_pattern=json.dumps({"source": "shop.orders"}))
+
+
+@refused("events", token=TARGET, prop="sqsTarget", source=SQS_PARAMETERS)
+def events_fifo_queue_target_without_a_message_group() -> None:
+    rule = aws.cloudwatch.EventRule("hourly", schedule_expression="rate(5 minutes)")
+    queue = aws.sqs.Queue("jobs", name="jobs.fifo", fifo_queue=True)
+    aws.cloudwatch.EventTarget("jobs", rule=rule.name, arn=queue.arn)
