@@ -100,11 +100,14 @@ def ec2_instance(ctx: Context, r: Resource) -> Emulated:
                 "SubnetId": r.get("subnetId"),
                 "Groups": groups,
                 "AssociatePublicIpAddress": bool(r.get("associatePublicIpAddress")),
+                **({"PrivateIpAddress": r.get("privateIp")} if r.get("privateIp") else {}),
             }
         ]
     else:
         kwargs["SubnetId"] = r.get("subnetId")
         kwargs["SecurityGroupIds"] = groups
+        if r.get("privateIp"):
+            kwargs["PrivateIpAddress"] = r.get("privateIp")
     if r.get("iamInstanceProfile"):
         kwargs["IamInstanceProfile"] = {"Name": r.get("iamInstanceProfile")}
     if r.get("keyName"):
@@ -835,12 +838,14 @@ def _host_bits_problem(cidr: Any) -> str | None:
     IsCIDRNetwork), or None; an address whose host bits are set names the network it lies in."""
     if not isinstance(cidr, str):
         return None
+    if "/" not in cidr:
+        return f"{cidr!r} is not a CIDR block (no prefix length)"
     try:
         network = ipaddress.IPv4Network(cidr, strict=False)
     except ValueError:
         return f"{cidr!r} is not an IPv4 CIDR block"
-    if "/" not in cidr or str(network) == cidr:
-        return None if "/" in cidr else f"{cidr!r} is not a CIDR block (no prefix length)"
+    if network.network_address == ipaddress.IPv4Address(cidr.split("/", 1)[0]):
+        return None
     return f"{cidr} is not a network address: its host bits are set; the network is {network}"
 
 
@@ -1315,7 +1320,11 @@ def _vpc_attribute(ctx: Context, vpc_id: str, name: str, key: str) -> bool | Non
 )
 def _endpoint_private_dns(ctx: Context, r: Resource) -> str | None:
     vpc_id = r.get("vpcId")
-    if not r.get("privateDnsEnabled") or not isinstance(vpc_id, str):
+    if (
+        r.get("vpcEndpointType") != "Interface"
+        or not r.get("privateDnsEnabled")
+        or not isinstance(vpc_id, str)
+    ):
         return None
     off = [
         name
@@ -1437,8 +1446,9 @@ MAX_HOP_LIMIT = 64
     prop="metadataOptions.httpPutResponseHopLimit",
     summary=f"The instance metadata PUT response hop limit is 1-{MAX_HOP_LIMIT}",
     source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
-    "API_LaunchTemplateInstanceMetadataOptionsRequest.html (HttpPutResponseHopLimit: 1 to 64); "
-    f"{_PROVIDER_EC2}ec2_launch_template.go (validation.IntBetween(1, 64))",
+    "API_LaunchTemplateInstanceMetadataOptionsRequest.html and API_InstanceMetadataOptionsRequest.html"
+    f" (HttpPutResponseHopLimit: 1 to 64); {_PROVIDER_EC2}ec2_launch_template.go and ec2_instance.go"
+    " (validation.IntBetween(1, 64))",
 )
 def _metadata_hop_limit(ctx: Context, r: Resource) -> str | None:
     metadata = r.get("metadataOptions") or {}

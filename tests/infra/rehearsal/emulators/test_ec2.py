@@ -1,4 +1,4 @@
-"""EC2 emulators: endpoints, volumes and attachments, key pairs, launch templates are in moto as declared."""
+"""EC2 emulators: networks, endpoints, volumes, key pairs, templates, flow logs are in moto as declared."""
 
 from __future__ import annotations
 
@@ -79,3 +79,69 @@ def test_key_pair_and_launch_template_are_registered(templates: Rehearsal) -> No
     assert version["MetadataOptions"]["HttpTokens"] == "required", template.urn
     for resource in (key, template):
         assert spec_of(resource.type).arn_pattern().fullmatch(resource.state["arn"]), resource.state["arn"]
+
+
+@pytest.fixture(scope="module")
+def prefix_lists() -> Iterator[Rehearsal]:
+    with rehearse_case("ec2_group_rules_to_a_gateway_endpoints_prefix_list") as rehearsed:
+        yield rehearsed
+
+
+@pytest.fixture(scope="module")
+def dual_stack() -> Iterator[Rehearsal]:
+    with rehearse_case("ec2_dual_stack_vpc_with_an_egress_only_gateway") as rehearsed:
+        yield rehearsed
+
+
+@pytest.fixture(scope="module")
+def flow_logs() -> Iterator[Rehearsal]:
+    with rehearse_case("ec2_flow_logs_of_a_subnet_and_a_network_interface") as rehearsed:
+        yield rehearsed
+
+
+def test_gateway_endpoint_gives_its_services_prefix_list_to_the_rules(prefix_lists: Rehearsal) -> None:
+    client = _ec2(prefix_lists)
+    s3 = prefix_lists.result.one("aws:ec2/vpcEndpoint:VpcEndpoint", "s3")
+    managed = client.describe_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.eu-west-1.s3"]}]
+    )["PrefixLists"]
+    assert [p["PrefixListId"] for p in managed] == [s3.state["prefixListId"]], s3.urn
+    group = prefix_lists.result.one("aws:ec2/securityGroup:SecurityGroup", "net-sg")
+    egress = client.describe_security_groups(GroupIds=[group.id])["SecurityGroups"][0]["IpPermissionsEgress"]
+    assert sorted((p["FromPort"], [x["PrefixListId"] for x in p["PrefixListIds"]]) for p in egress) == [
+        (80, [s3.state["prefixListId"]]),
+        (443, [s3.state["prefixListId"]]),
+    ], group.urn
+
+
+def test_dual_stack_subnet_takes_a_64_of_the_vpcs_generated_block(dual_stack: Rehearsal) -> None:
+    client = _ec2(dual_stack)
+    vpc = dual_stack.result.one("aws:ec2/vpc:Vpc", "vpc")
+    subnet = dual_stack.result.one("aws:ec2/subnet:Subnet", "app")
+    found = client.describe_vpcs(VpcIds=[vpc.id])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"]
+    assert [(a["Ipv6CidrBlock"], a["AssociationId"]) for a in found] == [
+        (vpc.state["ipv6CidrBlock"], vpc.state["ipv6AssociationId"])
+    ], vpc.urn
+    assert vpc.state["ipv6CidrBlock"].endswith("::/56"), vpc.urn
+    described = client.describe_subnets(SubnetIds=[subnet.id])["Subnets"][0]
+    assert [a["Ipv6CidrBlock"] for a in described["Ipv6CidrBlockAssociationSet"]] == [
+        vpc.state["ipv6CidrBlock"].replace("::/56", "::/64")
+    ], subnet.urn
+    assert subnet.state["ipv6CidrBlock"] == vpc.state["ipv6CidrBlock"].replace("::/56", "::/64"), subnet.urn
+    gateway = dual_stack.result.one("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "egress")
+    table = dual_stack.result.one("aws:ec2/routeTable:RouteTable", "app")
+    routes = client.describe_route_tables(RouteTableIds=[table.id])["RouteTables"][0]["Routes"]
+    assert [
+        r.get("EgressOnlyInternetGatewayId") for r in routes if r.get("DestinationIpv6CidrBlock") == "::/0"
+    ] == [gateway.id], table.urn
+
+
+def test_flow_logs_watch_the_subnet_and_the_network_interface(flow_logs: Rehearsal) -> None:
+    subnet = flow_logs.result.one("aws:ec2/subnet:Subnet", "net-subnet-0")
+    interface = flow_logs.result.one("aws:ec2/networkInterface:NetworkInterface", "app")
+    by_log = {name: flow_logs.result.one("aws:ec2/flowLog:FlowLog", name).id for name in ("subnet", "eni")}
+    found = {
+        f["FlowLogId"]: f["ResourceId"]
+        for f in _ec2(flow_logs).describe_flow_logs(FlowLogIds=list(by_log.values()))["FlowLogs"]
+    }
+    assert found == {by_log["subnet"]: subnet.id, by_log["eni"]: interface.id}, found
