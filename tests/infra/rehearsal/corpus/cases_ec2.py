@@ -874,6 +874,16 @@ def ec2_security_group_description_with_an_em_dash() -> None:
     aws.ec2.SecurityGroup("app", vpc_id=_vpc().id, description="App servers \u2014 HTTPS from the ALB")
 
 
+@refused("ec2", token="aws:ec2/securityGroup:SecurityGroup", prop="description", source=CREATE_SECURITY_GROUP)
+def ec2_security_group_description_over_255_characters() -> None:
+    aws.ec2.SecurityGroup("app", vpc_id=_vpc().id, description="Application servers. " * 13)
+
+
+@refused("ec2", token=INGRESS_RULE, prop="description", source=IP_RANGE)
+def ec2_vpc_ingress_rule_description_over_255_characters() -> None:
+    _ingress(network(), cidr_ipv4="10.0.0.0/16", description="Postgres from the app tier. " * 10)
+
+
 @refused("ec2", token=INGRESS_RULE, prop="description", source=IP_RANGE)
 def ec2_vpc_ingress_rule_description_with_a_curly_apostrophe() -> None:
     _ingress(network(), cidr_ipv4="10.0.0.0/16", description="Postgres from the office\u2019s VPN")
