@@ -11,6 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from infra.config import BUDGET_KEY
+from infra.cost.change import BudgetError, CostChange, cost_change
+from infra.cost.prices import PriceError
+from infra.cost.render import render_change_markdown
+from infra.cost.usage import UsageError
+from infra.diagram import change_diagram_markdown
 from infra.exit_codes import Exit, exit_code_table
 from infra.policies.evaluate import render_findings_markdown, report_from_document
 from infra.rehearsal.diff import Action, PlanDiff, diff_plans, render_text
@@ -48,7 +54,26 @@ def with_assumed(comment: str, assumed: dict[str, list[str]]) -> str:
     return comment.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
-def gate(diff: PlanDiff, head: Mapping[str, Any], *, allow_destructive: bool) -> tuple[Exit, list[str]]:
+def with_section(comment: str, section: str, short: str) -> str:
+    """The PR comment followed by `section`, or by `short` when the whole would pass GitHub's limit."""
+    if not section:
+        return comment
+    if len(comment) + len(section) + 2 > GITHUB_COMMENT_LIMIT:
+        section = short
+    return comment.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+
+
+def priced(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[CostChange | None, str]:
+    """The monthly cost change of the two plans, or None and why it could not be estimated."""
+    try:
+        return cost_change(base, head), ""
+    except (BudgetError, PriceError, UsageError) as err:
+        return None, str(err)
+
+
+def gate(
+    diff: PlanDiff, head: Mapping[str, Any], *, allow_destructive: bool, cost: CostChange | None = None
+) -> tuple[Exit, list[str]]:
     """The check's outcome on a rehearsed head, and the lines that explain it and say how to proceed."""
     mandatory = int(head.get("policy", {}).get("summary", {}).get("mandatory", 0))
     destructive = len(diff.destructive)
@@ -71,6 +96,14 @@ def gate(diff: PlanDiff, head: Mapping[str, Any], *, allow_destructive: bool) ->
         )
     elif destructive:
         lines.append(f"⚠️ {destructive} destructive change(s), acknowledged with the `{ACK_LABEL}` label.")
+    if cost is not None and cost.over_budget:
+        code = code if code is not Exit.OK else Exit.OVER_BUDGET
+        lines.append(
+            f"❌ **This check fails: the monthly cost estimate rises by ${cost.change:,.2f}**, more than the "
+            f"stack's budget for one change (${cost.budget:,.2f}, `{BUDGET_KEY}`; see Monthly cost below). "
+            "If the cost is intended, raise the budget in the stack's config in this change; otherwise size "
+            "the resources down."
+        )
     if code is Exit.OK:
         lines.insert(0, "✅ This check passes: nothing refused, no mandatory policy finding.")
     return code, lines
@@ -124,7 +157,8 @@ def diff_command(args: argparse.Namespace) -> int:
         diff = None
     else:
         diff = diff_plans(base, head)
-        code, lines = gate(diff, head, allow_destructive=args.allow_destructive)
+        cost, unpriced = priced(base, head)
+        code, lines = gate(diff, head, allow_destructive=args.allow_destructive, cost=cost)
         verdict = f"{diff.stack}: {'FAILED' if code else 'passed'} (exit {int(code)})"
         if args.markdown:
             text = render_markdown(diff, gate=lines)
@@ -132,8 +166,15 @@ def diff_command(args: argparse.Namespace) -> int:
                 text = with_assumed(text, head["assumed"])
             if "policy" in head:
                 text = with_policy(text, head["policy"])
+            text = with_section(text, _cost_section(cost, unpriced), _cost_line(cost, unpriced))
+            text = with_section(
+                text,
+                change_diagram_markdown(base, head),
+                f"The diagram of this change did not fit in the comment: run `infra diagram --base BASE "
+                f"--plan HEAD` for {diff.stack}.",
+            )
         else:
-            text = render_text(diff) + "\n"
+            text = render_text(diff) + "\n" + _cost_line(cost, unpriced) + "\n"
     if args.terraform_report is not None:
         counts = terraform_report(diff) if diff is not None else {"create": 0, "update": 0, "delete": 0}
         args.terraform_report.write_text(json.dumps(counts) + "\n", encoding="utf-8")
@@ -143,6 +184,23 @@ def diff_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return code
+
+
+def _cost_section(cost: CostChange | None, unpriced: str) -> str:
+    return (
+        render_change_markdown(cost)
+        if cost is not None
+        else f"### Monthly cost\n\n{_cost_line(cost, unpriced)}"
+    )
+
+
+def _cost_line(cost: CostChange | None, unpriced: str) -> str:
+    if cost is None:
+        return f"Monthly cost: not estimated ({unpriced})."
+    over = " OVER BUDGET" if cost.over_budget else ""
+    return (
+        f"Monthly cost: ${cost.before:,.2f} -> ${cost.after:,.2f} ({cost.change:+,.2f}){over} (`infra cost`)."
+    )
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
