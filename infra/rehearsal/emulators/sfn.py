@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from infra.rehearsal.emulation import Context, Resource
@@ -19,6 +20,28 @@ STATE_MACHINE_NAME = Naming(
 STATE_TYPES = frozenset({"Choice", "Fail", "Map", "Parallel", "Pass", "Succeed", "Task", "Wait"})
 # States that end an execution path, or branch by their own rules, need neither Next nor End.
 _SELF_ENDING = frozenset({"Choice", "Fail", "Succeed"})
+
+
+WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
+def _state_fields_problem(kind: str, state: dict[str, Any]) -> str | None:
+    """What a state of `kind` lacks or has too much of (spec: Next and End, Choice, Wait, Task)."""
+    if state.get("Next") is not None and state.get("End") is True:
+        return "has both Next and End; a state has one of them"
+    if kind == "Choice" and not (isinstance(state.get("Choices"), list) and state["Choices"]):
+        return "needs a non-empty Choices array"
+    if kind == "Wait" and sum(key in state for key in WAIT_FIELDS) != 1:
+        return f"needs exactly one of {', '.join(WAIT_FIELDS)}"
+    resource = state.get("Resource")
+    if kind == "Task" and not resource:
+        return "needs a Resource"
+    if kind == "Task" and not (isinstance(resource, str) and _URI.fullmatch(resource)):
+        return (
+            f"has Resource {resource!r}, which is not a URI (an ARN such as arn:aws:states:::lambda:invoke)"
+        )
+    return None
 
 
 def _states_problem(machine: dict[str, Any], where: str) -> str | None:
@@ -40,8 +63,9 @@ def _states_problem(machine: dict[str, Any], where: str) -> str | None:
             return f"{where}: state {name!r} goes Next to {following!r}, which is not a state"
         if kind not in _SELF_ENDING and following is None and state.get("End") is not True:
             return f"{where}: state {name!r} ({kind}) needs Next or End: true"
-        if kind == "Task" and not state.get("Resource"):
-            return f"{where}: Task state {name!r} needs a Resource"
+        problem = _state_fields_problem(kind, state)
+        if problem:
+            return f"{where}: {kind} state {name!r} {problem}"
         for index, branch in enumerate(state.get("Branches", []) if kind == "Parallel" else []):
             problem = _states_problem(branch, f"{where} state {name!r} branch {index}")
             if problem:
@@ -112,3 +136,19 @@ def state_machine(ctx: Context, r: Resource) -> Emulated:
 def _definition(ctx: Context, r: Resource) -> str | None:
     raw = r.get("definition")
     return definition_problem(raw) if raw is not None else None
+
+
+@rule(
+    "sfn-logging-destination",
+    "aws:sfn/stateMachine:StateMachine",
+    prop="loggingConfiguration",
+    summary="Logging at a level other than OFF names a log destination",
+    source="https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html "
+    "(destinations: required if the log level is not OFF)",
+)
+def _logging_destination(ctx: Context, r: Resource) -> str | None:
+    logging = r.get("loggingConfiguration") or {}
+    level = logging.get("level")
+    if level in (None, "OFF") or logging.get("logDestination"):
+        return None
+    return f"logging level {level} needs logDestination (a CloudWatch Logs log group ARN ending in :*)"

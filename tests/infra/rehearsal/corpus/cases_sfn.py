@@ -90,3 +90,78 @@ def sfn_type_async() -> None:
 )
 def sfn_name_with_spaces() -> None:
     _machine({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}, name="order flow")
+
+
+LOGGING = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html"
+
+
+@valid("sfn")
+def sfn_logged_machine_with_task_and_timestamp_wait() -> None:
+    logs = aws.cloudwatch.LogGroup("flow-logs", name="/aws/vendedlogs/states/flow")
+    _machine(
+        {
+            "StartAt": "Until",
+            "States": {
+                "Until": {"Type": "Wait", "TimestampPath": "$.at", "Next": "Notify"},
+                "Notify": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sns:publish",
+                    "Parameters": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:alerts", "Message.$": "$"},
+                    "End": True,
+                },
+            },
+        },
+        logging_configuration={
+            "level": "ERROR",
+            "include_execution_data": False,
+            "log_destination": logs.arn.apply(lambda arn: f"{arn}:*"),
+        },
+    )
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_choice_without_choices() -> None:
+    _machine(
+        {
+            "StartAt": "Check",
+            "States": {"Check": {"Type": "Choice", "Default": "Done"}, "Done": {"Type": "Succeed"}},
+        }
+    )
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_state_with_next_and_end() -> None:
+    _machine(
+        {
+            "StartAt": "A",
+            "States": {"A": {"Type": "Pass", "Next": "B", "End": True}, "B": {"Type": "Succeed"}},
+        }
+    )
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_wait_without_a_time() -> None:
+    _machine({"StartAt": "W", "States": {"W": {"Type": "Wait", "Next": "D"}, "D": {"Type": "Succeed"}}})
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_wait_with_seconds_and_timestamp() -> None:
+    _machine(
+        {
+            "StartAt": "W",
+            "States": {"W": {"Type": "Wait", "Seconds": 5, "Timestamp": "2026-01-01T00:00:00Z", "End": True}},
+        }
+    )
+
+
+@refused("sfn", token=MACHINE, prop="definition", source=ASL)
+def sfn_task_resource_that_is_a_bare_name() -> None:
+    _machine({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "my-function", "End": True}}})
+
+
+@refused("sfn", token=MACHINE, prop="loggingConfiguration", source=LOGGING)
+def sfn_logging_all_without_a_destination() -> None:
+    _machine(
+        {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}},
+        logging_configuration={"level": "ALL", "include_execution_data": True},
+    )
