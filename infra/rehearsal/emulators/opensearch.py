@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from infra.offerings.catalogue import ANY, load
 from infra.rehearsal.emulation import (
     Context,
     Resource,
@@ -23,6 +25,51 @@ DOMAIN_NAME = Naming(
 )
 
 
+SUPPORTED_INSTANCE_TYPES = (
+    "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html"
+)
+# Families the supported instance types page lists that the bundled service model's InstanceType enum (and
+# infra/offerings/data/opensearch_instance_types.json, copied from it) lacks: AWS stopped extending that enum.
+NEWER_FAMILIES = frozenset(
+    {
+        "c7g",
+        "c7i",
+        "i4g",
+        "i4i",
+        "i8g",
+        "im4gn",
+        "m7g",
+        "m7i",
+        "m8g",
+        "oi2",
+        "om2",
+        "or2",
+        "r7g",
+        "r7gd",
+        "r7i",
+        "r8g",
+        "r8gd",
+    }
+)
+_SIZE = re.compile(r"medium|large|\d{0,2}xlarge")
+# What a type of NEWER_FAMILIES is sent to the model check and moto as (both refuse a type the enum lacks);
+# the domain keeps the type it was given, which the opensearch-instance-type-offered rule checked.
+MODEL_STAND_IN = "r6g.large.search"
+
+
+def _newer_type(instance_type: Any) -> bool:
+    """A data or master node type of a family AWS offers beyond the model's enum: `<family>.<size>.search`."""
+    if not isinstance(instance_type, str):
+        return False
+    family, _, rest = instance_type.partition(".")
+    size, _, suffix = rest.partition(".")
+    return family in NEWER_FAMILIES and suffix == "search" and bool(_SIZE.fullmatch(size))
+
+
+def _for_model(instance_type: Any) -> Any:
+    return MODEL_STAND_IN if _newer_type(instance_type) else instance_type
+
+
 def _domain_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
     domain = s.get("domainName", name)
     return {
@@ -33,7 +80,8 @@ def _domain_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, 
 
 @emulates(
     "aws:opensearch/domain:Domain",
-    note="create_domain; the VPC endpoint is moto's",
+    note="create_domain; the VPC endpoint is moto's; a node type newer than the model's enum is sent as "
+    f"{MODEL_STAND_IN} after the opensearch-instance-type-offered rule checked it",
     replace_on={"domainName"},
     naming=DOMAIN_NAME,
     arn="arn:{partition}:es:{region}:{account}:domain/{name}",
@@ -46,13 +94,13 @@ def opensearch_domain(ctx: Context, r: Resource) -> Emulated:
     kwargs: dict[str, Any] = {"DomainName": name, "EngineVersion": r.get("engineVersion", "OpenSearch_2.19")}
     if cluster:
         config: dict[str, Any] = {
-            "InstanceType": cluster.get("instanceType"),
+            "InstanceType": _for_model(cluster.get("instanceType")),
             "InstanceCount": int(cluster.get("instanceCount", 1)),
             "DedicatedMasterEnabled": bool(cluster.get("dedicatedMasterEnabled", False)),
             "ZoneAwarenessEnabled": bool(cluster.get("zoneAwarenessEnabled", False)),
         }
         if cluster.get("dedicatedMasterType"):
-            config["DedicatedMasterType"] = cluster["dedicatedMasterType"]
+            config["DedicatedMasterType"] = _for_model(cluster["dedicatedMasterType"])
             config["DedicatedMasterCount"] = int(cluster.get("dedicatedMasterCount", 3))
         zone_config = cluster.get("zoneAwarenessConfig")
         if zone_config:
@@ -272,3 +320,170 @@ def _fine_grained(ctx: Context, r: Resource) -> str | None:
     if not missing:
         return None
     return f"fine-grained access control needs {', '.join(missing)} true"
+
+
+def _offered_type(instance_type: str) -> bool:
+    return instance_type in (load("opensearch_instance_types").lookup(ANY) or ()) or _newer_type(
+        instance_type
+    )
+
+
+def _type_problem(instance_type: Any, role: str) -> str | None:
+    if not isinstance(instance_type, str) or _offered_type(instance_type):
+        return None
+    return (
+        f"{instance_type} is not an OpenSearch Service {role} instance type: a type is "
+        "<family>.<size>.search, of a family the supported instance types page lists"
+    )
+
+
+@rule(
+    "opensearch-instance-type-offered",
+    DOMAIN,
+    prop="clusterConfig.instanceType",
+    summary="The data node type is one OpenSearch Service offers (the catalogue, or a newer family it lists)",
+    source=SUPPORTED_INSTANCE_TYPES,
+)
+def _instance_type_offered(ctx: Context, r: Resource) -> str | None:
+    return _type_problem((r.get("clusterConfig") or {}).get("instanceType"), "data node")
+
+
+@rule(
+    "opensearch-master-type-offered",
+    DOMAIN,
+    prop="clusterConfig.dedicatedMasterType",
+    summary="The dedicated master type is one OpenSearch Service offers",
+    source=SUPPORTED_INSTANCE_TYPES,
+)
+def _master_type_offered(ctx: Context, r: Resource) -> str | None:
+    cluster = r.get("clusterConfig") or {}
+    if not cluster.get("dedicatedMasterEnabled"):
+        return None
+    return _type_problem(cluster.get("dedicatedMasterType"), "dedicated master")
+
+
+@rule(
+    "opensearch-engine-version-offered",
+    DOMAIN,
+    prop="engineVersion",
+    summary="The engine version is one OpenSearch Service offers (infra/offerings' opensearch_versions)",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/what-is.html#choosing-version",
+)
+def _engine_version_offered(ctx: Context, r: Resource) -> str | None:
+    version = r.get("engineVersion")
+    if not isinstance(version, str) or not re.fullmatch(r"(OpenSearch|Elasticsearch)_\d+\.\d+", version):
+        return None  # a version off this form is refused by the service model's pattern
+    offered = load("opensearch_versions").lookup(ANY) or ()
+    if not offered or version in offered:
+        return None
+    same_engine = [v for v in offered if v.split("_")[0] == version.split("_")[0]]
+    return f"OpenSearch Service offers no {version}; it offers {', '.join(same_engine[-6:])} and older"
+
+
+@rule(
+    "opensearch-warm-needs-dedicated-masters",
+    DOMAIN,
+    prop="clusterConfig.warmEnabled",
+    summary="UltraWarm storage needs dedicated master nodes",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ultrawarm.html",
+)
+def _warm_needs_masters(ctx: Context, r: Resource) -> str | None:
+    cluster = r.get("clusterConfig") or {}
+    if not cluster.get("warmEnabled") or cluster.get("dedicatedMasterEnabled"):
+        return None
+    return "UltraWarm (warmEnabled) needs dedicated master nodes: set dedicatedMasterEnabled"
+
+
+# Families with no instance storage: their data nodes need EBS volumes (the supported instance types page
+# marks the instance-store families, i3, i4g, i4i, im4gn, r6gd, r7gd, ..., as the ones that need none).
+EBS_ONLY_FAMILIES = frozenset(
+    {
+        "c4",
+        "c5",
+        "c6g",
+        "c7g",
+        "c7i",
+        "m4",
+        "m5",
+        "m6g",
+        "m7g",
+        "m7i",
+        "m8g",
+        "om2",
+        "or1",
+        "or2",
+        "r4",
+        "r5",
+        "r6g",
+        "r7g",
+        "r7i",
+        "r8g",
+        "t2",
+        "t3",
+        "t4g",
+    }
+)
+
+
+@rule(
+    "opensearch-ebs-required",
+    DOMAIN,
+    prop="ebsOptions.ebsEnabled",
+    summary="Data nodes of a type without instance storage have EBS volumes (ebsOptions.ebsEnabled true)",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createupdatedomains.html"
+    " ; " + SUPPORTED_INSTANCE_TYPES,
+)
+def _ebs_required(ctx: Context, r: Resource) -> str | None:
+    instance_type = (r.get("clusterConfig") or {}).get("instanceType")
+    if not isinstance(instance_type, str) or instance_type.partition(".")[0] not in EBS_ONLY_FAMILIES:
+        return None
+    if (r.get("ebsOptions") or {}).get("ebsEnabled"):
+        return None
+    return f"{instance_type} has no instance storage: EBS storage must be enabled (ebsOptions.ebsEnabled)"
+
+
+# Auto-Tune is not available on the T2 and T3 families.
+NO_AUTO_TUNE_FAMILIES = ("t2", "t3")
+
+
+@rule(
+    "opensearch-auto-tune-instance-type",
+    DOMAIN,
+    prop="autoTuneOptions.desiredState",
+    summary="Auto-Tune is not enabled on T2 or T3 data nodes",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/auto-tune.html",
+)
+def _auto_tune(ctx: Context, r: Resource) -> str | None:
+    instance_type = (r.get("clusterConfig") or {}).get("instanceType")
+    if (r.get("autoTuneOptions") or {}).get("desiredState") != "ENABLED" or not isinstance(
+        instance_type, str
+    ):
+        return None
+    if instance_type.partition(".")[0] not in NO_AUTO_TUNE_FAMILIES:
+        return None
+    return f"Auto-Tune isn't available on {instance_type}: set autoTuneOptions.desiredState DISABLED"
+
+
+@rule(
+    "opensearch-fine-grained-master-user",
+    DOMAIN,
+    prop="advancedSecurityOptions.masterUserOptions",
+    summary="Fine-grained access control names a master user: a name and password with the internal user "
+    "database, an IAM ARN without it",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html#fgac-master-user ; "
+    "https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_MasterUserOptions.html",
+)
+def _master_user(ctx: Context, r: Resource) -> str | None:
+    options = r.get("advancedSecurityOptions") or {}
+    if not options.get("enabled"):
+        return None
+    master = options.get("masterUserOptions") or {}
+    if options.get("internalUserDatabaseEnabled"):
+        if master.get("masterUserName") and master.get("masterUserPassword"):
+            return None
+        return (
+            "with the internal user database, masterUserOptions needs masterUserName and masterUserPassword"
+        )
+    if master.get("masterUserArn"):
+        return None
+    return "without the internal user database, masterUserOptions needs masterUserArn (an IAM principal)"

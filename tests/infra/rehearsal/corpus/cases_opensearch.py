@@ -208,3 +208,140 @@ def opensearch_fine_grained_access_without_https() -> None:
             "master_user_options": {"master_user_name": "admin", "master_user_password": "Correct-Horse-1"},
         },
     )
+
+
+SUPPORTED_TYPES = (
+    "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html"
+)
+
+
+@valid("opensearch")
+def opensearch_graviton3_nodes_the_model_enum_lacks() -> None:
+    net = network()
+    _domain(
+        _two_zones(
+            instance_type="r7g.large.search",
+            dedicated_master_enabled=True,
+            dedicated_master_type="m7g.large.search",
+            dedicated_master_count=3,
+        ),
+        ebs_options={"ebs_enabled": True, "volume_type": "gp3", "volume_size": 100},
+        vpc_options={"subnet_ids": [s.id for s in net.subnets], "security_group_ids": [net.group.id]},
+        auto_tune_options={"desired_state": "ENABLED", "rollback_on_disable": "NO_ROLLBACK"},
+    )
+
+
+@valid("opensearch")
+def opensearch_instance_store_nodes_without_ebs() -> None:
+    _domain({"instance_type": "im4gn.large.search"}, ebs_options={"ebs_enabled": False})
+    aws.opensearch.Domain(
+        "search-or2",
+        domain_name="corpus-or2",
+        engine_version="OpenSearch_2.19",
+        cluster_config={"instance_type": "or2.medium.search", "instance_count": 1},
+        ebs_options={"ebs_enabled": True, "volume_type": "gp3", "volume_size": 20},
+        encrypt_at_rest={"enabled": True},
+    )
+
+
+@valid("opensearch")
+def opensearch_ultrawarm_with_dedicated_masters() -> None:
+    _domain(
+        _two_zones(
+            dedicated_master_enabled=True,
+            dedicated_master_type="m6g.large.search",
+            dedicated_master_count=3,
+            warm_enabled=True,
+            warm_type="ultrawarm1.medium.search",
+            warm_count=2,
+        ),
+        ebs_options={"ebs_enabled": True, "volume_type": "gp3", "volume_size": 100},
+    )
+
+
+@refused("opensearch", token=DOMAIN, prop="clusterConfig.instanceType", source=SUPPORTED_TYPES)
+def opensearch_instance_type_of_no_family() -> None:
+    _domain({"instance_type": "r9q.large.search"})
+
+
+@refused("opensearch", token=DOMAIN, prop="clusterConfig.instanceType", source=SUPPORTED_TYPES)
+def opensearch_newer_family_without_search_suffix() -> None:
+    _domain({"instance_type": "r7g.large"})
+
+
+@refused("opensearch", token=DOMAIN, prop="clusterConfig.dedicatedMasterType", source=SUPPORTED_TYPES)
+def opensearch_master_type_of_no_family() -> None:
+    _domain(
+        _two_zones(
+            dedicated_master_enabled=True, dedicated_master_type="m9x.large.search", dedicated_master_count=3
+        )
+    )
+
+
+@refused(
+    "opensearch",
+    token=DOMAIN,
+    prop="engineVersion",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/what-is.html#choosing-version",
+)
+def opensearch_engine_version_not_released() -> None:
+    _domain(engine_version="OpenSearch_2.99")
+
+
+@refused(
+    "opensearch",
+    token=DOMAIN,
+    prop="clusterConfig.warmEnabled",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ultrawarm.html",
+)
+def opensearch_ultrawarm_without_dedicated_masters() -> None:
+    _domain(_two_zones(warm_enabled=True, warm_type="ultrawarm1.medium.search", warm_count=2))
+
+
+@refused(
+    "opensearch",
+    token=DOMAIN,
+    prop="ebsOptions.ebsEnabled",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createupdatedomains.html",
+)
+def opensearch_graviton_nodes_without_ebs_options() -> None:
+    _domain({"instance_type": "r6g.large.search"}, ebs_options=None)
+
+
+@refused(
+    "opensearch",
+    token=DOMAIN,
+    prop="ebsOptions.ebsEnabled",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createupdatedomains.html",
+)
+def opensearch_graviton_nodes_with_ebs_disabled() -> None:
+    _domain({"instance_type": "r7g.large.search"}, ebs_options={"ebs_enabled": False})
+
+
+@refused(
+    "opensearch",
+    token=DOMAIN,
+    prop="autoTuneOptions.desiredState",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/auto-tune.html",
+)
+def opensearch_auto_tune_on_t3() -> None:
+    _domain(auto_tune_options={"desired_state": "ENABLED", "rollback_on_disable": "NO_ROLLBACK"})
+
+
+FGAC = "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html"
+
+
+@refused("opensearch", token=DOMAIN, prop="advancedSecurityOptions.masterUserOptions", source=FGAC)
+def opensearch_internal_user_database_without_master_user() -> None:
+    _domain(advanced_security_options={"enabled": True, "internal_user_database_enabled": True})
+
+
+@refused("opensearch", token=DOMAIN, prop="advancedSecurityOptions.masterUserOptions", source=FGAC)
+def opensearch_iam_master_user_without_arn() -> None:
+    _domain(
+        advanced_security_options={
+            "enabled": True,
+            "internal_user_database_enabled": False,
+            "master_user_options": {"master_user_name": "admin", "master_user_password": "Correct-Horse-1"},
+        }
+    )
