@@ -119,6 +119,7 @@ def test_one_command_starts_a_working_service(
     assert process.wait(timeout=20) in (0, -signal.SIGTERM)
     log = (directory / "serve.log").read_text()
     assert '"message":"postings api stopped"' in log
+    assert '"message":"cleaned up"' in log  # the clean-up runs beside the in-process relay, at once
     assert token not in log
 
 

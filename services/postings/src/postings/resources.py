@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 from postings import metrics
 from postings.broker import AmqpPublisher, DirectPublisher, IndexerQueues, Topology, indexer_queues
 from postings.cache import Cache, MemoryCache, RedisCache
+from postings.cleanup import Retention, cleanup_task
 from postings.db import create_db_engine
 from postings.relay import OutboxRelay, outbox_backlog
 from postings.search.base import SearchIndex
@@ -208,6 +209,15 @@ class Resources:
         self.embedded_publisher = publisher
         self.supervisor = Supervisor(self.stop, restart=True, backoff=lambda: create_backoff(self.settings))
         self.supervisor.start("outbox-relay", relay.run)
+        self.supervisor.start(
+            "cleanup",
+            cleanup_task(
+                self.engine,
+                Retention.from_settings(self.settings),
+                interval_seconds=self.settings.cleanup_interval_seconds,
+                backoff=lambda: create_backoff(self.settings),
+            ),
+        )
 
     def close(self) -> None:
         self.stop.set()
