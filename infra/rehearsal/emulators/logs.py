@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -228,6 +229,67 @@ def _stream_role(ctx: Context, r: Resource) -> str | None:
     if r.get("roleArn") or not destination.startswith(("arn:aws:kinesis:", "arn:aws:firehose:")):
         return None
     return f"delivering to {destination} needs roleArn, a role CloudWatch Logs assumes to put records"
+
+
+@rule(
+    "logs-group-kms-key-arn",
+    "aws:cloudwatch/logGroup:LogGroup",
+    prop="kmsKeyId",
+    summary="A log group's kmsKeyId is the ARN of a KMS key (not its id or an alias)",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
+    " (kmsKeyId: the Amazon Resource Name (ARN) of the KMS key)",
+)
+def _kms_key_arn(ctx: Context, r: Resource) -> str | None:
+    key = r.get("kmsKeyId")
+    if (
+        not isinstance(key, str)
+        or not key
+        or re.fullmatch(r"arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key/\S+", key)
+    ):
+        return None
+    return f"kmsKeyId {key!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
+
+
+def _lets_logs_invoke(statement: Any) -> bool:
+    if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+        return False
+    principal = statement.get("Principal")
+    services = principal.get("Service") if isinstance(principal, dict) else principal
+    services = services if isinstance(services, list) else [services]
+    actions = statement.get("Action")
+    actions = actions if isinstance(actions, list) else [actions]
+    return any(
+        isinstance(s, str) and re.fullmatch(r"logs(\.[a-z0-9-]+)?\.amazonaws\.com", s) for s in services
+    ) and any(a in ("lambda:InvokeFunction", "lambda:*", "*") for a in actions)
+
+
+@rule(
+    "logs-subscription-lambda-permission",
+    SUBSCRIPTION_FILTER,
+    prop="destinationArn",
+    summary="A subscription to a Lambda function follows a permission that lets CloudWatch Logs invoke it",
+    source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html"
+    "#LambdaFunctionExample (grant CloudWatch Logs the permission to execute your function)",
+)
+def _lambda_permission(ctx: Context, r: Resource) -> str | None:
+    destination = r.get("destinationArn")
+    if not isinstance(destination, str) or ":lambda:" not in destination:
+        return None
+    lambda_ = ctx.client("lambda")
+    try:
+        lambda_.get_function(FunctionName=destination)
+    except Exception:  # a function the account does not hold is moto's refusal to make
+        return None
+    try:
+        statements = json.loads(lambda_.get_policy(FunctionName=destination)["Policy"]).get("Statement", [])
+    except Exception:  # no resource policy at all
+        statements = []
+    if any(_lets_logs_invoke(s) for s in statements):
+        return None
+    return (
+        f"CloudWatch Logs may not invoke {destination}: add an aws.lambda_.Permission for principal "
+        "logs.amazonaws.com (action lambda:InvokeFunction) and make the filter depend on it"
+    )
 
 
 LOG_STREAM_NAME = Naming(

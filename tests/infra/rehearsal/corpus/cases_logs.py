@@ -207,3 +207,64 @@ def logs_subscription_json_pattern_unclosed() -> None:
         destination_arn=stream.arn,
         role_arn=_delivery_role().arn,
     )
+
+
+SUBSCRIPTION_FILTERS = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample"
+)
+CREATE_GROUP = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
+
+
+def _shipper() -> aws.lambda_.Function:
+    return aws.lambda_.Function(
+        "shipper",
+        role=role("shipper-role", "lambda.amazonaws.com").arn,
+        runtime="python3.12",
+        handler="main.handler",
+        code=pulumi.AssetArchive({"main.py": pulumi.StringAsset("def handler(event, context):\n    pass\n")}),
+    )
+
+
+@valid("logs")
+def logs_encrypted_group_shipped_to_lambda() -> None:
+    # The key policy lets CloudWatch Logs use the key, as encrypt-log-data-kms.html asks.
+    root = {"AWS": "arn:aws:iam::000000000000:root"}
+    logs = {"Service": "logs.eu-west-1.amazonaws.com"}
+    use = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Admin", "Effect": "Allow", "Principal": root, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Logs", "Effect": "Allow", "Principal": logs, "Action": use, "Resource": "*"},
+        ],
+    }
+    key = aws.kms.Key("logs", description="log encryption", policy=json.dumps(policy))
+    group = aws.cloudwatch.LogGroup("app", retention_in_days=30, kms_key_id=key.arn)
+    shipper = _shipper()
+    allowed = aws.lambda_.Permission(
+        "logs-invoke",
+        action="lambda:InvokeFunction",
+        function=shipper.name,
+        principal="logs.amazonaws.com",
+        source_arn=group.arn.apply(lambda arn: f"{arn}:*"),
+    )
+    aws.cloudwatch.LogSubscriptionFilter(
+        "ship",
+        log_group=group.name,
+        filter_pattern="",
+        destination_arn=shipper.arn,
+        opts=pulumi.ResourceOptions(depends_on=[allowed]),
+    )
+
+
+@refused("logs", token=SUBSCRIPTION, prop="destinationArn", source=SUBSCRIPTION_FILTERS)
+def logs_subscription_to_lambda_without_permission() -> None:
+    group = aws.cloudwatch.LogGroup("app", retention_in_days=30)
+    aws.cloudwatch.LogSubscriptionFilter(
+        "ship", log_group=group.name, filter_pattern="", destination_arn=_shipper().arn
+    )
+
+
+@refused("logs", token=GROUP, prop="kmsKeyId", source=CREATE_GROUP)
+def logs_group_kms_key_given_by_alias() -> None:
+    aws.cloudwatch.LogGroup("app", retention_in_days=30, kms_key_id="alias/logs")
