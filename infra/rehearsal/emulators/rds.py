@@ -1430,3 +1430,30 @@ def _option_group_major_version(ctx: Context, r: Resource) -> str | None:
         return None
     offered = ", ".join(sorted(ENGINE_FAMILIES[engine], key=lambda v: [int(p) for p in v.split(".")]))
     return f"{version} is not a {engine} major version RDS offers: use one of {offered}"
+
+
+# CreateDBCluster's StorageType: Aurora clusters take the Aurora storage types, Multi-AZ DB clusters
+# (engine mysql or postgres) the Provisioned IOPS and gp3 ones.
+CLUSTER_STORAGE_TYPES = {
+    "aurora-mysql": ("aurora", "aurora-iopt1"),
+    "aurora-postgresql": ("aurora", "aurora-iopt1"),
+    "mysql": ("io1", "io2", "gp3"),
+    "postgres": ("io1", "io2", "gp3"),
+}
+
+
+@rule(
+    "rds-cluster-storage-type",
+    CLUSTER,
+    prop="storageType",
+    summary="Aurora clusters take storage type aurora or aurora-iopt1; Multi-AZ DB clusters io1, io2, gp3",
+    source=CREATE_DB_CLUSTER + " (StorageType: valid values per cluster type)",
+)
+def _cluster_storage_type(ctx: Context, r: Resource) -> str | None:
+    engine, storage_type = r.get("engine"), r.get("storageType")
+    if not isinstance(storage_type, str) or not storage_type or engine not in CLUSTER_STORAGE_TYPES:
+        return None
+    allowed = CLUSTER_STORAGE_TYPES[str(engine)]
+    if storage_type in allowed:
+        return None
+    return f"a {engine} cluster's storage type is one of {', '.join(allowed)}; got {storage_type}"

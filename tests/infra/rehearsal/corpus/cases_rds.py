@@ -534,3 +534,8 @@ def rds_instance_security_group_of_another_vpc() -> None:
 )
 def rds_option_group_full_engine_version() -> None:
     aws.rds.OptionGroup("options", engine_name="mysql", major_engine_version="8.0.35")
+
+
+@refused("rds", token=CLUSTER, prop="storageType", source=CREATE_DB_CLUSTER)
+def rds_aurora_cluster_with_gp3_storage() -> None:
+    _aurora(storage_type="gp3")
