@@ -36,6 +36,62 @@ def _target_capacity(ctx: Context, r: Resource) -> str | None:
     return f"minCapacity {int(low)} is greater than maxCapacity {int(high)}"
 
 
+@rule(
+    "appautoscaling-dimension-namespace",
+    ("aws:appautoscaling/target:Target", "aws:appautoscaling/policy:Policy"),
+    prop="scalableDimension",
+    summary="A scalable dimension begins with its service namespace (ecs:service:DesiredCount for ecs)",
+    source=f"{_API}/API_RegisterScalableTarget.html (ScalableDimension: the service namespace, resource type "
+    "and scaling property)",
+)
+def _dimension_namespace(ctx: Context, r: Resource) -> str | None:
+    dimension, namespace = r.get("scalableDimension"), r.get("serviceNamespace")
+    if not isinstance(dimension, str) or not isinstance(namespace, str):
+        return None
+    if dimension.split(":", 1)[0] == namespace:
+        return None
+    return f"scalableDimension {dimension!r} is not one of service namespace {namespace!r}"
+
+
+# Predefined metric type prefix -> the service namespaces it measures (API_PredefinedMetricSpecification).
+_METRIC_NAMESPACES = {
+    "ALBRequestCountPerTarget": ("ec2", "ecs"),
+    "AppStream": ("appstream",),
+    "Cassandra": ("cassandra",),
+    "Comprehend": ("comprehend",),
+    "DynamoDB": ("dynamodb",),
+    "EC2SpotFleet": ("ec2",),
+    "ECSService": ("ecs",),
+    "ElastiCache": ("elasticache",),
+    "Kafka": ("kafka",),
+    "Lambda": ("lambda",),
+    "Neptune": ("neptune",),
+    "RDS": ("rds",),
+    "SageMaker": ("sagemaker",),
+    "WorkSpaces": ("workspaces",),
+}
+
+
+@rule(
+    "appautoscaling-predefined-metric-namespace",
+    "aws:appautoscaling/policy:Policy",
+    prop="targetTrackingScalingPolicyConfiguration",
+    summary="A target tracking policy's predefined metric measures the policy's service namespace",
+    source=f"{_API}/API_PredefinedMetricSpecification.html (each metric type names its service; "
+    "ALBRequestCountPerTarget applies only to Spot Fleets and ECS services)",
+)
+def _metric_namespace(ctx: Context, r: Resource) -> str | None:
+    config = r.get("targetTrackingScalingPolicyConfiguration") or {}
+    metric = (config.get("predefinedMetricSpecification") or {}).get("predefinedMetricType")
+    namespace = r.get("serviceNamespace")
+    if not isinstance(metric, str) or not isinstance(namespace, str):
+        return None
+    namespaces = next((v for prefix, v in _METRIC_NAMESPACES.items() if metric.startswith(prefix)), None)
+    if namespaces is None or namespace in namespaces:
+        return None
+    return f"predefined metric {metric} measures {' or '.join(namespaces)}, not service namespace {namespace}"
+
+
 _POLICY_CONFIG = {
     "TargetTrackingScaling": "targetTrackingScalingPolicyConfiguration",
     "StepScaling": "stepScalingPolicyConfiguration",

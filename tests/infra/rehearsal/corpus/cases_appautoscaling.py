@@ -97,3 +97,64 @@ def appautoscaling_target_of_a_cluster_that_does_not_exist() -> None:
 def appautoscaling_target_tracking_policy_without_configuration() -> None:
     target = _target()
     _cpu_policy(target)
+
+
+@valid("appautoscaling")
+def appautoscaling_dynamodb_read_capacity_tracking() -> None:
+    table = aws.dynamodb.Table(
+        "orders",
+        billing_mode="PROVISIONED",
+        read_capacity=5,
+        write_capacity=5,
+        hash_key="pk",
+        attributes=[{"name": "pk", "type": "S"}],
+    )
+    target = aws.appautoscaling.Target(
+        "orders-read",
+        service_namespace="dynamodb",
+        scalable_dimension="dynamodb:table:ReadCapacityUnits",
+        resource_id=table.name.apply(lambda name: f"table/{name}"),
+        min_capacity=5,
+        max_capacity=100,
+    )
+    aws.appautoscaling.Policy(
+        "orders-read",
+        policy_type="TargetTrackingScaling",
+        service_namespace=target.service_namespace,
+        resource_id=target.resource_id,
+        scalable_dimension=target.scalable_dimension,
+        target_tracking_scaling_policy_configuration={
+            "target_value": 70,
+            "predefined_metric_specification": {"predefined_metric_type": "DynamoDBReadCapacityUtilization"},
+        },
+    )
+
+
+@refused(
+    "appautoscaling", token=TARGET, prop="scalableDimension", source=f"{API}/API_RegisterScalableTarget.html"
+)
+def appautoscaling_target_dimension_of_another_namespace() -> None:
+    aws.appautoscaling.Target(
+        "orders-read",
+        service_namespace="dynamodb",
+        scalable_dimension="ecs:service:DesiredCount",
+        resource_id="table/orders",
+        min_capacity=1,
+        max_capacity=10,
+    )
+
+
+@refused(
+    "appautoscaling",
+    token=POLICY,
+    prop="targetTrackingScalingPolicyConfiguration",
+    source=f"{API}/API_PredefinedMetricSpecification.html",
+)
+def appautoscaling_ecs_metric_on_a_service_of_another_namespace() -> None:
+    _cpu_policy(
+        _target(),
+        target_tracking_scaling_policy_configuration={
+            "target_value": 70,
+            "predefined_metric_specification": {"predefined_metric_type": "DynamoDBReadCapacityUtilization"},
+        },
+    )
