@@ -12,6 +12,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
+from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
 from infra.rehearsal.spec import Emulated, Naming, Where, emulates, provider_host, rule, stable_hex
 
 DB_INSTANCE_IDENTIFIER = Naming(
@@ -1369,21 +1370,18 @@ def _subnet_group_one_vpc(ctx: Context, r: Resource) -> str | None:
     INSTANCE,
     prop="vpcSecurityGroupIds",
     summary="A DB instance's VPC security groups belong to the VPC of its DB subnet group",
-    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+    source=SAME_VPC,
 )
 def _security_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
-    group_ids, subnet_group = r.get("vpcSecurityGroupIds"), r.get("dbSubnetGroupName")
-    if not isinstance(subnet_group, str) or not isinstance(group_ids, list):
+    subnet_group = r.get("dbSubnetGroupName")
+    if not isinstance(subnet_group, str):
         return None
     groups = ctx.client("rds").describe_db_subnet_groups()["DBSubnetGroups"]
-    vpc = next((g.get("VpcId") for g in groups if g["DBSubnetGroupName"] == subnet_group), None)
-    if not vpc:
+    found = next((g for g in groups if g["DBSubnetGroupName"] == subnet_group), None)
+    if found is None:
         return None
-    others = {g: v for g, v in _group_vpcs(ctx, group_ids).items() if v != vpc}
-    if not others:
-        return None
-    listing = ", ".join(f"{g} (in {v})" for g, v in sorted(others.items()))
-    return f"DB subnet group {subnet_group} is in {vpc}; these security groups are not: {listing}"
+    subnet_ids = [s["SubnetIdentifier"] for s in found.get("Subnets", [])]
+    return groups_outside_the_subnets_vpc(ctx, subnet_ids, r.get("vpcSecurityGroupIds"))
 
 
 def _subnet_vpcs(ctx: Context, subnet_ids: list[str]) -> dict[str, str] | None:
@@ -1395,25 +1393,6 @@ def _subnet_vpcs(ctx: Context, subnet_ids: list[str]) -> dict[str, str] | None:
     except ClientError:
         return None
     return {s["SubnetId"]: s["VpcId"] for s in subnets}
-
-
-def _group_vpcs(ctx: Context, group_ids: list[Any]) -> dict[str, str]:
-    """Security group id -> VPC id for the ids the account holds (an unknown or missing one is left out)."""
-    from botocore.exceptions import ClientError
-
-    found: dict[str, str] = {}
-    for group_id in group_ids:
-        if not isinstance(group_id, str):
-            continue
-        if group_id not in ctx.group_vpcs:
-            try:
-                groups = ctx.client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
-            except ClientError:
-                continue
-            ctx.group_vpcs[group_id] = str(groups[0].get("VpcId", ""))
-        if ctx.group_vpcs[group_id]:
-            found[group_id] = ctx.group_vpcs[group_id]
-    return found
 
 
 @rule(

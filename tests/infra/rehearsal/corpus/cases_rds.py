@@ -518,7 +518,7 @@ def rds_subnet_group_across_two_vpcs() -> None:
     "rds",
     token=INSTANCE,
     prop="vpcSecurityGroupIds",
-    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
 )
 def rds_instance_security_group_of_another_vpc() -> None:
     net, other = network(), network("other", "10.1.0.0/16")
