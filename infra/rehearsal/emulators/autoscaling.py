@@ -295,7 +295,7 @@ def _policy_configuration(ctx: Context, r: Resource) -> str | None:
 
 def _bound(step: Mapping[str, Any], key: str) -> float | None:
     value = step.get(key)
-    return None if value in (None, "") else float(value)
+    return None if value is None or value == "" else float(value)
 
 
 @rule(

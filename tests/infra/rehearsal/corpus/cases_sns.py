@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pulumi_aws as aws
 
@@ -163,7 +164,7 @@ FILTER_CONSTRAINTS = "https://docs.aws.amazon.com/sns/latest/dg/subscription-fil
 RAW_DELIVERY = "https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html"
 
 
-def _queue_subscription(**overrides: object) -> aws.sns.TopicSubscription:
+def _queue_subscription(**overrides: Any) -> aws.sns.TopicSubscription:
     topic = aws.sns.Topic("orders")
     queue = aws.sqs.Queue("orders-copy")
     return aws.sns.TopicSubscription(
