@@ -11,6 +11,7 @@ from infra.rehearsal.emulation import (
     Resource,
     tags_list,
 )
+from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
 from infra.rehearsal.spec import Emulated, Naming, Validation, Where, emulates, provider_host, rule
 
 CACHE_SUBNET_GROUP_NAME = Naming(
@@ -619,3 +620,133 @@ def cache_user_group(ctx: Context, r: Resource) -> Emulated:
         Tags=tags_list(r.get("tags")),
     )
     return group_id, {"userGroupId": group_id, "arn": ctx.arn("elasticache", f"usergroup:{group_id}")}
+
+
+MAX_CACHE_CLUSTERS = 6
+MAX_REPLICAS_PER_NODE_GROUP = 5
+
+
+@rule(
+    "elasticache-num-cache-clusters",
+    REPLICATION_GROUP,
+    prop="numCacheClusters",
+    summary="A replication group has 1-6 cache clusters (a primary and up to 5 replicas)",
+    source=CREATE_REPLICATION_GROUP + " (NumCacheClusters: the maximum permitted value is 6)",
+)
+def _num_cache_clusters(ctx: Context, r: Resource) -> str | None:
+    clusters = r.get("numCacheClusters")
+    if not isinstance(clusters, (int, float)) or 1 <= clusters <= MAX_CACHE_CLUSTERS:
+        return None
+    return f"numCacheClusters is 1-{MAX_CACHE_CLUSTERS} (a primary and up to 5 replicas); got {clusters:g}"
+
+
+@rule(
+    "elasticache-replicas-per-node-group",
+    REPLICATION_GROUP,
+    prop="replicasPerNodeGroup",
+    summary="Each node group (shard) has 0-5 replicas",
+    source=CREATE_REPLICATION_GROUP + " (ReplicasPerNodeGroup: valid values are 0 to 5)",
+)
+def _replicas_per_node_group(ctx: Context, r: Resource) -> str | None:
+    replicas = r.get("replicasPerNodeGroup")
+    if not isinstance(replicas, (int, float)) or 0 <= replicas <= MAX_REPLICAS_PER_NODE_GROUP:
+        return None
+    return f"a node group has 0-{MAX_REPLICAS_PER_NODE_GROUP} replicas; got replicasPerNodeGroup {replicas:g}"
+
+
+def _cluster_mode_enabled(r: Resource) -> bool:
+    groups = r.get("numNodeGroups")
+    return r.get("clusterMode") == "enabled" or (isinstance(groups, (int, float)) and groups > 1)
+
+
+@rule(
+    "elasticache-cluster-mode-needs-failover",
+    REPLICATION_GROUP,
+    prop="automaticFailoverEnabled",
+    summary="A cluster-mode-enabled replication group (more than one node group) has automatic failover",
+    source=CREATE_REPLICATION_GROUP
+    + " (AutomaticFailoverEnabled: must be enabled for Valkey or Redis OSS (cluster mode enabled) "
+    "replication groups)",
+)
+def _cluster_mode_failover(ctx: Context, r: Resource) -> str | None:
+    if not _cluster_mode_enabled(r) or r.get("automaticFailoverEnabled"):
+        return None
+    return "cluster mode (numNodeGroups > 1 or clusterMode enabled) needs automaticFailoverEnabled true"
+
+
+@rule(
+    "elasticache-data-tiering-node-type",
+    REPLICATION_GROUP,
+    prop="dataTieringEnabled",
+    summary="Data tiering is on exactly when the node type is an r6gd type",
+    source=CREATE_REPLICATION_GROUP
+    + " (DataTieringEnabled: only supported for the r6gd node type; must be true with r6gd nodes)",
+)
+def _data_tiering(ctx: Context, r: Resource) -> str | None:
+    node_type, tiering = r.get("nodeType"), bool(r.get("dataTieringEnabled"))
+    if not isinstance(node_type, str):
+        return None
+    r6gd = node_type.startswith("cache.r6gd.")
+    if tiering and not r6gd:
+        return f"data tiering needs r6gd nodes; {node_type} has no SSD to tier to"
+    if r6gd and not tiering:
+        return f"{node_type} nodes need dataTieringEnabled true"
+    return None
+
+
+@rule(
+    "elasticache-memcached-no-snapshots",
+    CACHE_CLUSTER,
+    prop="snapshotRetentionLimit",
+    summary="Memcached clusters keep no snapshots (snapshotRetentionLimit is for Redis OSS and Valkey)",
+    source=CREATE_CACHE_CLUSTER + " (SnapshotRetentionLimit: only valid if the Engine parameter is redis)",
+)
+def _memcached_snapshots(ctx: Context, r: Resource) -> str | None:
+    days = r.get("snapshotRetentionLimit")
+    if str(r.get("engine", "")).lower() != "memcached" or not isinstance(days, (int, float)) or not days:
+        return None
+    return f"Memcached has no backups: remove snapshotRetentionLimit ({days:g})"
+
+
+def _cache_subnet_ids(ctx: Context, name: Any) -> list[str]:
+    """The subnets of a cache subnet group the account holds, or [] when it holds none of that name."""
+    if not isinstance(name, str):
+        return []
+    groups = ctx.client("elasticache").describe_cache_subnet_groups()["CacheSubnetGroups"]
+    found = next((g for g in groups if g["CacheSubnetGroupName"] == name), None)
+    return [s["SubnetIdentifier"] for s in (found or {}).get("Subnets", [])]
+
+
+@rule(
+    "elasticache-security-groups-in-vpc",
+    (REPLICATION_GROUP, CACHE_CLUSTER),
+    prop="securityGroupIds",
+    summary="The security groups belong to the VPC of the cache subnet group",
+    source=SAME_VPC,
+)
+def _security_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
+    subnet_ids = _cache_subnet_ids(ctx, r.get("subnetGroupName"))
+    return groups_outside_the_subnets_vpc(ctx, subnet_ids, r.get("securityGroupIds"))
+
+
+@rule(
+    "elasticache-subnet-group-one-vpc",
+    "aws:elasticache/subnetGroup:SubnetGroup",
+    prop="subnetIds",
+    summary="A cache subnet group's subnets all belong to one VPC",
+    source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html"
+    " (a subnet group is a collection of subnets in one VPC)",
+)
+def _subnet_group_one_vpc(ctx: Context, r: Resource) -> str | None:
+    subnet_ids = r.get("subnetIds")
+    if not isinstance(subnet_ids, list) or not all(isinstance(s, str) for s in subnet_ids) or not subnet_ids:
+        return None
+    ec2 = ctx.client("ec2")
+    try:
+        subnets = ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"]
+    except ec2.exceptions.ClientError:
+        return None
+    vpcs = sorted({s["VpcId"] for s in subnets})
+    if len(vpcs) < 2:
+        return None
+    return f"the subnets are in {len(vpcs)} VPCs ({', '.join(vpcs)}); a subnet group's are in one"

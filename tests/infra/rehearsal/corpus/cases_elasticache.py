@@ -199,3 +199,92 @@ def elasticache_user_password_too_short() -> None:
 def elasticache_user_group_without_default_user() -> None:
     app = _app_user()
     aws.elasticache.UserGroup("users", user_group_id="app-users", engine="redis", user_ids=[app.id])
+
+
+@valid("elasticache")
+def elasticache_cluster_mode_and_data_tiering() -> None:
+    _redis(
+        "sharded",
+        node_type="cache.r7g.large",
+        num_cache_clusters=None,
+        num_node_groups=3,
+        replicas_per_node_group=5,
+        automatic_failover_enabled=True,
+    )
+    _redis(
+        "tiered",
+        node_type="cache.r6gd.xlarge",
+        num_cache_clusters=6,
+        automatic_failover_enabled=True,
+        data_tiering_enabled=True,
+    )
+
+
+@valid("elasticache")
+def elasticache_memcached_in_its_vpc() -> None:
+    net = network()
+    subnets = aws.elasticache.SubnetGroup("cache-subnets", subnet_ids=[s.id for s in net.subnets])
+    _memcached(subnet_group_name=subnets.name, security_group_ids=[net.group.id])
+
+
+@refused("elasticache", token=GROUP, prop="numCacheClusters", source=CREATE_GROUP)
+def elasticache_seven_cache_clusters() -> None:
+    _redis(num_cache_clusters=7, automatic_failover_enabled=True)
+
+
+@refused("elasticache", token=GROUP, prop="replicasPerNodeGroup", source=CREATE_GROUP)
+def elasticache_six_replicas_per_shard() -> None:
+    _redis(
+        num_cache_clusters=None, num_node_groups=2, replicas_per_node_group=6, automatic_failover_enabled=True
+    )
+
+
+@refused("elasticache", token=GROUP, prop="automaticFailoverEnabled", source=CREATE_GROUP)
+def elasticache_cluster_mode_without_failover() -> None:
+    _redis(
+        num_cache_clusters=None,
+        num_node_groups=2,
+        replicas_per_node_group=1,
+        automatic_failover_enabled=False,
+    )
+
+
+@refused("elasticache", token=GROUP, prop="dataTieringEnabled", source=CREATE_GROUP)
+def elasticache_data_tiering_on_r7g() -> None:
+    _redis(
+        node_type="cache.r7g.large",
+        num_cache_clusters=2,
+        automatic_failover_enabled=True,
+        data_tiering_enabled=True,
+    )
+
+
+@refused("elasticache", token=GROUP, prop="dataTieringEnabled", source=CREATE_GROUP)
+def elasticache_r6gd_without_data_tiering() -> None:
+    _redis(node_type="cache.r6gd.xlarge", num_cache_clusters=2, automatic_failover_enabled=True)
+
+
+@refused("elasticache", token=CLUSTER, prop="snapshotRetentionLimit", source=CREATE_CLUSTER)
+def elasticache_memcached_with_snapshots() -> None:
+    _memcached(snapshot_retention_limit=3)
+
+
+SAME_VPC = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"
+
+
+@refused("elasticache", token=GROUP, prop="securityGroupIds", source=SAME_VPC)
+def elasticache_security_group_of_another_vpc() -> None:
+    net, other = network(), network("other", "10.1.0.0/16")
+    subnets = aws.elasticache.SubnetGroup("cache-subnets", subnet_ids=[s.id for s in net.subnets])
+    _redis(subnet_group_name=subnets.name, security_group_ids=[other.group.id])
+
+
+@refused(
+    "elasticache",
+    token="aws:elasticache/subnetGroup:SubnetGroup",
+    prop="subnetIds",
+    source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html",
+)
+def elasticache_subnet_group_across_two_vpcs() -> None:
+    first, second = network(), network("other", "10.1.0.0/16")
+    aws.elasticache.SubnetGroup("cache-subnets", subnet_ids=[first.subnets[0].id, second.subnets[1].id])
