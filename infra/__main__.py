@@ -32,7 +32,13 @@ from infra.components.hosts import Bastion, BastionArgs
 from infra.components.loadbalancer import LoadBalancer, LoadBalancerArgs
 from infra.components.network import Network, NetworkArgs
 from infra.components.notifications import Notifications, NotificationsArgs
-from infra.components.observability import COLLECTOR_IMAGE, MetricsStore, MetricsStoreArgs, collector_config
+from infra.components.observability import (
+    COLLECTOR_IMAGE,
+    PROCESS_METRICS_PORT,
+    MetricsStore,
+    MetricsStoreArgs,
+    collector_config,
+)
 from infra.components.registry import Registry, RegistryArgs
 from infra.components.scheduled_checks import ScheduledChecks, ScheduledChecksArgs
 from infra.components.search import SearchDomain, SearchDomainArgs
@@ -233,8 +239,7 @@ secrets = service_secrets(
     broker_secret_arn=broker.credentials_secret_arn,
 )
 secret_arns = [database.master_secret_arn, cache.auth_secret_arn, broker.credentials_secret_arn]
-# The api serves behind the ALB and scales on requests per target too; only it serves /metrics (the
-# outbox and queue gauges are read at scrape time), so only it runs the collector sidecar.
+# The api serves behind the ALB and scales on requests per target too.
 api_attachment = LoadBalancerAttachment(
     container_port=APP_PORT,
     target_group_arn=load_balancer.target_group_arn,
@@ -242,24 +247,32 @@ api_attachment = LoadBalancerAttachment(
         load_balancer.arn_suffix, "/", load_balancer.target_group_arn_suffix
     ),
 )
-api_metrics = MetricsSidecar(
-    image=COLLECTOR_IMAGE,
-    config=pulumi.Output.all(metrics_store.remote_write_url, metrics_store.emf_log_group_name).apply(
-        lambda v: collector_config(
-            environment=env,
-            region=config.region,
-            app_port=APP_PORT,
-            remote_write_url=str(v[0]),
-            emf_log_group=str(v[1]),
-        )
-    ),
-    prometheus_workspace_arn=metrics_store.workspace_arn,
-    metrics_log_group_arn=metrics_store.emf_log_group_arn,
-)
+
+
+def metrics_sidecar(app_port: int, job: str) -> MetricsSidecar:
+    """The collector beside a task's app container: it scrapes the app's /metrics on `app_port` (the api's
+    port; the worker serves the consumer's and relay's on PROCESS_METRICS_PORT) into AMP and CloudWatch."""
+    return MetricsSidecar(
+        image=COLLECTOR_IMAGE,
+        config=pulumi.Output.all(metrics_store.remote_write_url, metrics_store.emf_log_group_name).apply(
+            lambda v: collector_config(
+                environment=env,
+                region=config.region,
+                app_port=app_port,
+                remote_write_url=str(v[0]),
+                emf_log_group=str(v[1]),
+                job=job,
+            )
+        ),
+        prometheus_workspace_arn=metrics_store.workspace_arn,
+        metrics_log_group_arn=metrics_store.emf_log_group_arn,
+    )
+
+
 services: dict[str, AppService] = {}
 for role, size, command, attachment, sidecar in (
-    ("api", config.api, API_COMMAND, api_attachment, api_metrics),
-    ("worker", config.worker, WORKER_COMMAND, None, None),
+    ("api", config.api, API_COMMAND, api_attachment, metrics_sidecar(APP_PORT, "postings")),
+    ("worker", config.worker, WORKER_COMMAND, None, metrics_sidecar(PROCESS_METRICS_PORT, "postings-worker")),
 ):
     services[role] = AppService(
         f"{name}-{role}",

@@ -13,23 +13,32 @@ from tests.infra.program import run
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 
 
-def collector(stack: str) -> dict[str, Any]:
-    task = run(stack).one(TASK, f"postings-{stack}-api-task")
+def collector(stack: str, role: str = "api") -> dict[str, Any]:
+    task = run(stack).one(TASK, f"postings-{stack}-{role}-task")
     definitions = json.loads(task.inputs["containerDefinitions"])
     sidecar: dict[str, Any] = definitions[1]
     return sidecar
 
 
-def test_the_api_runs_the_collector_beside_it_and_the_worker_does_not() -> None:
-    sidecar = collector("dev")
-    assert sidecar["name"] == "postings-dev-api-collector"
-    assert sidecar["image"] == COLLECTOR_IMAGE
-    assert sidecar["essential"] is False
-    assert sidecar["command"] == ["--config=env:AOT_CONFIG_CONTENT"]
-    assert sidecar["readonlyRootFilesystem"] is True
-    assert sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"] == "postings-dev-api-collector"
-    worker = json.loads(run("dev").one(TASK, "postings-dev-worker-task").inputs["containerDefinitions"])
-    assert [c["name"] for c in worker] == ["postings-dev-worker"]
+def test_the_api_and_the_worker_run_the_collector_beside_them() -> None:
+    for role in ("api", "worker"):
+        sidecar = collector("dev", role)
+        assert sidecar["name"] == f"postings-dev-{role}-collector"
+        assert sidecar["image"] == COLLECTOR_IMAGE
+        assert sidecar["essential"] is False
+        assert sidecar["command"] == ["--config=env:AOT_CONFIG_CONTENT"]
+        assert sidecar["readonlyRootFilesystem"] is True
+        prefix = sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"]
+        assert prefix == f"postings-dev-{role}-collector"
+
+
+def test_the_workers_collector_scrapes_its_process_metrics_port_under_its_own_job() -> None:
+    (variable,) = collector("dev", "worker")["environment"]
+    scrape = yaml.safe_load(variable["value"])["receivers"]["prometheus"]["config"]["scrape_configs"][0]
+    assert scrape["job_name"] == "postings-worker"
+    assert scrape["static_configs"] == [
+        {"targets": [f"127.0.0.1:{PROCESS_METRICS_PORT}"], "labels": {"environment": "dev"}}
+    ]
 
 
 def test_the_collector_scrapes_the_app_and_writes_to_this_environments_workspace() -> None:
@@ -66,23 +75,22 @@ def test_the_collector_scrapes_the_app_and_writes_to_this_environments_workspace
     assert pipelines["metrics/cloudwatch"]["exporters"] == ["awsemf"]
 
 
-def test_only_the_api_task_role_may_write_metrics_and_only_there() -> None:
+def test_each_task_role_may_write_metrics_to_this_environments_workspace_only() -> None:
     result = run("dev")
     workspace = result.one("aws:amp/workspace:Workspace", "postings-dev-prometheus").state["arn"]
     log_group = result.one("aws:cloudwatch/logGroup:LogGroup", "postings-dev-service-metrics").state["arn"]
-    policy = json.loads(
-        result.one("aws:iam/rolePolicy:RolePolicy", "postings-dev-api-task-metrics").inputs["policy"]
-    )
-    assert policy["Statement"] == [
-        {"Effect": "Allow", "Action": ["aps:RemoteWrite"], "Resource": [workspace]},
-        {
-            "Effect": "Allow",
-            "Action": ["logs:PutLogEvents", "logs:CreateLogStream", "logs:DescribeLogStreams"],
-            "Resource": [log_group, f"{log_group}:*"],
-        },
-    ]
-    names = {r.name for r in result.by_type("aws:iam/rolePolicy:RolePolicy")}
-    assert "postings-dev-worker-task-metrics" not in names
+    for role in ("api", "worker"):
+        policy = json.loads(
+            result.one("aws:iam/rolePolicy:RolePolicy", f"postings-dev-{role}-task-metrics").inputs["policy"]
+        )
+        assert policy["Statement"] == [
+            {"Effect": "Allow", "Action": ["aps:RemoteWrite"], "Resource": [workspace]},
+            {
+                "Effect": "Allow",
+                "Action": ["logs:PutLogEvents", "logs:CreateLogStream", "logs:DescribeLogStreams"],
+                "Resource": [log_group, f"{log_group}:*"],
+            },
+        ], role
 
 
 def test_collector_config_is_valid_yaml_with_both_pipelines() -> None:

@@ -18,8 +18,8 @@ SERVICE = "aws:ecs/service:Service"
 def containers(stack: str, role: str) -> dict[str, Any]:
     task = run(stack).one(TASK, f"postings-{stack}-{role}-task")
     definitions = json.loads(task.inputs["containerDefinitions"])
-    # The api runs the metrics collector beside it (tests/infra/components/test_observability.py).
-    expected = [f"postings-{stack}-{role}", f"postings-{stack}-{role}-collector"][: 2 if role == "api" else 1]
+    # Each runs the metrics collector beside it (tests/infra/components/test_observability.py).
+    expected = [f"postings-{stack}-{role}", f"postings-{stack}-{role}-collector"]
     assert [d["name"] for d in definitions] == expected, task.name
     container: dict[str, Any] = definitions[0]
     return container
