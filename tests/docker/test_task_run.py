@@ -24,6 +24,7 @@ import pymysql
 import pytest
 import redis
 from docker.models.containers import Container
+from postings.broker import Topology
 
 from infra import workload
 from infra.ops.migrate import COMMAND as MIGRATE_COMMAND
@@ -190,7 +191,8 @@ def local_servers() -> Iterator[dict[str, str]]:
     yield values
     connection = pika.BlockingConnection(pika.URLParameters("amqp://guest:guest@127.0.0.1:5672/%2F"))
     channel = connection.channel()
-    for name in (queue, f"{queue}.retry", f"{queue}.dead"):
+    # The queues the task declares: its own, each retry tier's (the default base) and the dead-letter one.
+    for name in Topology(exchange, queue).queues:
         channel.queue_delete(name)
     for name in (exchange, f"{exchange}.dead-letter"):
         channel.exchange_delete(name)
