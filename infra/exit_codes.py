@@ -28,7 +28,7 @@ MEANING = {
     Exit.POLICY: "a mandatory policy violation (what `pulumi preview --policy-pack` fails on)",
     Exit.DESTRUCTIVE: "a destructive change: a stateful resource deleted or replaced "
     "(`infra diff`; `infra rehearse --fail-on destructive`)",
-    Exit.NOT_EMULATED: "`--strict`: a type was echoed without AWS's checks",
+    Exit.NOT_EMULATED: "`--strict`: a type was echoed without an emulator (its inputs at most model-checked)",
     Exit.UNAVAILABLE: "a prerequisite is missing: AWS credentials, a Docker engine, a stack output",
     Exit.DRIFT: "drift: the live stack differs from its program beyond the allowlist (`infra drift`)",
     Exit.OVER_BUDGET: "a change raises the monthly cost estimate by more than the stack's budget "
