@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree
@@ -11,6 +12,7 @@ from infra.rehearsal.emulation import (
     Context,
     Resource,
 )
+from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
 from infra.rehearsal.spec import Emulated, Naming, Where, emulates, provider_host, rule
 
 BROKER_NAME = Naming(
@@ -318,3 +320,76 @@ def configuration(ctx: Context, r: Resource) -> Emulated:
         "latestRevision": updated.get("LatestRevision", {}).get("Revision", 2),
         "authenticationStrategy": str(created.get("AuthenticationStrategy", "simple")),
     }
+
+
+ACTIVEMQ_EBS_FAMILY = "mq.m5."
+
+
+@rule(
+    "mq-ebs-storage-instance-type",
+    BROKER,
+    prop="storageType",
+    summary="An ActiveMQ broker stores on EBS only on an mq.m5 instance type",
+    source="https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-broker-instance-types.html"
+    " (you can use Amazon EBS only with the mq.m5 broker instance type family)",
+)
+def _ebs_storage(ctx: Context, r: Resource) -> str | None:
+    storage, host = str(r.get("storageType", "")).lower(), r.get("hostInstanceType")
+    if _engine(r) != "ACTIVEMQ" or storage != "ebs" or not isinstance(host, str):
+        return None
+    if host.startswith(ACTIVEMQ_EBS_FAMILY):
+        return None
+    return f"EBS storage is for mq.m5 brokers only; a {host} ActiveMQ broker stores on EFS (storageType efs)"
+
+
+# The User object's username: 2-100 characters; ActiveMQ letters, digits and - . _ ~, RabbitMQ without ~.
+USERNAME_PATTERNS = {"ACTIVEMQ": r"[A-Za-z0-9._~-]{2,100}", "RABBITMQ": r"[A-Za-z0-9._-]{2,100}"}
+
+
+@rule(
+    "mq-user-name",
+    BROKER,
+    prop="users",
+    summary="A broker user's name is 2-100 letters, digits, dashes, periods, underscores (ActiveMQ: and "
+    "tildes); RabbitMQ refuses guest",
+    source=BROKERS_API + "#brokers-model-user",
+)
+def _user_names(ctx: Context, r: Resource) -> str | None:
+    engine = _engine(r)
+    pattern = USERNAME_PATTERNS.get(engine)
+    if pattern is None:
+        return None
+    for index, user in enumerate(r.get("users", [])):
+        name = user.get("username")
+        if not isinstance(name, str):
+            continue
+        if not re.fullmatch(pattern, name):
+            allowed = "letters, digits, - . _" + (" ~" if engine == "ACTIVEMQ" else "")
+            return f"users[{index}].username {name!r} must be 2-100 characters of {allowed}"
+        if engine == "RABBITMQ" and name == "guest":
+            return f"users[{index}].username: Amazon MQ for RabbitMQ refuses the name guest"
+    return None
+
+
+@rule(
+    "mq-audit-logs-activemq-only",
+    BROKER,
+    prop="logs.audit",
+    summary="Audit logs are for ActiveMQ brokers (they don't apply to RabbitMQ)",
+    source=BROKERS_API + "#brokers-model-logs (audit: does not apply to RabbitMQ brokers)",
+)
+def _audit_logs(ctx: Context, r: Resource) -> str | None:
+    if _engine(r) != "RABBITMQ" or not (r.get("logs") or {}).get("audit"):
+        return None
+    return "a RabbitMQ broker has no audit log: remove logs.audit"
+
+
+@rule(
+    "mq-security-groups-in-vpc",
+    BROKER,
+    prop="securityGroups",
+    summary="A broker's security groups belong to its subnets' VPC",
+    source=SAME_VPC,
+)
+def _security_groups_in_vpc(ctx: Context, r: Resource) -> str | None:
+    return groups_outside_the_subnets_vpc(ctx, r.get("subnetIds"), r.get("securityGroups"))

@@ -163,3 +163,65 @@ def mq_rabbitmq_with_activemq_version() -> None:
 )
 def mq_activemq_configuration_not_xml() -> None:
     aws.mq.Configuration("broker-config", engine_type="ActiveMQ", engine_version="5.18", data=RABBITMQ_CONFIG)
+
+
+@valid("mq")
+def mq_activemq_on_ebs_with_audit_logs() -> None:
+    _activemq_broker(
+        "broker",
+        storage_type="ebs",
+        logs={"general": True, "audit": True},
+        users=[{"username": "app.user_1~blue", "password": "correct-horse-battery"}],
+    )
+
+
+ACTIVEMQ_INSTANCE_TYPES = (
+    "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/activemq-broker-instance-types.html"
+)
+
+
+@refused("mq", token=BROKER, prop="storageType", source=ACTIVEMQ_INSTANCE_TYPES)
+def mq_activemq_ebs_on_t3_micro() -> None:
+    _broker(
+        "broker",
+        engine_type="ActiveMQ",
+        engine_version="5.18",
+        host_instance_type="mq.t3.micro",
+        storage_type="ebs",
+    )
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-model-user")
+def mq_user_name_with_space() -> None:
+    _activemq_broker("broker", users=[{"username": "app user", "password": "correct-horse-battery"}])
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-model-user")
+def mq_rabbitmq_user_name_with_tilde() -> None:
+    _broker("broker", users=[{"username": "app~1", "password": "correct-horse-battery"}])
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-model-user")
+def mq_user_name_one_character() -> None:
+    _broker("broker", users=[{"username": "a", "password": "correct-horse-battery"}])
+
+
+@refused("mq", token=BROKER, prop="users", source=BROKERS_API + "#brokers-model-user")
+def mq_rabbitmq_user_named_guest() -> None:
+    _broker("broker", users=[{"username": "guest", "password": "correct-horse-battery"}])
+
+
+@refused("mq", token=BROKER, prop="logs.audit", source=BROKERS_API + "#brokers-model-logs")
+def mq_rabbitmq_audit_logs() -> None:
+    _broker("broker", host_instance_type="mq.m5.large", logs={"general": True, "audit": True})
+
+
+@refused(
+    "mq",
+    token=BROKER,
+    prop="securityGroups",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+)
+def mq_security_group_of_another_vpc() -> None:
+    other = network("other", "10.1.0.0/16")
+    _broker("broker", security_groups=[other.group.id])
