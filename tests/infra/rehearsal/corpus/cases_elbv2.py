@@ -455,15 +455,12 @@ def _cognito() -> dict[str, Any]:
 @refused("elbv2", token=LISTENER, prop="defaultActions", source=f"{API}/API_Action.html")
 def elbv2_cognito_authentication_on_an_http_listener() -> None:
     net = network()
+    actions: list[Any] = [
+        {"type": "authenticate-cognito", "order": 1, "authenticate_cognito": _cognito()},
+        {"type": "forward", "order": 2, "target_group_arn": _target_group(net).arn},
+    ]
     aws.lb.Listener(
-        "http",
-        load_balancer_arn=_alb(net).arn,
-        port=80,
-        protocol="HTTP",
-        default_actions=[
-            {"type": "authenticate-cognito", "order": 1, "authenticate_cognito": _cognito()},
-            {"type": "forward", "order": 2, "target_group_arn": _target_group(net).arn},
-        ],
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=actions
     )
 
 
@@ -482,15 +479,16 @@ def elbv2_oidc_authentication_in_a_rule_of_an_http_listener() -> None:
         "client_id": "alb",
         "client_secret": "not-a-real-secret",
     }
+    actions: list[Any] = [
+        {"type": "authenticate-oidc", "order": 1, "authenticate_oidc": oidc},
+        {"type": "forward", "order": 2, "target_group_arn": group.arn},
+    ]
     aws.lb.ListenerRule(
         "admin",
         listener_arn=listener.arn,
         priority=10,
         conditions=[{"path_pattern": {"values": ["/admin/*"]}}],
-        actions=[
-            {"type": "authenticate-oidc", "order": 1, "authenticate_oidc": oidc},
-            {"type": "forward", "order": 2, "target_group_arn": group.arn},
-        ],
+        actions=actions,
     )
 
 
