@@ -26,7 +26,7 @@ from infra.cost.render import (
 )
 from infra.cost.usage import UsageError, load_usage, with_overrides
 from infra.exit_codes import Exit, exit_code_table
-from infra.rehearsal.commands import MOCKS, PROJECT_ROOT, run_stack
+from infra.rehearsal.commands import add_project_arguments, run_stack
 from infra.rehearsal.engine import load_project, read_stack_config
 from infra.rehearsal.plan import PlanError, build_plan, read_plan
 from infra.rehearsal.progress import Progress
@@ -184,10 +184,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--markdown", action="store_true", help="print markdown (as in a PR comment)")
-    parser.add_argument("--project", type=Path, default=PROJECT_ROOT, help="Pulumi project directory")
-    parser.add_argument(
-        "--mocks", choices=MOCKS, default="moto", help="how STACK is rehearsed (default: moto)"
-    )
+    add_project_arguments(parser)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr")
     parser.add_argument("--region", default="eu-west-1", help=f"`{REFRESH}`: the snapshot's region")
     parser.add_argument(

@@ -14,7 +14,7 @@ from infra.diagram.mermaid import fenced, render
 from infra.diagram.model import architecture
 from infra.diagram.readme import README_STACK, ReadmeWithoutDiagram, with_diagram
 from infra.exit_codes import Exit, exit_code_table
-from infra.rehearsal.commands import MOCKS, PROJECT_ROOT, run_stack
+from infra.rehearsal.commands import PROJECT_ROOT, add_project_arguments, run_stack
 from infra.rehearsal.engine import load_project, read_stack_config
 from infra.rehearsal.plan import PlanError, build_plan, read_plan
 from infra.rehearsal.rehearse import RehearsalFailed
@@ -125,18 +125,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="?",
         help="stack to rehearse (its config is <stackConfigDir>/Pulumi.<stack>.yaml); or give --plan",
     )
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=PROJECT_ROOT,
-        help="directory holding Pulumi.yaml of any Pulumi Python project (default: this repository)",
-    )
-    parser.add_argument(
-        "--mocks",
-        choices=MOCKS,
-        default="moto",
-        help="moto: emulated AWS account (default); recording: inputs echoed, ids made up",
-    )
+    add_project_arguments(parser)
     parser.add_argument(
         "--plan", type=Path, metavar="FILE", help="draw this plan (`infra rehearse STACK --json FILE`)"
     )

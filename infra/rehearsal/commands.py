@@ -201,6 +201,11 @@ def rehearse_command(args: argparse.Namespace) -> int:
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     """STACK, --project and --mocks: how every command that rehearses a stack is told which and how."""
     parser.add_argument("stack", help="stack name: its config is <stackConfigDir>/Pulumi.<stack>.yaml")
+    add_project_arguments(parser)
+
+
+def add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    """--project and --mocks, for a command whose STACK argument is its own (optional beside --plan)."""
     parser.add_argument(
         "--project",
         type=Path,
