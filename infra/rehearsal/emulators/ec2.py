@@ -729,6 +729,7 @@ _FLOW_LOG_RESOURCES = {
     "eniId": "NetworkInterface",
     "transitGatewayId": "TransitGateway",
     "transitGatewayAttachmentId": "TransitGatewayAttachment",
+    "regionalNatGatewayId": "RegionalNatGateway",
 }
 
 
