@@ -68,7 +68,9 @@ from postings.store import ListFilters
 
 log = logging.getLogger(__name__)
 
-NEAR_TTL_SECONDS = 10.0
+# Invalidations and the lease keep a near entry current, not its age: the age only bounds how long a
+# posting nobody asks for stays in memory.
+NEAR_TTL_SECONDS = 60.0
 NEAR_MAX_ENTRIES = 10_000
 NEAR_LEASE_SECONDS = 0.05
 NEAR_PING_SECONDS = 0.01
@@ -332,18 +334,20 @@ class RedisCache:
                     message = await pubsub.get_message(
                         ignore_subscribe_messages=True, timeout=NEAR_PING_SECONDS
                     )
-                    if message is None:
-                        continue
-                    if message["type"] == "message":
-                        self._invalidations += 1
-                        self._near.pop(int(message["data"]), None)
-                    elif message["type"] == "pong":
-                        answered = _as_bytes(message["data"])
-                        while in_flight:  # Redis answers in order: earlier PINGs are answered too
-                            ping, ping_sent = in_flight.popleft()
-                            if ping == answered:
-                                self._near_until = ping_sent + NEAR_LEASE_SECONDS
-                                break
+                    # Then whatever else has arrived: one message per turn fell behind a loaded loop,
+                    # reading ever older PONGs.
+                    while message is not None:
+                        if message["type"] == "message":
+                            self._invalidations += 1
+                            self._near.pop(int(message["data"]), None)
+                        elif message["type"] == "pong":
+                            answered = _as_bytes(message["data"])
+                            while in_flight:  # Redis answers in order: earlier PINGs are answered too
+                                ping, ping_sent = in_flight.popleft()
+                                if ping == answered:
+                                    self._near_until = ping_sent + NEAR_LEASE_SECONDS
+                                    break
+                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.0)
             except (RedisError, OSError, TimeoutError, ValueError) as exc:
                 log.info(
                     "cache invalidation feed lost; near cache off until it is back",
