@@ -65,3 +65,19 @@ def test_replica_reads_from_its_source() -> None:
         described = _rds(rehearsal).describe_db_instances(DBInstanceIdentifier=replica.id)["DBInstances"][0]
         assert described["ReadReplicaSourceDBInstanceIdentifier"] == primary.id, replica.urn
         assert described["Engine"] == "postgres", replica.urn
+
+
+def test_io_optimized_clusters_keep_their_storage_type() -> None:
+    with rehearse_case("rds_aurora_io_optimized_clusters") as rehearsal:
+        clusters = rehearsal.result.by_type("aws:rds/cluster:Cluster")
+        assert len(clusters) == 2, [c.urn for c in clusters]
+        for cluster in clusters:
+            described = _rds(rehearsal).describe_db_clusters(DBClusterIdentifier=cluster.id)["DBClusters"][0]
+            assert described["StorageType"] == "aurora-iopt1", cluster.urn
+
+
+def test_option_group_keeps_its_major_version() -> None:
+    with rehearse_case("rds_mariadb_with_a_current_option_group") as rehearsal:
+        group = rehearsal.result.one("aws:rds/optionGroup:OptionGroup", "options")
+        described = _rds(rehearsal).describe_option_groups(OptionGroupName=group.id)["OptionGroupsList"][0]
+        assert (described["EngineName"], described["MajorEngineVersion"]) == ("mariadb", "10.11"), group.urn
