@@ -273,7 +273,8 @@ def _lets_logs_invoke(statement: Any) -> bool:
 )
 def _lambda_permission(ctx: Context, r: Resource) -> str | None:
     destination = r.get("destinationArn")
-    if not isinstance(destination, str) or ":lambda:" not in destination:
+    # A qualified ARN (version or alias) keeps its own policy; only the function's own is read here.
+    if not isinstance(destination, str) or ":lambda:" not in destination or destination.count(":") > 6:
         return None
     lambda_ = ctx.client("lambda")
     try:
