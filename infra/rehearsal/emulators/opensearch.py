@@ -442,7 +442,8 @@ def _ebs_required(ctx: Context, r: Resource) -> str | None:
     return f"{instance_type} has no instance storage: EBS storage must be enabled (ebsOptions.ebsEnabled)"
 
 
-# Auto-Tune is not available on the T2 and T3 families.
+# Auto-Tune is not available on the T2 and T3 families (the T2 and T3 restrictions of the supported instance
+# types page).
 NO_AUTO_TUNE_FAMILIES = ("t2", "t3")
 
 
@@ -451,7 +452,8 @@ NO_AUTO_TUNE_FAMILIES = ("t2", "t3")
     DOMAIN,
     prop="autoTuneOptions.desiredState",
     summary="Auto-Tune is not enabled on T2 or T3 data nodes",
-    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/auto-tune.html",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/auto-tune.html ; "
+    + SUPPORTED_INSTANCE_TYPES,
 )
 def _auto_tune(ctx: Context, r: Resource) -> str | None:
     instance_type = (r.get("clusterConfig") or {}).get("instanceType")
@@ -470,8 +472,8 @@ def _auto_tune(ctx: Context, r: Resource) -> str | None:
     prop="advancedSecurityOptions.masterUserOptions",
     summary="Fine-grained access control names a master user: a name and password with the internal user "
     "database, an IAM ARN without it",
-    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html#fgac-master-user ; "
-    "https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_MasterUserOptions.html",
+    source="https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html#fgac-master-user"
+    " ; https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_MasterUserOptions.html",
 )
 def _master_user(ctx: Context, r: Resource) -> str | None:
     options = r.get("advancedSecurityOptions") or {}
@@ -487,3 +489,24 @@ def _master_user(ctx: Context, r: Resource) -> str | None:
     if master.get("masterUserArn"):
         return None
     return "without the internal user database, masterUserOptions needs masterUserArn (an IAM principal)"
+
+
+# The families whose restrictions on the supported instance types page include no encryption of data at
+# rest (T2 also no fine-grained access control, UltraWarm or Auto-Tune); T3 nodes do encrypt.
+NO_ENCRYPTION_AT_REST_FAMILIES = ("m3", "r3", "t2")
+
+
+@rule(
+    "opensearch-encryption-at-rest-instance-type",
+    DOMAIN,
+    prop="encryptAtRest.enabled",
+    summary="Encryption of data at rest is not enabled on M3, R3 or T2 data nodes",
+    source=SUPPORTED_INSTANCE_TYPES + "#previous-gen",
+)
+def _encryption_at_rest(ctx: Context, r: Resource) -> str | None:
+    instance_type = (r.get("clusterConfig") or {}).get("instanceType")
+    if not (r.get("encryptAtRest") or {}).get("enabled") or not isinstance(instance_type, str):
+        return None
+    if instance_type.partition(".")[0] not in NO_ENCRYPTION_AT_REST_FAMILIES:
+        return None
+    return f"{instance_type} data nodes can't encrypt data at rest: choose a current generation type"

@@ -345,3 +345,8 @@ def opensearch_iam_master_user_without_arn() -> None:
             "master_user_options": {"master_user_name": "admin", "master_user_password": "Correct-Horse-1"},
         }
     )
+
+
+@refused("opensearch", token=DOMAIN, prop="encryptAtRest.enabled", source=SUPPORTED_TYPES)
+def opensearch_t2_encrypted_at_rest() -> None:
+    _domain({"instance_type": "t2.small.search"}, engine_version="Elasticsearch_7.10")
