@@ -166,13 +166,8 @@ def diff_command(args: argparse.Namespace) -> int:
                 text = with_assumed(text, head["assumed"])
             if "policy" in head:
                 text = with_policy(text, head["policy"])
-            text = with_section(text, _cost_section(cost, unpriced), _cost_line(cost, unpriced))
-            text = with_section(
-                text,
-                change_diagram_markdown(base, head),
-                f"The diagram of this change did not fit in the comment: run `infra diagram --base BASE "
-                f"--plan HEAD` for {diff.stack}.",
-            )
+            if not diff.empty:
+                text = _with_cost_and_diagram(text, diff.stack, base, head, cost, unpriced)
         else:
             text = render_text(diff) + "\n" + _cost_line(cost, unpriced) + "\n"
     if args.terraform_report is not None:
@@ -184,6 +179,24 @@ def diff_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return code
+
+
+def _with_cost_and_diagram(
+    comment: str,
+    stack: str,
+    base: Mapping[str, Any],
+    head: Mapping[str, Any],
+    cost: CostChange | None,
+    unpriced: str,
+) -> str:
+    """The comment followed by what the change costs and the diagram of what it touches."""
+    comment = with_section(comment, _cost_section(cost, unpriced), _cost_line(cost, unpriced))
+    return with_section(
+        comment,
+        change_diagram_markdown(base, head),
+        f"The diagram of this change did not fit in the comment: run `infra diagram --base BASE --plan HEAD` "
+        f"for {stack}.",
+    )
 
 
 def _cost_section(cost: CostChange | None, unpriced: str) -> str:

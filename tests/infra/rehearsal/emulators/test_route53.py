@@ -53,6 +53,8 @@ def test_zone_holds_every_declared_record() -> None:
             ("example.com", "MX"),
             ("example.com", "TXT"),
             ("www.example.com", "CNAME"),
+            ("_sip._tcp.example.com", "SRV"),
+            ("example.com", "CAA"),
             ("cdn.example.com", "A"),
         }, zone.urn
 
