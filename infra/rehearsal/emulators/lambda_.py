@@ -676,3 +676,20 @@ def _snapstart_runtime(ctx: Context, r: Resource) -> str | None:
     if _snapstart_supported(str(runtime)):
         return None
     return f"SnapStart is not supported on runtime {runtime}: use Java 11+, Python 3.12+ or .NET 8+"
+
+
+MAX_LAYERS = 5
+
+
+@rule(
+    "lambda-at-most-five-layers",
+    FUNCTION_TOKEN,
+    prop="layers",
+    summary="A function uses at most five layers",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html (up to five layers)",
+)
+def _five_layers(ctx: Context, r: Resource) -> str | None:
+    layers = r.get("layers") or []
+    if len(layers) <= MAX_LAYERS:
+        return None
+    return f"{len(layers)} layers; a function can use at most {MAX_LAYERS}"

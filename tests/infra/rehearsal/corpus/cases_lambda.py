@@ -321,3 +321,19 @@ def lambda_snapstart_on_nodejs() -> None:
 @refused("lambda", token=FUNCTION, prop="layers", source=CREATE_FUNCTION)
 def lambda_layer_version_that_does_not_exist() -> None:
     _function(layers=["arn:aws:lambda:eu-west-1:123456789012:layer:missing:1"])
+
+
+@refused(
+    "lambda",
+    token=FUNCTION,
+    prop="layers",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html",
+)
+def lambda_function_with_six_layers() -> None:
+    layers = [
+        aws.lambda_.LayerVersion(
+            f"deps-{i}", layer_name=f"deps-{i}", code=CODE, compatible_runtimes=["python3.12"]
+        )
+        for i in range(6)
+    ]
+    _function(layers=[layer.arn for layer in layers])
