@@ -23,7 +23,7 @@ from postings.search.sql import SqlSearchIndex, index_text
 from postings.seed import seed_postings
 from postings.settings import Settings
 from postings.store import ListFilters
-from postings.text import fold, highlight, terms
+from postings.text import fold, folded_with_offsets, highlight, terms
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 
 # ruff: noqa: RUF001 - Turkish and Russian letters are the point here
@@ -164,6 +164,20 @@ def test_fold_terms_and_highlight_escape_html() -> None:
     assert fold("İSTANBUL Işık ЁЖ Straße") == "istanbul isik еж strasse"
     assert terms("  Go, go; GO! python  ") == ["go", "python"]
     assert highlight("<b>Go</b> & more", ["go"]) == ["&lt;b&gt;<mark>Go</mark>&lt;/b&gt; &amp; more"]
+
+
+def test_folded_offsets_point_at_the_original_characters() -> None:
+    # Characters that fold to one (the fast path), to two (ß, ﬁ) and to none (a combining accent).
+    text = "Kıdemli Gel\u0301iştirici Straße ﬁnance Ёлка"
+    folded, offsets = folded_with_offsets(text)
+    assert folded == "kidemli gelistirici strasse finance елка"
+    assert len(offsets) == len(folded)
+    expected = [i for i, char in enumerate(text) for _ in fold(char)]
+    assert list(offsets) == expected
+    assert [text[offsets[i]] for i in (0, 12, 24, 25, 28, 29)] == ["K", "ş", "ß", "ß", "ﬁ", "ﬁ"]
+    plain = "Backend engineer"  # only characters that fold to one: offsets are the positions
+    assert folded_with_offsets(plain) == ("backend engineer", range(len(plain)))
+    assert highlight("Straße ﬁnance", ["finance"]) == ["Straße <mark>ﬁnance</mark>"]
 
 
 def test_search_endpoint_on_mariadb(
