@@ -1435,4 +1435,4 @@ def _cluster_storage_type(ctx: Context, r: Resource) -> str | None:
     allowed = CLUSTER_STORAGE_TYPES[str(engine)]
     if storage_type in allowed:
         return None
-    return f"a {engine} cluster's storage type is one of {', '.join(allowed)}; got {storage_type}"
+    return f"{engine} clusters take storage type {' or '.join(allowed)}; got {storage_type}"
