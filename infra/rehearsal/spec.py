@@ -110,8 +110,8 @@ class TypeSpec:
     """Inputs whose change forces replacement: the provider schema's ForceNew (`*` for all)."""
     naming: Naming
     arn: str
-    """The ARN's form, `{region}`, `{account}`, `{partition}`, `{name}`, `{id}` and inputs (`{input[bucket]}`)
-    filled in; "" when the type has no ARN."""
+    """The ARN's form, `{region}`, `{account}`, `{partition}`, `{name}`, `{id}`, inputs (`{input[bucket]}`)
+    and `{waf_scope}` (a WAFv2 resource's `global` or `regional`) filled in; "" when the type has no ARN."""
     id_prefix: str = ""
     """The prefix of AWS's id for the type (`vpc` in `vpc-0abc...`), for ids made without AWS."""
     stateful: str = ""
@@ -130,12 +130,18 @@ class TypeSpec:
             name=name,
             id=resource_id,
             input=defaultdict(str, inputs),
+            waf_scope="global" if inputs.get("scope") == "CLOUDFRONT" else "regional",
         )
 
     def arn_pattern(self) -> re.Pattern[str]:
         """The ARN form as a regex (any name or id), to check an emulated ARN against the declared form."""
         parts = re.split(r"(\{\w+(?:\[\w+\])?\})", self.arn)
-        fields = {"{partition}": "aws", "{region}": r"[a-z0-9-]+", "{account}": r"\d{12}"}
+        fields = {
+            "{partition}": "aws",
+            "{region}": r"[a-z0-9-]+",
+            "{account}": r"\d{12}",
+            "{waf_scope}": "(global|regional)",
+        }
         return re.compile(
             "".join(fields.get(p, ".+") if p.startswith("{") else re.escape(p) for p in parts if p)
         )

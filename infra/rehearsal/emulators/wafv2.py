@@ -107,7 +107,7 @@ def _action_or_override(ctx: Context, r: Resource) -> str | None:
     note="create_web_acl with the rules as given (moto stores them; the service model checks their shape)",
     replace_on={"name", "namePrefix", "scope"},
     naming=WAF_NAME,
-    arn="arn:{partition}:wafv2:{region}:{account}:regional/webacl/{name}/{id}",
+    arn="arn:{partition}:wafv2:{region}:{account}:{waf_scope}/webacl/{name}/{id}",
 )
 def web_acl(ctx: Context, r: Resource) -> Emulated:
     name = r.physical_name()
@@ -171,7 +171,7 @@ def _ip_set_addresses(ctx: Context, r: Resource) -> str | None:
     note="create_ip_set",
     replace_on={"ipAddressVersion", "name", "namePrefix", "scope"},
     naming=WAF_NAME,
-    arn="arn:{partition}:wafv2:{region}:{account}:regional/ipset/{name}/{id}",
+    arn="arn:{partition}:wafv2:{region}:{account}:{waf_scope}/ipset/{name}/{id}",
 )
 def ip_set(ctx: Context, r: Resource) -> Emulated:
     return _create_set(
@@ -207,7 +207,7 @@ def _create_set(ctx: Context, r: Resource, prop: str, operation: str, members: d
     note="create_regex_pattern_set",
     replace_on={"name", "namePrefix", "scope"},
     naming=WAF_NAME,
-    arn="arn:{partition}:wafv2:{region}:{account}:regional/regexpatternset/{name}/{id}",
+    arn="arn:{partition}:wafv2:{region}:{account}:{waf_scope}/regexpatternset/{name}/{id}",
 )
 def regex_pattern_set(ctx: Context, r: Resource) -> Emulated:
     expressions = [{"RegexString": e.get("regexString")} for e in r.get("regularExpressions", [])]
