@@ -130,7 +130,7 @@ def test_infra_policy_fails_on_mandatory_violations_and_prints_json(
     code = main(["policy", "insecure", "--project", str(INSECURE), "--format", "json"])
     document = json.loads(capsys.readouterr().out)
     assert code == Exit.POLICY
-    assert document["summary"] == {"resources": 23, "mandatory": 12, "advisory": 2, "suppressed": 0}
+    assert document["summary"] == {"resources": 24, "mandatory": 12, "advisory": 2, "suppressed": 0}
     mandatory = [(f["rule"], f["name"]) for f in document["findings"] if f["enforcement"] == "mandatory"]
     assert sorted(mandatory) == INSECURE_MANDATORY
 

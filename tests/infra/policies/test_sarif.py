@@ -339,7 +339,7 @@ def test_infra_policy_exits_policy_on_a_mandatory_violation_whatever_the_format(
         assert json.loads(text) == code_quality_report(insecure, insecure_tree())
     elif output_format == "json":
         assert json.loads(text)["summary"] == {
-            "resources": 23,
+            "resources": 24,
             "mandatory": 12,
             "advisory": 2,
             "suppressed": 0,
