@@ -70,11 +70,13 @@ class Naming:
     """The provider lower-cases auto-names (AWS refuses capitals for this type)."""
     source: str = ""
     """Where `max_length` and `pattern` come from."""
+    prefix: str = ""
+    """What the provider puts before an auto-name (a KMS alias's `alias/`)."""
 
     def auto(self, logical: str, suffix: str) -> str:
-        """`<logical>-<suffix>` as the provider's auto-naming makes it, cut to the limit."""
+        """`<prefix><logical>-<suffix>` as the provider's auto-naming makes it, cut to the limit."""
         base = logical.lower() if self.lower else logical
-        return f"{base[: self.max_length - len(suffix) - 1]}-{suffix}"
+        return f"{self.prefix}{base[: self.max_length - len(self.prefix) - len(suffix) - 1]}-{suffix}"
 
     def problem(self, name: str) -> str | None:
         """Why AWS refuses `name`, or None."""

@@ -19,6 +19,7 @@ from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, emulate
 ALIAS_NAME = Naming(
     max_length=256,
     pattern=r"alias/[A-Za-z0-9/_-]+",
+    prefix="alias/",  # pulumi-aws auto-names an alias `alias/<name>-<random>`
     source=(
         "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"
         " (AliasName: alias/ then letters, digits, /, _ and -; 1-256)"

@@ -33,6 +33,7 @@ def kms_rotating_key_with_policy_alias_and_grant() -> None:
         policy=_key_policy(admin),
     )
     aws.kms.Alias("data-alias", name="alias/postings/data", target_key_id=key.key_id)
+    aws.kms.Alias("auto-named-alias", target_key_id=key.key_id)  # the provider names it alias/...
     worker = role("worker", "ecs-tasks.amazonaws.com")
     aws.kms.Grant(
         "worker-decrypt",
