@@ -4,6 +4,7 @@ database, says so in /readyz and /metrics, and serves no stale posting once Redi
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from postings.app import create_app
-from postings.cache import MemoryCache
+from postings.cache import MemoryCache, in_daemon_thread
 from postings.settings import Settings
 from postings.tokens import create_token
 
@@ -212,3 +213,36 @@ def test_the_cache_is_off_while_the_cache_epoch_cannot_be_read(
         proxy.restore()
         assert wait(lambda: cache.fill_token() is not None, timeout=10)
         assert client.get(f"/v1/postings/{posting.json()['id']}").status_code == 200
+
+
+def test_a_database_read_that_never_returns_does_not_hold_up_the_loops_shutdown() -> None:
+    # As an epoch read on a database that accepted the connection and never answers: asyncio.to_thread's
+    # thread would keep asyncio.run (and uvicorn's or the TestClient's shutdown) waiting for it.
+    answered = threading.Event()
+
+    def hung_read() -> int:
+        answered.wait(10)
+        return 1
+
+    async def read_then_give_up() -> None:
+        read = in_daemon_thread(hung_read)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(read), 0.1)
+
+    started = time.monotonic()
+    asyncio.run(read_then_give_up())
+    assert time.monotonic() - started < 2
+    assert not answered.is_set()
+    answered.set()
+
+
+def test_a_daemon_read_hands_back_its_result_and_its_error() -> None:
+    def fails() -> int:
+        raise ValueError("no such table")
+
+    async def both() -> tuple[int, str]:
+        with pytest.raises(ValueError, match="no such table"):
+            await in_daemon_thread(fails)
+        return await in_daemon_thread(lambda: 7), "ok"
+
+    assert asyncio.run(both()) == (7, "ok")

@@ -49,11 +49,12 @@ import contextlib
 import hashlib
 import itertools
 import logging
+import threading
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Collection, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Protocol, TypeVar
 
 from redis.asyncio import Redis
 from redis.backoff import NoBackoff
@@ -78,6 +79,7 @@ NEAR_PINGS_IN_FLIGHT = 100
 EPOCH_LEASE_SECONDS = 1.0
 EPOCH_POLL_SECONDS = 0.2
 EPOCH_READS_IN_FLIGHT = 3
+T = TypeVar("T")
 # A clock-rate allowance between hosts, on top of the lease a writer waits out.
 LEASE_MARGIN_SECONDS = 0.05
 
@@ -94,6 +96,32 @@ def read_epoch(engine: Engine, name: str) -> int:
     with engine.connect() as conn:
         value = conn.execute(select(cache_epochs.c.epoch).where(cache_epochs.c.name == name)).scalar()
     return int(value or 0)
+
+
+def in_daemon_thread(func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    """`func(*args)` in a thread of its own that nothing waits for at shutdown. A database that accepts the
+    connection and never answers keeps the read forever (PyMySQL has no timeout once connected): in the
+    event loop's default executor, that thread would hold up the loop's shutdown, and so the process's."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():
+            outcome()
+
+    def run() -> None:
+        try:
+            result = func(*args)
+        except BaseException as exc:  # handed to the awaiting task, as asyncio.to_thread would
+            error = exc
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits any more
+                loop.call_soon_threadsafe(settle, lambda: future.set_exception(error))
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, lambda: future.set_result(result))
+
+    threading.Thread(target=run, name=f"cache-{func.__name__}", daemon=True).start()
+    return future
 
 
 def bump_epoch(engine: Engine, name: str) -> int:
@@ -296,7 +324,7 @@ class RedisCache:
             reads = {read for read in reads if not read.done()}
             if len(reads) < EPOCH_READS_IN_FLIGHT:
                 started = time.monotonic()
-                read = asyncio.ensure_future(asyncio.to_thread(read_epoch, self._engine, self.prefix))
+                read = in_daemon_thread(read_epoch, self._engine, self.prefix)
                 read.add_done_callback(lambda done: done.cancelled() or done.exception())
                 reads.add(read)
                 try:
@@ -465,13 +493,13 @@ class RedisCache:
     async def _read_epoch(self) -> int:
         if self._engine is None:
             raise RuntimeError("RedisCache.bind(engine) was not called before a write")
-        return await asyncio.to_thread(read_epoch, self._engine, self.prefix)
+        return await in_daemon_thread(read_epoch, self._engine, self.prefix)
 
     async def _abandon_epoch(self) -> None:
         if self._engine is None:
             raise RuntimeError("RedisCache.bind(engine) was not called before a write")
         self._near.clear()
-        self._set_epoch(await asyncio.to_thread(bump_epoch, self._engine, self.prefix))
+        self._set_epoch(await in_daemon_thread(bump_epoch, self._engine, self.prefix))
         log.info("redis missed a write; cache epoch bumped", extra={"epoch": self._epoch})
         await asyncio.sleep(EPOCH_LEASE_SECONDS + LEASE_MARGIN_SECONDS)
 
