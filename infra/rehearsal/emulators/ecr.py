@@ -15,6 +15,7 @@ from infra.rehearsal.emulation import (
     tags_list,
     tags_map,
 )
+from infra.rehearsal.emulators.iam import policy_json
 from infra.rehearsal.spec import UNNAMED, Emulated, Naming, Validation, Where, emulates, rule
 
 REPOSITORY_NAME = Naming(
@@ -102,13 +103,12 @@ REPOSITORY_POLICIES = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/re
 )
 def _repository_policy_principal(ctx: Context, r: Resource) -> str | None:
     document = r.get("policy")
-    if not isinstance(document, str):
+    if document is None:
         return None
-    try:
-        parsed = json.loads(document)
-    except ValueError:
-        return "the policy is not JSON"
-    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
+    parsed = policy_json(document)
+    if not isinstance(parsed, dict):
+        return "the policy is not a JSON object"
+    statements = parsed.get("Statement")
     for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
         if not isinstance(statement, dict) or not ({"Principal", "NotPrincipal"} & set(statement)):
             return f"Statement[{index}] names no Principal: a repository policy says whom it lets in"
