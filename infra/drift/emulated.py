@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,17 @@ def _code(err: botocore.exceptions.ClientError) -> str:
     return str(err.response.get("Error", {}).get("Code", ""))
 
 
+@contextmanager
+def _gone_on(resource_id: str, *codes: str) -> Iterator[None]:
+    """A read whose AWS error is one of `codes` means the resource was deleted out of band: Gone."""
+    try:
+        yield
+    except botocore.exceptions.ClientError as err:
+        if _code(err) in codes:
+            raise Gone(resource_id) from None
+        raise
+
+
 @reads("aws:cloudwatch/logGroup:LogGroup")
 def _log_group(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     logs = session.client("logs")
@@ -151,12 +163,8 @@ def _ecs_service(session: boto3.Session, r: Registration, stack: Stack) -> list[
 @reads("aws:rds/instance:Instance")
 def _db_instance(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     rds = session.client("rds")
-    try:
+    with _gone_on(str(r.id), "DBInstanceNotFound"):
         (db,) = rds.describe_db_instances(DBInstanceIdentifier=str(r.id))["DBInstances"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) == "DBInstanceNotFound":
-            raise Gone(str(r.id)) from None
-        raise
     live = {
         "instanceClass": db.get("DBInstanceClass"),
         "allocatedStorage": db.get("AllocatedStorage"),
@@ -207,12 +215,8 @@ def _security_group(session: boto3.Session, r: Registration, stack: Stack) -> li
     resources does not show it."""
     ec2 = session.client("ec2")
     group_id = str(r.id)
-    try:
+    with _gone_on(group_id, "InvalidGroup.NotFound"):
         (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) == "InvalidGroup.NotFound":
-            raise Gone(group_id) from None
-        raise
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])
     declared_ids = stack.rule_ids(group_id)
     inline = set().union(
@@ -232,12 +236,8 @@ def _security_group(session: boto3.Session, r: Registration, stack: Stack) -> li
 
 def _security_group_rule(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     ec2 = session.client("ec2")
-    try:
+    with _gone_on(str(r.id), "InvalidSecurityGroupRuleId.NotFound"):
         rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=[str(r.id)])["SecurityGroupRules"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) == "InvalidSecurityGroupRuleId.NotFound":
-            raise Gone(str(r.id)) from None
-        raise
     if not rules:
         raise Gone(str(r.id))
     rule = rules[0]
@@ -260,12 +260,8 @@ for _token in RULE_TYPES:
 @reads("aws:sns/topic:Topic")
 def _topic(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     sns = session.client("sns")
-    try:
+    with _gone_on(str(r.id), "NotFound"):
         attributes = sns.get_topic_attributes(TopicArn=str(r.id))["Attributes"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) == "NotFound":
-            raise Gone(str(r.id)) from None
-        raise
     live = {
         "kmsMasterKeyId": attributes.get("KmsMasterKeyId"),
         "displayName": attributes.get("DisplayName"),
@@ -288,12 +284,8 @@ _QUEUE_NUMBERS = {
 @reads("aws:sqs/queue:Queue")
 def _queue(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     sqs = session.client("sqs")
-    try:
+    with _gone_on(str(r.id), "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
         attributes = sqs.get_queue_attributes(QueueUrl=str(r.id), AttributeNames=["All"])["Attributes"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
-            raise Gone(str(r.id)) from None
-        raise
     live: dict[str, Any] = {
         prop: int(attributes[name]) if name in attributes else None for prop, name in _QUEUE_NUMBERS.items()
     }
@@ -306,12 +298,8 @@ def _queue(session: boto3.Session, r: Registration, stack: Stack) -> list[Proper
 @reads("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
 def _public_access_block(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     s3 = session.client("s3")
-    try:
+    with _gone_on(str(r.inputs["bucket"]), "NoSuchPublicAccessBlockConfiguration", "NoSuchBucket"):
         block = s3.get_public_access_block(Bucket=str(r.inputs["bucket"]))["PublicAccessBlockConfiguration"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) in ("NoSuchPublicAccessBlockConfiguration", "NoSuchBucket"):
-            raise Gone(str(r.inputs["bucket"])) from None
-        raise
     live = {
         "blockPublicAcls": block.get("BlockPublicAcls"),
         "blockPublicPolicy": block.get("BlockPublicPolicy"),
@@ -324,12 +312,8 @@ def _public_access_block(session: boto3.Session, r: Registration, stack: Stack) 
 @reads("aws:ecr/repository:Repository")
 def _repository(session: boto3.Session, r: Registration, stack: Stack) -> list[PropertyDrift]:
     ecr = session.client("ecr")
-    try:
+    with _gone_on(str(r.id), "RepositoryNotFoundException"):
         (repo,) = ecr.describe_repositories(repositoryNames=[str(r.id)])["repositories"]
-    except botocore.exceptions.ClientError as err:
-        if _code(err) == "RepositoryNotFoundException":
-            raise Gone(str(r.id)) from None
-        raise
     live = {
         "imageTagMutability": repo.get("imageTagMutability"),
         "imageScanningConfiguration": {
