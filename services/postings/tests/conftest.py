@@ -79,10 +79,10 @@ class TcpProxy:
                 continue
             except OSError:
                 return
-            if self._hanging:
-                with self._lock:
+            with self._lock:  # restore() turns hanging off and drops the held sockets under it too
+                if self._hanging:
                     self._sockets.add(client)  # held open, never read, until restore() or cut()
-                continue
+                    continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
             except OSError:
@@ -116,8 +116,10 @@ class TcpProxy:
                 self._sockets.discard(a)
                 self._sockets.discard(b)
 
-    def _drop_connections(self) -> None:
+    def _drop_connections(self, *, hanging: bool | None = None) -> None:
         with self._lock:
+            if hanging is not None:
+                self._hanging = hanging
             sockets = list(self._sockets)
             self._sockets.clear()
         for s in sockets:
@@ -143,8 +145,7 @@ class TcpProxy:
 
     def restore(self) -> None:
         if self._hanging:
-            self._drop_connections()
-            self._hanging = False
+            self._drop_connections(hanging=False)
         if self._listener is None:
             self.start()
 

@@ -30,6 +30,7 @@ from postings.supervision import Supervisor
 from postings.tokens import create_token
 from postings.worker import IndexingHandler
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 
 AMQP_PORT = 5672
 AMQP_URL = f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/%2F"
@@ -548,6 +549,42 @@ def test_health_and_metrics_answer_within_a_second_with_every_dependency_hung(
             api.until_ready()
             assert api.until("database", lambda v: v == "up")
             assert api.until("broker", lambda v: v == "up")
+    finally:
+        engine.dispose()
+
+
+def test_a_hung_database_fails_queries_and_new_connections_after_the_io_timeout(
+    mysql_settings: Callable[..., Settings], tcp_proxy: Callable[[int], Any]
+) -> None:
+    """PyMySQL waits for ever by default, even for the server's greeting: without the I/O timeout a
+    database that accepts TCP and says nothing holds the thread and its pooled connection for good."""
+    database = tcp_proxy(3306)
+    direct = mysql_settings().resolved_database_url()
+    settings = mysql_settings(
+        database_url=direct.replace("127.0.0.1:3306", f"127.0.0.1:{database.port}"),
+        db_io_timeout_seconds=1.0,
+    )
+    engine = create_db_engine(settings, pool_size=1)
+
+    def select_one() -> float:
+        started = time.monotonic()
+        with engine.connect() as conn:
+            conn.execute(select(1))
+        return time.monotonic() - started
+
+    try:
+        select_one()
+        database.hang()
+        for attempt in ("open connection", "new connection"):
+            started = time.monotonic()
+            with pytest.raises(OperationalError, match=r"timed out|Lost connection"):
+                select_one()
+            waited = time.monotonic() - started
+            # The pre-ping, then (for the open connection) a reconnect: each gives up after 1 s.
+            assert waited < 5, f"{attempt}: {waited:.1f} s"
+            print(f"\nFAULT database hung, {attempt}: gave up after {waited:.1f} s (I/O timeout 1 s)")
+        database.restore()
+        assert select_one() < 1
     finally:
         engine.dispose()
 

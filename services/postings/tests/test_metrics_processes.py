@@ -237,6 +237,8 @@ def test_worker_and_relay_processes_count_their_own_work_labelled_with_their_tas
                 lambda s: (
                     value(s, "postings_outbox_published_total", event_type="posting.created") == 3
                     and value(s, "postings_outbox_backlog") == 0
+                    # The counter moves before the loop records its success: wait for both.
+                    and value(s, "postings_background_loop_state", loop="outbox-relay", state="running") == 1
                 ),
             )
             worked = scraped_when(

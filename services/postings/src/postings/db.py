@@ -168,9 +168,10 @@ def _tls_context(settings: Settings) -> ssl.SSLContext:
     return context
 
 
-def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
+def create_db_engine(settings: Settings, *, pool_size: int | None = None, io_timeout: bool = True) -> Engine:
     """An engine for the configured database; SQLite gets WAL and a busy timeout so the embedded
-    mode's threads (API, relay, worker) can share one file."""
+    mode's threads (API, relay, worker) can share one file. MySQL reads and writes give up after
+    db_io_timeout_seconds unless `io_timeout` is False (migrations)."""
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -192,6 +193,8 @@ def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Eng
         # rows instead of 61 for workplace=onsite over 100,000 postings (migration 0005).
         "init_command": "SET SESSION optimizer_switch = 'index_merge_intersection=off'",
     }
+    if io_timeout:
+        connect_args["read_timeout"] = connect_args["write_timeout"] = settings.db_io_timeout_seconds
     if settings.db_tls:
         connect_args["ssl"] = _tls_context(settings)
     else:

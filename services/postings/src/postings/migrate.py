@@ -25,7 +25,7 @@ def _config() -> Config:
 
 def upgrade(settings: Settings, revision: str = "head") -> str:
     """Bring the schema to `revision`; returns the revision the database is at afterwards."""
-    engine = create_db_engine(settings, pool_size=1)
+    engine = create_db_engine(settings, pool_size=1, io_timeout=False)
     config = _config()
     try:
         with engine.begin() as connection:

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     db_tls: bool = False
     db_tls_ca_file: str | None = None
     db_pool_size: int = 10
+    # A socket read or write to MySQL that waits longer than this fails, instead of holding its thread
+    # and its pooled connection for ever: PyMySQL has no read timeout by default, not even for the
+    # server's greeting, so an endpoint that accepts TCP and says nothing (an RDS Multi-AZ failover
+    # behind its DNS name) would hang every new connection. Migrations, whose ALTER TABLE may run for
+    # minutes on a large table, wait without limit.
+    db_io_timeout_seconds: float = Field(default=30.0, gt=0)
     sqlite_path: str = "postings.sqlite3"
 
     redis_url: SecretStr | None = None
