@@ -55,7 +55,8 @@ def test_the_target_is_what_the_stack_exported(prod: Rehearsal) -> None:
         "postings-prod-",
     )
     report = check(prod)
-    assert statuses(report) == dict.fromkeys(["database", "queues", "search", "alarms"], Status.OK)
+    expected = dict.fromkeys(["database", "queues", "search", "alarms"], Status.OK)
+    assert statuses(report) == expected, report.table()  # a check's own line says why it is not OK
     assert report.exit_code == 0
 
 
