@@ -71,6 +71,22 @@ def test_ids_and_arns_become_urn_references(prod: Rehearsal, prod_plan: str) -> 
     assert vpc_id not in prod_plan
 
 
+def test_values_the_program_declared_stay_literals_when_a_later_resource_echoes_them(
+    prod_plan: str,
+) -> None:
+    """The bastion's state returns the zone its subnet was declared in; that zone came from config,
+    not from the instance, so the subnets and the names built from it keep it as written."""
+    plan = json.loads(prod_plan)
+    zones = {
+        r["name"]: r["inputs"]["availabilityZone"]
+        for r in plan["resources"]
+        if r["type"] == "aws:ec2/subnet:Subnet"
+    }
+    assert len(zones) == 9  # three tiers in three zones
+    assert all(name.endswith(zone) for name, zone in zones.items()), zones
+    assert "availabilityZone}" not in prod_plan
+
+
 def test_secrets_never_reach_the_plan(prod: Rehearsal, prod_plan: str) -> None:
     secrets = prod.session.client("secretsmanager", region_name="eu-west-1")
     for secret in prod.result.by_type("aws:secretsmanager/secret:Secret"):
