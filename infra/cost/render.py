@@ -25,9 +25,23 @@ def usd(amount: Decimal, *, sign: bool = False) -> str:
 
 
 def number(value: Decimal) -> str:
-    """A quantity or unit price without trailing zeros, at most 6 decimals."""
+    """A quantity or an assumption without trailing zeros, at most 6 decimals."""
     rounded = value.quantize(Decimal("0.000001")).normalize()
     return f"{rounded:f}"
+
+
+# A unit price keeps its own precision (WAF is $0.0000006 a request, Managed Prometheus $0.00000009 a
+# sample: 6 decimals read $0.000001 and $0), up to this many significant digits.
+PRICE_DIGITS = 6
+
+
+def unit_price(value: Decimal) -> str:
+    """A unit price in dollars as the snapshot states it, without trailing zeros or rounding."""
+    if value == 0:
+        return "0"
+    if len(value.normalize().as_tuple().digits) > PRICE_DIGITS:
+        value = value.quantize(Decimal(1).scaleb(value.adjusted() - PRICE_DIGITS + 1))
+    return f"{value.normalize():f}"
 
 
 def _unpriced_groups(estimate: Estimate) -> list[tuple[str, str, str, int]]:
@@ -62,7 +76,7 @@ def render_text(estimate: Estimate) -> str:
         total = sum((line.monthly for line in charges), Decimal(0))
         lines.append(f"  {usd(total):>12}  {tier:<11} {name} ({type_token})")
         lines += [
-            f"{'':>28}{line.what}: {number(line.quantity)} {line.unit} x ${number(line.usd_per_unit)} "
+            f"{'':>28}{line.what}: {number(line.quantity)} {line.unit} x ${unit_price(line.usd_per_unit)} "
             f"= {usd(line.monthly)}  [{line.usage_type}]"
             for line in charges
         ]
@@ -91,7 +105,7 @@ def render_markdown(estimate: Estimate) -> str:
     for (tier, name, _), charges in _by_resource(estimate):
         total = sum((line.monthly for line in charges), Decimal(0))
         detail = "; ".join(
-            f"{line.what}: {number(line.quantity)} {line.unit} x ${number(line.usd_per_unit)}"
+            f"{line.what}: {number(line.quantity)} {line.unit} x ${unit_price(line.usd_per_unit)}"
             for line in charges
         )
         lines.append(f"| `{name}` | {tier} | {usd(total)} | {detail} |")
@@ -132,7 +146,7 @@ def estimate_json(estimate: Estimate) -> dict[str, Any]:
                 "charge": line.what,
                 "quantity": number(line.quantity),
                 "unit": line.unit,
-                "usdPerUnit": number(line.usd_per_unit),
+                "usdPerUnit": unit_price(line.usd_per_unit),
                 "monthlyUsd": str(dollars(line.monthly)),
                 "usageType": line.usage_type,
                 "sku": line.sku,
