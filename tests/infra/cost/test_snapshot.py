@@ -33,7 +33,7 @@ def test_every_product_has_one_usd_price_and_its_provenance() -> None:
             assert provenance["evidence"], sku
             assert provenance["read"] == "2026-11-30", sku
             skus.append(sku)
-    assert len(skus) == 29
+    assert len(skus) == 30
     assert set(snapshot.provenance) == set(skus)
 
 
@@ -43,7 +43,7 @@ def test_every_wanted_rate_names_an_offer_with_a_pricing_page() -> None:
     assert {rate.offer for rate in wanted} <= set(PAGES)
 
 
-def test_29_of_the_38_wanted_rates_are_priced() -> None:
+def test_30_of_the_38_wanted_rates_are_priced() -> None:
     snapshot = load_snapshot("eu-west-1")
     unpriced = sorted(str(rate) for rate in map(rate_from, snapshot.wanted) if snapshot.price(rate) is None)
     assert unpriced == [
@@ -53,7 +53,6 @@ def test_29_of_the_38_wanted_rates_are_priced() -> None:
         "AmazonElastiCache NodeUsage:cache.r7g.large, cacheEngine=Redis",
         "AmazonMQ *mq.m5.large*, brokerEngine=RabbitMQ, deploymentOption=Single-AZ",
         "AmazonMQ *mq.t3.micro*, brokerEngine=RabbitMQ, deploymentOption=Single-AZ",
-        "AmazonPrometheus AMP:MetricSampleCount",
         "AmazonRDS InstanceUsage:db.r6g.large, databaseEngine=MySQL, deploymentOption=Single-AZ",
         "AmazonRDS InstanceUsage:db.t4g.medium, databaseEngine=MySQL, deploymentOption=Single-AZ",
     ]
@@ -61,7 +60,8 @@ def test_29_of_the_38_wanted_rates_are_priced() -> None:
 
 def test_the_monitoring_waf_and_ebs_prices_in_the_units_their_pricers_count() -> None:
     # Each pricer multiplies its quantity by the price: alarms and dashboards by the month, gp3 per
-    # GB-month, WAF per web ACL-month, per rule-month and per request, Grafana per user-month.
+    # GB-month, WAF per web ACL-month, per rule-month and per request, Grafana per user-month, Managed
+    # Prometheus per sample ingested ($0.90 per 10M, the first tier).
     snapshot = load_snapshot("eu-west-1")
     rates = (
         Rate("AmazonCloudWatch", "Alarm", (("alarmType", "Standard"),), contains=True),
@@ -72,6 +72,7 @@ def test_the_monitoring_waf_and_ebs_prices_in_the_units_their_pricers_count() ->
         Rate("awswaf", "RequestV2-Tier1"),
         Rate("AmazonGrafana", "Grafana:EditorUser"),
         Rate("AmazonGrafana", "Grafana:ViewerUser"),
+        Rate("AmazonPrometheus", "AMP:MetricSampleCount"),
     )
     found = {rate.usage: snapshot.price(rate) for rate in rates}
     assert {usage: (p.usd, p.unit) for usage, p in found.items() if p} == {
@@ -83,6 +84,7 @@ def test_the_monitoring_waf_and_ebs_prices_in_the_units_their_pricers_count() ->
         "RequestV2-Tier1": (Decimal("0.0000006"), "Requests"),
         "Grafana:EditorUser": (Decimal("9"), "Users"),
         "Grafana:ViewerUser": (Decimal("5"), "Users"),
+        "AMP:MetricSampleCount": (Decimal("0.00000009"), "Samples"),
     }
 
 
