@@ -122,6 +122,26 @@ def partition(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@answers("aws:index/getArn:getArn")
+def arn_parts(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An ARN taken apart locally, as the provider does (aws-sdk-go's arn.Parse: the "arn:" prefix and six
+    colon-separated sections, the resource keeping any further colons)."""
+    arn = str(args.get("arn", ""))
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        expected = "arn:partition:service:region:account:resource"
+        raise LookupError(f"aws:index/getArn: {arn!r} is not an ARN ({expected})")
+    return {
+        "id": arn,
+        "arn": arn,
+        "partition": parts[1],
+        "service": parts[2],
+        "region": parts[3],
+        "account": parts[4],
+        "resource": parts[5],
+    }
+
+
 @answers("aws:ec2/getAmi:getAmi")
 def ami(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}

@@ -66,3 +66,51 @@ def test_a_parameter_that_is_not_in_the_account(tmp_path: Path) -> None:
     expected = "aws:ssm/getParameter:getParameter: no matching SSM Parameter found (name='/shared/vpc-id')"
     assert expected in str(error)
     assert error.token == "aws:ssm/getParameter:getParameter"
+
+
+def test_what_aws_publishes_is_answered_from_its_tables(tmp_path: Path) -> None:
+    """The ELB log-delivery account and hosted zones of a region, CloudFront's managed policies and an
+    ARN's parts: nothing the account holds, so a fresh account answers them as AWS would."""
+    program = (
+        "pulumi.export('elb', aws.elb.get_service_account().arn)\n"
+        "pulumi.export('alb', aws.lb.get_hosted_zone_id().id)\n"
+        "pulumi.export('nlb', aws.lb.get_hosted_zone_id(load_balancer_type='network').id)\n"
+        "pulumi.export('classic', aws.elb.get_hosted_zone_id(region='us-east-1').id)\n"
+        "pulumi.export('cache', aws.cloudfront.get_cache_policy(name='Managed-CachingDisabled').id)\n"
+        "origin = aws.cloudfront.get_origin_request_policy(id='b689b0a8-53d0-40ab-baf2-68738e2966ac')\n"
+        "pulumi.export('origin', origin.name)\n"
+        "headers = aws.cloudfront.get_response_headers_policy(name='Managed-SecurityHeadersPolicy')\n"
+        "pulumi.export('headers', headers.id)\n"
+        "parts = aws.get_arn(arn='arn:aws:ecs:eu-west-1:123456789012:service/c/s:1')\n"
+        "pulumi.export('arn', [parts.service, parts.region, parts.account, parts.resource])\n"
+    )
+    with rehearse(_project(tmp_path, program), "dev") as rehearsal:
+        assert rehearsal.result.outputs == {
+            "elb": "arn:aws:iam::156460612806:root",
+            "alb": "Z32O12XQLNTSW2",
+            "nlb": "Z2IFOLAFXWLO4F",
+            "classic": "Z35SXDOTRQ7X7K",
+            "cache": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            "origin": "Managed-AllViewerExceptHostHeader",
+            "headers": "67f7725c-6f97-4210-82d7-5512b31e9d03",
+            "arn": ["ecs", REGION, "123456789012", "service/c/s:1"],
+        }
+
+
+def test_a_managed_policy_name_without_its_prefix_is_not_found(tmp_path: Path) -> None:
+    error = _not_found(tmp_path, "aws.cloudfront.get_cache_policy(name='CachingOptimized')\n")
+    assert str(error).startswith(
+        "aws:cloudfront/getCachePolicy: no matching managed cache policy found (name='CachingOptimized')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [
+        ("aws.elb.get_service_account(region='mx-central-1')\n", "unsupported AWS Region: mx-central-1"),
+        ("aws.get_arn(arn='vpc-0123456789abcdef0')\n", "is not an ARN"),
+    ],
+)
+def test_what_the_provider_refuses_to_answer(tmp_path: Path, program: str, message: str) -> None:
+    with pytest.raises(ProgramError, match=message):
+        rehearse(_project(tmp_path, program), "dev")
