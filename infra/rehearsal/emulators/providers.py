@@ -7,9 +7,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from infra.rehearsal.emulation import (
     Context,
     EmulationError,
+    ManyFoundError,
+    NotFoundError,
     Resource,
     answers,
 )
@@ -94,6 +98,76 @@ def availability_zones(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _filters(args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An invoke's `filters` as EC2's Describe* calls take them."""
+    return [{"Name": f["name"], "Values": [str(v) for v in f["values"]]} for f in args.get("filters") or []]
+
+
+@answers("aws:index/getAvailabilityZone:getAvailabilityZone")
+def availability_zone(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """One zone by name, id or filters, as the provider's aws_availability_zone reads it: exactly one
+    must match."""
+    kwargs: dict[str, Any] = {"AllAvailabilityZones": bool(args.get("allAvailabilityZones"))}
+    if args.get("name"):
+        kwargs["ZoneNames"] = [args["name"]]
+    if args.get("zoneId"):
+        kwargs["ZoneIds"] = [args["zoneId"]]
+    filters = _filters(args)
+    if args.get("state"):
+        filters.append({"Name": "state", "Values": [args["state"]]})
+    if filters:
+        kwargs["Filters"] = filters
+    token = "aws:index/getAvailabilityZone:getAvailabilityZone"
+    try:
+        zones = ctx.client("ec2").describe_availability_zones(**kwargs)["AvailabilityZones"]
+    except ClientError as err:  # an unknown name or id: AWS's InvalidParameterValue
+        raise NotFoundError(token, "EC2 Availability Zone", args, ctx.region) from err
+    if not zones:
+        raise NotFoundError(token, "EC2 Availability Zone", args, ctx.region)
+    if len(zones) > 1:
+        raise ManyFoundError(token, "EC2 Availability Zone", len(zones))
+    zone = zones[0]
+    name = zone["ZoneName"]
+    return {
+        "id": name,
+        "name": name,
+        "zoneId": zone["ZoneId"],
+        "nameSuffix": name[len(zone["RegionName"]) :],
+        "region": zone["RegionName"],
+        "groupName": zone.get("GroupName", zone["RegionName"]),
+        "networkBorderGroup": zone.get("NetworkBorderGroup", zone["RegionName"]),
+        "optInStatus": zone.get("OptInStatus", "opt-in-not-required"),
+        "zoneType": zone.get("ZoneType", "availability-zone"),
+        "state": zone.get("State", "available"),
+    }
+
+
+@answers("aws:index/getServicePrincipal:getServicePrincipal")
+def service_principal(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """`<service>.amazonaws.com`, but for the few services that sign as the partition's own DNS suffix in
+    China (codedeploy, elasticmapreduce, logs): the provider's servicePrincipalNameForPartition
+    (internal/service/meta/service_principal_data_source.go, after the CDK's region-info)."""
+    region = str(args.get("region") or ctx.region)
+    service = str(args["serviceName"])
+    china = region.startswith("cn-") and service in ("codedeploy", "elasticmapreduce", "logs")
+    suffix = "amazonaws.com.cn" if china else "amazonaws.com"
+    return {
+        "id": f"{service}.{region}.{suffix}",
+        "name": f"{service}.{suffix}",
+        "suffix": suffix,
+        "region": region,
+        "serviceName": service,
+    }
+
+
+@answers("aws:index/getBillingServiceAccount:getBillingServiceAccount")
+def billing_service_account(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The account AWS delivers billing reports as (386209384616, per the provider's
+    billing_service_account_data_source.go and AWS's billing guide)."""
+    account = "386209384616"
+    return {"id": account, "arn": f"arn:aws:iam::{account}:root"}
+
+
 @answers("aws:index/getCallerIdentity:getCallerIdentity")
 def caller_identity(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     identity = ctx.client("sts").get_caller_identity()
@@ -174,8 +248,7 @@ def ami(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
 @answers("aws:index/getRegions:getRegions")
 def regions(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     """The regions enabled for the account (all of them with allRegions), as describe_regions lists them."""
-    given = args.get("filters") or []
-    filters = [{"Name": f["name"], "Values": [str(v) for v in f["values"]]} for f in given]
+    filters = _filters(args)
     every = bool(args.get("allRegions"))
     listed = ctx.client("ec2").describe_regions(AllRegions=every, Filters=filters)["Regions"]
     # moto lists every region of every partition, opted in or not; AWS lists the account's partition, and

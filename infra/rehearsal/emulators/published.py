@@ -1,5 +1,6 @@
-"""Invokes whose answer AWS publishes rather than keeps in an account: the Elastic Load Balancing
-account and hosted zone of each region, and CloudFront's managed policies. Answered from the same
+"""Invokes whose answer AWS publishes rather than keeps in an account: the Elastic Load Balancing and
+CloudTrail accounts and the load balancer hosted zones of each region, CloudFront's log-delivery user
+and managed policies. Answered from the same
 tables the provider (or AWS's own CDK) holds, so a program that reads them is rehearsed, not refused."""
 
 from __future__ import annotations
@@ -42,6 +43,44 @@ ELB_LOG_ACCOUNTS = {
     "us-gov-west-1": "048591011584",
     "us-west-1": "027434742980",
     "us-west-2": "797873946194",
+}
+
+# The account CloudTrail delivers a region's logs as, for the trail bucket's policy: the provider's
+# serviceAccountPerRegionMap (internal/service/cloudtrail/service_account_data_source.go, from
+# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-supported-regions.html).
+CLOUDTRAIL_ACCOUNTS = {
+    "af-south-1": "525921808201",
+    "ap-east-1": "119688915426",
+    "ap-northeast-1": "216624486486",
+    "ap-northeast-2": "492519147666",
+    "ap-northeast-3": "765225791966",
+    "ap-south-1": "977081816279",
+    "ap-south-2": "582488909970",
+    "ap-southeast-1": "903692715234",
+    "ap-southeast-2": "284668455005",
+    "ap-southeast-3": "069019280451",
+    "ap-southeast-4": "187074758985",
+    "ca-central-1": "819402241893",
+    "cn-north-1": "193415116832",
+    "cn-northwest-1": "681348832753",
+    "eu-central-1": "035351147821",
+    "eu-central-2": "453052556044",
+    "eu-north-1": "829690693026",
+    "eu-south-1": "669305197877",
+    "eu-south-2": "757211635381",
+    "eu-west-1": "859597730677",
+    "eu-west-2": "282025262664",
+    "eu-west-3": "262312530599",
+    "il-central-1": "683224464357",
+    "me-central-1": "585772288577",
+    "me-south-1": "034638983726",
+    "sa-east-1": "814480443879",
+    "us-east-1": "086441151436",
+    "us-east-2": "475085895292",
+    "us-gov-east-1": "608710470296",
+    "us-gov-west-1": "608710470296",
+    "us-west-1": "388731089494",
+    "us-west-2": "113285607260",
 }
 
 # Route 53 hosted zone of each region's load balancers, for alias records: the provider's
@@ -123,16 +162,39 @@ def _in_table(token: str, table: Mapping[str, Any], region: str) -> Any:
     return table[region]
 
 
+def _partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    return "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def _service_account(
+    token: str, table: Mapping[str, str], args: Mapping[str, Any], ctx: Context
+) -> dict[str, Any]:
+    region = str(args.get("region") or ctx.region)
+    account = _in_table(token, table, region)
+    return {"id": account, "arn": f"arn:{_partition(region)}:iam::{account}:root", "region": region}
+
+
 @answers("aws:elb/getServiceAccount:getServiceAccount")
 def elb_service_account(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    return _service_account("aws:elb/getServiceAccount", ELB_LOG_ACCOUNTS, args, ctx)
+
+
+@answers("aws:cloudtrail/getServiceAccount:getServiceAccount")
+def cloudtrail_service_account(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    return _service_account("aws:cloudtrail/getServiceAccount", CLOUDTRAIL_ACCOUNTS, args, ctx)
+
+
+@answers("aws:cloudfront/getLogDeliveryCanonicalUserId:getLogDeliveryCanonicalUserId")
+def cloudfront_log_delivery_user(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical user CloudFront writes standard logs as, to grant on the log bucket's ACL
+    (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html; the provider's
+    log_delivery_canonical_user_id_data_source.go): one for China's partition, one elsewhere."""
     region = str(args.get("region") or ctx.region)
-    account = _in_table("aws:elb/getServiceAccount", ELB_LOG_ACCOUNTS, region)
-    partition = "aws"
-    if region.startswith("cn-"):
-        partition = "aws-cn"
-    elif region.startswith("us-gov-"):
-        partition = "aws-us-gov"
-    return {"id": account, "arn": f"arn:{partition}:iam::{account}:root", "region": region}
+    china = "a52cb28745c0c06e84ec548334e44bfa7fc2a85c54af20cd59e4969344b7af56"
+    default = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
+    return {"id": china if _partition(region) == "aws-cn" else default, "region": region}
 
 
 @answers("aws:lb/getHostedZoneId:getHostedZoneId")

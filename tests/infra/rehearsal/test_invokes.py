@@ -83,6 +83,12 @@ def test_what_aws_publishes_is_answered_from_its_tables(tmp_path: Path) -> None:
         "pulumi.export('headers', headers.id)\n"
         "parts = aws.get_arn(arn='arn:aws:ecs:eu-west-1:123456789012:service/c/s:1')\n"
         "pulumi.export('arn', [parts.service, parts.region, parts.account, parts.resource])\n"
+        "pulumi.export('trail', aws.cloudtrail.get_service_account().id)\n"
+        "pulumi.export('billing', aws.get_billing_service_account().id)\n"
+        "pulumi.export('cf', aws.cloudfront.get_log_delivery_canonical_user_id().id[:8])\n"
+        "pulumi.export('logs', aws.get_service_principal(service_name='logs').name)\n"
+        "zone = aws.get_availability_zone(name='eu-west-1b')\n"
+        "pulumi.export('zone', [zone.zone_id, zone.name_suffix, zone.region])\n"
     )
     with rehearse(_project(tmp_path, program), "dev") as rehearsal:
         assert rehearsal.result.outputs == {
@@ -94,6 +100,11 @@ def test_what_aws_publishes_is_answered_from_its_tables(tmp_path: Path) -> None:
             "origin": "Managed-AllViewerExceptHostHeader",
             "headers": "67f7725c-6f97-4210-82d7-5512b31e9d03",
             "arn": ["ecs", REGION, "123456789012", "service/c/s:1"],
+            "trail": "859597730677",
+            "billing": "386209384616",
+            "cf": "c4c1ede6",
+            "logs": "logs.amazonaws.com",
+            "zone": ["euw1-az1", "b", REGION],  # moto's mapping; AWS maps names to ids per account
         }
 
 
@@ -109,6 +120,7 @@ def test_a_managed_policy_name_without_its_prefix_is_not_found(tmp_path: Path) -
     [
         ("aws.elb.get_service_account(region='mx-central-1')\n", "unsupported AWS Region: mx-central-1"),
         ("aws.get_arn(arn='vpc-0123456789abcdef0')\n", "is not an ARN"),
+        ("aws.get_availability_zone(name='eu-west-1z')\n", "no matching EC2 Availability Zone found"),
     ],
 )
 def test_what_the_provider_refuses_to_answer(tmp_path: Path, program: str, message: str) -> None:
