@@ -60,6 +60,10 @@ def metric_alarm(ctx: Context, r: Resource) -> Emulated:
         "unit": "Unit",
     }
     kwargs.update({boto: r.get(key) for key, boto in optional.items() if r.get(key) is not None})
+    if "ExtendedStatistic" in kwargs and not re.fullmatch(r"p[\d.]+", str(kwargs["ExtendedStatistic"])):
+        # moto 5 stores percentiles only and refuses the other documented forms (tm90, IQM, PR(n:m), ...),
+        # which cloudwatch-alarm-extended-statistic has checked: the alarm is kept without its statistic.
+        del kwargs["ExtendedStatistic"]
     for key, boto in (("period", "Period"), ("datapointsToAlarm", "DatapointsToAlarm")):
         if r.get(key) is not None:
             kwargs[boto] = int(r.get(key))
@@ -183,6 +187,30 @@ def _one_statistic(ctx: Context, r: Resource) -> str | None:
     return None
 
 
+# PutMetricAlarm's ExtendedStatistic: p90, tm90, tc90, ts90, wm90, IQM, PR(n:m), TC/TM/TS/WM(X%:X%).
+_SHORT_STATISTIC = re.compile(r"(p|tm|tc|ts|wm)(\d+(?:\.\d+)?)", re.IGNORECASE)
+_RANGE_STATISTIC = re.compile(r"(PR|TC|TM|TS|WM)\([^():]*:[^():]*\)|IQM", re.IGNORECASE)
+
+
+@rule(
+    "cloudwatch-alarm-extended-statistic",
+    METRIC_ALARM,
+    prop="extendedStatistic",
+    summary="An extended statistic is a percentile p0.0-p100 or another documented form (tm90, IQM, ...)",
+    source=PUT_METRIC_ALARM + " (ExtendedStatistic)",
+)
+def _extended_statistic(ctx: Context, r: Resource) -> str | None:
+    value = r.get("extendedStatistic")
+    if not isinstance(value, str) or not value or _RANGE_STATISTIC.fullmatch(value):
+        return None
+    short = _SHORT_STATISTIC.fullmatch(value)
+    if short is None:
+        return f"extendedStatistic {value!r} is none of p90, tm90, tc90, ts90, wm90, IQM, PR(n:m), TM(X%:X%)"
+    if float(short.group(2)) > 100:
+        return f"extendedStatistic {value!r} is above 100: a percentile is between p0.0 and p100"
+    return None
+
+
 @rule(
     "cloudwatch-alarm-datapoints",
     METRIC_ALARM,
@@ -272,6 +300,7 @@ def composite_alarm(ctx: Context, r: Resource) -> Emulated:
 
 
 PROVIDER_METRIC_ALARM = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go"
+PROVIDER_METRIC_ALARM_TEST = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm_test.go"
 MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
 LOW_SAMPLE_COUNT = ("evaluate", "ignore")
 
@@ -307,9 +336,10 @@ QUERY_ID = re.compile(r"[a-z][A-Za-z0-9_]*")
     "cloudwatch-alarm-metric-queries",
     METRIC_ALARM,
     prop="metricQueries",
-    summary="An alarm on metric queries gives no single-metric input, exactly one query returns data, each "
-    "query id starts with a lowercase letter, and no query has both an expression and a metric",
-    source=f"{PUT_METRIC_ALARM} (Metrics); "
+    summary="An alarm on metric queries gives no single-metric input, exactly one query returns data (an "
+    "anomaly detection alarm: the metric and its band), each query id starts with a lowercase letter, and no "
+    "query has both an expression and a metric",
+    source=f"{PUT_METRIC_ALARM} (Metrics); {PROVIDER_METRIC_ALARM_TEST} (the anomaly detection alarm); "
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html (Id, "
     "ReturnData)",
 )
@@ -329,6 +359,11 @@ def _metric_queries(ctx: Context, r: Resource) -> str | None:
         return f"metric query {both[0]!r} has both an expression and a metric"
     returning = [q.get("id") for q in queries if q.get("returnData")]
     if len(returning) == 1:
+        return None
+    band = r.get("thresholdMetricId")
+    if band and band in returning and len(returning) == 2:
+        # An anomaly detection alarm returns both the metric and its ANOMALY_DETECTION_BAND (the band is
+        # the threshold), as the provider's own acceptance test against AWS does.
         return None
     shown = ", ".join(map(str, returning))
     return f"exactly one metric query must set returnData; {len(returning)} do ({shown})"

@@ -207,6 +207,9 @@ POLICY_GRAMMAR = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_pol
 PRINCIPAL_ELEMENT = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
 )
+NOT_PRINCIPAL_ELEMENT = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"
+)
 QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 _ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
@@ -280,8 +283,26 @@ def _statement_problem(statement: Any, kind: PolicyKind) -> str | None:
         return f"a {kind.value} must specify a Principal"
     if kind is PolicyKind.TRUST and resources:
         return f"a {kind.value} has no {resources[0]}"
+    if kind is PolicyKind.TRUST and "NotPrincipal" in statement:
+        return f"a {kind.value} cannot use NotPrincipal: name the Principal allowed to assume the role"
     if kind is not PolicyKind.TRUST and len(resources) != 1:
         return "a statement has exactly one of Resource and NotResource"
+    if principals:
+        return _principal_wildcard_problem(statement[principals[0]], principals[0])
+    return None
+
+
+def _principal_wildcard_problem(principal: Any, element: str) -> str | None:
+    """A principal is "*" or names one entity: a wildcard cannot match part of a principal name or ARN."""
+    if principal == "*" or not isinstance(principal, dict):
+        return None
+    for key, values in principal.items():
+        for value in _as_list(values):
+            if isinstance(value, str) and value != "*" and ("*" in value or "?" in value):
+                return (
+                    f'{element} {key} {value!r} uses a wildcard inside a principal: give "*" or the full ARN,'
+                    " and match patterns with a condition (aws:PrincipalArn) instead"
+                )
     return None
 
 
@@ -365,8 +386,10 @@ def _identity_policy(ctx: Context, r: Resource) -> str | None:
     "iam-trust-policy-grammar",
     "aws:iam/role:Role",
     prop="assumeRolePolicy",
-    summary="A role's trust policy names a Principal in every statement and no Resource",
-    source=f"{PRINCIPAL_ELEMENT}; {POLICY_GRAMMAR}",
+    summary="A role's trust policy names a Principal (no NotPrincipal, no partial wildcard) in every"
+    " statement and no Resource",
+    source=f"{PRINCIPAL_ELEMENT} (you cannot use a wildcard to match part of a principal name or ARN);"
+    f" {NOT_PRINCIPAL_ELEMENT} (not in an IAM role trust policy); {POLICY_GRAMMAR}",
 )
 def _trust_policy(ctx: Context, r: Resource) -> str | None:
     document = r.get("assumeRolePolicy")

@@ -93,20 +93,43 @@ def _deletion_window(ctx: Context, r: Resource) -> str | None:
     return f"deletionWindowInDays is {int(days)}; it must be {low} to {high}"
 
 
+CREATE_KEY = "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html"
+
+
+def usages_for_spec(spec: str) -> tuple[str, ...]:
+    """The key usages CreateKey allows for a key spec (KeyUsage), () for a spec it does not describe."""
+    if spec == SYMMETRIC[1]:
+        return (SYMMETRIC[0],)
+    if spec.startswith("HMAC_"):
+        return ("GENERATE_VERIFY_MAC",)
+    if spec.startswith("RSA_"):
+        return ("ENCRYPT_DECRYPT", "SIGN_VERIFY")
+    if spec.startswith("ECC_NIST_P"):
+        return ("SIGN_VERIFY", "KEY_AGREEMENT")
+    if spec in ("ECC_SECG_P256K1", "ECC_NIST_EDWARDS25519") or spec.startswith("ML_DSA_"):
+        return ("SIGN_VERIFY",)
+    if spec == "SM2":
+        return ("ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT")
+    return ()
+
+
 @rule(
     "kms-key-usage-for-spec",
     "aws:kms/key:Key",
     prop="keyUsage",
-    summary="A symmetric key encrypts and decrypts; signing and MAC usages need an asymmetric or HMAC spec",
-    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (KeyUsage: for symmetric"
-    " encryption KMS keys, omit the parameter or specify ENCRYPT_DECRYPT)",
+    summary="A key's usage is one its spec supports: symmetric encrypts, HMAC makes MACs, RSA encrypts or "
+    "signs, NIST ECC signs or agrees keys, secp256k1 signs",
+    source=f"{CREATE_KEY} (KeyUsage: for symmetric encryption KMS keys ENCRYPT_DECRYPT; for HMAC KMS keys"
+    " GENERATE_VERIFY_MAC; RSA ENCRYPT_DECRYPT or SIGN_VERIFY; NIST elliptic curves SIGN_VERIFY or"
+    " KEY_AGREEMENT; ECC_SECG_P256K1 SIGN_VERIFY)",
 )
 def _usage_for_spec(ctx: Context, r: Resource) -> str | None:
     usage = r.get("keyUsage", SYMMETRIC[0])
     spec = r.get("customerMasterKeySpec", SYMMETRIC[1])
-    if spec != SYMMETRIC[1] or usage == SYMMETRIC[0]:
+    allowed = usages_for_spec(str(spec))
+    if not allowed or usage in allowed:
         return None
-    return f"a {spec} key can only be used for {SYMMETRIC[0]}, not {usage}"
+    return f"a {spec} key can only be used for {' or '.join(allowed)}, not {usage}"
 
 
 @rule(
@@ -256,6 +279,52 @@ def kms_grant(ctx: Context, r: Resource) -> Emulated:
         "grantId": created["GrantId"],
         "grantToken": created["GrantToken"],
     }
+
+
+_DATA_KEY_OPERATIONS = {
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+}
+_CRYPT_OPERATIONS = {"Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo"}
+_SIGN_OPERATIONS = {"Sign", "Verify"}
+_MAC_OPERATIONS = {"GenerateMac", "VerifyMac"}
+# The operations a grant cannot allow on a key of each usage (symmetric keys: usage ENCRYPT_DECRYPT, spec
+# SYMMETRIC_DEFAULT; the other ENCRYPT_DECRYPT keys are asymmetric).
+_NOT_FOR_USAGE = {
+    "SYMMETRIC": _SIGN_OPERATIONS | _MAC_OPERATIONS | {"GetPublicKey", "DeriveSharedSecret"},
+    "ENCRYPT_DECRYPT": _SIGN_OPERATIONS | _MAC_OPERATIONS | _DATA_KEY_OPERATIONS | {"DeriveSharedSecret"},
+    "SIGN_VERIFY": _CRYPT_OPERATIONS | _MAC_OPERATIONS | _DATA_KEY_OPERATIONS | {"DeriveSharedSecret"},
+    "GENERATE_VERIFY_MAC": _CRYPT_OPERATIONS | _SIGN_OPERATIONS | _DATA_KEY_OPERATIONS | {"GetPublicKey"},
+    "KEY_AGREEMENT": _CRYPT_OPERATIONS | _SIGN_OPERATIONS | _MAC_OPERATIONS | _DATA_KEY_OPERATIONS,
+}
+
+
+@rule(
+    "kms-grant-operations-for-key",
+    "aws:kms/grant:Grant",
+    prop="operations",
+    summary="A grant allows only operations its key supports (no Sign on a symmetric key, no data keys on an "
+    "asymmetric one)",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html (if the grant allows an"
+    " operation that the KMS key does not support, CreateGrant fails with a ValidationException)",
+)
+def _grant_operations(ctx: Context, r: Resource) -> str | None:
+    key_id = r.get("keyId")
+    if not key_id:
+        return None
+    try:
+        metadata = ctx.client("kms").describe_key(KeyId=str(key_id))["KeyMetadata"]
+    except Exception:  # a missing key is the emulator's refusal to make
+        return None
+    usage = str(metadata.get("KeyUsage", SYMMETRIC[0]))
+    spec = str(metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec") or SYMMETRIC[1])
+    kind = "SYMMETRIC" if spec == SYMMETRIC[1] else usage
+    refused = [op for op in r.get("operations", []) if op in _NOT_FOR_USAGE.get(kind, set())]
+    if not refused:
+        return None
+    return f"a grant on a {spec} {usage} key cannot allow {', '.join(refused)}: the key does not support it"
 
 
 GET_ALIAS = "aws:kms/getAlias:getAlias"

@@ -216,6 +216,31 @@ def _filters_per_group(ctx: Context, r: Resource) -> str | None:
     return f"log group {group} already has {len(others)} subscription filters, the most it can have"
 
 
+_SUBSCRIPTION_DESTINATION = re.compile(
+    r"arn:aws[\w-]*:(kinesis:[a-z0-9-]+:\d{12}:stream/\S+|firehose:[a-z0-9-]+:\d{12}:deliverystream/\S+"
+    r"|lambda:[a-z0-9-]+:\d{12}:function:\S+|logs:[a-z0-9-]+:\d{12}:destination:\S+)"
+)
+
+
+@rule(
+    "logs-subscription-destination-arn",
+    SUBSCRIPTION_FILTER,
+    prop="destinationArn",
+    summary="A subscription filter delivers to the ARN of a Kinesis stream, a Firehose stream, a Lambda"
+    " function or a logical destination",
+    source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html"
+    " (destinationArn: the supported destinations)",
+)
+def _destination_arn(ctx: Context, r: Resource) -> str | None:
+    destination = r.get("destinationArn")
+    if not isinstance(destination, str) or _SUBSCRIPTION_DESTINATION.fullmatch(destination):
+        return None
+    return (
+        f"destinationArn {destination!r} is not the ARN of a Kinesis stream, a Firehose delivery stream, "
+        "a Lambda function or a CloudWatch Logs destination"
+    )
+
+
 @rule(
     "logs-subscription-stream-role",
     SUBSCRIPTION_FILTER,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -339,6 +340,30 @@ def _archive_after_ia(ctx: Context, r: Resource) -> str | None:
                 return (
                     f"rule {rule_.get('id')!r}: 'Days' in the transition to {storage_class} ({days}) must be "
                     f"{MIN_IA_DAYS} days more than in the transition to infrequent access ({max(ia)})"
+                )
+    return None
+
+
+# The lifecycle waterfall: an object moves only down this list (the guide's supported transitions).
+WATERFALL = ("STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+
+
+@rule(
+    "s3-lifecycle-transition-waterfall",
+    (LIFECYCLE, LIFECYCLE_V2),
+    prop="rules",
+    summary="A rule's transitions go down the waterfall (Standard-IA, Intelligent-Tiering, One Zone-IA,"
+    " Glacier IR, Glacier, Deep Archive), never back up",
+    source=f"{TRANSITIONS_GUIDE} (unsupported lifecycle transitions)",
+)
+def _transition_waterfall(ctx: Context, r: Resource) -> str | None:
+    for rule_ in r.get("rules", []):
+        ordered = sorted((days, cls) for days, cls in _transitions(rule_) if cls in WATERFALL)
+        for (_, earlier), (days, later) in itertools.pairwise(ordered):
+            if WATERFALL.index(later) <= WATERFALL.index(earlier):
+                return (
+                    f"rule {rule_.get('id')!r}: objects cannot move from {earlier} to {later} (day {days}); "
+                    f"transitions only go down {' > '.join(WATERFALL)}"
                 )
     return None
 

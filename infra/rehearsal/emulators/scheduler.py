@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
@@ -143,3 +144,19 @@ def _flexible_window(ctx: Context, r: Resource) -> str | None:
     if mode == "OFF" and minutes is not None:
         return "maximumWindowInMinutes applies to FLEXIBLE time windows only, not OFF"
     return None
+
+
+@rule(
+    "scheduler-timezone",
+    SCHEDULE_TOKEN,
+    prop="scheduleExpressionTimezone",
+    summary="A schedule's time zone is a name from the IANA time zone database (Europe/Dublin, Etc/UTC, ...)",
+    source="https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#time-zones",
+)
+def _timezone(ctx: Context, r: Resource) -> str | None:
+    zone = r.get("scheduleExpressionTimezone")
+    known = zoneinfo.available_timezones()
+    # Without a time zone database on this machine there is nothing to compare with.
+    if not isinstance(zone, str) or not zone or not known or zone in known:
+        return None
+    return f"scheduleExpressionTimezone {zone!r} is not a time zone of the IANA database (e.g. Europe/Dublin)"

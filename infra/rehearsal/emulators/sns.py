@@ -179,6 +179,20 @@ def _protocol(ctx: Context, r: Resource) -> str | None:
 
 
 @rule(
+    "sns-fifo-topic-sqs-only",
+    SUBSCRIPTION_TOKEN,
+    prop="protocol",
+    summary="A FIFO topic delivers only to SQS queues",
+    source="https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html",
+)
+def _fifo_topic_protocol(ctx: Context, r: Resource) -> str | None:
+    topic, protocol = r.get("topic"), r.get("protocol")
+    if not isinstance(topic, str) or not topic.endswith(".fifo") or protocol in (None, "sqs"):
+        return None
+    return f"{topic} is a FIFO topic, which delivers to SQS queues only, not over {protocol}"
+
+
+@rule(
     "sns-subscription-endpoint",
     SUBSCRIPTION_TOKEN,
     prop="endpoint",

@@ -202,3 +202,35 @@ def cloudwatch_query_id_starting_upper_case() -> None:
 def cloudwatch_query_with_expression_and_metric() -> None:
     metric = {"namespace": "AWS/ApiGateway", "metric_name": "5XXError", "period": 60, "stat": "Sum"}
     _error_rate(metric_queries=[{"id": "errors", "metric": metric, "expression": "m1", "return_data": True}])
+
+
+@valid("cloudwatch")
+def cloudwatch_anomaly_detection_alarm() -> None:
+    metric = aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+        namespace="AWS/ApiGateway", metric_name="Latency", period=300, stat="p99"
+    )
+    aws.cloudwatch.MetricAlarm(
+        "latency-anomaly",
+        comparison_operator="GreaterThanUpperThreshold",
+        evaluation_periods=2,
+        threshold_metric_id="band",
+        metric_queries=[
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="latency", metric=metric, return_data=True),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="band", expression="ANOMALY_DETECTION_BAND(latency, 2)", return_data=True
+            ),
+        ],
+    )
+    _alarm("trimmed-mean", statistic=None, extended_statistic="tm99")
+    _alarm("interquartile", statistic=None, extended_statistic="IQM")
+    _alarm("percentile-rank", statistic=None, extended_statistic="PR(:300)")
+
+
+@refused("cloudwatch", token=ALARM, prop="extendedStatistic", source=PUT_ALARM)
+def cloudwatch_percentile_above_100() -> None:
+    _alarm(statistic=None, extended_statistic="p100.5")
+
+
+@refused("cloudwatch", token=ALARM, prop="extendedStatistic", source=PUT_ALARM)
+def cloudwatch_extended_statistic_unknown_form() -> None:
+    _alarm(statistic=None, extended_statistic="percentile99")

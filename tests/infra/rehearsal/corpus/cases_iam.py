@@ -300,3 +300,33 @@ def iam_trust_policy_sid_with_a_space() -> None:
         "Action": "sts:AssumeRole",
     }
     aws.iam.Role("fn", assume_role_policy=_document(trust))
+
+
+def _trust(statement: dict[str, Any]) -> None:
+    aws.iam.Role("cross-account", assume_role_policy=_document({"Action": "sts:AssumeRole", **statement}))
+
+
+@valid("iam")
+def iam_trust_policy_matching_role_names_with_a_condition() -> None:
+    _trust(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/deploy-*"}},
+        }
+    )
+
+
+@refused("iam", token=ROLE, prop="assumeRolePolicy", source=f"{ELEMENTS}_notprincipal.html")
+def iam_trust_policy_with_not_principal() -> None:
+    _trust({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}})
+
+
+@refused("iam", token=ROLE, prop="assumeRolePolicy", source=f"{ELEMENTS}_principal.html")
+def iam_trust_policy_with_a_wildcard_account() -> None:
+    _trust({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}})
+
+
+@refused("iam", token=ROLE, prop="assumeRolePolicy", source=f"{ELEMENTS}_principal.html")
+def iam_trust_policy_with_a_wildcard_role_name() -> None:
+    _trust({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deploy-*"}})

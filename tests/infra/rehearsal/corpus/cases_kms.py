@@ -204,3 +204,54 @@ def kms_keys_the_caller_can_still_manage() -> None:
 @refused("kms", token=KEY, prop="policy", source=CREATE_KEY)
 def kms_key_policy_that_locks_everyone_out() -> None:
     aws.kms.Key("data", policy=_key_policy(APP_ONLY))
+
+
+@valid("kms")
+def kms_keys_of_every_usage_with_matching_grants() -> None:
+    worker = role("worker", "ecs-tasks.amazonaws.com")
+    rsa = aws.kms.Key("rsa", customer_master_key_spec="RSA_3072", key_usage="ENCRYPT_DECRYPT")
+    mac = aws.kms.Key("mac", customer_master_key_spec="HMAC_256", key_usage="GENERATE_VERIFY_MAC")
+    signer = aws.kms.Key("signer", customer_master_key_spec="ECC_NIST_P384", key_usage="SIGN_VERIFY")
+    aws.kms.Key("agreement", customer_master_key_spec="ECC_NIST_P256", key_usage="KEY_AGREEMENT")
+    for name, key, operations in (
+        ("rsa", rsa, ["Encrypt", "Decrypt", "GetPublicKey"]),
+        ("mac", mac, ["GenerateMac", "VerifyMac", "DescribeKey"]),
+        ("signer", signer, ["Sign", "Verify", "GetPublicKey"]),
+    ):
+        aws.kms.Grant(f"{name}-grant", key_id=key.key_id, grantee_principal=worker.arn, operations=operations)
+
+
+@refused("kms", token=KEY, prop="keyUsage", source=CREATE_KEY)
+def kms_elliptic_curve_key_for_encryption() -> None:
+    aws.kms.Key("data", customer_master_key_spec="ECC_NIST_P256", key_usage="ENCRYPT_DECRYPT")
+
+
+@refused("kms", token=KEY, prop="keyUsage", source=CREATE_KEY)
+def kms_hmac_key_for_encryption() -> None:
+    aws.kms.Key("data", customer_master_key_spec="HMAC_256", key_usage="ENCRYPT_DECRYPT")
+
+
+@refused(
+    "kms",
+    token=GRANT,
+    prop="operations",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html",
+)
+def kms_grant_to_sign_with_a_symmetric_key() -> None:
+    key = aws.kms.Key("data")
+    worker = role("worker", "ecs-tasks.amazonaws.com")
+    aws.kms.Grant("worker-sign", key_id=key.key_id, grantee_principal=worker.arn, operations=["Sign"])
+
+
+@refused(
+    "kms",
+    token=GRANT,
+    prop="operations",
+    source="https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html",
+)
+def kms_grant_of_data_keys_on_a_signing_key() -> None:
+    key = aws.kms.Key("signer", customer_master_key_spec="RSA_2048", key_usage="SIGN_VERIFY")
+    worker = role("worker", "ecs-tasks.amazonaws.com")
+    aws.kms.Grant(
+        "worker-keys", key_id=key.key_id, grantee_principal=worker.arn, operations=["GenerateDataKey"]
+    )

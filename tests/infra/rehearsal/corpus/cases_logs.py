@@ -268,3 +268,15 @@ def logs_subscription_to_lambda_without_permission() -> None:
 @refused("logs", token=GROUP, prop="kmsKeyId", source=CREATE_GROUP)
 def logs_group_kms_key_given_by_alias() -> None:
     aws.cloudwatch.LogGroup("app", retention_in_days=30, kms_key_id="alias/logs")
+
+
+@refused("logs", token=SUBSCRIPTION, prop="destinationArn", source=PUT_SUBSCRIPTION)
+def logs_subscription_to_a_stream_name_not_its_arn() -> None:
+    group = aws.cloudwatch.LogGroup("app")
+    aws.cloudwatch.LogSubscriptionFilter(
+        "ship",
+        log_group=group.name,
+        filter_pattern="",
+        destination_arn="app-logs",
+        role_arn=_delivery_role().arn,
+    )

@@ -557,3 +557,39 @@ def s3_encryption_aes256_with_a_kms_key() -> None:
             }
         ],
     )
+
+
+@valid("s3")
+def s3_lifecycle_down_the_whole_waterfall() -> None:
+    _lifecycle(
+        _bucket(),
+        transitions=[
+            {"days": 0, "storage_class": "INTELLIGENT_TIERING"},
+            {"days": 30, "storage_class": "ONEZONE_IA"},
+            {"days": 90, "storage_class": "GLACIER_IR"},
+            {"days": 180, "storage_class": "GLACIER"},
+            {"days": 365, "storage_class": "DEEP_ARCHIVE"},
+        ],
+    )
+
+
+@refused("s3", token=LIFECYCLE, prop="rules", source=TRANSITIONS)
+def s3_lifecycle_one_zone_back_to_standard_ia() -> None:
+    _lifecycle(
+        _bucket(),
+        transitions=[
+            {"days": 30, "storage_class": "ONEZONE_IA"},
+            {"days": 60, "storage_class": "STANDARD_IA"},
+        ],
+    )
+
+
+@refused("s3", token=LIFECYCLE, prop="rules", source=TRANSITIONS)
+def s3_lifecycle_deep_archive_back_to_glacier() -> None:
+    _lifecycle(
+        _bucket(),
+        transitions=[
+            {"days": 90, "storage_class": "DEEP_ARCHIVE"},
+            {"days": 180, "storage_class": "GLACIER"},
+        ],
+    )

@@ -16,7 +16,10 @@ WINDOW = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Flexible
 
 
 def _schedule(
-    expression: str, window: dict[str, Any] | None = None, group: pulumi.Input[str] | None = None
+    expression: str,
+    window: dict[str, Any] | None = None,
+    group: pulumi.Input[str] | None = None,
+    timezone: str | None = None,
 ) -> None:
     queue = aws.sqs.Queue("ticks")
     invoker = role("scheduler", "scheduler.amazonaws.com")
@@ -24,6 +27,7 @@ def _schedule(
         "tick",
         group_name=group,
         schedule_expression=expression,
+        schedule_expression_timezone=timezone,
         flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(**(window or {"mode": "OFF"})),
         target=aws.scheduler.ScheduleTargetArgs(arn=queue.arn, role_arn=invoker.arn),
     )
@@ -80,3 +84,22 @@ def scheduler_off_window_with_minutes() -> None:
 )
 def scheduler_group_name_with_slash() -> None:
     aws.scheduler.ScheduleGroup("jobs", name="team/jobs")
+
+
+@valid("scheduler")
+def scheduler_cron_in_dublin_time() -> None:
+    _schedule("cron(0 8 ? * MON-FRI *)", timezone="Europe/Dublin")
+
+
+@refused(
+    "scheduler", token=SCHEDULE, prop="scheduleExpressionTimezone", source=f"{SCHEDULE_TYPES}#time-zones"
+)
+def scheduler_time_zone_abbreviation() -> None:
+    _schedule("cron(0 8 ? * MON-FRI *)", timezone="CET+1")
+
+
+@refused(
+    "scheduler", token=SCHEDULE, prop="scheduleExpressionTimezone", source=f"{SCHEDULE_TYPES}#time-zones"
+)
+def scheduler_time_zone_misspelt() -> None:
+    _schedule("cron(0 8 ? * MON-FRI *)", timezone="Europe/Dublinn")

@@ -222,3 +222,28 @@ def sns_raw_message_delivery_to_email() -> None:
         endpoint="ops@example.com",
         raw_message_delivery=True,
     )
+
+
+FIFO_DELIVERY = "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html"
+
+
+@valid("sns")
+def sns_fifo_topic_fanning_out_to_fifo_and_standard_queues() -> None:
+    topic = aws.sns.Topic("orders", name="orders.fifo", fifo_topic=True, content_based_deduplication=True)
+    for name, fifo in (("orders-ledger.fifo", True), ("orders-search", False)):
+        queue = aws.sqs.Queue(name.removesuffix(".fifo"), name=name, fifo_queue=fifo or None)
+        aws.sns.TopicSubscription(f"{queue._name}-sub", topic=topic.arn, protocol="sqs", endpoint=queue.arn)
+
+
+@refused("sns", token=SUBSCRIPTION, prop="protocol", source=FIFO_DELIVERY)
+def sns_email_subscription_to_a_fifo_topic() -> None:
+    topic = aws.sns.Topic("orders", name="orders.fifo", fifo_topic=True)
+    aws.sns.TopicSubscription("ops-mail", topic=topic.arn, protocol="email", endpoint="ops@example.com")
+
+
+@refused("sns", token=SUBSCRIPTION, prop="protocol", source=FIFO_DELIVERY)
+def sns_https_subscription_to_an_auto_named_fifo_topic() -> None:
+    topic = aws.sns.Topic("orders", fifo_topic=True)
+    aws.sns.TopicSubscription(
+        "hook", topic=topic.arn, protocol="https", endpoint="https://hooks.example.com/sns"
+    )
