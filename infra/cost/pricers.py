@@ -85,8 +85,26 @@ FREE: dict[str, str] = {
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "billed as its log group's ingestion",
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": "priced on its workspace's users",
     "aws:sns/topicSubscription:TopicSubscription": "priced per delivery on its topic",
-    "random:index/randomPassword:RandomPassword": "not an AWS resource",
     "pulumi:providers:aws": "not an AWS resource",
+    # The random provider's values, computed where the program runs.
+    **dict.fromkeys(
+        (
+            f"random:index/random{kind}:Random{kind}"
+            for kind in (
+                "Bytes",
+                "Id",
+                "Integer",
+                "Password",
+                "Pet",
+                "Shuffle",
+                "String",
+                "Uuid",
+                "Uuid4",
+                "Uuid7",
+            )
+        ),
+        "not an AWS resource",
+    ),
 }
 
 

@@ -1,13 +1,10 @@
-"""What is not an AWS resource: the AWS provider, random values, and the provider's invokes."""
+"""What is not an AWS resource: the AWS provider and its invokes (random values: random_values.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from infra.rehearsal.emulation import (
     Context,
@@ -18,36 +15,11 @@ from infra.rehearsal.emulation import (
     answers,
 )
 from infra.rehearsal.spec import (
-    EVERY_INPUT,
     UNNAMED,
     Emulated,
     Validation,
-    Where,
     emulates,
-    stable_hex,
 )
-
-_PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def _password_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[str, Any]:
-    return {"result": f"mock-secret-{stable_hex(name, length=24)}"}
-
-
-@emulates(
-    "random:index/randomPassword:RandomPassword",
-    note="generated locally as the random provider does; derived from the URN so runs repeat",
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=_password_outputs,
-)
-def random_password(ctx: Context, r: Resource) -> Emulated:
-    length = int(r.get("length", 16))
-    digest = hashlib.sha256(f"{ctx.account_id}/{r.urn}".encode()).digest() * (length // 32 + 1)
-    value = "".join(_PASSWORD_ALPHABET[b % len(_PASSWORD_ALPHABET)] for b in digest[:length])
-    return "none", {"result": value, "bcryptHash": ""}
 
 
 def _string_list(value: Any) -> list[str]:
@@ -117,6 +89,8 @@ def availability_zone(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         filters.append({"Name": "state", "Values": [args["state"]]})
     if filters:
         kwargs["Filters"] = filters
+    from botocore.exceptions import ClientError  # not at import: the deployed program has no botocore
+
     token = "aws:index/getAvailabilityZone:getAvailabilityZone"
     try:
         zones = ctx.client("ec2").describe_availability_zones(**kwargs)["AvailabilityZones"]

@@ -50,7 +50,19 @@ def test_only_what_moto_lacks_is_emulated_without_validation() -> None:
         "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
     ]
     local = sorted(t for t, v in types.items() if v is Validation.LOCAL)
-    assert local == ["pulumi:providers:aws", "random:index/randomPassword:RandomPassword"]
+    assert local == [
+        "pulumi:providers:aws",
+        "random:index/randomBytes:RandomBytes",
+        "random:index/randomId:RandomId",
+        "random:index/randomInteger:RandomInteger",
+        "random:index/randomPassword:RandomPassword",
+        "random:index/randomPet:RandomPet",
+        "random:index/randomShuffle:RandomShuffle",
+        "random:index/randomString:RandomString",
+        "random:index/randomUuid4:RandomUuid4",
+        "random:index/randomUuid7:RandomUuid7",
+        "random:index/randomUuid:RandomUuid",
+    ]
 
 
 def test_outputs_carry_the_emulated_accounts_values(dev: object) -> None:
