@@ -25,6 +25,8 @@ from infra.rehearsal.spec import (
 )
 
 NOT_EMULATED = "not emulated"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+READ_NOTE = "read with Resource.get: it exists outside the program, so its outputs are echoed, not looked up"
 _REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 
 
@@ -86,7 +88,9 @@ class EmulatedMocks(UrnAwareMocks):
         """Ids and outputs the echo made up: their form is a guess, so the model check leaves them alone."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        if not args.custom:
+        if args.custom is None and args.resource_id is not None and args.typ != STACK_REFERENCE:
+            return self._read(args)
+        if not args.custom and args.typ != STACK_REFERENCE:
             return None, {}
         self.declared += 1
         urn = self.current_urn
@@ -165,6 +169,24 @@ class EmulatedMocks(UrnAwareMocks):
         except EmulationError as err:
             self.failures.append(err)
             raise
+
+    def _read(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """`Resource.get`: the resource exists outside the program, so the emulated account does not hold
+        it; its outputs are echoed, shaped as the provider's, with the id the program gave."""
+        with self._lock:
+            self.coverage.record(args.typ, NOT_EMULATED, READ_NOTE)
+            where = Where(self.context.region, self.context.account_id)
+            state = dict(unwrap(dict(args.inputs)))
+            resource_id = str(args.resource_id)
+            spec = all_specs().get(args.typ)
+            if spec is not None and spec.naming.key and spec.naming.key not in state:
+                # Where a type's id is its name (a role, a bucket, a log group) or its ARN (a topic).
+                state[spec.naming.key] = resource_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+            state.update(computed_outputs(args.typ, where, args.name, resource_id, state))
+            if resource_id.startswith("arn:"):
+                state["arn"] = resource_id
+            self._echoed.update(v for v in (resource_id, *state.values()) if isinstance(v, str))
+            return resource_id, state
 
     def _echo(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """A deterministic id and the inputs with provider-shaped outputs (an ARN of the type's service,

@@ -387,6 +387,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             )
         return response
 
+    def ReadResource(self, request: Any) -> Any:
+        """A read of an existing resource (`Resource.get`, a StackReference): the mocks answer it for the
+        URN being read; it is not recorded, since the program declares no resource by it."""
+        if isinstance(self.mocks, UrnAwareMocks):
+            self.mocks.bind_urn(self.make_urn(request.parent, request.type, request.name))
+        return super().ReadResource(request)  # type: ignore[no-untyped-call]
+
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn.split("::")[2] == STACK_TYPE:
             self.stack_outputs = rpc.deserialize_properties(request.outputs)

@@ -70,6 +70,21 @@ def availability_zones(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@emulates(
+    "pulumi:pulumi:StackReference",
+    note="another stack's outputs cannot be read offline: each reads as absent (get_output gives None, "
+    "require_output fails naming the output)",
+    replace_on=(),
+    naming=UNNAMED,
+    arn="",
+    validation=Validation.LOCAL,
+    computed=lambda where, name, s: {"outputs": {}, "secretOutputNames": []},
+)
+def stack_reference(ctx: Context, r: Resource) -> Emulated:
+    name = str(r.get("name") or r.name)
+    return name, {"name": name, "outputs": {}, "secretOutputNames": []}
+
+
 def _filters(args: Mapping[str, Any]) -> list[dict[str, Any]]:
     """An invoke's `filters` as EC2's Describe* calls take them."""
     return [{"Name": f["name"], "Values": [str(v) for v in f["values"]]} for f in args.get("filters") or []]

@@ -52,6 +52,7 @@ def test_only_what_moto_lacks_is_emulated_without_validation() -> None:
     local = sorted(t for t, v in types.items() if v is Validation.LOCAL)
     assert local == [
         "pulumi:providers:aws",
+        "pulumi:pulumi:StackReference",
         "random:index/randomBytes:RandomBytes",
         "random:index/randomId:RandomId",
         "random:index/randomInteger:RandomInteger",

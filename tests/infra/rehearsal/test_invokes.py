@@ -126,3 +126,24 @@ def test_a_managed_policy_name_without_its_prefix_is_not_found(tmp_path: Path) -
 def test_what_the_provider_refuses_to_answer(tmp_path: Path, program: str, message: str) -> None:
     with pytest.raises(ProgramError, match=message):
         rehearse(_project(tmp_path, program), "dev")
+
+
+def test_a_stack_reference_reads_as_absent_and_a_get_is_echoed_with_its_id(tmp_path: Path) -> None:
+    program = (
+        "network = pulumi.StackReference('acme/network/prod')\n"
+        "role = aws.iam.Role.get('deployer', 'deployer')\n"
+        "pulumi.export('vpc', network.get_output('vpcId'))\n"
+        "pulumi.export('role', [role.id, role.arn])\n"
+    )
+    with rehearse(_project(tmp_path, program), "dev") as rehearsal:
+        assert rehearsal.result.outputs == {
+            "role": ["deployer", "arn:aws:iam::123456789012:role/deployer"],
+        }
+        assert rehearsal.coverage.types["aws:iam/role:Role"] == "not emulated"
+        assert rehearsal.result.registrations == []  # reads declare nothing
+
+
+def test_a_required_output_of_another_stack_fails_naming_it(tmp_path: Path) -> None:
+    program = "pulumi.StackReference('acme/network/prod').require_output('vpcId')\n"
+    with pytest.raises(ProgramError, match="vpcId"):
+        rehearse(_project(tmp_path, program), "dev")
