@@ -125,11 +125,18 @@ class EmulatedMocks(UrnAwareMocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         answer = INVOKES.get(args.token)
+        given = unwrap(dict(args.args))
         with self._lock:
             self.invokes.append(args.token)
             if answer is None:
                 raise InvokeNotEmulatedError(args.token)
-            return answer(self.context, unwrap(dict(args.args))), []
+            # An invoke reads the region its `region` argument or its explicit provider names, as a
+            # resource does (the zones of us-east-1 for subnets made through a us-east-1 provider).
+            own = given.get("region")
+            region = own if isinstance(own, str) and _REGION.fullmatch(own) else None
+            region = region or self._provider_regions.get((args.provider or "").rsplit("::", 1)[0])
+            with self.context.in_region(region):
+                return answer(self.context, given), []
 
     def _check(self, spec: TypeSpec, resource: Resource) -> None:
         """The spec's naming rules on an explicit name, then the catalogued rules of the type."""

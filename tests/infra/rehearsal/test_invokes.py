@@ -147,3 +147,19 @@ def test_a_required_output_of_another_stack_fails_naming_it(tmp_path: Path) -> N
     program = "pulumi.StackReference('acme/network/prod').require_output('vpcId')\n"
     with pytest.raises(ProgramError, match="vpcId"):
         rehearse(_project(tmp_path, program), "dev")
+
+
+def test_an_invoke_through_an_explicit_provider_reads_that_providers_region(tmp_path: Path) -> None:
+    program = (
+        "use1 = aws.Provider('use1', region='us-east-1')\n"
+        "through = pulumi.InvokeOptions(provider=use1)\n"
+        "zones = aws.get_availability_zones(state='available', opts=through)\n"
+        "vpc = aws.ec2.Vpc('vpc', cidr_block='10.1.0.0/16', opts=pulumi.ResourceOptions(provider=use1))\n"
+        "aws.ec2.Subnet('a', vpc_id=vpc.id, cidr_block='10.1.1.0/24', availability_zone=zones.names[0],\n"
+        "               opts=pulumi.ResourceOptions(provider=use1))\n"
+        "pulumi.export('zone', zones.names[0])\n"
+        "regions = [aws.get_region(opts=through), aws.get_region(region='eu-west-2')]\n"
+        "pulumi.export('regions', [r.region for r in regions])\n"
+    )
+    with rehearse(_project(tmp_path, program), "dev") as rehearsal:
+        assert rehearsal.result.outputs == {"zone": "us-east-1a", "regions": ["us-east-1", "eu-west-2"]}
