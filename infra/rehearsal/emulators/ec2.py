@@ -104,8 +104,11 @@ def ec2_instance(ctx: Context, r: Resource) -> Emulated:
             }
         ]
     else:
-        kwargs["SubnetId"] = r.get("subnetId")
-        kwargs["SecurityGroupIds"] = groups
+        # Without a subnet the instance goes to the default VPC's subnet in its zone (RunInstances).
+        if r.get("subnetId"):
+            kwargs["SubnetId"] = r.get("subnetId")
+        if groups:
+            kwargs["SecurityGroupIds"] = groups
         if r.get("privateIp"):
             kwargs["PrivateIpAddress"] = r.get("privateIp")
     if r.get("iamInstanceProfile"):
@@ -374,6 +377,22 @@ def egress_only_internet_gateway(ctx: Context, r: Resource) -> Emulated:
         TagSpecifications=tag_specifications("egress-only-internet-gateway", r.get("tags")),
     )["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
     return gateway_id, {}
+
+
+@emulates(
+    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
+    note="associate_vpc_cidr_block (a CIDR block, not an IPAM pool: moto has no IPAM)",
+    # vpc_ipv4_cidr_block_association.go: cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length, vpc_id: ForceNew
+    replace_on={"cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength", "vpcId"},
+    naming=UNNAMED,
+    arn="",
+    id_prefix="vpc-cidr-assoc",
+)
+def vpc_ipv4_cidr_block_association(ctx: Context, r: Resource) -> Emulated:
+    association = ctx.aws(
+        r, "cidrBlock", "ec2", "associate_vpc_cidr_block", VpcId=r.get("vpcId"), CidrBlock=r.get("cidrBlock")
+    )["CidrBlockAssociation"]
+    return association["AssociationId"], {"cidrBlock": association["CidrBlock"]}
 
 
 @emulates(
@@ -814,9 +833,9 @@ MAX_PREFIX_LENGTH = 28
 
 @rule(
     "ec2-vpc-cidr-size",
-    "aws:ec2/vpc:Vpc",
+    ("aws:ec2/vpc:Vpc", "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"),
     prop="cidrBlock",
-    summary="A VPC's IPv4 CIDR block is between a /16 and a /28",
+    summary="A VPC's IPv4 CIDR blocks, primary or associated, are between a /16 and a /28",
     source="https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
 )
 def _vpc_cidr_size(ctx: Context, r: Resource) -> str | None:
@@ -1008,6 +1027,18 @@ def _vpc_sg_rule_one_source(ctx: Context, r: Resource) -> str | None:
     if len(given) == 1:
         return None
     return f"exactly one of {', '.join(_RULE_SOURCES)} must be set; got {given or 'none'}"
+
+
+@rule(
+    "ec2-vpc-sg-rule-cidr-network",
+    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", _EGRESS_RULE),
+    prop="cidrIpv4",
+    summary="A security group rule's cidrIpv4 is an IPv4 network address (no host bits set)",
+    source=f"{_PROVIDER_EC2}vpc_security_group_ingress_rule.go"
+    " (cidr_ipv4: fwvalidators.IPv4CIDRNetworkAddress)",
+)
+def _vpc_sg_rule_cidr_network(ctx: Context, r: Resource) -> str | None:
+    return _host_bits_problem(r.get("cidrIpv4"))
 
 
 @rule(
@@ -1276,6 +1307,21 @@ def _endpoint_gateway_subnets(ctx: Context, r: Resource) -> str | None:
         return None
     given = [key for key in ("subnetIds", "securityGroupIds") if r.get(key)]
     return f"a Gateway endpoint takes no {' or '.join(given)}" if given else None
+
+
+@rule(
+    "ec2-vpc-endpoint-route-tables-gateway-only",
+    _ENDPOINT,
+    prop="routeTableIds",
+    summary="Only a Gateway endpoint takes route tables; an Interface endpoint is reached through subnets",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html"
+    " (RouteTableIds: Gateway endpoint)",
+)
+def _endpoint_route_tables_gateway_only(ctx: Context, r: Resource) -> str | None:
+    kind = str(r.get("vpcEndpointType", "Gateway"))
+    if kind == "Gateway" or not r.get("routeTableIds"):
+        return None
+    return f"an {kind} endpoint takes no routeTableIds (only a Gateway endpoint is a route target)"
 
 
 @rule(
@@ -1762,37 +1808,18 @@ GP3_THROUGHPUT_PER_IOPS = 0.25
 _DEFAULT_VOLUME_TYPE = "gp2"
 
 
-@rule(
-    "ebs-volume-size",
-    _VOLUME,
-    prop="size",
-    summary="A volume's size is within its type's range (gp2 1-16384 GiB, gp3 1-65536, io1 4-16384, "
-    "io2 4-65536, st1/sc1 125-16384, standard 1-1024)",
-    source=f"{_CREATE_VOLUME} (Size: valid sizes per volume type)",
-)
-def _volume_size(ctx: Context, r: Resource) -> str | None:
-    limits = VOLUME_LIMITS.get(str(r.get("type", _DEFAULT_VOLUME_TYPE)))
-    size = r.get("size")
+GP3_IOPS_PER_GIB = 500
+
+
+def _size_problem(kind: str, size: Any) -> str | None:
+    limits = VOLUME_LIMITS.get(kind)
     if limits is None or size is None or limits.min_size <= int(size) <= limits.max_size:
         return None
-    return (
-        f"a {r.get('type', _DEFAULT_VOLUME_TYPE)} volume is {limits.min_size}-{limits.max_size} GiB;"
-        f" got {int(size)}"
-    )
+    return f"a {kind} volume is {limits.min_size}-{limits.max_size} GiB; got {int(size)}"
 
 
-@rule(
-    "ebs-volume-iops",
-    _VOLUME,
-    prop="iops",
-    summary="iops is set for io1/io2 (required) and gp3 only, within the type's range and IOPS/GiB ratio",
-    source=f"{_CREATE_VOLUME} (Iops: gp3 3,000-80,000, io1 100-64,000, io2 100-256,000); {_VOLUME_TYPES}"
-    f" (IOPS per GiB); {_EBS_VOLUME_GO} (CustomizeDiff: iops only for io1, io2, gp3)",
-)
-def _volume_iops(ctx: Context, r: Resource) -> str | None:
-    kind = str(r.get("type", _DEFAULT_VOLUME_TYPE))
+def _iops_problem(kind: str, size: Any, iops: Any) -> str | None:
     limits = VOLUME_LIMITS.get(kind)
-    iops = r.get("iops")
     if limits is None:
         return None
     if not limits.max_iops:
@@ -1802,13 +1829,63 @@ def _volume_iops(ctx: Context, r: Resource) -> str | None:
     value = int(iops)
     if not limits.min_iops <= value <= limits.max_iops:
         return f"a {kind} volume has {limits.min_iops}-{limits.max_iops} IOPS; got {value}"
-    size = r.get("size")
-    if limits.iops_per_gib and size is not None and value > limits.iops_per_gib * int(size):
+    if size is None:
+        return None
+    if limits.iops_per_gib and value > limits.iops_per_gib * int(size):
         return (
             f"a {kind} volume has at most {limits.iops_per_gib} IOPS per GiB: {value} IOPS needs at least"
             f" {-(-value // limits.iops_per_gib)} GiB, not {int(size)}"
         )
+    # gp3's 3,000 IOPS baseline comes with any size; what is provisioned above it is 500 IOPS per GiB at most.
+    if kind == "gp3" and value > max(GP3_BASELINE_IOPS, GP3_IOPS_PER_GIB * int(size)):
+        return (
+            f"a gp3 volume has at most {GP3_IOPS_PER_GIB} IOPS per GiB: {value} IOPS needs at least"
+            f" {-(-value // GP3_IOPS_PER_GIB)} GiB, not {int(size)}"
+        )
     return None
+
+
+def _throughput_problem(kind: str, iops: Any, throughput: Any) -> str | None:
+    if throughput is None:
+        return None
+    if kind != "gp3":
+        return f"'throughput' must not be set when 'type' is {kind!r}"
+    value = int(throughput)
+    low, high = GP3_THROUGHPUT
+    if not low <= value <= high:
+        return f"a gp3 volume's throughput is {low}-{high} MiB/s; got {value}"
+    provisioned = int(iops if iops is not None else GP3_BASELINE_IOPS)
+    if value > provisioned * GP3_THROUGHPUT_PER_IOPS:
+        return (
+            f"{value} MiB/s needs at least {int(value / GP3_THROUGHPUT_PER_IOPS)} IOPS"
+            f" (0.25 MiB/s per IOPS); the volume has {provisioned}"
+        )
+    return None
+
+
+@rule(
+    "ebs-volume-size",
+    _VOLUME,
+    prop="size",
+    summary="A volume's size is within its type's range (gp2 1-16384 GiB, gp3 1-65536, io1 4-16384, "
+    "io2 4-65536, st1/sc1 125-16384, standard 1-1024)",
+    source=f"{_CREATE_VOLUME} (Size: valid sizes per volume type)",
+)
+def _volume_size(ctx: Context, r: Resource) -> str | None:
+    return _size_problem(str(r.get("type", _DEFAULT_VOLUME_TYPE)), r.get("size"))
+
+
+@rule(
+    "ebs-volume-iops",
+    _VOLUME,
+    prop="iops",
+    summary="iops is set for io1/io2 (required) and gp3 only, within the type's range and IOPS/GiB ratio "
+    "(io1 50, io2 1,000, gp3 500 above its 3,000 baseline)",
+    source=f"{_CREATE_VOLUME} (Iops: gp3 3,000-80,000, io1 100-64,000, io2 100-256,000); {_VOLUME_TYPES}"
+    f" (IOPS per GiB); {_EBS_VOLUME_GO} (CustomizeDiff: iops only for io1, io2, gp3)",
+)
+def _volume_iops(ctx: Context, r: Resource) -> str | None:
+    return _iops_problem(str(r.get("type", _DEFAULT_VOLUME_TYPE)), r.get("size"), r.get("iops"))
 
 
 @rule(
@@ -1820,22 +1897,69 @@ def _volume_iops(ctx: Context, r: Resource) -> str | None:
     f" {_EBS_VOLUME_GO} (CustomizeDiff: throughput only for gp3)",
 )
 def _volume_throughput(ctx: Context, r: Resource) -> str | None:
-    kind = str(r.get("type", _DEFAULT_VOLUME_TYPE))
-    throughput = r.get("throughput")
-    if throughput is None:
-        return None
-    if kind != "gp3":
-        return f"'throughput' must not be set when 'type' is {kind!r}"
-    value = int(throughput)
-    low, high = GP3_THROUGHPUT
-    if not low <= value <= high:
-        return f"a gp3 volume's throughput is {low}-{high} MiB/s; got {value}"
-    iops = int(r.get("iops", GP3_BASELINE_IOPS))
-    if value > iops * GP3_THROUGHPUT_PER_IOPS:
-        return (
-            f"{value} MiB/s needs at least {int(value / GP3_THROUGHPUT_PER_IOPS)} IOPS"
-            f" (0.25 MiB/s per IOPS); the volume has {iops}"
-        )
+    return _throughput_problem(str(r.get("type", _DEFAULT_VOLUME_TYPE)), r.get("iops"), r.get("throughput"))
+
+
+def _block_device_problem(device: Mapping[str, Any]) -> str | None:
+    kind = device.get("volumeType")
+    if not isinstance(kind, str):
+        return None  # the AMI's snapshot decides the type: the ranges cannot be known
+    size, iops = device.get("volumeSize"), device.get("iops")
+    return (
+        _size_problem(kind, size)
+        or _iops_problem(kind, size, iops)
+        or _throughput_problem(kind, iops, device.get("throughput"))
+    )
+
+
+@rule(
+    "ec2-launch-template-ebs-volume",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    prop="blockDeviceMappings",
+    summary="Each EBS volume a launch template maps keeps its type's size, IOPS and throughput ranges",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateEbsBlockDeviceRequest.html"
+    f" (Iops, Throughput, VolumeSize per volume type); {_VOLUME_TYPES} (IOPS per GiB, MiB/s per IOPS)",
+)
+def _launch_template_ebs_volume(ctx: Context, r: Resource) -> str | None:
+    for index, device in enumerate(r.get("blockDeviceMappings") or []):
+        ebs = device.get("ebs") if isinstance(device, Mapping) else None
+        if not isinstance(ebs, Mapping):
+            continue
+        problem = _block_device_problem(ebs)
+        if problem:
+            return f"device [{index}] ({device.get('deviceName')}): {problem}"
+    return None
+
+
+@rule(
+    "ec2-instance-root-block-device",
+    "aws:ec2/instance:Instance",
+    prop="rootBlockDevice",
+    summary="An instance's root volume keeps its type's size, IOPS and throughput ranges and ratios, as a "
+    "volume does",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html (Iops, "
+    f"Throughput, VolumeSize per volume type); {_VOLUME_TYPES} (IOPS per GiB, MiB/s per IOPS)",
+)
+def _instance_root_block_device(ctx: Context, r: Resource) -> str | None:
+    root = r.get("rootBlockDevice")
+    return _block_device_problem(root) if isinstance(root, Mapping) else None
+
+
+@rule(
+    "ec2-instance-ebs-block-devices",
+    "aws:ec2/instance:Instance",
+    prop="ebsBlockDevices",
+    summary="Each EBS volume an instance attaches keeps its type's size, IOPS and throughput ranges",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html (Iops, "
+    f"Throughput, VolumeSize per volume type); {_VOLUME_TYPES} (IOPS per GiB, MiB/s per IOPS)",
+)
+def _instance_ebs_block_devices(ctx: Context, r: Resource) -> str | None:
+    for index, device in enumerate(r.get("ebsBlockDevices") or []):
+        if not isinstance(device, Mapping):
+            continue
+        problem = _block_device_problem(device)
+        if problem:
+            return f"[{index}] ({device.get('deviceName')}): {problem}"
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -1050,4 +1051,121 @@ def ec2_flow_log_aggregation_interval_of_five_minutes() -> None:
         log_destination=logs.arn,
         iam_role_arn=delivery.arn,
         max_aggregation_interval=300,
+    )
+
+
+@valid("ec2")
+def ec2_instance_in_the_default_vpc_with_a_provisioned_gp3_root() -> None:
+    aws.ec2.Instance(
+        "host",
+        ami=_ami("arm64"),
+        instance_type="t4g.small",
+        root_block_device={"volume_type": "gp3", "volume_size": 8, "iops": 4000, "throughput": 250},
+        ebs_block_devices=[
+            {"device_name": "/dev/sdf", "volume_type": "io2", "volume_size": 10, "iops": 10000}
+        ],
+    )
+
+
+@valid("ec2")
+def ec2_small_gp3_volume_at_its_3000_iops_baseline() -> None:
+    _volume(size=1, iops=3000)
+
+
+@refused("ec2", token=VOLUME, prop="iops", source=VOLUME_TYPES)
+def ec2_gp3_volume_over_500_iops_per_gib() -> None:
+    _volume(size=10, iops=16000)
+
+
+@refused("ec2", token="aws:ec2/instance:Instance", prop="rootBlockDevice", source=VOLUME_TYPES)
+def ec2_instance_gp3_root_over_500_iops_per_gib() -> None:
+    _instance(network(), root_block_device={"volume_type": "gp3", "volume_size": 8, "iops": 16000})
+
+
+@refused("ec2", token="aws:ec2/instance:Instance", prop="rootBlockDevice", source=VOLUME_TYPES)
+def ec2_instance_gp3_root_throughput_above_its_iops() -> None:
+    _instance(network(), root_block_device={"volume_type": "gp3", "volume_size": 100, "throughput": 2000})
+
+
+@refused("ec2", token="aws:ec2/instance:Instance", prop="ebsBlockDevices", source=CREATE_VOLUME)
+def ec2_instance_attaches_an_io2_volume_under_4_gib() -> None:
+    _instance(
+        network(),
+        ebs_block_devices=[{"device_name": "/dev/sdf", "volume_type": "io2", "volume_size": 2, "iops": 100}],
+    )
+
+
+@valid("ec2")
+def ec2_ingress_rule_from_a_network_range() -> None:
+    _ingress(network(), cidr_ipv4="10.20.0.0/16")
+
+
+@refused("ec2", token=INGRESS_RULE, prop="cidrIpv4", source=VPC_RULE_GO)
+def ec2_ingress_rule_cidr_with_host_bits() -> None:
+    _ingress(network(), cidr_ipv4="10.20.0.5/16")
+
+
+@refused("ec2", token=ENDPOINT, prop="routeTableIds", source=CREATE_ENDPOINT)
+def ec2_interface_endpoint_with_route_tables() -> None:
+    net = network()
+    table = aws.ec2.RouteTable("private", vpc_id=net.vpc.id)
+    aws.ec2.VpcEndpoint(
+        "sqs",
+        vpc_id=net.vpc.id,
+        service_name="com.amazonaws.eu-west-1.sqs",
+        vpc_endpoint_type="Interface",
+        subnet_ids=[s.id for s in net.subnets],
+        security_group_ids=[net.group.id],
+        route_table_ids=[table.id],
+    )
+
+
+@valid("ec2")
+def ec2_subnet_in_a_secondary_cidr_block() -> None:
+    vpc = _vpc(cidr="10.0.0.0/20")
+    extra = aws.ec2.VpcIpv4CidrBlockAssociation("pods", vpc_id=vpc.id, cidr_block="100.64.0.0/16")
+    aws.ec2.Subnet(
+        "pods",
+        vpc_id=vpc.id,
+        cidr_block="100.64.0.0/18",
+        availability_zone=ZONES[0],
+        opts=pulumi.ResourceOptions(depends_on=[extra]),
+    )
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
+    prop="cidrBlock",
+    source=VPC_CIDRS,
+)
+def ec2_secondary_cidr_block_larger_than_a_16() -> None:
+    aws.ec2.VpcIpv4CidrBlockAssociation("pods", vpc_id=_vpc().id, cidr_block="100.64.0.0/15")
+
+
+@valid("ec2")
+def ec2_launch_template_with_a_provisioned_gp3_root() -> None:
+    aws.ec2.LaunchTemplate(
+        "app",
+        image_id=_ami("arm64"),
+        instance_type="c7g.large",
+        block_device_mappings=[
+            {
+                "device_name": "/dev/xvda",
+                "ebs": {"volume_type": "gp3", "volume_size": 50, "iops": 6000, "throughput": 400},
+            }
+        ],
+    )
+
+
+@refused(
+    "ec2", token="aws:ec2/launchTemplate:LaunchTemplate", prop="blockDeviceMappings", source=VOLUME_TYPES
+)
+def ec2_launch_template_gp3_root_over_500_iops_per_gib() -> None:
+    aws.ec2.LaunchTemplate(
+        "app",
+        image_id=_ami("arm64"),
+        block_device_mappings=[
+            {"device_name": "/dev/xvda", "ebs": {"volume_type": "gp3", "volume_size": 8, "iops": 16000}}
+        ],
     )
