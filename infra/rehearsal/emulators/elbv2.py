@@ -38,6 +38,18 @@ def _load_balancer_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dic
     }
 
 
+_SUBNET_MAPPING = {
+    "subnetId": "SubnetId",
+    "allocationId": "AllocationId",
+    "privateIpv4Address": "PrivateIPv4Address",
+    "ipv6Address": "IPv6Address",
+}
+
+
+def _subnet_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {api: str(mapping[key]) for key, api in _SUBNET_MAPPING.items() if mapping.get(key)}
+
+
 @emulates(
     "aws:lb/loadBalancer:LoadBalancer",
     note="create_load_balancer, modify_load_balancer_attributes",
@@ -57,6 +69,11 @@ def load_balancer(ctx: Context, r: Resource) -> Emulated:
         "IpAddressType": r.get("ipAddressType", "ipv4"),
         "Tags": tags_list(r.get("tags")),
     }
+    mappings = [_subnet_mapping(m) for m in r.get("subnetMappings") or [] if m.get("subnetId")]
+    if mappings:  # subnet_mappings stands for subnets (an NLB's Elastic IPs, private addresses)
+        kwargs["SubnetMappings"] = mappings
+        if not kwargs["Subnets"]:
+            del kwargs["Subnets"]
     created = ctx.aws(r, "subnets", "elbv2", "create_load_balancer", **kwargs)["LoadBalancers"][0]
     arn = created["LoadBalancerArn"]
     attributes = {
@@ -383,6 +400,38 @@ def _health_check_path(ctx: Context, r: Resource) -> str | None:
         return None
     given = [key for key in ("path", "matcher") if check.get(key)]
     return f"health_check.{' and '.join(given)} cannot be set with protocol {protocol}" if given else None
+
+
+# The health check protocols CreateTargetGroup takes per target group protocol: TCP only for NLB target
+# groups; GENEVE, TLS, UDP and TCP_UDP never.
+_HEALTH_CHECK_PROTOCOLS = {
+    "HTTP": ("HTTP", "HTTPS"),
+    "HTTPS": ("HTTP", "HTTPS"),
+    "TCP": ("HTTP", "HTTPS", "TCP"),
+    "TLS": ("HTTP", "HTTPS", "TCP"),
+    "UDP": ("HTTP", "HTTPS", "TCP"),
+    "TCP_UDP": ("HTTP", "HTTPS", "TCP"),
+}
+
+
+@rule(
+    "elbv2-health-check-protocol",
+    _TARGET_GROUP,
+    prop="healthCheck.protocol",
+    summary="A health check's protocol suits its target group: HTTP/HTTPS for HTTP and HTTPS target groups, "
+    "also TCP for TCP, TLS, UDP and TCP_UDP ones; never TLS, UDP, TCP_UDP or GENEVE",
+    source=f"{_ELB_API}/API_CreateTargetGroup.html (HealthCheckProtocol: the TCP protocol is not supported "
+    "for health checks if the protocol of the target group is HTTP or HTTPS)",
+)
+def _health_check_protocol(ctx: Context, r: Resource) -> str | None:
+    check = r.get("healthCheck") or {}
+    protocol, group = check.get("protocol"), str(r.get("protocol", ""))
+    allowed = _HEALTH_CHECK_PROTOCOLS.get(group)
+    if not isinstance(protocol, str) or allowed is None or r.get("targetType") == "lambda":
+        return None
+    if protocol.upper() in allowed:
+        return None
+    return f"a {group} target group is health-checked over {' or '.join(allowed)}, not {protocol}"
 
 
 _CONDITION_FIELDS = {
@@ -727,6 +776,43 @@ def _rule_authenticate(ctx: Context, r: Resource) -> str | None:
 
 
 MAX_CONDITION_VALUES = 5
+
+
+MAX_TARGET_GROUPS_PER_ACTION = 5
+_LIMITS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
+
+
+def _crowded_forward(actions: Any) -> str | None:
+    for index, action in enumerate(actions or []):
+        groups = ((action or {}).get("forward") or {}).get("targetGroups") or []
+        if len(groups) > MAX_TARGET_GROUPS_PER_ACTION:
+            return (
+                f"action [{index}] forwards to {len(groups)} target groups; an action takes at most "
+                f"{MAX_TARGET_GROUPS_PER_ACTION}"
+            )
+    return None
+
+
+@rule(
+    "elbv2-listener-forward-target-groups",
+    _LISTENER,
+    prop="defaultActions",
+    summary=f"A forward action names at most {MAX_TARGET_GROUPS_PER_ACTION} target groups",
+    source=f"{_LIMITS} (Target Groups per Action per Application Load Balancer: 5, not adjustable)",
+)
+def _listener_forward_target_groups(ctx: Context, r: Resource) -> str | None:
+    return _crowded_forward(r.get("defaultActions"))
+
+
+@rule(
+    "elbv2-rule-forward-target-groups",
+    _LISTENER_RULE,
+    prop="actions",
+    summary=f"A listener rule's forward action names at most {MAX_TARGET_GROUPS_PER_ACTION} target groups",
+    source=f"{_LIMITS} (Target Groups per Action per Application Load Balancer: 5, not adjustable)",
+)
+def _rule_forward_target_groups(ctx: Context, r: Resource) -> str | None:
+    return _crowded_forward(r.get("actions"))
 
 
 @rule(

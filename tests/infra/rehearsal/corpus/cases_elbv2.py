@@ -539,3 +539,79 @@ def elbv2_rule_with_six_query_strings() -> None:
 def elbv2_ip_target_with_a_public_address() -> None:
     group = _target_group(network())
     aws.lb.TargetGroupAttachment("public", target_group_arn=group.arn, target_id="8.8.8.8", port=8080)
+
+
+@valid("elbv2")
+def elbv2_tcp_target_group_checked_over_http() -> None:
+    net = network()
+    _target_group(net, port=443, protocol="TCP", health_check={"protocol": "HTTP", "path": "/health"})
+
+
+@refused("elbv2", token=TARGET_GROUP, prop="healthCheck.protocol", source=f"{API}/API_CreateTargetGroup.html")
+def elbv2_http_target_group_checked_over_tcp() -> None:
+    _target_group(network(), health_check={"protocol": "TCP"})
+
+
+@valid("elbv2")
+def elbv2_nlb_on_elastic_ips_by_subnet_mapping() -> None:
+    net = network()
+    gateway = aws.ec2.InternetGateway("igw", vpc_id=net.vpc.id)
+    addresses = [aws.ec2.Eip(f"nlb-{index}", domain="vpc") for index in range(2)]
+    aws.lb.LoadBalancer(
+        "edge",
+        load_balancer_type="network",
+        subnet_mappings=[
+            {"subnet_id": subnet.id, "allocation_id": address.id}
+            for subnet, address in zip(net.subnets, addresses, strict=True)
+        ],
+        opts=pulumi.ResourceOptions(depends_on=[gateway]),
+    )
+
+
+def _weighted_across(count: int) -> list[Any]:
+    net = network()
+    groups = [
+        aws.lb.TargetGroup(f"app-{index}", port=8080, protocol="HTTP", vpc_id=net.vpc.id, target_type="ip")
+        for index in range(count)
+    ]
+    listener = aws.lb.Listener(
+        "http",
+        load_balancer_arn=_alb(net).arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[
+            {"type": "forward", "forward": {"target_groups": [{"arn": g.arn, "weight": 1} for g in groups]}}
+        ],
+    )
+    return [listener]
+
+
+@valid("elbv2")
+def elbv2_listener_weighted_across_five_target_groups() -> None:
+    _weighted_across(5)
+
+
+@refused("elbv2", token=LISTENER, prop="defaultActions", source=LIMITS)
+def elbv2_listener_weighted_across_six_target_groups() -> None:
+    _weighted_across(6)
+
+
+@refused("elbv2", token="aws:lb/listenerRule:ListenerRule", prop="actions", source=LIMITS)
+def elbv2_rule_weighted_across_six_target_groups() -> None:
+    net = network()
+    groups = [
+        aws.lb.TargetGroup(f"app-{index}", port=8080, protocol="HTTP", vpc_id=net.vpc.id, target_type="ip")
+        for index in range(6)
+    ]
+    listener = aws.lb.Listener(
+        "http", load_balancer_arn=_alb(net).arn, port=80, protocol="HTTP", default_actions=_forward(groups[0])
+    )
+    aws.lb.ListenerRule(
+        "canary",
+        listener_arn=listener.arn,
+        priority=10,
+        actions=[
+            {"type": "forward", "forward": {"target_groups": [{"arn": g.arn, "weight": 1} for g in groups]}}
+        ],
+        conditions=[{"path_pattern": {"values": ["/api/*"]}}],
+    )
