@@ -114,6 +114,23 @@ def _policy_configuration(ctx: Context, r: Resource) -> str | None:
     return f"a {kind} policy needs {needed}"
 
 
+@rule(
+    "appautoscaling-step-adjustments",
+    "aws:appautoscaling/policy:Policy",
+    prop="stepScalingPolicyConfiguration",
+    summary="A step scaling policy has at least one step adjustment",
+    source=f"{_API}/API_StepScalingPolicyConfiguration.html (StepAdjustments: at least one step adjustment "
+    "is required if you are adding a new step scaling policy configuration)",
+)
+def _step_adjustments(ctx: Context, r: Resource) -> str | None:
+    configuration = r.get("stepScalingPolicyConfiguration")
+    if str(r.get("policyType", "StepScaling")) != "StepScaling" or not isinstance(configuration, dict):
+        return None
+    if configuration.get("stepAdjustments"):
+        return None
+    return "a step scaling policy needs at least one step adjustment (stepAdjustments)"
+
+
 @emulates(
     "aws:appautoscaling/target:Target",
     note="register_scalable_target; moto looks the ECS service up",

@@ -127,6 +127,27 @@ def _group_instance_target_groups(ctx: Context, r: Resource) -> str | None:
     )
 
 
+@rule(
+    "autoscaling-group-on-demand-percentage",
+    _GROUP,
+    prop="mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity",
+    summary="A mixed instances policy's onDemandPercentageAboveBaseCapacity is 0-100 and its "
+    "onDemandBaseCapacity at least 0",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/autoscaling/"
+    "group.go (on_demand_percentage_above_base_capacity: validation.IntBetween(0, 100); "
+    "on_demand_base_capacity: validation.IntAtLeast(0))",
+)
+def _group_on_demand_percentage(ctx: Context, r: Resource) -> str | None:
+    distribution = (r.get("mixedInstancesPolicy") or {}).get("instancesDistribution") or {}
+    percentage = distribution.get("onDemandPercentageAboveBaseCapacity")
+    if isinstance(percentage, (int, float)) and not 0 <= percentage <= 100:
+        return f"onDemandPercentageAboveBaseCapacity is a percentage, 0-100; got {percentage}"
+    base = distribution.get("onDemandBaseCapacity")
+    if isinstance(base, (int, float)) and base < 0:
+        return f"onDemandBaseCapacity is at least 0; got {base}"
+    return None
+
+
 def _launch_template(spec: Mapping[str, Any]) -> dict[str, Any]:
     template: dict[str, Any] = {}
     if spec.get("id"):

@@ -322,6 +322,30 @@ def _fargate_task_memory(ctx: Context, r: Resource) -> str | None:
     return f"memory {memory!r} is not allowed with cpu {r.get('cpu')}: Fargate allows {shown}"
 
 
+# The task size table's "operating systems" column: Windows on Fargate runs at 1, 2 or 4 vCPU only.
+FARGATE_WINDOWS_CPU = (1024, 2048, 4096)
+
+
+@rule(
+    "ecs-fargate-windows-task-cpu",
+    _TASK_DEFINITION,
+    prop="cpu",
+    summary="A Windows task definition on Fargate has a task CPU of 1024, 2048 or 4096 units",
+    source=f"{_TASK_SIZE} (Windows: 1, 2 and 4 vCPU); https://docs.aws.amazon.com/AmazonECS/latest/"
+    "APIReference/API_RegisterTaskDefinition.html (memory: the "
+    "CPU units cannot be less than 1 vCPU when you use Windows containers on Fargate)",
+)
+def _fargate_windows_task_cpu(ctx: Context, r: Resource) -> str | None:
+    family = str((r.get("runtimePlatform") or {}).get("operatingSystemFamily", ""))
+    if not _is_fargate(r) or not family.startswith("WINDOWS"):
+        return None
+    units = _units(r.get("cpu", ""), "vCPU", 1024)
+    if units is None or units in FARGATE_WINDOWS_CPU:
+        return None
+    allowed = ", ".join(str(c) for c in FARGATE_WINDOWS_CPU)
+    return f"task cpu {r.get('cpu')!r} is not offered for {family} on Fargate ({allowed})"
+
+
 def _containers(r: Resource) -> list[Any] | None:
     try:
         containers = json.loads(str(r.get("containerDefinitions")))
@@ -396,6 +420,28 @@ def _container_memory(ctx: Context, r: Resource) -> str | None:
     if reserved <= task_memory:
         return None
     return f"the containers reserve {reserved} MiB, more than the task's {task_memory} MiB"
+
+
+@rule(
+    "ecs-container-memory-reservation",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="A container that sets both memory and memoryReservation reserves no more than its hard limit",
+    source=f"{_CONTAINER_DEFINITION} (memoryReservation: if you specify both, memory must be greater than "
+    "memoryReservation)",
+)
+def _container_memory_reservation(ctx: Context, r: Resource) -> str | None:
+    for container in _containers(r) or []:
+        if not isinstance(container, dict):
+            continue
+        memory, reservation = container.get("memory"), container.get("memoryReservation")
+        # Equal values are left alone: AWS's wording ("greater than") is stricter than what is known refused.
+        if isinstance(memory, int) and isinstance(reservation, int) and memory < reservation:
+            return (
+                f"container {container.get('name')!r}: memoryReservation {reservation} MiB is above its hard "
+                f"limit, memory {memory} MiB; memory must be greater than memoryReservation"
+            )
+    return None
 
 
 @rule(

@@ -158,3 +158,35 @@ def appautoscaling_ecs_metric_on_a_service_of_another_namespace() -> None:
             "predefined_metric_specification": {"predefined_metric_type": "DynamoDBReadCapacityUtilization"},
         },
     )
+
+
+def _step_policy(target: aws.appautoscaling.Target, steps: list[dict[str, Any]]) -> aws.appautoscaling.Policy:
+    configuration: dict[str, Any] = {
+        "adjustment_type": "ChangeInCapacity",
+        "cooldown": 60,
+        "metric_aggregation_type": "Average",
+        "step_adjustments": steps,
+    }
+    args: dict[str, Any] = {
+        "policy_type": "StepScaling",
+        "service_namespace": target.service_namespace,
+        "resource_id": target.resource_id,
+        "scalable_dimension": target.scalable_dimension,
+        "step_scaling_policy_configuration": configuration,
+    }
+    return aws.appautoscaling.Policy("steps", **args)
+
+
+@valid("appautoscaling")
+def appautoscaling_step_policy_adding_a_task() -> None:
+    _step_policy(_target(), [{"metric_interval_lower_bound": "0", "scaling_adjustment": 1}])
+
+
+@refused(
+    "appautoscaling",
+    token=POLICY,
+    prop="stepScalingPolicyConfiguration",
+    source=f"{API}/API_StepScalingPolicyConfiguration.html",
+)
+def appautoscaling_step_policy_without_steps() -> None:
+    _step_policy(_target(), [])

@@ -295,3 +295,43 @@ def autoscaling_lifecycle_hook_default_result_abandoned() -> None:
         lifecycle_transition="autoscaling:EC2_INSTANCE_TERMINATING",
         default_result="ABANDONED",
     )
+
+
+AUTOSCALING_GROUP_GO = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/autoscaling/group.go"
+)
+
+
+def _mixed(distribution: dict[str, Any]) -> aws.autoscaling.Group:
+    template = aws.ec2.LaunchTemplate("mixed", instance_type="m7g.large")
+    return _group(
+        launch_template=None,
+        mixed_instances_policy={
+            "launch_template": {
+                "launch_template_specification": {"launch_template_id": template.id, "version": "$Latest"},
+                "overrides": [{"instance_type": "m7g.large"}, {"instance_type": "m6g.large"}],
+            },
+            "instances_distribution": distribution,
+        },
+    )
+
+
+@valid("autoscaling")
+def autoscaling_group_with_a_quarter_on_demand_above_its_base() -> None:
+    _mixed(
+        {
+            "on_demand_base_capacity": 1,
+            "on_demand_percentage_above_base_capacity": 25,
+            "spot_allocation_strategy": "price-capacity-optimized",
+        }
+    )
+
+
+@refused(
+    "autoscaling",
+    token=GROUP,
+    prop="mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity",
+    source=AUTOSCALING_GROUP_GO,
+)
+def autoscaling_group_on_demand_percentage_over_100() -> None:
+    _mixed({"on_demand_percentage_above_base_capacity": 150})

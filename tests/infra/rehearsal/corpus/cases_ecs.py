@@ -566,3 +566,39 @@ def ecs_service_on_spot_of_a_cluster_without_spot() -> None:
         network_configuration={"subnets": [s.id for s in net.subnets], "security_groups": [net.group.id]},
         opts=pulumi.ResourceOptions(depends_on=[providers]),
     )
+
+
+def _windows(cpu: str, memory: str) -> aws.ecs.TaskDefinition:
+    return _task(
+        cpu=cpu,
+        memory=memory,
+        runtime_platform={
+            "operating_system_family": "WINDOWS_SERVER_2022_CORE",
+            "cpu_architecture": "X86_64",
+        },
+        container_definitions=_containers(
+            image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"
+        ),
+    )
+
+
+@valid("ecs")
+def ecs_windows_task_on_fargate_at_one_vcpu() -> None:
+    _windows("1024", "2048")
+
+
+@refused("ecs", token=TASK_DEFINITION, prop="cpu", source=TASK_SIZE)
+def ecs_windows_task_on_fargate_at_a_quarter_vcpu() -> None:
+    _windows("256", "512")
+
+
+@valid("ecs")
+def ecs_container_reserving_less_than_its_hard_limit() -> None:
+    _task(container_definitions=_containers(memory=512, memoryReservation=256))
+
+
+@refused(
+    "ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{API}/API_ContainerDefinition.html"
+)
+def ecs_container_reservation_above_its_hard_limit() -> None:
+    _task(container_definitions=_containers(memory=256, memoryReservation=384))
