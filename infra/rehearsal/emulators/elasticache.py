@@ -142,11 +142,11 @@ _INTEL_5 = ("large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge")
 # Node families and their sizes (the supported node types page, November 2026): no cache.t4g.large, no
 # cache.m7g.24xlarge. Previous generations are listed with no sizes: only the family is checked.
 NODE_SIZES: dict[str, tuple[str, ...]] = {
-    "cache.t2": (),
+    "cache.t2": ("micro", "small", "medium"),
     "cache.m3": (),
-    "cache.m4": (),
+    "cache.m4": ("large", "xlarge", "2xlarge", "4xlarge", "10xlarge"),
     "cache.r3": (),
-    "cache.r4": (),
+    "cache.r4": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"),
     "cache.t3": _SMALL,
     "cache.t4g": _SMALL,
     "cache.m5": _INTEL_5,

@@ -543,21 +543,69 @@ def _allocated_storage(ctx: Context, r: Resource) -> str | None:
 
 
 @rule(
+    "rds-storage-type",
+    INSTANCE,
+    prop="storageType",
+    summary="The storage type is gp2, gp3, io1, io2 or standard",
+    source=CREATE_DB_INSTANCE + " (StorageType: valid values gp2 | gp3 | io1 | io2 | standard)",
+)
+def _storage_type(ctx: Context, r: Resource) -> str | None:
+    storage_type = r.get("storageType")
+    if (
+        not isinstance(storage_type, str)
+        or storage_type in STORAGE_RANGES
+        or r.get("engine", "").startswith("aurora")
+    ):
+        return None
+    return f"storage type {storage_type!r} is not one of {', '.join(STORAGE_RANGES)}"
+
+
+@rule(
+    "rds-provisioned-iops-storage-needs-iops",
+    INSTANCE,
+    prop="iops",
+    summary="io1 and io2 storage is given its provisioned IOPS",
+    source=CREATE_DB_INSTANCE
+    + " (StorageType: if you specify io1, io2, or gp3, you must also include a value "
+    "for the Iops parameter)",
+)
+def _provisioned_iops_needs_iops(ctx: Context, r: Resource) -> str | None:
+    storage_type = r.get("storageType")
+    if storage_type not in ("io1", "io2") or r.get("iops") is not None or r.get("replicateSourceDb"):
+        return None
+    return f"{storage_type} storage needs iops (provisioned IOPS)"
+
+
+@rule(
     "rds-gp3-provisioning-floor",
     INSTANCE,
     prop="iops",
-    summary="gp3 storage under 400 GiB takes no iops or storageThroughput (MySQL, MariaDB, PostgreSQL)",
+    summary="gp3 storage under 400 GiB takes no iops (MySQL, MariaDB, PostgreSQL)",
     source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage",
 )
 def _gp3_floor(ctx: Context, r: Resource) -> str | None:
-    if r.get("storageType") != "gp3" or r.get("engine") not in ENGINE_FAMILIES:
+    return _gp3_floor_problem(r, "iops")
+
+
+@rule(
+    "rds-gp3-throughput-floor",
+    INSTANCE,
+    prop="storageThroughput",
+    summary="gp3 storage under 400 GiB takes no storageThroughput (MySQL, MariaDB, PostgreSQL)",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage",
+)
+def _gp3_throughput_floor(ctx: Context, r: Resource) -> str | None:
+    return _gp3_floor_problem(r, "storageThroughput")
+
+
+def _gp3_floor_problem(r: Resource, prop: str) -> str | None:
+    if r.get("storageType") != "gp3" or r.get("engine") not in ENGINE_FAMILIES or r.get(prop) is None:
         return None
     storage = r.get("allocatedStorage")
-    given = [p for p in ("iops", "storageThroughput") if r.get(p) is not None]
-    if storage is None or int(storage) >= GP3_PROVISIONING_FLOOR or not given:
+    if storage is None or int(storage) >= GP3_PROVISIONING_FLOOR:
         return None
     return (
-        f"you can't specify {' or '.join(given)} for engine {r.get('engine')} and a gp3 storage size less "
+        f"you can't specify {prop} for engine {r.get('engine')} and a gp3 storage size less "
         f"than {GP3_PROVISIONING_FLOOR} GiB (got {storage})"
     )
 
@@ -850,6 +898,20 @@ def _monitoring(ctx: Context, r: Resource) -> str | None:
 def _multi_az_zone(ctx: Context, r: Resource) -> str | None:
     if r.get("multiAz") and r.get("availabilityZone"):
         return f"availabilityZone {r.get('availabilityZone')} can't be set on a Multi-AZ DB instance"
+    return None
+
+
+@rule(
+    "rds-sqlserver-express-single-az",
+    INSTANCE,
+    prop="multiAz",
+    summary="SQL Server Express Edition (sqlserver-ex) runs in a single Availability Zone",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_SQLServerMultiAZ.html (Multi-AZ "
+    "for the Standard and Enterprise editions, and Web Edition with block-level replication)",
+)
+def _sqlserver_express_single_az(ctx: Context, r: Resource) -> str | None:
+    if r.get("engine") == "sqlserver-ex" and r.get("multiAz"):
+        return "SQL Server Express Edition (sqlserver-ex) does not support Multi-AZ deployments"
     return None
 
 

@@ -288,3 +288,8 @@ def elasticache_security_group_of_another_vpc() -> None:
 def elasticache_subnet_group_across_two_vpcs() -> None:
     first, second = network(), network("other", "10.1.0.0/16")
     aws.elasticache.SubnetGroup("cache-subnets", subnet_ids=[first.subnets[0].id, second.subnets[1].id])
+
+
+@refused("elasticache", token=GROUP, prop="nodeType", source=NODE_TYPES)
+def elasticache_t2_node_of_a_size_that_does_not_exist() -> None:
+    _redis(node_type="cache.t2.large")

@@ -539,3 +539,59 @@ def rds_option_group_full_engine_version() -> None:
 @refused("rds", token=CLUSTER, prop="storageType", source=CREATE_DB_CLUSTER)
 def rds_aurora_cluster_with_gp3_storage() -> None:
     _aurora(storage_type="gp3")
+
+
+SQLSERVER_MULTI_AZ = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_SQLServerMultiAZ.html"
+
+
+def _sqlserver(edition: str, **overrides: Any) -> aws.rds.Instance:
+    args: dict[str, Any] = {
+        "engine": f"sqlserver-{edition}",
+        "engine_version": "16.00.4150.1.v1",
+        "instance_class": "db.m6i.large",
+        "license_model": "license-included",
+    }
+    args.update(overrides)
+    return _mysql(**args)
+
+
+@valid("rds")
+def rds_sqlserver_standard_multi_az() -> None:
+    _sqlserver("se", allocated_storage=200, multi_az=True)
+
+
+@refused("rds", token=INSTANCE, prop="multiAz", source=SQLSERVER_MULTI_AZ)
+def rds_sqlserver_express_multi_az() -> None:
+    _sqlserver("ex", instance_class="db.t3.small", multi_az=True)
+
+
+@refused(
+    "rds",
+    token=INSTANCE,
+    prop="storageThroughput",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage",
+)
+def rds_gp3_throughput_below_400_gib() -> None:
+    _mysql(allocated_storage=100, storage_throughput=500)
+
+
+@valid("rds")
+def rds_postgres_on_io2_with_its_iops() -> None:
+    _mysql(
+        engine="postgres",
+        engine_version="16.4",
+        instance_class="db.m7g.large",
+        storage_type="io2",
+        allocated_storage=200,
+        iops=10000,
+    )
+
+
+@refused("rds", token=INSTANCE, prop="iops", source=CREATE_DB_INSTANCE)
+def rds_io2_storage_without_iops() -> None:
+    _mysql(storage_type="io2", allocated_storage=200)
+
+
+@refused("rds", token=INSTANCE, prop="storageType", source=CREATE_DB_INSTANCE)
+def rds_unknown_storage_type() -> None:
+    _mysql(storage_type="gp4")
