@@ -128,14 +128,18 @@ def table(ctx: Context, r: Resource) -> Emulated:
             TableName=name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl.get("attributeName")},
         )
-    if (r.get("pointInTimeRecovery") or {}).get("enabled"):
+    recovery = r.get("pointInTimeRecovery") or {}
+    if recovery.get("enabled"):
+        specification: dict[str, Any] = {"PointInTimeRecoveryEnabled": True}
+        if recovery.get("recoveryPeriodInDays") is not None:
+            specification["RecoveryPeriodInDays"] = int(recovery["recoveryPeriodInDays"])
         ctx.aws(
             r,
             "pointInTimeRecovery",
             "dynamodb",
             "update_continuous_backups",
             TableName=name,
-            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+            PointInTimeRecoverySpecification=specification,
         )
     return name, {
         "name": name,

@@ -61,6 +61,27 @@ def _file_system_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict[
     return {"dnsName": f"{name}.efs.{where.region}.amazonaws.com", "numberOfMountTargets": 0}
 
 
+_TRANSITIONS = ("transitionToIa", "transitionToPrimaryStorageClass", "transitionToArchive")
+
+
+@rule(
+    "efs-one-transition-per-lifecycle-policy",
+    "aws:efs/fileSystem:FileSystem",
+    prop="lifecyclePolicies",
+    summary="Each lifecycle policy holds a single transition; two transitions are two policies",
+    source="https://docs.aws.amazon.com/efs/latest/ug/API_PutLifecycleConfiguration.html (each "
+    "LifecyclePolicy object can have only a single transition)",
+)
+def _one_transition_per_policy(ctx: Context, r: Resource) -> str | None:
+    for index, policy in enumerate(r.get("lifecyclePolicies") or []):
+        given = [key for key in _TRANSITIONS if isinstance(policy, dict) and policy.get(key)]
+        if len(given) > 1:
+            return (
+                f"lifecyclePolicies[{index}] holds {' and '.join(given)}; give each transition its own policy"
+            )
+    return None
+
+
 @emulates(
     _FILE_SYSTEM,
     note="create_file_system, put_lifecycle_configuration; the rules check the throughput and performance "

@@ -678,6 +678,40 @@ def _snapstart_runtime(ctx: Context, r: Resource) -> str | None:
     return f"SnapStart is not supported on runtime {runtime}: use Java 11+, Python 3.12+ or .NET 8+"
 
 
+@rule(
+    "lambda-dead-letter-target",
+    FUNCTION_TOKEN,
+    prop="deadLetterConfig",
+    summary="A function's dead-letter target is an SQS queue or an SNS topic",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_DeadLetterConfig.html (TargetArn: the ARN of "
+    "an Amazon SQS queue or Amazon SNS topic)",
+)
+def _dead_letter_target(ctx: Context, r: Resource) -> str | None:
+    target = (r.get("deadLetterConfig") or {}).get("targetArn")
+    if not isinstance(target, str) or not target.startswith("arn:"):
+        return None
+    service = target.split(":")[2] if target.count(":") >= 2 else ""
+    if service in ("sqs", "sns"):
+        return None
+    return f"deadLetterConfig.targetArn {target} is a {service} ARN; it must be an SQS queue or SNS topic"
+
+
+@rule(
+    "lambda-log-level-needs-json",
+    FUNCTION_TOKEN,
+    prop="loggingConfig",
+    summary="Application and system log levels are set only with the JSON log format",
+    source="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html (to use "
+    "log-level filtering, your function must be configured to use the JSON log format)",
+)
+def _log_level_needs_json(ctx: Context, r: Resource) -> str | None:
+    logging = r.get("loggingConfig") or {}
+    levels = [key for key in ("applicationLogLevel", "systemLogLevel") if logging.get(key)]
+    if not levels or str(logging.get("logFormat", "")).upper() != "TEXT":
+        return None
+    return f"{' and '.join(levels)} cannot be set with logFormat Text: log levels need logFormat JSON"
+
+
 MAX_LAYERS = 5
 
 

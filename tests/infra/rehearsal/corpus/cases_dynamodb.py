@@ -179,3 +179,18 @@ def dynamodb_local_index_on_a_table_without_range_key() -> None:
         attributes=[{"name": "pk", "type": "S"}, {"name": "created", "type": "N"}],
         local_secondary_indexes=[{"name": "by-created", "range_key": "created", "projection_type": "ALL"}],
     )
+
+
+UPDATE_CONTINUOUS_BACKUPS = (
+    "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PointInTimeRecoverySpecification.html"
+)
+
+
+@valid("dynamodb")
+def dynamodb_point_in_time_recovery_for_a_week() -> None:
+    _table(point_in_time_recovery={"enabled": True, "recovery_period_in_days": 7})
+
+
+@refused("dynamodb", token=TABLE, prop="pointInTimeRecovery", source=UPDATE_CONTINUOUS_BACKUPS)
+def dynamodb_point_in_time_recovery_beyond_35_days() -> None:
+    _table(point_in_time_recovery={"enabled": True, "recovery_period_in_days": 40})

@@ -155,3 +155,25 @@ def efs_mount_target_guarded_by_another_vpcs_group() -> None:
         subnet_id=net.subnets[0].id,
         security_groups=[other.group.id],
     )
+
+
+@valid("efs")
+def efs_file_system_tiering_to_ia_archive_and_back() -> None:
+    _file_system(
+        lifecycle_policies=[
+            {"transition_to_ia": "AFTER_30_DAYS"},
+            {"transition_to_archive": "AFTER_90_DAYS"},
+            {"transition_to_primary_storage_class": "AFTER_1_ACCESS"},
+        ]
+    )
+
+
+@refused(
+    "efs", token=FILE_SYSTEM, prop="lifecyclePolicies", source=f"{UG}/API_PutLifecycleConfiguration.html"
+)
+def efs_two_transitions_in_one_lifecycle_policy() -> None:
+    _file_system(
+        lifecycle_policies=[
+            {"transition_to_ia": "AFTER_30_DAYS", "transition_to_primary_storage_class": "AFTER_1_ACCESS"}
+        ]
+    )

@@ -337,3 +337,37 @@ def lambda_function_with_six_layers() -> None:
         for i in range(6)
     ]
     _function(layers=[layer.arn for layer in layers])
+
+
+LOG_LEVELS = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html"
+
+
+@valid("lambda")
+def lambda_function_filtering_json_logs_by_level() -> None:
+    _function(
+        logging_config={"log_format": "JSON", "application_log_level": "WARN", "system_log_level": "INFO"}
+    )
+
+
+@refused("lambda", token=FUNCTION, prop="loggingConfig", source=LOG_LEVELS)
+def lambda_function_log_level_with_text_logs() -> None:
+    _function(logging_config={"log_format": "Text", "application_log_level": "DEBUG"})
+
+
+@valid("lambda")
+def lambda_function_with_an_sns_dead_letter_topic() -> None:
+    topic = aws.sns.Topic("failures")
+    _function(dead_letter_config={"target_arn": topic.arn})
+
+
+@refused(
+    "lambda",
+    token=FUNCTION,
+    prop="deadLetterConfig",
+    source="https://docs.aws.amazon.com/lambda/latest/api/API_DeadLetterConfig.html",
+)
+def lambda_function_dead_letters_to_a_table() -> None:
+    table = aws.dynamodb.Table(
+        "failures", billing_mode="PAY_PER_REQUEST", hash_key="id", attributes=[{"name": "id", "type": "S"}]
+    )
+    _function(dead_letter_config={"target_arn": table.arn})
