@@ -55,6 +55,27 @@ def _key_algorithm(ctx: Context, r: Resource) -> str | None:
     return f"ACM issues {', '.join(REQUESTED_KEY_ALGORITHMS)} keys; {algorithm} is for imported certificates"
 
 
+FIRST_DOMAIN_MAX = 64
+
+
+@rule(
+    "acm-first-domain-length",
+    "aws:acm/certificate:Certificate",
+    prop="domainName",
+    summary=f"A requested certificate's first domain name is at most {FIRST_DOMAIN_MAX} characters",
+    source=f"{REQUEST} (DomainName: the first domain name you enter cannot exceed 64 octets, including"
+    " periods; each subsequent Subject Alternative Name can be up to 253 octets)",
+)
+def _first_domain_length(ctx: Context, r: Resource) -> str | None:
+    domain = r.get("domainName")
+    if not isinstance(domain, str) or r.get("privateKey") or len(domain) <= FIRST_DOMAIN_MAX:
+        return None
+    return (
+        f"domainName is {len(domain)} characters; the first domain of a certificate is at most "
+        f"{FIRST_DOMAIN_MAX} (put a longer name in subjectAlternativeNames under a shorter domainName)"
+    )
+
+
 @emulates(
     "aws:acm/certificate:Certificate",
     note="request_certificate; moto issues it with its DNS validation record",

@@ -225,6 +225,27 @@ def _route_key(ctx: Context, r: Resource) -> str | None:
     return http_route_key_problem(key)
 
 
+HTTP_ROUTE_SELECTION = "${request.method} ${request.path}"
+
+
+@rule(
+    "apigatewayv2-route-selection-expression",
+    API_TOKEN,
+    prop="routeSelectionExpression",
+    summary="A WebSocket API has a route selection expression; an HTTP API's, if given, is "
+    "${request.method} ${request.path}",
+    source=f"{API_REFERENCE} (routeSelectionExpression: required for WebSocket APIs; for HTTP APIs it must"
+    " be ${{request.method}} ${{request.path}})",
+)
+def _route_selection(ctx: Context, r: Resource) -> str | None:
+    expression, protocol = r.get("routeSelectionExpression"), r.get("protocolType")
+    if protocol == "WEBSOCKET" and not expression:
+        return "a WebSocket API needs routeSelectionExpression (for example $request.body.action)"
+    if protocol == "HTTP" and expression and expression != HTTP_ROUTE_SELECTION:
+        return f"an HTTP API routes by {HTTP_ROUTE_SELECTION!r} (or gives none), not {expression!r}"
+    return None
+
+
 @rule(
     "apigatewayv2-cors-http-only",
     API_TOKEN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -387,6 +388,35 @@ def _ttl_order(ctx: Context, r: Resource) -> str | None:
     if int(low) <= int(default) <= int(high):
         return None
     return f"minTtl {int(low)}, defaultTtl {int(default)}, maxTtl {int(high)} are not in order"
+
+
+def _behavior_ttl_problem(behavior: Any) -> str | None:
+    if not isinstance(behavior, dict):
+        return None
+    ttls = [(key, behavior.get(key)) for key in ("minTtl", "defaultTtl", "maxTtl")]
+    given = [(key, int(value)) for key, value in ttls if value is not None]
+    for (low_key, low), (high_key, high) in itertools.pairwise(given):
+        if low > high:
+            return f"{low_key} {low} is above {high_key} {high}: the TTLs go minTtl <= defaultTtl <= maxTtl"
+    return None
+
+
+@rule(
+    "cloudfront-behavior-ttl-order",
+    "aws:cloudfront/distribution:Distribution",
+    prop="defaultCacheBehavior",
+    summary="A cache behavior's legacy TTLs are ordered: minTtl <= defaultTtl <= maxTtl",
+    source=f"{API}/API_CreateDistribution.html (InvalidTTLOrder: the TTL order specified is not valid)",
+)
+def _behavior_ttl_order(ctx: Context, r: Resource) -> str | tuple[str, str] | None:
+    problem = _behavior_ttl_problem(r.get("defaultCacheBehavior"))
+    if problem:
+        return problem
+    for index, behavior in enumerate(r.get("orderedCacheBehaviors") or []):
+        problem = _behavior_ttl_problem(behavior)
+        if problem:
+            return f"orderedCacheBehaviors[{index}]", problem
+    return None
 
 
 @emulates(

@@ -49,3 +49,22 @@ def _oauth_enabled(ctx: Context, r: Resource) -> str | None:
     if configured and r.get("allowedOauthFlowsUserPoolClient") is not True:
         return f"{configured[0]} is set, so allowedOauthFlowsUserPoolClient must be true"
     return None
+
+
+@rule(
+    "cognito-client-credentials-alone",
+    CLIENT,
+    prop="allowedOauthFlows",
+    summary="A client allows the client_credentials grant alone, not with the code or implicit grants",
+    source="https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html"
+    " (you can't enable client credentials grants in the same app client as either implicit or authorization"
+    " code grants)",
+)
+def _client_credentials_alone(ctx: Context, r: Resource) -> str | None:
+    flows = r.get("allowedOauthFlows") or []
+    others = [f for f in flows if f in ("code", "implicit")]
+    if "client_credentials" in flows and others:
+        return (
+            f"client_credentials cannot be allowed together with {' and '.join(others)}: use two app clients"
+        )
+    return None

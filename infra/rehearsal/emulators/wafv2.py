@@ -56,9 +56,9 @@ def api_shape(value: Any) -> Any:
     " (N. Virginia))",
 )
 def _cloudfront_region(ctx: Context, r: Resource) -> str | None:
-    # Only an explicit `region` input is judged: the rehearsal does not see a resource's provider, and a
-    # provider pinned to us-east-1 is the other common way to place these.
-    region = r.get("region")
+    # Rules run in the resource's region: its own `region` input, else its explicit provider's, else the
+    # stack's (a provider pinned to us-east-1 is the common way to place these).
+    region = r.get("region") or ctx.region
     if r.get("scope") == "CLOUDFRONT" and region and region != CLOUDFRONT_REGION:
         return f"scope CLOUDFRONT is only available in {CLOUDFRONT_REGION}, not {region}"
     return None

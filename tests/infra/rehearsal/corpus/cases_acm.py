@@ -97,3 +97,21 @@ def acm_alternative_name_with_a_partial_wildcard() -> None:
 @refused("acm", token=CERTIFICATE, prop="keyAlgorithm", source=REQUEST)
 def acm_requested_certificate_with_an_rsa_4096_key() -> None:
     aws.acm.Certificate("site", domain_name="example.com", validation_method="DNS", key_algorithm="RSA_4096")
+
+
+LONG_NAME = "customer-reports-and-exports-for-the-postings-platform.eu-west-1.example.com"
+
+
+@valid("acm")
+def acm_long_name_as_a_subject_alternative_name() -> None:
+    aws.acm.Certificate(
+        "reports",
+        domain_name="reports.example.com",
+        subject_alternative_names=[LONG_NAME],
+        validation_method="DNS",
+    )
+
+
+@refused("acm", token=CERTIFICATE, prop="domainName", source=REQUEST)
+def acm_first_domain_over_64_characters() -> None:
+    aws.acm.Certificate("reports", domain_name=LONG_NAME, validation_method="DNS")

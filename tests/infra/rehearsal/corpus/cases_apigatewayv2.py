@@ -163,3 +163,63 @@ def apigatewayv2_access_log_without_request_id() -> None:
             "format": json.dumps({"ip": "$context.identity.sourceIp", "status": "$context.status"}),
         },
     )
+
+
+@valid("apigatewayv2")
+def apigatewayv2_http_api_with_its_default_route_selection() -> None:
+    aws.apigatewayv2.Api(
+        "http",
+        name="postings",
+        protocol_type="HTTP",
+        route_selection_expression="${request.method} ${request.path}",
+    )
+
+
+@refused(
+    "apigatewayv2",
+    token=API,
+    prop="routeSelectionExpression",
+    source="https://docs.aws.amazon.com/apigateway/latest/api/apis.html",
+)
+def apigatewayv2_websocket_api_without_route_selection() -> None:
+    aws.apigatewayv2.Api("ws", name="chat", protocol_type="WEBSOCKET")
+
+
+@refused(
+    "apigatewayv2",
+    token=API,
+    prop="routeSelectionExpression",
+    source="https://docs.aws.amazon.com/apigateway/latest/api/apis.html",
+)
+def apigatewayv2_http_api_selecting_routes_by_body() -> None:
+    aws.apigatewayv2.Api(
+        "http", name="postings", protocol_type="HTTP", route_selection_expression="$request.body.action"
+    )
+
+
+@refused(
+    "apigatewayv2",
+    token="aws:cognito/userPoolClient:UserPoolClient",
+    prop="allowedOauthFlows",
+    source="https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html",
+)
+def apigatewayv2_jwt_authorizer_client_mixing_user_and_machine_grants() -> None:
+    pool = aws.cognito.UserPool("users")
+    client = aws.cognito.UserPoolClient(
+        "api",
+        user_pool_id=pool.id,
+        generate_secret=True,
+        allowed_oauth_flows_user_pool_client=True,
+        allowed_oauth_flows=["code", "client_credentials"],
+        allowed_oauth_scopes=["openid"],
+        callback_urls=["https://app.example.com/callback"],
+        supported_identity_providers=["COGNITO"],
+    )
+    api = aws.apigatewayv2.Api("http", name="postings", protocol_type="HTTP")
+    aws.apigatewayv2.Authorizer(
+        "jwt",
+        api_id=api.id,
+        authorizer_type="JWT",
+        identity_sources=["$request.header.Authorization"],
+        jwt_configuration={"audiences": [client.id], "issuer": pool.endpoint.apply(lambda e: f"https://{e}")},
+    )

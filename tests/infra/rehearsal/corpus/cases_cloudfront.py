@@ -336,3 +336,38 @@ def cloudfront_protected_by_a_regional_web_acl() -> None:
         },
     )
     _distribution(web_acl_id=acl.arn)
+
+
+def _legacy_ttls(min_ttl: int, default_ttl: int, max_ttl: int) -> dict[str, Any]:
+    return _behavior(
+        cache_policy_id=None,
+        forwarded_values={"query_string": False, "cookies": {"forward": "none"}},
+        min_ttl=min_ttl,
+        default_ttl=default_ttl,
+        max_ttl=max_ttl,
+    )
+
+
+@valid("cloudfront")
+def cloudfront_legacy_ttls_in_order() -> None:
+    _distribution(
+        default_cache_behavior=_legacy_ttls(0, 3600, 86400),
+        ordered_cache_behaviors=[{**_legacy_ttls(60, 60, 60), "path_pattern": "/live/*"}],
+    )
+
+
+@refused(
+    "cloudfront", token=DISTRIBUTION, prop="defaultCacheBehavior", source=f"{API}/API_CreateDistribution.html"
+)
+def cloudfront_default_ttl_above_max_ttl() -> None:
+    _distribution(default_cache_behavior=_legacy_ttls(0, 86400, 3600))
+
+
+@refused(
+    "cloudfront",
+    token=DISTRIBUTION,
+    prop="orderedCacheBehaviors",
+    source=f"{API}/API_CreateDistribution.html",
+)
+def cloudfront_ordered_behavior_min_ttl_above_default() -> None:
+    _distribution(ordered_cache_behaviors=[{**_legacy_ttls(600, 60, 3600), "path_pattern": "/live/*"}])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 
 from tests.infra.rehearsal.corpus import refused, valid
@@ -222,3 +223,14 @@ def wafv2_logs_to_a_log_group_without_the_waf_prefix() -> None:
 @refused("wafv2", token=LOGGING, prop="logDestinationConfigs", source=f"{API}/API_LoggingConfiguration.html")
 def wafv2_logs_to_two_log_groups() -> None:
     _logging(["aws-waf-logs-api", "aws-waf-logs-api-copy"])
+
+
+@valid("wafv2")
+def wafv2_cloudfront_acl_through_a_us_east_1_provider() -> None:
+    use1 = aws.Provider("use1", region="us-east-1")
+    _web_acl([_rate_rule()], scope="CLOUDFRONT", opts=pulumi.ResourceOptions(provider=use1))
+
+
+@refused("wafv2", token=WEB_ACL, prop="scope", source=f"{API}/API_CreateWebACL.html")
+def wafv2_cloudfront_acl_in_the_stack_region() -> None:
+    _web_acl([_rate_rule()], scope="CLOUDFRONT")
