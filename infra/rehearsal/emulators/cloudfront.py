@@ -127,36 +127,46 @@ def distribution_config(r: Resource) -> dict[str, Any]:
     return config
 
 
+def _origin_ids(r: Resource) -> list[Any]:
+    """What a cache behaviour may target: an origin's id or an origin group's."""
+    groups = [g.get("originId") for g in r.get("originGroups") or [] if isinstance(g, Mapping)]
+    return [o.get("originId") for o in r.get("origins", [])] + groups
+
+
 @rule(
     "cloudfront-default-behavior-origin",
     "aws:cloudfront/distribution:Distribution",
     prop="defaultCacheBehavior.targetOriginId",
-    summary="The default cache behaviour's targetOriginId is the originId of one of the origins",
-    source=f"{API}/API_DefaultCacheBehavior.html (TargetOriginId: the value of ID for the origin)",
+    summary="The default cache behaviour's targetOriginId is the originId of one of the origins or origin"
+    " groups",
+    source=f"{API}/API_DefaultCacheBehavior.html (TargetOriginId: the value of ID for the origin);"
+    f" {GUIDE}/high_availability_origin_failover.html (a cache behavior's origin can be an origin group)",
 )
 def _default_origin(ctx: Context, r: Resource) -> str | None:
     target = (r.get("defaultCacheBehavior") or {}).get("targetOriginId")
-    ids = [o.get("originId") for o in r.get("origins", [])]
+    ids = _origin_ids(r)
     if target is None or target in ids:
         return None
-    return f"targetOriginId {target!r} is none of the origins ({', '.join(map(repr, ids))})"
+    return f"targetOriginId {target!r} is none of the origins or origin groups ({', '.join(map(repr, ids))})"
 
 
 @rule(
     "cloudfront-ordered-behavior-origin",
     "aws:cloudfront/distribution:Distribution",
     prop="orderedCacheBehaviors",
-    summary="Each ordered cache behaviour's targetOriginId is the originId of one of the origins",
-    source=f"{API}/API_CacheBehavior.html (TargetOriginId: the value of ID for the origin; NoSuchOrigin)",
+    summary="Each ordered cache behaviour's targetOriginId is the originId of one of the origins or origin"
+    " groups",
+    source=f"{API}/API_CacheBehavior.html (TargetOriginId: the value of ID for the origin; NoSuchOrigin);"
+    f" {GUIDE}/high_availability_origin_failover.html (a cache behavior's origin can be an origin group)",
 )
 def _ordered_origins(ctx: Context, r: Resource) -> tuple[str, str] | None:
-    ids = [o.get("originId") for o in r.get("origins", [])]
+    ids = _origin_ids(r)
     for index, behavior in enumerate(r.get("orderedCacheBehaviors") or []):
         target = behavior.get("targetOriginId") if isinstance(behavior, Mapping) else None
         if target is not None and target not in ids:
             return (
                 f"orderedCacheBehaviors[{index}].targetOriginId",
-                f"targetOriginId {target!r} is none of the origins ({', '.join(map(repr, ids))})",
+                f"targetOriginId {target!r} is none of the origins or groups ({', '.join(map(repr, ids))})",
             )
     return None
 
@@ -309,13 +319,15 @@ def _distribution_outputs(where: Where, name: str, s: Mapping[str, Any]) -> dict
     computed=_distribution_outputs,
 )
 def distribution(ctx: Context, r: Resource) -> Emulated:
-    created = ctx.aws(
-        r,
-        "origins",
-        "cloudfront",
-        "create_distribution",
-        DistributionConfig=distribution_config(r),
-    )
+    config = distribution_config(r)
+    # moto 5 keeps no origin groups and refuses a default behaviour that targets one (NoSuchOrigin), which
+    # CloudFront allows (cloudfront-default-behavior-origin has checked the group): it is sent the group's
+    # first member instead.
+    groups = {g.get("originId"): g.get("members") or [] for g in r.get("originGroups") or []}
+    target = config["DefaultCacheBehavior"].get("TargetOriginId")
+    if groups.get(target):
+        config["DefaultCacheBehavior"]["TargetOriginId"] = groups[target][0].get("originId")
+    created = ctx.aws(r, "origins", "cloudfront", "create_distribution", DistributionConfig=config)
     described = created["Distribution"]
     if r.get("tags"):
         tags = {"Items": tags_list(r.get("tags"))}

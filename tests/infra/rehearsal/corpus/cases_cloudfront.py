@@ -371,3 +371,21 @@ def cloudfront_default_ttl_above_max_ttl() -> None:
 )
 def cloudfront_ordered_behavior_min_ttl_above_default() -> None:
     _distribution(ordered_cache_behaviors=[{**_legacy_ttls(600, 60, 3600), "path_pattern": "/live/*"}])
+
+
+@valid("cloudfront")
+def cloudfront_behaviors_targeting_an_origin_group() -> None:
+    group = {
+        "origin_id": "assets-failover",
+        "failover_criteria": {"status_codes": [500, 502, 503, 504]},
+        "members": [{"origin_id": "assets"}, {"origin_id": "assets-replica"}],
+    }
+    _distribution(
+        origins=[
+            {"origin_id": "assets", "domain_name": BUCKET_DOMAIN},
+            {"origin_id": "assets-replica", "domain_name": BUCKET_DOMAIN},
+        ],
+        origin_groups=[group],
+        default_cache_behavior=_behavior(target_origin_id="assets-failover"),
+        ordered_cache_behaviors=[{**_behavior(target_origin_id="assets-failover"), "path_pattern": "/img/*"}],
+    )
