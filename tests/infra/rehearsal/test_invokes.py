@@ -163,3 +163,67 @@ def test_an_invoke_through_an_explicit_provider_reads_that_providers_region(tmp_
     )
     with rehearse(_project(tmp_path, program), "dev") as rehearsal:
         assert rehearsal.result.outputs == {"zone": "us-east-1a", "regions": ["us-east-1", "eu-west-2"]}
+
+
+def test_lookups_that_programs_make_beside_their_resources(tmp_path: Path) -> None:
+    """A registry login, an AWS managed key, an engine version and class, an endpoint service, a prefix
+    list, images, the account's groups and route tables, instance type offerings and a session's role:
+    each answered from the account (or RDS's catalogue), as the provider's data sources read them."""
+    program = (
+        "token = aws.ecr.get_authorization_token()\n"
+        "pulumi.export('registry', [token.user_name, token.proxy_endpoint.startswith('https://')])\n"
+        "pulumi.export('key', aws.kms.get_key(key_id='alias/aws/s3').key_manager)\n"
+        "version = aws.rds.get_engine_version(engine='mysql', preferred_versions=['8.0.99', '8.0.44'])\n"
+        "pulumi.export('mysql', [version.version, version.parameter_group_family])\n"
+        "pulumi.export('class', aws.rds.get_orderable_db_instance(engine='mysql', engine_version='8.0.44',\n"
+        "    preferred_instance_classes=['db.t4g.nano', 'db.t4g.micro']).instance_class)\n"
+        "s3 = aws.ec2.get_vpc_endpoint_service(service='s3', service_type='Gateway')\n"
+        "pulumi.export('endpoint', [s3.service_name, s3.service_type])\n"
+        "listed = aws.ec2.get_managed_prefix_list(name='com.amazonaws.eu-west-1.s3')\n"
+        "pulumi.export('prefixes', [listed.name, len(listed.entries) > 0])\n"
+        "named = [{'name': 'name', 'values': ['al2023-ami-*']}]\n"
+        "images = aws.ec2.get_ami_ids(owners=['amazon'], filters=named)\n"
+        "pulumi.export('images', len(images.ids) > 1)\n"
+        "pulumi.export('groups', len(aws.ec2.get_security_groups().ids))\n"
+        "pulumi.export('tables', len(aws.ec2.get_route_tables().ids))\n"
+        "offered = aws.ec2.get_instance_type_offerings(\n"
+        "    filters=[{'name': 'instance-type', 'values': ['t4g.micro']}]).instance_types\n"
+        "pulumi.export('offered', offered)\n"
+        "session = aws.iam.get_session_context(arn='arn:aws:sts::123456789012:assumed-role/deployer/ci')\n"
+        "pulumi.export('issuer', [session.issuer_arn, session.session_name])\n"
+    )
+    with rehearse(_project(tmp_path, program), "dev") as rehearsal:
+        assert rehearsal.result.outputs == {
+            "registry": ["AWS", True],
+            "key": "AWS",
+            "mysql": ["8.0.44", "mysql8.0"],
+            "class": "db.t4g.micro",
+            "endpoint": ["com.amazonaws.eu-west-1.s3", "Gateway"],
+            "prefixes": ["com.amazonaws.eu-west-1.s3", True],
+            "images": True,
+            "groups": 1,  # the default VPC's default group
+            "tables": 1,
+            "offered": ["t4g.micro"],
+            "issuer": ["arn:aws:iam::123456789012:role/deployer", "ci"],
+        }
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [
+        ("aws.lb.get_load_balancer(name='shared')\n", "no matching ELBv2 Load Balancer found"),
+        ("aws.iam.get_instance_profile(name='bastion')\n", "no matching IAM Instance Profile found"),
+        ("aws.kms.get_key(key_id='alias/shared')\n", "no matching KMS Key found"),
+        (
+            "aws.rds.get_engine_version(engine='mysql', version='9.9')\n",
+            "no matching RDS engine version found",
+        ),
+        (
+            "aws.rds.get_engine_version(engine='postgres')\n",
+            "knows RDS's versions and classes for mysql only",
+        ),
+    ],
+)
+def test_lookups_of_what_the_account_does_not_hold(tmp_path: Path, program: str, message: str) -> None:
+    with pytest.raises(ProgramError, match=message):
+        rehearse(_project(tmp_path, program), "dev")
