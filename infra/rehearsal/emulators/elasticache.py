@@ -12,6 +12,8 @@ from infra.rehearsal.emulation import (
     tags_list,
 )
 from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
+from infra.rehearsal.emulators.rds import _WEEK as WEEK_MINUTES
+from infra.rehearsal.emulators.rds import _span, _week_window
 from infra.rehearsal.spec import Emulated, Naming, Validation, Where, emulates, provider_host, rule
 
 CACHE_SUBNET_GROUP_NAME = Naming(
@@ -223,6 +225,39 @@ def _engine_version_exists(ctx: Context, r: Resource) -> str | None:
         return None
     offered = ", ".join(sorted(ENGINE_VERSIONS[engine]))
     return f"ElastiCache offers no {engine} {version}; it offers {offered}"
+
+
+@rule(
+    "elasticache-replication-group-engine",
+    REPLICATION_GROUP,
+    prop="engine",
+    summary="A replication group's engine is redis or valkey",
+    source=CREATE_REPLICATION_GROUP + " (Engine: the value must be set to valkey or redis)",
+)
+def _replication_group_engine(ctx: Context, r: Resource) -> str | None:
+    engine = r.get("engine")
+    if not isinstance(engine, str) or engine.lower() in ("redis", "valkey"):
+        return None
+    return f"engine {engine!r} is not redis or valkey"
+
+
+MIN_MAINTENANCE_MINUTES = 60
+
+
+@rule(
+    "elasticache-maintenance-window-length",
+    (REPLICATION_GROUP, CACHE_CLUSTER),
+    prop="maintenanceWindow",
+    summary="A maintenance window is at least 60 minutes",
+    source=CREATE_REPLICATION_GROUP + " (PreferredMaintenanceWindow: the minimum maintenance window is a 60 "
+    "minute period); " + CREATE_CACHE_CLUSTER,
+)
+def _maintenance_window_length(ctx: Context, r: Resource) -> str | None:
+    window = r.get("maintenanceWindow")
+    minutes = _week_window(window) if isinstance(window, str) else None
+    if minutes is None or _span(*minutes, WEEK_MINUTES) >= MIN_MAINTENANCE_MINUTES:
+        return None
+    return f"the maintenance window {window} is shorter than {MIN_MAINTENANCE_MINUTES} minutes"
 
 
 @rule(

@@ -924,6 +924,36 @@ def _expected_family(engine: str, version: str) -> str | None:
     return f"{engine}{major}" if major else None
 
 
+# How RDS names a family after the engine's major version: postgres16 (postgres9.6 before 10), mysql8.0,
+# mariadb10.11 (DescribeDBEngineVersions' DBParameterGroupFamily).
+_FAMILY_FORMS = {
+    "postgres": re.compile(r"postgres(\d{2}|9\.\d)"),
+    "mysql": re.compile(r"mysql\d+\.\d+"),
+    "mariadb": re.compile(r"mariadb\d+\.\d+"),
+}
+
+
+@rule(
+    "rds-parameter-group-family-form",
+    "aws:rds/parameterGroup:ParameterGroup",
+    prop="family",
+    summary="A MySQL, MariaDB or PostgreSQL parameter group family is the engine and its major version "
+    "(postgres16, mysql8.0, mariadb10.11), not a minor version",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithDBInstanceParamGroups.html;"
+    " https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html "
+    "(DBParameterGroupFamily: the families describe-db-engine-versions lists)",
+)
+def _parameter_group_family_form(ctx: Context, r: Resource) -> str | None:
+    family = r.get("family")
+    if not isinstance(family, str):
+        return None
+    engine = next((e for e in _FAMILY_FORMS if family.startswith(e)), None)
+    if engine is None or _FAMILY_FORMS[engine].fullmatch(family):
+        return None
+    example = {"postgres": "postgres16", "mysql": "mysql8.0", "mariadb": "mariadb10.11"}[engine]
+    return f"family {family!r} is not a {engine} family: a family names the major version (e.g. {example})"
+
+
 @rule(
     "rds-parameter-group-family",
     INSTANCE,

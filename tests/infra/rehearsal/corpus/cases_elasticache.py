@@ -293,3 +293,23 @@ def elasticache_subnet_group_across_two_vpcs() -> None:
 @refused("elasticache", token=GROUP, prop="nodeType", source=NODE_TYPES)
 def elasticache_t2_node_of_a_size_that_does_not_exist() -> None:
     _redis(node_type="cache.t2.large")
+
+
+@valid("elasticache")
+def elasticache_valkey_with_an_hour_of_maintenance() -> None:
+    _redis(engine="valkey", engine_version="8.0", maintenance_window="sun:05:00-sun:06:00")
+
+
+@refused("elasticache", token=GROUP, prop="maintenanceWindow", source=CREATE_GROUP)
+def elasticache_maintenance_window_of_half_an_hour() -> None:
+    _redis(maintenance_window="sun:05:00-sun:05:30")
+
+
+@refused("elasticache", token=GROUP, prop="engine", source=CREATE_GROUP)
+def elasticache_replication_group_of_memcached() -> None:
+    _redis(
+        engine="memcached",
+        engine_version=None,
+        transit_encryption_enabled=None,
+        at_rest_encryption_enabled=None,
+    )

@@ -595,3 +595,19 @@ def rds_io2_storage_without_iops() -> None:
 @refused("rds", token=INSTANCE, prop="storageType", source=CREATE_DB_INSTANCE)
 def rds_unknown_storage_type() -> None:
     _mysql(storage_type="gp4")
+
+
+@valid("rds")
+def rds_parameter_groups_of_three_engines() -> None:
+    for family in ("postgres17", "mysql8.4", "mariadb11.4"):
+        aws.rds.ParameterGroup(family.replace(".", "-"), family=family)
+
+
+@refused(
+    "rds",
+    token="aws:rds/parameterGroup:ParameterGroup",
+    prop="family",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithDBInstanceParamGroups.html",
+)
+def rds_parameter_group_family_with_a_minor_version() -> None:
+    aws.rds.ParameterGroup("pg", family="postgres16.4")
