@@ -714,6 +714,37 @@ def _fargate_privileged(ctx: Context, r: Resource) -> str | None:
     return None
 
 
+# Container parameters the Fargate task definition differences page lists as not valid in Fargate tasks.
+FARGATE_INVALID_CONTAINER_PARAMETERS = (
+    "disableNetworking",
+    "dnsSearchDomains",
+    "dnsServers",
+    "dockerSecurityOptions",
+    "extraHosts",
+    "links",
+)
+
+
+@rule(
+    "ecs-fargate-unsupported-container-parameters",
+    _TASK_DEFINITION,
+    prop="containerDefinitions",
+    summary="A Fargate task's containers set none of disableNetworking, dnsSearchDomains, dnsServers, "
+    "dockerSecurityOptions, extraHosts, links",
+    source=f"{_DEV_GUIDE}/fargate-tasks-services.html (parameters not valid in Fargate tasks)",
+)
+def _fargate_unsupported_container_parameters(ctx: Context, r: Resource) -> str | None:
+    if not _is_fargate(r):
+        return None
+    for container in _containers(r) or []:
+        if not isinstance(container, dict):
+            continue
+        given = [key for key in FARGATE_INVALID_CONTAINER_PARAMETERS if container.get(key)]
+        if given:
+            return f"container {container.get('name')!r} sets {', '.join(given)}, not valid in Fargate tasks"
+    return None
+
+
 # Container health check field -> its allowed seconds or count (API_HealthCheck; the timeout's upper bound
 # differs between versions of the page, so only its lower bound is checked).
 HEALTH_CHECK_RANGES = {

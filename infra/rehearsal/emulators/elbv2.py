@@ -596,6 +596,39 @@ def _stickiness_type(ctx: Context, r: Resource) -> str | None:
     )
 
 
+LB_COOKIE_SECONDS = (1, 604_800)
+
+
+@rule(
+    "elbv2-stickiness-cookie-duration",
+    _TARGET_GROUP,
+    prop="stickiness.cookieDuration",
+    summary="A load balancer cookie lasts 1 second to 1 week (604,800 seconds)",
+    source=f"{_TARGET_GROUP_ATTRIBUTES} (stickiness.lb_cookie.duration_seconds: 1 second to 1 week)",
+)
+def _stickiness_cookie_duration(ctx: Context, r: Resource) -> str | None:
+    duration = (r.get("stickiness") or {}).get("cookieDuration")
+    low, high = LB_COOKIE_SECONDS
+    if not isinstance(duration, int | float) or low <= duration <= high:
+        return None
+    return f"stickiness.cookieDuration {int(duration)} is outside {low}-{high} seconds"
+
+
+@rule(
+    "elbv2-gateway-no-security-groups",
+    _LOAD_BALANCER,
+    prop="securityGroups",
+    summary="A Gateway Load Balancer takes no security groups",
+    source=f"{_ELB_API}/API_SetSecurityGroups.html (you can't associate a security group with a Gateway "
+    f"Load Balancer); {_ELB_API}/API_CreateLoadBalancer.html (SecurityGroups: Application and Network Load "
+    "Balancers)",
+)
+def _gateway_no_security_groups(ctx: Context, r: Resource) -> str | None:
+    if r.get("loadBalancerType") != "gateway" or not r.get("securityGroups"):
+        return None
+    return "a Gateway Load Balancer takes no security groups"
+
+
 IDLE_TIMEOUT_SECONDS = (1, 4000)
 
 

@@ -602,3 +602,10 @@ def ecs_container_reserving_less_than_its_hard_limit() -> None:
 )
 def ecs_container_reservation_above_its_hard_limit() -> None:
     _task(container_definitions=_containers(memory=256, memoryReservation=384))
+
+
+@refused(
+    "ecs", token=TASK_DEFINITION, prop="containerDefinitions", source=f"{GUIDE}/fargate-tasks-services.html"
+)
+def ecs_fargate_container_with_links() -> None:
+    _task(container_definitions=_containers(links=["db"], dnsServers=["10.0.0.2"]))

@@ -615,3 +615,29 @@ def elbv2_rule_weighted_across_six_target_groups() -> None:
         ],
         conditions=[{"path_pattern": {"values": ["/api/*"]}}],
     )
+
+
+@valid("elbv2")
+def elbv2_target_group_cookie_for_a_week() -> None:
+    _target_group(network(), stickiness={"type": "lb_cookie", "cookie_duration": 604800, "enabled": True})
+
+
+@refused(
+    "elbv2",
+    token=TARGET_GROUP,
+    prop="stickiness.cookieDuration",
+    source=f"{API}/API_TargetGroupAttribute.html",
+)
+def elbv2_target_group_cookie_beyond_a_week() -> None:
+    _target_group(network(), stickiness={"type": "lb_cookie", "cookie_duration": 700000, "enabled": True})
+
+
+@refused("elbv2", token=LOAD_BALANCER, prop="securityGroups", source=f"{API}/API_SetSecurityGroups.html")
+def elbv2_gateway_load_balancer_with_security_groups() -> None:
+    net = network()
+    aws.lb.LoadBalancer(
+        "inspection",
+        load_balancer_type="gateway",
+        subnets=[s.id for s in net.subnets],
+        security_groups=[net.group.id],
+    )
