@@ -48,6 +48,24 @@ def _throughput(source: dict[str, Any] | Resource) -> dict[str, int]:
     }
 
 
+MAX_LOCAL_SECONDARY_INDEXES = 5
+
+
+@rule(
+    "dynamodb-local-secondary-index-count",
+    TABLE_TOKEN,
+    prop="localSecondaryIndexes",
+    summary=f"A table has at most {MAX_LOCAL_SECONDARY_INDEXES} local secondary indexes",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html "
+    "(LocalSecondaryIndexes: the maximum is 5)",
+)
+def _local_secondary_index_count(ctx: Context, r: Resource) -> str | None:
+    count = len(r.get("localSecondaryIndexes") or [])
+    if count <= MAX_LOCAL_SECONDARY_INDEXES:
+        return None
+    return f"{count} local secondary indexes; a table takes at most {MAX_LOCAL_SECONDARY_INDEXES}"
+
+
 @emulates(
     TABLE_TOKEN,
     note="create_table, update_time_to_live, update_continuous_backups; key, capacity and index rules are"

@@ -65,6 +65,19 @@ _TRANSITIONS = ("transitionToIa", "transitionToPrimaryStorageClass", "transition
 
 
 @rule(
+    "efs-kms-key-needs-encryption",
+    _FILE_SYSTEM,
+    prop="kmsKeyId",
+    summary="A file system given a KMS key is encrypted",
+    source=f"{_API}/API_CreateFileSystem.html (KmsKeyId: if you use KmsKeyId, Encrypted must be true)",
+)
+def _kms_key_needs_encryption(ctx: Context, r: Resource) -> str | None:
+    if not r.get("kmsKeyId") or r.get("encrypted"):
+        return None
+    return "kmsKeyId is set, so encrypted must be true"
+
+
+@rule(
     "efs-one-transition-per-lifecycle-policy",
     "aws:efs/fileSystem:FileSystem",
     prop="lifecyclePolicies",

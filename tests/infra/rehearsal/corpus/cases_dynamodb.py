@@ -194,3 +194,30 @@ def dynamodb_point_in_time_recovery_for_a_week() -> None:
 @refused("dynamodb", token=TABLE, prop="pointInTimeRecovery", source=UPDATE_CONTINUOUS_BACKUPS)
 def dynamodb_point_in_time_recovery_beyond_35_days() -> None:
     _table(point_in_time_recovery={"enabled": True, "recovery_period_in_days": 40})
+
+
+def _with_local_indexes(count: int) -> None:
+    sort_keys = [f"by{index}" for index in range(count)]
+    _table(
+        range_key="sk",
+        attributes=[{"name": "pk", "type": "S"}, {"name": "sk", "type": "S"}]
+        + [{"name": key, "type": "S"} for key in sort_keys],
+        local_secondary_indexes=[
+            {"name": f"lsi-{key}", "range_key": key, "projection_type": "KEYS_ONLY"} for key in sort_keys
+        ],
+    )
+
+
+@valid("dynamodb")
+def dynamodb_five_local_secondary_indexes() -> None:
+    _with_local_indexes(5)
+
+
+@refused(
+    "dynamodb",
+    token=TABLE,
+    prop="localSecondaryIndexes",
+    source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html",
+)
+def dynamodb_six_local_secondary_indexes() -> None:
+    _with_local_indexes(6)

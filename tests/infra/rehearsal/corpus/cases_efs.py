@@ -177,3 +177,13 @@ def efs_two_transitions_in_one_lifecycle_policy() -> None:
             {"transition_to_ia": "AFTER_30_DAYS", "transition_to_primary_storage_class": "AFTER_1_ACCESS"}
         ]
     )
+
+
+@valid("efs")
+def efs_file_system_encrypted_with_its_own_key() -> None:
+    _file_system(kms_key_id=aws.kms.Key("efs").arn)
+
+
+@refused("efs", token=FILE_SYSTEM, prop="kmsKeyId", source=f"{UG}/API_CreateFileSystem.html")
+def efs_kms_key_on_an_unencrypted_file_system() -> None:
+    _file_system(encrypted=False, kms_key_id=aws.kms.Key("efs").arn)
