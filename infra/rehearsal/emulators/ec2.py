@@ -1931,6 +1931,24 @@ def _launch_template_ebs_volume(ctx: Context, r: Resource) -> str | None:
     return None
 
 
+CPU_CREDITS = ("standard", "unlimited")
+
+
+@rule(
+    "ec2-cpu-credits",
+    ("aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"),
+    prop="creditSpecification.cpuCredits",
+    summary="A burstable instance's CPU credit option is standard or unlimited",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreditSpecificationRequest.html"
+    " (CpuCredits: valid values standard | unlimited)",
+)
+def _cpu_credits(ctx: Context, r: Resource) -> str | None:
+    credits = (r.get("creditSpecification") or {}).get("cpuCredits")
+    if not isinstance(credits, str) or not credits or credits in CPU_CREDITS:
+        return None
+    return f"cpuCredits {credits!r} is not one of {', '.join(CPU_CREDITS)}"
+
+
 @rule(
     "ec2-instance-root-block-device",
     "aws:ec2/instance:Instance",

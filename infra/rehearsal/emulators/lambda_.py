@@ -470,6 +470,24 @@ int_between_rule(
 )
 
 
+EPHEMERAL_STORAGE_MB = (512, 10_240)
+
+
+@rule(
+    "lambda-ephemeral-storage",
+    FUNCTION_TOKEN,
+    prop="ephemeralStorage.size",
+    summary="A function's /tmp (ephemeralStorage.size) is 512-10,240 MB",
+    source=f"{PROVIDER_FUNCTION} (ephemeral_storage.size: validation.IntBetween(512, 10240))",
+)
+def _ephemeral_storage(ctx: Context, r: Resource) -> str | None:
+    size = (r.get("ephemeralStorage") or {}).get("size")
+    low, high = EPHEMERAL_STORAGE_MB
+    if not isinstance(size, int | float) or low <= size <= high:
+        return None
+    return f"ephemeralStorage.size is {int(size)}; /tmp must be between {low} and {high} MB"
+
+
 @rule(
     "lambda-runtime-create-blocked",
     FUNCTION_TOKEN,

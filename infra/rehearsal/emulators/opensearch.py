@@ -380,6 +380,25 @@ def _engine_version_offered(ctx: Context, r: Resource) -> str | None:
     return f"OpenSearch Service offers no {version}; it offers {', '.join(same_engine[-6:])} and older"
 
 
+WARM_COUNT = (2, 150)
+
+
+@rule(
+    "opensearch-warm-count",
+    DOMAIN,
+    prop="clusterConfig.warmCount",
+    summary="A domain has 2-150 UltraWarm nodes",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/opensearch/domain.go"
+    " (cluster_config.warm_count: validation.IntBetween(2, 150))",
+)
+def _warm_count(ctx: Context, r: Resource) -> str | None:
+    count = (r.get("clusterConfig") or {}).get("warmCount")
+    low, high = WARM_COUNT
+    if not isinstance(count, int | float) or low <= count <= high:
+        return None
+    return f"warmCount {int(count)} is outside {low}-{high} UltraWarm nodes"
+
+
 @rule(
     "opensearch-warm-needs-dedicated-masters",
     DOMAIN,

@@ -1169,3 +1169,23 @@ def ec2_launch_template_gp3_root_over_500_iops_per_gib() -> None:
             {"device_name": "/dev/xvda", "ebs": {"volume_type": "gp3", "volume_size": 8, "iops": 16000}}
         ],
     )
+
+
+@valid("ec2")
+def ec2_burstable_instance_with_unlimited_credits() -> None:
+    _instance(
+        network(),
+        instance_type="t4g.small",
+        ami=_ami("arm64"),
+        credit_specification={"cpu_credits": "unlimited"},
+    )
+
+
+@refused(
+    "ec2",
+    token="aws:ec2/instance:Instance",
+    prop="creditSpecification.cpuCredits",
+    source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreditSpecificationRequest.html",
+)
+def ec2_instance_with_turbo_credits() -> None:
+    _instance(network(), credit_specification={"cpu_credits": "turbo"})

@@ -371,3 +371,13 @@ def lambda_function_dead_letters_to_a_table() -> None:
         "failures", billing_mode="PAY_PER_REQUEST", hash_key="id", attributes=[{"name": "id", "type": "S"}]
     )
     _function(dead_letter_config={"target_arn": table.arn})
+
+
+@valid("lambda")
+def lambda_function_with_ten_gib_of_tmp() -> None:
+    _function(ephemeral_storage={"size": 10240}, memory_size=10240)
+
+
+@refused("lambda", token=FUNCTION, prop="ephemeralStorage.size", source=PROVIDER_FUNCTION)
+def lambda_function_with_twenty_gib_of_tmp() -> None:
+    _function(ephemeral_storage={"size": 20480})

@@ -350,3 +350,23 @@ def opensearch_iam_master_user_without_arn() -> None:
 @refused("opensearch", token=DOMAIN, prop="encryptAtRest.enabled", source=SUPPORTED_TYPES)
 def opensearch_t2_encrypted_at_rest() -> None:
     _domain({"instance_type": "t2.small.search"}, engine_version="Elasticsearch_7.10")
+
+
+@refused(
+    "opensearch",
+    token=DOMAIN,
+    prop="clusterConfig.warmCount",
+    source="https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/opensearch/domain.go",
+)
+def opensearch_a_single_ultrawarm_node() -> None:
+    _domain(
+        _two_zones(
+            dedicated_master_enabled=True,
+            dedicated_master_type="m6g.large.search",
+            dedicated_master_count=3,
+            warm_enabled=True,
+            warm_type="ultrawarm1.medium.search",
+            warm_count=1,
+        ),
+        ebs_options={"ebs_enabled": True, "volume_type": "gp3", "volume_size": 100},
+    )
