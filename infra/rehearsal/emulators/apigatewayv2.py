@@ -288,6 +288,28 @@ def _payload_format(ctx: Context, r: Resource) -> str | None:
     return f"payload format {version} is for Lambda proxy integrations; a {kind} integration takes 1.0"
 
 
+TIMEOUT_MILLIS = {"HTTP": (50, 30_000), "WEBSOCKET": (50, 29_000)}
+
+
+@rule(
+    "apigatewayv2-integration-timeout",
+    INTEGRATION_TOKEN,
+    prop="timeoutMilliseconds",
+    summary="An integration times out after 50-30000 ms on an HTTP API, 50-29000 ms on a WebSocket API",
+    source=f"{INTEGRATION_REFERENCE} (timeoutInMillis: between 50 and 29,000 milliseconds for WebSocket APIs"
+    " and between 50 and 30,000 milliseconds for HTTP APIs)",
+)
+def _integration_timeout(ctx: Context, r: Resource) -> str | None:
+    timeout = r.get("timeoutMilliseconds")
+    protocol = _protocol_of(ctx, r)
+    if timeout is None or protocol not in TIMEOUT_MILLIS:
+        return None
+    low, high = TIMEOUT_MILLIS[protocol]
+    if low <= int(timeout) <= high:
+        return None
+    return f"timeoutMilliseconds is {int(timeout)}; a {protocol} API's integration takes {low}-{high}"
+
+
 HTTP_API_LOGGING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html"
 
 

@@ -134,6 +134,37 @@ def _origin_ids(r: Resource) -> list[Any]:
 
 
 @rule(
+    "cloudfront-default-root-object",
+    "aws:cloudfront/distribution:Distribution",
+    prop="defaultRootObject",
+    summary="The default root object is an object name without a leading /",
+    source=f"{API}/API_DistributionConfig.html (DefaultRootObject: specify only the object name, for example"
+    " index.html. Don't add a / before the object name)",
+)
+def _default_root_object(ctx: Context, r: Resource) -> str | None:
+    root = r.get("defaultRootObject")
+    if isinstance(root, str) and root.startswith("/"):
+        return f"defaultRootObject {root!r} starts with /: give the object name alone ({root.lstrip('/')!r})"
+    return None
+
+
+@rule(
+    "cloudfront-origin-path",
+    "aws:cloudfront/distribution:Distribution",
+    prop="origins",
+    summary="An origin path begins with / and does not end with /",
+    source=f"{API}/API_Origin.html (OriginPath: must begin with a slash (/). Do not add a / at the end of the"
+    " path)",
+)
+def _origin_path(ctx: Context, r: Resource) -> tuple[str, str] | None:
+    for index, origin in enumerate(r.get("origins") or []):
+        path = origin.get("originPath") if isinstance(origin, Mapping) else None
+        if isinstance(path, str) and path and (not path.startswith("/") or path.endswith("/")):
+            return f"origins[{index}].originPath", f"originPath {path!r} must begin with / and not end with /"
+    return None
+
+
+@rule(
     "cloudfront-default-behavior-origin",
     "aws:cloudfront/distribution:Distribution",
     prop="defaultCacheBehavior.targetOriginId",

@@ -211,6 +211,34 @@ def _extended_statistic(ctx: Context, r: Resource) -> str | None:
     return None
 
 
+ANOMALY_OPERATORS = (
+    "LessThanLowerOrGreaterThanUpperThreshold",
+    "LessThanLowerThreshold",
+    "GreaterThanUpperThreshold",
+)
+
+
+@rule(
+    "cloudwatch-alarm-anomaly-operator",
+    METRIC_ALARM,
+    prop="comparisonOperator",
+    summary="The band operators (GreaterThanUpperThreshold, ...) go with thresholdMetricId, and only they do",
+    source=PUT_METRIC_ALARM
+    + " (ComparisonOperator: LessThanLowerOrGreaterThanUpperThreshold, LessThanLowerThreshold"
+    " and GreaterThanUpperThreshold are used only for alarms based on anomaly detection models)",
+)
+def _anomaly_operator(ctx: Context, r: Resource) -> str | None:
+    operator, band = r.get("comparisonOperator"), r.get("thresholdMetricId")
+    if operator in ANOMALY_OPERATORS and not band:
+        return f"{operator} compares with an anomaly detection band: set thresholdMetricId to the band's id"
+    if band and operator is not None and operator not in ANOMALY_OPERATORS:
+        return (
+            f"thresholdMetricId {band!r} makes this an anomaly detection alarm, which compares with "
+            f"{', '.join(ANOMALY_OPERATORS)}, not {operator}"
+        )
+    return None
+
+
 @rule(
     "cloudwatch-alarm-datapoints",
     METRIC_ALARM,

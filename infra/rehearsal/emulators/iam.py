@@ -171,9 +171,23 @@ def _statement(statement: Mapping[str, Any]) -> dict[str, Any]:
     return converted
 
 
+def _camel_keys(value: Any) -> Any:
+    """Invoke arguments given as plain dicts keep the program's snake_case keys (`not_actions`), which the
+    provider takes as it takes `notActions`: both are read the same way here."""
+    if isinstance(value, Mapping):
+        return {
+            re.sub(r"_([a-z])", lambda m: m.group(1).upper(), str(k)): _camel_keys(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_camel_keys(v) for v in value]
+    return value
+
+
 @answers("aws:iam/getPolicyDocument:getPolicyDocument")
 def policy_document(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     """The provider renders this locally too: no AWS call, same JSON shape."""
+    args = _camel_keys(args)
     document: dict[str, Any] = {"Version": args.get("version", "2012-10-17")}
     if args.get("policyId"):
         document["Id"] = args["policyId"]

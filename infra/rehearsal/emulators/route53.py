@@ -54,6 +54,28 @@ def _record_name(name: str, zone: str) -> str:
     return f"{name}.{zone}" if name else zone
 
 
+def _routing(r: Resource) -> dict[str, Any]:
+    """The routing members the provider sends: two weighted (or failover, ...) records of one name and type
+    are told apart by their set identifier."""
+    routing: dict[str, Any] = {}
+    if r.get("setIdentifier"):
+        routing["SetIdentifier"] = r.get("setIdentifier")
+    if r.get("healthCheckId"):
+        routing["HealthCheckId"] = r.get("healthCheckId")
+    weighted = (r.get("weightedRoutingPolicies") or [None])[0]
+    if isinstance(weighted, dict) and weighted.get("weight") is not None:
+        routing["Weight"] = int(weighted["weight"])
+    latency = (r.get("latencyRoutingPolicies") or [None])[0]
+    if isinstance(latency, dict) and latency.get("region"):
+        routing["Region"] = latency["region"]
+    failover = (r.get("failoverRoutingPolicies") or [None])[0]
+    if isinstance(failover, dict) and failover.get("type"):
+        routing["Failover"] = failover["type"]
+    if r.get("multivalueAnswerRoutingPolicy") is True:
+        routing["MultiValueAnswer"] = True
+    return routing
+
+
 @emulates(
     "aws:route53/record:Record",
     note="change_resource_record_sets in the zone; a zone the stack does not create is assumed to exist",
@@ -68,6 +90,7 @@ def record(ctx: Context, r: Resource) -> Emulated:
     zone_name = ctx.aws(r, "zoneId", "route53", "get_hosted_zone", Id=zone_id)["HostedZone"]["Name"]
     name = _record_name(given, zone_name.rstrip("."))
     record_set: dict[str, Any] = {"Name": name, "Type": r.get("type")}
+    record_set.update(_routing(r))
     aliases = r.get("aliases", [])
     if aliases:
         alias = aliases[0]
@@ -136,6 +159,8 @@ def _mx_problem(value: str) -> str | None:
     parts = value.split()
     if len(parts) != 2 or not parts[0].isdigit() or not 0 <= int(parts[0]) <= 65535:
         return f"{value!r} is not 'priority host' (priority 0-65535)"
+    if parts[1] == "." and int(parts[0]) == 0:
+        return None  # a null MX (RFC 7505): the domain accepts no mail
     return None if _HOST.fullmatch(parts[1]) else f"{value!r} names no valid mail host"
 
 
@@ -231,6 +256,25 @@ def _set_identifier(ctx: Context, r: Resource) -> str | None:
         policies.append("multivalueAnswerRoutingPolicy")
     if policies and not r.get("setIdentifier"):
         return f"{policies[0]} is set, so the record needs a setIdentifier to tell it from its siblings"
+    return None
+
+
+WEIGHT_RANGE = (0, 255)
+
+
+@rule(
+    "route53-weight-range",
+    "aws:route53/record:Record",
+    prop="weightedRoutingPolicies",
+    summary="A weighted record's weight is 0-255",
+    source=f"{RECORD_SET} (Weight: valid range minimum value of 0, maximum value of 255)",
+)
+def _weight_range(ctx: Context, r: Resource) -> str | None:
+    low, high = WEIGHT_RANGE
+    for policy in r.get("weightedRoutingPolicies") or []:
+        weight = policy.get("weight") if isinstance(policy, dict) else None
+        if weight is not None and not low <= int(weight) <= high:
+            return f"weight {int(weight)} is outside {low}-{high}"
     return None
 
 

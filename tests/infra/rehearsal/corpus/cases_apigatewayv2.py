@@ -223,3 +223,42 @@ def apigatewayv2_jwt_authorizer_client_mixing_user_and_machine_grants() -> None:
         identity_sources=["$request.header.Authorization"],
         jwt_configuration={"audiences": [client.id], "issuer": pool.endpoint.apply(lambda e: f"https://{e}")},
     )
+
+
+def _proxy(api: aws.apigatewayv2.Api, timeout: int) -> None:
+    aws.apigatewayv2.Integration(
+        f"backend-{timeout}",
+        api_id=api.id,
+        integration_type="HTTP_PROXY",
+        integration_method="ANY",
+        integration_uri="https://backend.example.com",
+        timeout_milliseconds=timeout,
+    )
+
+
+@valid("apigatewayv2")
+def apigatewayv2_http_integration_waiting_30_seconds() -> None:
+    _proxy(_http_api(), 30_000)
+
+
+@refused(
+    "apigatewayv2",
+    token="aws:apigatewayv2/integration:Integration",
+    prop="timeoutMilliseconds",
+    source=INTEGRATIONS,
+)
+def apigatewayv2_http_integration_waiting_31_seconds() -> None:
+    _proxy(_http_api(), 31_000)
+
+
+@refused(
+    "apigatewayv2",
+    token="aws:apigatewayv2/integration:Integration",
+    prop="timeoutMilliseconds",
+    source=INTEGRATIONS,
+)
+def apigatewayv2_websocket_integration_waiting_30_seconds() -> None:
+    api = aws.apigatewayv2.Api(
+        "ws", name="chat", protocol_type="WEBSOCKET", route_selection_expression="$request.body.action"
+    )
+    aws.apigatewayv2.Integration("mock", api_id=api.id, integration_type="MOCK", timeout_milliseconds=30_000)

@@ -389,3 +389,28 @@ def cloudfront_behaviors_targeting_an_origin_group() -> None:
         default_cache_behavior=_behavior(target_origin_id="assets-failover"),
         ordered_cache_behaviors=[{**_behavior(target_origin_id="assets-failover"), "path_pattern": "/img/*"}],
     )
+
+
+@valid("cloudfront")
+def cloudfront_origin_path_and_root_object() -> None:
+    _distribution(
+        default_root_object="index.html",
+        origins=[{"origin_id": "assets", "domain_name": BUCKET_DOMAIN, "origin_path": "/site/v2"}],
+    )
+
+
+@refused(
+    "cloudfront", token=DISTRIBUTION, prop="defaultRootObject", source=f"{API}/API_DistributionConfig.html"
+)
+def cloudfront_root_object_with_a_leading_slash() -> None:
+    _distribution(default_root_object="/index.html")
+
+
+@refused("cloudfront", token=DISTRIBUTION, prop="origins", source=f"{API}/API_Origin.html")
+def cloudfront_origin_path_with_a_trailing_slash() -> None:
+    _distribution(origins=[{"origin_id": "assets", "domain_name": BUCKET_DOMAIN, "origin_path": "/site/"}])
+
+
+@refused("cloudfront", token=DISTRIBUTION, prop="origins", source=f"{API}/API_Origin.html")
+def cloudfront_origin_path_without_a_leading_slash() -> None:
+    _distribution(origins=[{"origin_id": "assets", "domain_name": BUCKET_DOMAIN, "origin_path": "site"}])

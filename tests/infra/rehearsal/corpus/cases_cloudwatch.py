@@ -234,3 +234,27 @@ def cloudwatch_percentile_above_100() -> None:
 @refused("cloudwatch", token=ALARM, prop="extendedStatistic", source=PUT_ALARM)
 def cloudwatch_extended_statistic_unknown_form() -> None:
     _alarm(statistic=None, extended_statistic="percentile99")
+
+
+@refused("cloudwatch", token=ALARM, prop="comparisonOperator", source=PUT_ALARM)
+def cloudwatch_band_operator_on_a_static_threshold() -> None:
+    _alarm(comparison_operator="GreaterThanUpperThreshold")
+
+
+@refused("cloudwatch", token=ALARM, prop="comparisonOperator", source=PUT_ALARM)
+def cloudwatch_anomaly_band_compared_as_a_static_threshold() -> None:
+    metric = aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+        namespace="AWS/ApiGateway", metric_name="Latency", period=300, stat="p99"
+    )
+    aws.cloudwatch.MetricAlarm(
+        "latency-anomaly",
+        comparison_operator="GreaterThanThreshold",
+        evaluation_periods=2,
+        threshold_metric_id="band",
+        metric_queries=[
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(id="latency", metric=metric, return_data=True),
+            aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                id="band", expression="ANOMALY_DETECTION_BAND(latency, 2)", return_data=True
+            ),
+        ],
+    )

@@ -330,3 +330,19 @@ def iam_trust_policy_with_a_wildcard_account() -> None:
 @refused("iam", token=ROLE, prop="assumeRolePolicy", source=f"{ELEMENTS}_principal.html")
 def iam_trust_policy_with_a_wildcard_role_name() -> None:
     _trust({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deploy-*"}})
+
+
+@valid("iam")
+def iam_policy_document_from_plain_dicts_with_not_actions() -> None:
+    document = aws.iam.get_policy_document_output(
+        statements=[
+            {
+                "effect": "Allow",
+                "not_actions": ["s3:DeleteObject"],
+                "resources": ["arn:aws:s3:::reports/*"],
+                "conditions": [{"test": "StringLike", "variable": "s3:prefix", "values": ["home/*"]}],
+            },
+            {"effect": "Deny", "actions": ["s3:*"], "not_resources": ["arn:aws:s3:::reports/*"]},
+        ]
+    )
+    aws.iam.Policy("reports", policy=document.json)

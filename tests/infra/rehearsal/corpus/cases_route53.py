@@ -283,3 +283,35 @@ def route53_records_named_relative_to_their_zone() -> None:
     aws.route53.Record(
         "docs", zone_id=zone.zone_id, name="docs", type="CNAME", records=["api.example.com"], ttl=60
     )
+
+
+@valid("route53")
+def route53_parked_domain_with_a_null_mx() -> None:
+    """RFC 7505: "0 ." says the domain accepts no mail."""
+    _record("MX", ["0 ."], name="example.com", ttl=3600)
+
+
+@valid("route53")
+def route53_weighted_records_from_0_to_255() -> None:
+    zone = _zone()
+    for identifier, weight in (("drained", 0), ("all", 255)):
+        aws.route53.Record(
+            identifier,
+            zone_id=zone.zone_id,
+            name="api.example.com",
+            type="A",
+            ttl=60,
+            records=["203.0.113.20"],
+            set_identifier=identifier,
+            weighted_routing_policies=[{"weight": weight}],
+        )
+
+
+@refused(
+    "route53",
+    token=RECORD,
+    prop="weightedRoutingPolicies",
+    source="https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html",
+)
+def route53_weight_of_256() -> None:
+    _record("A", ["203.0.113.20"], set_identifier="blue", weighted_routing_policies=[{"weight": 256}])
