@@ -246,17 +246,13 @@ FARGATE_TASK_SIZES: dict[int, range | tuple[int, ...]] = {
 
 
 def _units(value: Any, unit: str, per_unit: int) -> int | None:
-    """CPU units or MiB from "1024", "1 vCPU" or "2 GB", as the task definition accepts them."""
+    """CPU units or MiB from "1024", "1 vCPU", "2 GB" or "2GB", as the task definition accepts them
+    (API_RegisterTaskDefinition: memory "1GB or 1 GB", cpu "1 vCPU or 1 vcpu")."""
     text = str(value).strip()
     if text.isdigit():
         return int(text)
-    number, _, suffix = text.partition(" ")
-    if suffix.strip().lower() == unit.lower():
-        try:
-            return int(float(number) * per_unit)
-        except ValueError:
-            return None
-    return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*" + re.escape(unit), text, flags=re.IGNORECASE)
+    return int(float(match.group(1)) * per_unit) if match else None
 
 
 def _is_fargate(r: Resource) -> bool:

@@ -609,3 +609,8 @@ def ecs_container_reservation_above_its_hard_limit() -> None:
 )
 def ecs_fargate_container_with_links() -> None:
     _task(container_definitions=_containers(links=["db"], dnsServers=["10.0.0.2"]))
+
+
+@valid("ecs")
+def ecs_fargate_sizes_written_without_a_space() -> None:
+    _task(cpu="1024", memory="2GB")
