@@ -326,3 +326,41 @@ def _one_input(ctx: Context, r: Resource) -> str | None:
     if not r.get("input") or not others:
         return None
     return f"input conflicts with {' and '.join(others)}: give one of them"
+
+
+INPUT_TRANSFORMER = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html"
+MAX_INPUT_PATHS = 100
+_PLACEHOLDER = re.compile(r"<[\w.-]+>")
+
+
+@rule(
+    "events-target-input-transformer",
+    TARGET_TOKEN,
+    prop="inputTransformer",
+    summary="An input transformer maps at most 100 paths, none named AWS.*, and a template that is a JSON"
+    " object stays valid JSON with its placeholders filled (never as a key)",
+    source=f"{INPUT_TRANSFORMER} (InputPathsMap: up to 100 pairs, keys cannot start with AWS.; InputTemplate:"
+    " if a JSON object, the placeholder cannot be used as an object key)",
+)
+def _input_transformer(ctx: Context, r: Resource) -> tuple[str, str] | str | None:
+    transformer = r.get("inputTransformer")
+    if not isinstance(transformer, dict):
+        return None
+    paths = transformer.get("inputPaths") or {}
+    if len(paths) > MAX_INPUT_PATHS:
+        return f"inputTransformer.inputPaths has {len(paths)} entries; at most {MAX_INPUT_PATHS}"
+    reserved = [key for key in paths if str(key).upper().startswith("AWS.")]
+    if reserved:
+        return f"inputTransformer.inputPaths key {reserved[0]!r} starts with AWS., which is reserved"
+    template = transformer.get("inputTemplate")
+    if not isinstance(template, str) or not template.strip().startswith("{"):
+        return None
+    try:
+        json.loads(_PLACEHOLDER.sub("null", template))
+    except ValueError:
+        return (
+            "inputTransformer.inputTemplate",
+            f"the template {template!r} is a JSON object that is not valid JSON once its placeholders are "
+            "filled (check braces, commas and quotes; a placeholder cannot be a key)",
+        )
+    return None

@@ -173,3 +173,45 @@ def events_fifo_queue_target_without_a_message_group() -> None:
     rule = aws.cloudwatch.EventRule("hourly", schedule_expression="rate(5 minutes)")
     queue = aws.sqs.Queue("jobs", name="jobs.fifo", fifo_queue=True)
     aws.cloudwatch.EventTarget("jobs", rule=rule.name, arn=queue.arn)
+
+
+INPUT_TRANSFORMER = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html"
+
+
+def _transformed(paths: dict[str, str], template: str) -> None:
+    rule = aws.cloudwatch.EventRule("order-placed", event_pattern=json.dumps({"source": ["shop.orders"]}))
+    queue = aws.sqs.Queue("order-placed")
+    aws.cloudwatch.EventTarget(
+        "order-placed-queue",
+        rule=rule.name,
+        arn=queue.arn,
+        input_transformer={"input_paths": paths, "input_template": template},
+    )
+
+
+@valid("events")
+def events_input_transformers_as_text_and_json() -> None:
+    _transformed(
+        {"id": "$.detail.id", "state": "$.detail.state"},
+        '{"order": <id>, "summary": "order <id> is \\"<state>\\"", "rule": "<aws.events.rule-name>"}',
+    )
+
+
+@valid("events")
+def events_input_transformer_as_plain_text() -> None:
+    _transformed({"id": "$.detail.id"}, '"order <id> was placed"')
+
+
+@refused("events", token=TARGET, prop="inputTransformer.inputTemplate", source=INPUT_TRANSFORMER)
+def events_input_template_missing_its_closing_brace() -> None:
+    _transformed({"id": "$.detail.id"}, '{"order": <id>')
+
+
+@refused("events", token=TARGET, prop="inputTransformer.inputTemplate", source=INPUT_TRANSFORMER)
+def events_input_template_placeholder_as_a_key() -> None:
+    _transformed({"id": "$.detail.id"}, "{<id>: true}")
+
+
+@refused("events", token=TARGET, prop="inputTransformer", source=INPUT_TRANSFORMER)
+def events_input_path_named_in_the_aws_namespace() -> None:
+    _transformed({"AWS.id": "$.detail.id"}, '{"order": <AWS.id>}')
