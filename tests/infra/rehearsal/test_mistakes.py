@@ -85,7 +85,7 @@ def test_an_invoke_without_an_answer_stops_the_run() -> None:
         rehearse(MISTAKES, "unknown-invoke")
     cause = caught.value.__cause__
     assert isinstance(cause, InvokeNotEmulatedError)
-    assert "aws:index/getBillingServiceAccount:getBillingServiceAccount is not emulated" in str(cause)
+    assert "aws:index/getIpRanges:getIpRanges is not emulated" in str(cause)
 
 
 def test_the_cli_reports_a_refusal_and_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
