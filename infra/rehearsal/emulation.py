@@ -262,6 +262,15 @@ class ManyFoundError(LookupError):
         )
 
 
+def the_one(token: str, what: str, found: list[Any], args: Mapping[str, Any], region: str = "") -> Any:
+    """The single result a lookup wants: NotFoundError when there is none, ManyFoundError when several."""
+    if not found:
+        raise NotFoundError(token, what, args, region)
+    if len(found) > 1:
+        raise ManyFoundError(token, what, len(found))
+    return found[0]
+
+
 def aws_filters(args: Mapping[str, Any]) -> list[dict[str, Any]]:
     """An invoke's `filters` and `tags` as an EC2 Describe* call's Filters (`tag:<key>`, as the provider)."""
     given = args.get("filters") or []

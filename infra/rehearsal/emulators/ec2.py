@@ -11,14 +11,13 @@ from typing import Any
 from infra.rehearsal.emulation import (
     Context,
     EmulationError,
-    ManyFoundError,
-    NotFoundError,
     Resource,
     answers,
     aws_filters,
     blamed_property,
     tag_specifications,
     tags_map,
+    the_one,
 )
 from infra.rehearsal.spec import (
     EVERY_INPUT,
@@ -2470,14 +2469,6 @@ def network_interface(ctx: Context, r: Resource) -> Emulated:
 # provider fails when nothing (or more than one thing) matches.
 
 
-def _one(token: str, what: str, found: list[dict[str, Any]], args: Mapping[str, Any], region: str) -> Any:
-    if not found:
-        raise NotFoundError(token, what, args, region)
-    if len(found) > 1:
-        raise ManyFoundError(token, what, len(found))
-    return found[0]
-
-
 def _region(ctx: Context, args: Mapping[str, Any]) -> str:
     return str(args.get("region") or ctx.region)
 
@@ -2501,7 +2492,7 @@ def get_vpc(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         vpcs = ec2.describe_vpcs(**kwargs)["Vpcs"]
     except ec2.exceptions.ClientError:
         vpcs = []  # an unknown id: InvalidVpcID.NotFound, which the provider reports as no match
-    vpc = _one(GET_VPC, "EC2 VPC", vpcs, args, _region(ctx, args))
+    vpc = the_one(GET_VPC, "EC2 VPC", vpcs, args, _region(ctx, args))
     vpc_id = vpc["VpcId"]
 
     def attribute(name: str, key: str) -> bool:
@@ -2580,7 +2571,7 @@ def get_subnet(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         subnets = ec2.describe_subnets(**kwargs)["Subnets"]
     except ec2.exceptions.ClientError:
         subnets = []  # an unknown id: InvalidSubnetID.NotFound
-    subnet = _one(GET_SUBNET, "EC2 Subnet", subnets, args, _region(ctx, args))
+    subnet = the_one(GET_SUBNET, "EC2 Subnet", subnets, args, _region(ctx, args))
     dns = subnet.get("PrivateDnsNameOptionsOnLaunch", {})
     return {
         "id": subnet["SubnetId"],
@@ -2625,7 +2616,7 @@ def get_security_group(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         groups = ec2.describe_security_groups(**kwargs)["SecurityGroups"]
     except ec2.exceptions.ClientError:
         groups = []  # an unknown id: InvalidGroup.NotFound
-    group = _one(GET_SECURITY_GROUP, "EC2 Security Group", groups, args, _region(ctx, args))
+    group = the_one(GET_SECURITY_GROUP, "EC2 Security Group", groups, args, _region(ctx, args))
     # Rules that reference the group check its VPC against this map, as for the groups the stack creates.
     ctx.group_vpcs[group["GroupId"]] = str(group.get("VpcId", ""))
     return {
@@ -2637,4 +2628,155 @@ def get_security_group(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "tags": tags_map(group.get("Tags")),
         "filters": args.get("filters"),
         "region": _region(ctx, args),
+    }
+
+
+GET_VPC_ENDPOINT_SERVICE = "aws:ec2/getVpcEndpointService:getVpcEndpointService"
+
+
+@answers(GET_VPC_ENDPOINT_SERVICE)
+def get_vpc_endpoint_service(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An AWS service's endpoint service by its short name (`service`: s3, `serviceName`:
+    com.amazonaws.<region>.s3), Gateway or Interface, as describe_vpc_endpoint_services lists them."""
+    filters = aws_filters(args)
+    if args.get("serviceType"):
+        filters.append({"Name": "service-type", "Values": [str(args["serviceType"])]})
+    name = args.get("serviceName") or (
+        f"com.amazonaws.{ctx.region}.{args['service']}" if args.get("service") else None
+    )
+    kwargs: dict[str, Any] = {"Filters": filters} if filters else {}
+    if name:
+        kwargs["ServiceNames"] = [name]
+    details = ctx.client("ec2").describe_vpc_endpoint_services(**kwargs)["ServiceDetails"]
+    found = the_one(GET_VPC_ENDPOINT_SERVICE, "VPC Endpoint Service", details, args, ctx.region)
+    kind = found["ServiceType"][0]["ServiceType"]
+    return {
+        "id": found.get("ServiceId", found["ServiceName"]),
+        "serviceId": found.get("ServiceId", ""),
+        "serviceName": found["ServiceName"],
+        "service": args.get("service"),
+        "serviceType": kind,
+        "availabilityZones": sorted(found.get("AvailabilityZones", [])),
+        "baseEndpointDnsNames": found.get("BaseEndpointDnsNames", []),
+        "privateDnsName": found.get("PrivateDnsName", ""),
+        "owner": found.get("Owner", "amazon"),
+        "acceptanceRequired": bool(found.get("AcceptanceRequired", False)),
+        "managesVpcEndpoints": bool(found.get("ManagesVpcEndpoints", False)),
+        "vpcEndpointPolicySupported": bool(found.get("VpcEndpointPolicySupported", True)),
+        "supportedIpAddressTypes": found.get("SupportedIpAddressTypes", ["ipv4"]),
+        "tags": tags_map(found.get("Tags")),
+        "region": ctx.region,
+    }
+
+
+def _managed_prefix_list(ctx: Context, token: str, args: Mapping[str, Any], name: Any, list_id: Any) -> Any:
+    filters = aws_filters(args)
+    if name:
+        filters.append({"Name": "prefix-list-name", "Values": [str(name)]})
+    kwargs: dict[str, Any] = {"Filters": filters} if filters else {}
+    if list_id:
+        kwargs["PrefixListIds"] = [str(list_id)]
+    ec2 = ctx.client("ec2")
+    try:
+        lists = ec2.describe_managed_prefix_lists(**kwargs)["PrefixLists"]
+    except ec2.exceptions.ClientError:
+        lists = []  # an unknown id: InvalidPrefixListID.NotFound
+    found = the_one(token, "EC2 Managed Prefix List", lists, args, ctx.region)
+    entries = ec2.get_managed_prefix_list_entries(PrefixListId=found["PrefixListId"])["Entries"]
+    return found, entries
+
+
+GET_MANAGED_PREFIX_LIST = "aws:ec2/getManagedPrefixList:getManagedPrefixList"
+
+
+@answers(GET_MANAGED_PREFIX_LIST)
+def get_managed_prefix_list(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    found, entries = _managed_prefix_list(
+        ctx, GET_MANAGED_PREFIX_LIST, args, args.get("name"), args.get("id")
+    )
+    return {
+        "id": found["PrefixListId"],
+        "arn": found.get("PrefixListArn", ""),
+        "name": found["PrefixListName"],
+        "addressFamily": found.get("AddressFamily", "IPv4"),
+        "maxEntries": found.get("MaxEntries", 0),
+        "ownerId": found.get("OwnerId", "AWS"),
+        "version": found.get("Version", 1),
+        "entries": [{"cidr": e["Cidr"], "description": e.get("Description", "")} for e in entries],
+        "tags": tags_map(found.get("Tags")),
+        "region": ctx.region,
+    }
+
+
+GET_PREFIX_LIST = "aws:ec2/getPrefixList:getPrefixList"
+
+
+@answers(GET_PREFIX_LIST)
+def get_prefix_list(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An AWS-managed prefix list (the provider reads DescribePrefixLists, which lists the same lists)."""
+    found, entries = _managed_prefix_list(
+        ctx, GET_PREFIX_LIST, args, args.get("name"), args.get("prefixListId")
+    )
+    return {
+        "id": found["PrefixListId"],
+        "prefixListId": found["PrefixListId"],
+        "name": found["PrefixListName"],
+        "cidrBlocks": [e["Cidr"] for e in entries],
+        "region": ctx.region,
+    }
+
+
+GET_AMI_IDS = "aws:ec2/getAmiIds:getAmiIds"
+
+
+@answers(GET_AMI_IDS)
+def get_ami_ids(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Image ids, newest first (oldest first with sortAscending), filtered as getAmi filters them."""
+    kwargs: dict[str, Any] = {"Owners": [str(o) for o in args.get("owners") or []]}
+    if args.get("executableUsers"):
+        kwargs["ExecutableUsers"] = [str(u) for u in args["executableUsers"]]
+    filters = aws_filters(args)
+    if filters:
+        kwargs["Filters"] = filters
+    images = ctx.client("ec2").describe_images(**kwargs)["Images"]
+    if args.get("nameRegex"):
+        pattern = re.compile(str(args["nameRegex"]))
+        images = [i for i in images if pattern.search(i.get("Name", ""))]
+    images.sort(key=lambda i: i.get("CreationDate", ""), reverse=not args.get("sortAscending"))
+    return {"id": ctx.region, "ids": [i["ImageId"] for i in images], "region": ctx.region}
+
+
+@answers("aws:ec2/getSecurityGroups:getSecurityGroups")
+def get_security_groups(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    groups = ctx.client("ec2").describe_security_groups(Filters=aws_filters(args))["SecurityGroups"]
+    return {
+        "id": ctx.region,
+        "ids": [g["GroupId"] for g in groups],
+        "vpcIds": [g.get("VpcId", "") for g in groups],
+        "arns": [f"arn:aws:ec2:{ctx.region}:{g['OwnerId']}:security-group/{g['GroupId']}" for g in groups],
+        "region": ctx.region,
+    }
+
+
+@answers("aws:ec2/getRouteTables:getRouteTables")
+def get_route_tables(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    filters = aws_filters(args)
+    if args.get("vpcId"):
+        filters.append({"Name": "vpc-id", "Values": [str(args["vpcId"])]})
+    tables = ctx.client("ec2").describe_route_tables(Filters=filters)["RouteTables"]
+    return {"id": ctx.region, "ids": [t["RouteTableId"] for t in tables], "region": ctx.region}
+
+
+@answers("aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings")
+def get_instance_type_offerings(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"Filters": aws_filters(args)}
+    if args.get("locationType"):
+        kwargs["LocationType"] = str(args["locationType"])
+    offerings = ctx.client("ec2").describe_instance_type_offerings(**kwargs)["InstanceTypeOfferings"]
+    return {
+        "id": ctx.region,
+        "instanceTypes": [o["InstanceType"] for o in offerings],
+        "locations": [o["Location"] for o in offerings],
+        "locationTypes": [o["LocationType"] for o in offerings],
+        "region": ctx.region,
     }

@@ -8,7 +8,10 @@ from typing import Any
 from infra.rehearsal.emulation import (
     Context,
     Resource,
+    answers,
     tags_list,
+    tags_map,
+    the_one,
 )
 from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
 from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Naming, Where, emulates, rule, stable_hex
@@ -905,3 +908,47 @@ def _ip_target_not_public(ctx: Context, r: Resource) -> str | None:
     if any(address in ipaddress.ip_network(cidr) for cidr in ranges):
         return None
     return f"{address} is publicly routable; an ip target must be in the VPC's ranges or a private range"
+
+
+GET_LOAD_BALANCER = "aws:lb/getLoadBalancer:getLoadBalancer"
+
+
+def get_load_balancer(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A load balancer by ARN or name (and tags), from the account."""
+    elbv2 = ctx.client("elbv2")
+    kwargs: dict[str, Any] = {}
+    if args.get("arn"):
+        kwargs["LoadBalancerArns"] = [str(args["arn"])]
+    elif args.get("name"):
+        kwargs["Names"] = [str(args["name"])]
+    try:
+        balancers = elbv2.describe_load_balancers(**kwargs)["LoadBalancers"]
+    except elbv2.exceptions.LoadBalancerNotFoundException:
+        balancers = []
+    wanted = {str(k): str(v) for k, v in (args.get("tags") or {}).items()}
+    if wanted:
+        arns = [b["LoadBalancerArn"] for b in balancers]
+        described = elbv2.describe_tags(ResourceArns=arns)["TagDescriptions"] if arns else []
+        tagged = {d["ResourceArn"] for d in described if wanted.items() <= tags_map(d.get("Tags")).items()}
+        balancers = [b for b in balancers if b["LoadBalancerArn"] in tagged]
+    lb = the_one(GET_LOAD_BALANCER, "ELBv2 Load Balancer", balancers, args, ctx.region)
+    arn = lb["LoadBalancerArn"]
+    return {
+        "id": arn,
+        "arn": arn,
+        "arnSuffix": arn.split(":loadbalancer/", 1)[-1],
+        "name": lb["LoadBalancerName"],
+        "dnsName": lb.get("DNSName", ""),
+        "zoneId": lb.get("CanonicalHostedZoneId", ""),
+        "loadBalancerType": lb.get("Type", "application"),
+        "internal": lb.get("Scheme") == "internal",
+        "ipAddressType": lb.get("IpAddressType", "ipv4"),
+        "securityGroups": lb.get("SecurityGroups", []),
+        "subnets": sorted(z["SubnetId"] for z in lb.get("AvailabilityZones", [])),
+        "vpcId": lb.get("VpcId", ""),
+        "region": ctx.region,
+    }
+
+
+answers(GET_LOAD_BALANCER)(get_load_balancer)
+answers("aws:alb/getLoadBalancer:getLoadBalancer")(get_load_balancer)

@@ -6,10 +6,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from infra.offerings.catalogue import load, sorted_naturally
 from infra.rehearsal.emulation import (
     Context,
     EmulationError,
+    NotFoundError,
     Resource,
+    answers,
     tags_list,
 )
 from infra.rehearsal.emulators.ec2 import SAME_VPC, groups_outside_the_subnets_vpc
@@ -1528,3 +1531,87 @@ def _cluster_storage_type(ctx: Context, r: Resource) -> str | None:
     if storage_type in allowed:
         return None
     return f"{engine} clusters take storage type {' or '.join(allowed)}; got {storage_type}"
+
+
+GET_ENGINE_VERSION = "aws:rds/getEngineVersion:getEngineVersion"
+_FAMILY = {"mysql": "mysql{major}"}
+
+
+def _mysql_versions() -> list[str]:
+    versions = load("rds_engine_versions").values
+    return sorted_naturally(v for minors in versions.values() for v in minors)
+
+
+def _known_engine(token: str, engine: str) -> None:
+    if engine != "mysql":
+        raise LookupError(
+            f"{token}: engine {engine!r}: the rehearsal knows RDS's versions and classes for mysql only "
+            "(infra/offerings/data, read from DescribeDBEngineVersions); give the version or class directly"
+        )
+
+
+@answers(GET_ENGINE_VERSION)
+def get_engine_version(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An engine version from the catalogue of RDS's versions: the first of `preferredVersions` offered,
+    else `version` (a major version picks its newest minor), else with `latest` or `defaultOnly` the
+    newest (the catalogue does not say which one RDS makes the default)."""
+    engine = str(args.get("engine", ""))
+    _known_engine(GET_ENGINE_VERSION, engine)
+    offered = _mysql_versions()
+    choice: str | None = None
+    for wanted in [
+        *(args.get("preferredVersions") or []),
+        *([args["version"]] if args.get("version") else []),
+    ]:
+        matching = [v for v in offered if v == wanted or v.startswith(f"{wanted}.")]
+        if matching:
+            choice = matching[-1]
+            break
+    if choice is None and not args.get("preferredVersions") and not args.get("version"):
+        choice = offered[-1] if offered else None
+    if choice is None:
+        raise NotFoundError(GET_ENGINE_VERSION, "RDS engine version", args, ctx.region)
+    major = ".".join(choice.split(".")[:2])
+    return {
+        "id": choice,
+        "engine": engine,
+        "version": choice,
+        "versionActual": choice,
+        "parameterGroupFamily": _FAMILY[engine].format(major=major),
+        "status": "available",
+        "region": ctx.region,
+    }
+
+
+GET_ORDERABLE = "aws:rds/getOrderableDbInstance:getOrderableDbInstance"
+
+
+@answers(GET_ORDERABLE)
+def get_orderable_db_instance(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """An instance class RDS offers for the engine: `instanceClass`, else the first of
+    `preferredInstanceClasses` offered, from the catalogue of DescribeOrderableDBInstanceOptions."""
+    engine = str(args.get("engine", ""))
+    _known_engine(GET_ORDERABLE, engine)
+    offered = set(load("rds_instance_classes").values.get("all", []))
+    candidates = (
+        [args["instanceClass"]]
+        if args.get("instanceClass")
+        else list(args.get("preferredInstanceClasses") or [])
+    )
+    chosen = next((c for c in candidates if c in offered), None)
+    if chosen is None:
+        raise NotFoundError(GET_ORDERABLE, "RDS orderable DB instance", args, ctx.region)
+    version = (
+        args.get("engineVersion")
+        or (args.get("preferredEngineVersions") or [None])[0]
+        or _mysql_versions()[-1]
+    )
+    return {
+        "id": chosen,
+        "engine": engine,
+        "engineVersion": version,
+        "instanceClass": chosen,
+        "licenseModel": "general-public-license",  # MySQL's only license model on RDS
+        "storageType": args.get("storageType"),
+        "region": ctx.region,
+    }
