@@ -73,12 +73,23 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def _singular(name: str) -> str:
+    """Pulumi names a list in the plural where the API's member is singular
+    (`defaultCapacityProviderStrategies` <- `DefaultCapacityProviderStrategy`)."""
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if name.endswith("s") else name
+
+
 def _matching_key(keys: list[str], member: str) -> str | None:
     """The input key that an API member carries (`DBInstanceClass` <- `instanceClass`), by name."""
     wanted = _normal(member)
     by_normal = {_normal(k): k for k in keys}
     if wanted in by_normal:
         return by_normal[wanted]
+    by_singular = {_singular(n): k for n, k in by_normal.items()}
+    if _singular(wanted) in by_singular:
+        return by_singular[_singular(wanted)]
     ends = [k for n, k in by_normal.items() if len(n) >= 4 and (wanted.endswith(n) or n.endswith(wanted))]
     return max(ends, key=len) if ends else None
 

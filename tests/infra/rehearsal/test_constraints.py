@@ -58,6 +58,7 @@ def test_valid_requests_pass() -> None:
         (("Users", 0, "Password"), "users[0].password"),
         (("Targets", 0, "RetryPolicy", "MaximumRetryAttempts"), "retryPolicy.maximumRetryAttempts"),
         (("LaunchTemplateData", "InstanceType"), "instanceType"),
+        (("DefaultCapacityProviderStrategy", 0, "Weight"), "defaultCapacityProviderStrategies[0].weight"),
         (("ComputedByTheEmulator",), "fallback"),
     ],
 )
@@ -68,6 +69,7 @@ def test_an_api_path_maps_back_to_the_pulumi_property(path: tuple[str | int, ...
         "users": [{"password": "p"}],
         "retryPolicy": {"maximumRetryAttempts": 200},
         "instanceType": "t3.nano",
+        "defaultCapacityProviderStrategies": [{"weight": 2000}],
     }
     assert blamed_property(inputs, path, "fallback") == expected
 
