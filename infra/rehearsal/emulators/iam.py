@@ -302,7 +302,51 @@ def _statement_problem(statement: Any, kind: PolicyKind) -> str | None:
     if kind is not PolicyKind.TRUST and len(resources) != 1:
         return "a statement has exactly one of Resource and NotResource"
     if principals:
-        return _principal_wildcard_problem(statement[principals[0]], principals[0])
+        problem = _principal_wildcard_problem(statement[principals[0]], principals[0])
+        if problem:
+            return problem
+    return _condition_problem(statement.get("Condition"))
+
+
+CONDITION_OPERATORS = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
+)
+_OPERATORS = {
+    *(
+        f"String{o}"
+        for o in ("Equals", "NotEquals", "EqualsIgnoreCase", "NotEqualsIgnoreCase", "Like", "NotLike")
+    ),
+    *(
+        f"Numeric{o}"
+        for o in ("Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
+    ),
+    *(
+        f"Date{o}"
+        for o in ("Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
+    ),
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    *(f"Arn{o}" for o in ("Equals", "Like", "NotEquals", "NotLike")),
+}
+
+
+def _condition_problem(condition: Any) -> str | None:
+    """Why IAM refuses a Condition block's operators: one of the documented ones, with an optional
+    ForAllValues:/ForAnyValue: prefix and IfExists suffix (never on Null)."""
+    if not isinstance(condition, dict):
+        return None
+    for operator in condition:
+        name = str(operator)
+        for prefix in ("ForAllValues:", "ForAnyValue:"):
+            name = name.removeprefix(prefix)
+        if name == "Null":
+            continue
+        if name == "NullIfExists":
+            return f"condition operator {operator!r}: IfExists cannot be added to Null"
+        if name.removesuffix("IfExists") not in _OPERATORS:
+            return f"condition operator {operator!r} is not an IAM condition operator"
     return None
 
 
@@ -312,6 +356,12 @@ def _principal_wildcard_problem(principal: Any, element: str) -> str | None:
         return None
     for key, values in principal.items():
         for value in _as_list(values):
+            if key == "AWS" and isinstance(value, str) and value.isdigit() and len(value) != 12:
+                return f"{element} AWS {value!r} is not an account: an AWS account id has 12 digits"
+            if key == "Service" and isinstance(value, str) and value != "*" and "." not in value:
+                return (
+                    f"{element} Service {value!r} is not a service principal (such as {value}.amazonaws.com)"
+                )
             if isinstance(value, str) and value != "*" and ("*" in value or "?" in value):
                 return (
                     f'{element} {key} {value!r} uses a wildcard inside a principal: give "*" or the full ARN,'
@@ -387,9 +437,9 @@ def policy_length(document: Any) -> int:
     ),
     prop="policy",
     summary="An identity policy has a known Version, Statements with Effect, Action/NotAction as"
-    " service:Action,"
-    " Resource/NotResource, and no Principal",
-    source=f"{POLICY_GRAMMAR}; {PRINCIPAL_ELEMENT} (no Principal in identity-based policies)",
+    " service:Action, Resource/NotResource, documented condition operators, and no Principal",
+    source=f"{POLICY_GRAMMAR}; {PRINCIPAL_ELEMENT} (no Principal in identity-based policies);"
+    f" {CONDITION_OPERATORS} (IfExists on any operator except Null)",
 )
 def _identity_policy(ctx: Context, r: Resource) -> str | None:
     document = r.get("policy")
@@ -400,8 +450,8 @@ def _identity_policy(ctx: Context, r: Resource) -> str | None:
     "iam-trust-policy-grammar",
     "aws:iam/role:Role",
     prop="assumeRolePolicy",
-    summary="A role's trust policy names a Principal (no NotPrincipal, no partial wildcard) in every"
-    " statement and no Resource",
+    summary="A role's trust policy names a Principal (no NotPrincipal, no partial wildcard, 12-digit"
+    " accounts, service.amazonaws.com services) in every statement and no Resource",
     source=f"{PRINCIPAL_ELEMENT} (you cannot use a wildcard to match part of a principal name or ARN);"
     f" {NOT_PRINCIPAL_ELEMENT} (not in an IAM role trust policy); {POLICY_GRAMMAR}",
 )

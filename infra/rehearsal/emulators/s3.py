@@ -418,6 +418,31 @@ def _expiration(ctx: Context, r: Resource) -> str | None:
     return None
 
 
+NEWER_NONCURRENT_VERSIONS = (1, 100)
+
+
+@rule(
+    "s3-lifecycle-newer-noncurrent-versions",
+    (LIFECYCLE, LIFECYCLE_V2),
+    prop="rules",
+    summary="A rule keeps 1 to 100 newer noncurrent versions",
+    source="https://docs.aws.amazon.com/AmazonS3/latest/API/API_NoncurrentVersionExpiration.html"
+    " (NewerNoncurrentVersions: you can specify up to 100 noncurrent versions to retain)",
+)
+def _newer_noncurrent_versions(ctx: Context, r: Resource) -> str | None:
+    low, high = NEWER_NONCURRENT_VERSIONS
+    for rule_ in r.get("rules", []):
+        transitions = rule_.get("noncurrentVersionTransitions") or []
+        actions = [rule_.get("noncurrentVersionExpiration"), *transitions]
+        for action in actions:
+            count = action.get("newerNoncurrentVersions") if isinstance(action, dict) else None
+            if count is not None and not low <= int(count) <= high:
+                return (
+                    f"rule {rule_.get('id')!r}: newerNoncurrentVersions is {int(count)}; it is {low}-{high}"
+                )
+    return None
+
+
 VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
 
 

@@ -245,3 +245,25 @@ def get_secret(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "type": secret.get("Type", ""),
         "region": region,
     }
+
+
+_DURATION = re.compile(r"(\d+)h")
+
+
+@rule(
+    "secretsmanager-rotation-window",
+    "aws:secretsmanager/secretRotation:SecretRotation",
+    prop="rotationRules.duration",
+    summary="A rotation window is a number of hours, 1h to 24h",
+    source="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html"
+    " (Duration: the length of the rotation window in hours, for example 3h; the window must not extend into"
+    " the next UTC day)",
+)
+def _rotation_window(ctx: Context, r: Resource) -> str | None:
+    duration = (r.get("rotationRules") or {}).get("duration")
+    if not isinstance(duration, str) or not duration:
+        return None
+    hours = _DURATION.fullmatch(duration)
+    if hours and 1 <= int(hours.group(1)) <= 24:
+        return None
+    return f"duration {duration!r} is not a window of 1h to 24h"

@@ -285,6 +285,31 @@ def _filter_policy(ctx: Context, r: Resource) -> str | None:
     return _filter_shape(policy, nested=r.get("filterPolicyScope") == "MessageBody")
 
 
+MAX_FILTER_KEYS = 5
+
+
+@rule(
+    "sns-filter-policy-keys",
+    SUBSCRIPTION_TOKEN,
+    prop="filterPolicy",
+    summary=f"A filter policy names at most {MAX_FILTER_KEYS} keys",
+    source="https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html"
+    " (a maximum of 5 keys)",
+)
+def _filter_policy_keys(ctx: Context, r: Resource) -> str | None:
+    raw = r.get("filterPolicy")
+    try:
+        policy = json.loads(raw) if isinstance(raw, str) and raw.strip() else None
+    except ValueError:
+        return None  # sns-filter-policy-shape says why
+    if not isinstance(policy, Mapping):
+        return None
+    keys = [key for key in policy if key != "$or"]
+    if len(keys) <= MAX_FILTER_KEYS:
+        return None
+    return f"the filter policy names {len(keys)} keys ({', '.join(keys)}); at most {MAX_FILTER_KEYS}"
+
+
 RAW_DELIVERY_PROTOCOLS = ("firehose", "http", "https", "sqs")
 
 

@@ -136,6 +136,43 @@ def web_acl(ctx: Context, r: Resource) -> Emulated:
     }
 
 
+EVALUATION_WINDOWS = (60, 120, 300, 600)
+
+
+def _rate_statements(statement: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every rate-based statement in a rule's statement tree, with its path."""
+    if not isinstance(statement, dict):
+        return []
+    found = []
+    rate = statement.get("rateBasedStatement")
+    if isinstance(rate, dict):
+        found.append((f"{where}.rateBasedStatement", rate))
+        found += _rate_statements(
+            rate.get("scopeDownStatement"), f"{where}.rateBasedStatement.scopeDownStatement"
+        )
+    return found
+
+
+@rule(
+    "wafv2-rate-evaluation-window",
+    "aws:wafv2/webAcl:WebAcl",
+    prop="rules",
+    summary="A rate-based rule evaluates over 60, 120, 300 or 600 seconds",
+    source=f"{API}/API_RateBasedStatement.html (EvaluationWindowSec: valid settings are 60, 120, 300, 600)",
+)
+def _evaluation_window(ctx: Context, r: Resource) -> tuple[str, str] | None:
+    for index, rule_ in enumerate(r.get("rules") or []):
+        statement = rule_.get("statement") if isinstance(rule_, dict) else None
+        for where, rate in _rate_statements(statement, f"rules[{index}].statement"):
+            window = rate.get("evaluationWindowSec")
+            if window is not None and int(window) not in EVALUATION_WINDOWS:
+                return (
+                    f"{where}.evaluationWindowSec",
+                    f"evaluationWindowSec is {int(window)}; it is 60, 120, 300 or 600",
+                )
+    return None
+
+
 def _address_problem(address: str, version: str) -> str | None:
     try:
         network = ipaddress.ip_network(address, strict=False)

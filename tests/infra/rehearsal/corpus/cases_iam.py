@@ -346,3 +346,46 @@ def iam_policy_document_from_plain_dicts_with_not_actions() -> None:
         ]
     )
     aws.iam.Policy("reports", policy=document.json)
+
+
+CONDITION_OPERATORS = f"{ELEMENTS}_condition_operators.html"
+
+
+@valid("iam")
+def iam_policy_with_every_kind_of_condition_operator() -> None:
+    _role_policy(
+        {
+            **READ_BUCKET,
+            "Condition": {
+                "StringEqualsIgnoreCaseIfExists": {"aws:PrincipalTag/team": "Data"},
+                "ForAnyValue:StringLike": {"aws:TagKeys": ["team*"]},
+                "NumericLessThanEquals": {"s3:max-keys": "100"},
+                "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+                "Null": {"aws:TokenIssueTime": "false"},
+                "NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"},
+                "ArnNotLikeIfExists": {"aws:SourceArn": "arn:aws:sns:*:*:legacy-*"},
+                "BoolIfExists": {"aws:MultiFactorAuthPresent": "true"},
+                "BinaryEquals": {"s3:x-amz-server-side-encryption-customer-key-MD5": "QmluYXJ5"},
+            },
+        }
+    )
+
+
+@refused("iam", token=ROLE_POLICY, prop="policy", source=CONDITION_OPERATORS)
+def iam_policy_condition_null_if_exists() -> None:
+    _role_policy({**READ_BUCKET, "Condition": {"NullIfExists": {"aws:TokenIssueTime": "true"}}})
+
+
+@refused("iam", token=ROLE_POLICY, prop="policy", source=CONDITION_OPERATORS)
+def iam_policy_condition_operator_misspelt() -> None:
+    _role_policy({**READ_BUCKET, "Condition": {"StringEqual": {"aws:PrincipalTag/team": "data"}}})
+
+
+@refused("iam", token=ROLE, prop="assumeRolePolicy", source=f"{ELEMENTS}_principal.html")
+def iam_trust_policy_with_an_11_digit_account() -> None:
+    _trust({"Effect": "Allow", "Principal": {"AWS": "11112222333"}})
+
+
+@refused("iam", token=ROLE, prop="assumeRolePolicy", source=f"{ELEMENTS}_principal.html")
+def iam_trust_policy_with_a_bare_service_name() -> None:
+    _trust({"Effect": "Allow", "Principal": {"Service": "lambda"}})

@@ -593,3 +593,20 @@ def s3_lifecycle_deep_archive_back_to_glacier() -> None:
             {"days": 180, "storage_class": "GLACIER"},
         ],
     )
+
+
+NONCURRENT_EXPIRATION = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_NoncurrentVersionExpiration.html"
+
+
+@valid("s3")
+def s3_lifecycle_keeping_100_noncurrent_versions() -> None:
+    _lifecycle(
+        _bucket(), noncurrent_version_expiration={"noncurrent_days": 30, "newer_noncurrent_versions": 100}
+    )
+
+
+@refused("s3", token=LIFECYCLE, prop="rules", source=NONCURRENT_EXPIRATION)
+def s3_lifecycle_keeping_101_noncurrent_versions() -> None:
+    _lifecycle(
+        _bucket(), noncurrent_version_expiration={"noncurrent_days": 30, "newer_noncurrent_versions": 101}
+    )

@@ -147,3 +147,21 @@ def secretsmanager_version_of_a_secret_found_by_name() -> None:
     secret = aws.secretsmanager.Secret("db", name="app/db-password")
     found = aws.secretsmanager.get_secret_output(name=secret.name)
     aws.secretsmanager.SecretVersion("db", secret_id=found.arn, secret_string="correct horse battery")
+
+
+ROTATION_RULES = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html"
+
+
+@valid("secretsmanager")
+def secretsmanager_rotation_in_a_four_hour_window() -> None:
+    _rotation(schedule_expression="cron(0 2 ? * SUN *)", duration="4h")
+
+
+@refused("secretsmanager", token=ROTATION, prop="rotationRules.duration", source=ROTATION_RULES)
+def secretsmanager_rotation_window_longer_than_a_day() -> None:
+    _rotation(automatically_after_days=7, duration="25h")
+
+
+@refused("secretsmanager", token=ROTATION, prop="rotationRules.duration", source=ROTATION_RULES)
+def secretsmanager_rotation_window_in_minutes() -> None:
+    _rotation(automatically_after_days=7, duration="90m")

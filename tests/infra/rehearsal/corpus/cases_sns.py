@@ -247,3 +247,13 @@ def sns_https_subscription_to_an_auto_named_fifo_topic() -> None:
     aws.sns.TopicSubscription(
         "hook", topic=topic.arn, protocol="https", endpoint="https://hooks.example.com/sns"
     )
+
+
+@valid("sns")
+def sns_filter_policy_of_five_keys() -> None:
+    _queue_subscription(filter_policy=json.dumps({key: ["x"] for key in ("a", "b", "c", "d", "e")}))
+
+
+@refused("sns", token=SUBSCRIPTION, prop="filterPolicy", source=FILTER_CONSTRAINTS)
+def sns_filter_policy_of_six_keys() -> None:
+    _queue_subscription(filter_policy=json.dumps({key: ["x"] for key in ("a", "b", "c", "d", "e", "f")}))

@@ -234,3 +234,19 @@ def wafv2_cloudfront_acl_through_a_us_east_1_provider() -> None:
 @refused("wafv2", token=WEB_ACL, prop="scope", source=f"{API}/API_CreateWebACL.html")
 def wafv2_cloudfront_acl_in_the_stack_region() -> None:
     _web_acl([_rate_rule()], scope="CLOUDFRONT")
+
+
+def _windowed_rate_rule(window: int) -> dict[str, Any]:
+    rule = _rate_rule()
+    rule["statement"]["rate_based_statement"]["evaluation_window_sec"] = window
+    return rule
+
+
+@valid("wafv2")
+def wafv2_rate_limits_over_two_and_ten_minutes() -> None:
+    _web_acl([_windowed_rate_rule(120), {**_windowed_rate_rule(600), "name": "slow", "priority": 2}])
+
+
+@refused("wafv2", token=WEB_ACL, prop="rules", source=f"{API}/API_RateBasedStatement.html")
+def wafv2_rate_limit_over_ninety_seconds() -> None:
+    _web_acl([_windowed_rate_rule(90)])
