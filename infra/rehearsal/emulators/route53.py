@@ -301,9 +301,14 @@ def _latency_region(ctx: Context, r: Resource) -> str | None:
     summary="A record gives either an alias (without ttl and records) or records with a ttl",
     source=f"{RECORD_SET} (TTL and ResourceRecords: omit them for an alias; required otherwise)",
 )
-def _record_ttl(ctx: Context, r: Resource) -> str | None:
+def _record_ttl(ctx: Context, r: Resource) -> str | tuple[str, str] | None:
     alias, records, ttl = r.get("aliases"), r.get("records"), r.get("ttl")
-    if alias and (ttl is not None or records):
+    if alias and records:
+        return (
+            "records",
+            "an alias record takes neither records nor ttl: its values come from the alias target",
+        )
+    if alias and ttl is not None:
         return "an alias record takes neither ttl nor records"
     if not alias and records and ttl is None:
         return "a record with records needs a ttl (Expected exactly one of AliasTarget or TTL and records)"

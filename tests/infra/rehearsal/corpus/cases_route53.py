@@ -315,3 +315,22 @@ def route53_weighted_records_from_0_to_255() -> None:
 )
 def route53_weight_of_256() -> None:
     _record("A", ["203.0.113.20"], set_identifier="blue", weighted_routing_policies=[{"weight": 256}])
+
+
+@refused("route53", token=RECORD, prop="records", source=RECORD_SET)
+def route53_alias_record_with_records() -> None:
+    zone = _zone()
+    aws.route53.Record(
+        "cdn",
+        zone_id=zone.zone_id,
+        name="cdn.example.com",
+        type="A",
+        records=["203.0.113.10"],
+        aliases=[
+            {
+                "name": "d111111abcdef8.cloudfront.net",
+                "zone_id": "Z2FDTNDATAQYW2",
+                "evaluate_target_health": False,
+            }
+        ],
+    )
