@@ -364,3 +364,53 @@ def _input_transformer(ctx: Context, r: Resource) -> tuple[str, str] | str | Non
             "filled (check braces, commas and quotes; a placeholder cannot be a key)",
         )
     return None
+
+
+CONTENT_FILTERING = (
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html"
+)
+_NUMERIC_OPERATORS = ("<", "<=", "=", ">", ">=")
+
+
+def _numeric_problem(node: Any) -> str | None:
+    """Why a pattern's numeric filters are malformed: each is operator, number pairs (at most two)."""
+    if isinstance(node, list):
+        for item in node:
+            problem = _numeric_problem(item)
+            if problem:
+                return problem
+        return None
+    if not isinstance(node, dict):
+        return None
+    numeric = node.get("numeric")
+    if numeric is not None:
+        pairs = numeric if isinstance(numeric, list) else []
+        if not pairs or len(pairs) % 2 or len(pairs) > 4:
+            return f"numeric filter {numeric!r} is one or two operator, number pairs"
+        for operator, value in zip(pairs[::2], pairs[1::2], strict=True):
+            if operator not in _NUMERIC_OPERATORS:
+                return f"numeric filter {numeric!r}: {operator!r} is none of {', '.join(_NUMERIC_OPERATORS)}"
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"numeric filter {numeric!r}: the value of {operator} must be a number, not {value!r}"
+    for key, value in node.items():
+        if key != "numeric":
+            problem = _numeric_problem(value)
+            if problem:
+                return problem
+    return None
+
+
+@rule(
+    "events-pattern-numeric-filter",
+    RULE_TOKEN,
+    prop="eventPattern",
+    summary="A numeric filter in an event pattern is one or two pairs of a comparison operator and a number",
+    source=f"{CONTENT_FILTERING} (numeric matching: <, <=, =, >, >= with numbers)",
+)
+def _numeric_filters(ctx: Context, r: Resource) -> str | None:
+    raw = r.get("eventPattern")
+    try:
+        pattern = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None  # events-pattern-json says why
+    return _numeric_problem(pattern)

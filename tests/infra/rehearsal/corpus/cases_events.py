@@ -215,3 +215,28 @@ def events_input_template_placeholder_as_a_key() -> None:
 @refused("events", token=TARGET, prop="inputTransformer", source=INPUT_TRANSFORMER)
 def events_input_path_named_in_the_aws_namespace() -> None:
     _transformed({"AWS.id": "$.detail.id"}, '{"order": <AWS.id>}')
+
+
+CONTENT_FILTERING = (
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html"
+)
+
+
+def _numeric_rule(numeric: list[object]) -> None:
+    pattern = {"source": ["shop.orders"], "detail": {"amount": [{"numeric": numeric}]}}
+    aws.cloudwatch.EventRule("large-orders", event_pattern=json.dumps(pattern))
+
+
+@valid("events")
+def events_numeric_range_filter() -> None:
+    _numeric_rule([">", 0, "<=", 5])
+
+
+@refused("events", token=RULE, prop="eventPattern", source=CONTENT_FILTERING)
+def events_numeric_filter_against_a_string() -> None:
+    _numeric_rule([">", "100"])
+
+
+@refused("events", token=RULE, prop="eventPattern", source=CONTENT_FILTERING)
+def events_numeric_filter_with_an_unknown_operator() -> None:
+    _numeric_rule(["!=", 100])
