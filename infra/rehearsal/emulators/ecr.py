@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
@@ -436,4 +437,23 @@ def get_repository(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "mostRecentImageTags": list(latest.get("imageTags", [])),
         "tags": tags_map(ecr.list_tags_for_resource(resourceArn=arn).get("tags")),
         "region": region,
+    }
+
+
+@answers("aws:ecr/getAuthorizationToken:getAuthorizationToken")
+def get_authorization_token(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A registry login, as `docker login` takes it: user and password decoded from the token."""
+    kwargs = {"registryIds": [str(args["registryId"])]} if args.get("registryId") else {}
+    data = ctx.client("ecr").get_authorization_token(**kwargs)["authorizationData"][0]
+    user, _, password = base64.b64decode(data["authorizationToken"]).decode().partition(":")
+    registry = str(args.get("registryId") or ctx.account_id)
+    return {
+        "id": ctx.region,
+        "authorizationToken": data["authorizationToken"],
+        "expiresAt": data["expiresAt"].isoformat(),
+        "proxyEndpoint": data["proxyEndpoint"],
+        "registryId": registry,
+        "userName": user,
+        "password": password,
+        "region": ctx.region,
     }

@@ -849,3 +849,52 @@ def get_policy(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "policyId": policy["PolicyId"],
         "tags": tags_map(policy.get("Tags")),
     }
+
+
+@answers("aws:iam/getSessionContext:getSessionContext")
+def get_session_context(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The role behind an assumed-role ARN (arn:aws:sts::<account>:assumed-role/<role>/<session>), as the
+    provider derives it; any other ARN is its own issuer. The role's path is read from the account."""
+    arn = str(args.get("arn", ""))
+    found = re.fullmatch(r"arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/(.+)", arn)
+    if found is None:
+        return {"id": arn, "arn": arn, "issuerArn": arn, "issuerId": "", "issuerName": "", "sessionName": ""}
+    partition, account, role, session = found.groups()
+    iam = ctx.client("iam")
+    try:
+        detail = iam.get_role(RoleName=role)["Role"]
+        issuer, issuer_id = detail["Arn"], detail["RoleId"]
+    except iam.exceptions.NoSuchEntityException:
+        issuer, issuer_id = f"arn:{partition}:iam::{account}:role/{role}", ""
+    return {
+        "id": arn,
+        "arn": arn,
+        "issuerArn": issuer,
+        "issuerId": issuer_id,
+        "issuerName": role,
+        "sessionName": session,
+    }
+
+
+GET_INSTANCE_PROFILE = "aws:iam/getInstanceProfile:getInstanceProfile"
+
+
+@answers(GET_INSTANCE_PROFILE)
+def get_instance_profile(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    name = str(args.get("name", ""))
+    iam = ctx.client("iam")
+    try:
+        profile = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]
+    except iam.exceptions.NoSuchEntityException as err:
+        raise NotFoundError(GET_INSTANCE_PROFILE, "IAM Instance Profile", {"name": name}) from err
+    role = (profile.get("Roles") or [{}])[0]
+    return {
+        "id": profile["Arn"],
+        "arn": profile["Arn"],
+        "name": profile["InstanceProfileName"],
+        "path": profile.get("Path", "/"),
+        "createDate": profile["CreateDate"].isoformat(),
+        "roleArn": role.get("Arn", ""),
+        "roleId": role.get("RoleId", ""),
+        "roleName": role.get("RoleName", ""),
+    }

@@ -354,3 +354,35 @@ def get_alias(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         "targetKeyArn": key_arn,
         "region": region,
     }
+
+
+GET_KEY = "aws:kms/getKey:getKey"
+
+
+@answers(GET_KEY)
+def get_key(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A key by id, ARN, alias name or alias ARN; the AWS managed keys (alias/aws/s3, ...) included."""
+    key_id = str(args.get("keyId", ""))
+    kms = ctx.client("kms")
+    try:
+        meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    except kms.exceptions.NotFoundException as err:
+        raise NotFoundError(GET_KEY, "KMS Key", {"keyId": key_id}, ctx.region) from err
+    managed = key_id.startswith("alias/aws/") or ":alias/aws/" in key_id
+    return {
+        "id": meta["KeyId"],
+        "keyId": meta["KeyId"],
+        "arn": meta["Arn"],
+        "awsAccountId": meta["AWSAccountId"],
+        "creationDate": meta["CreationDate"].isoformat(),
+        "description": meta.get("Description", ""),
+        "enabled": meta["Enabled"],
+        "keyManager": "AWS" if managed else meta.get("KeyManager", "CUSTOMER"),
+        "keySpec": meta.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        "customerMasterKeySpec": meta.get("CustomerMasterKeySpec", meta.get("KeySpec", "SYMMETRIC_DEFAULT")),
+        "keyState": meta.get("KeyState", "Enabled"),
+        "keyUsage": meta.get("KeyUsage", "ENCRYPT_DECRYPT"),
+        "multiRegion": bool(meta.get("MultiRegion", False)),
+        "origin": meta.get("Origin", "AWS_KMS"),
+        "region": ctx.region,
+    }
