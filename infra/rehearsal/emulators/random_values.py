@@ -13,15 +13,28 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from infra.rehearsal.emulation import Context, Resource
-from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Emulated, Emulator, Validation, emulates
+from infra.rehearsal.spec import EVERY_INPUT, UNNAMED, Computed, Emulated, Emulator, Validation, emulates
 
-# Every input of every random resource forces a new value (the provider's RequiresReplace on each).
 _NOTE = "generated locally as the random provider does; derived from the URN so runs repeat"
 _SPECIAL = "!@#$%&*()-_=+[]{}<>:?"  # the provider's default special characters
 # Words in the shape of the provider's (golang-petname's adverbs, adjectives and names).
 _ADVERBS = ("quickly", "gently", "mostly", "freely", "highly", "simply", "really", "vastly")
 _ADJECTIVES = ("brave", "calm", "eager", "fancy", "gentle", "happy", "lively", "proud", "witty", "noble")
 _NAMES = ("otter", "falcon", "badger", "heron", "lynx", "marmot", "osprey", "puffin", "walrus", "zebra")
+
+
+def _random(token: str, computed: Computed) -> Callable[[Emulator], Emulator]:
+    """The spec every random resource shares: computed locally, every input forcing a new value (the
+    provider's RequiresReplace on each), no name, no ARN; `computed` gives the recording mocks' outputs."""
+    return emulates(
+        token,
+        note=_NOTE,
+        replace_on={EVERY_INPUT},
+        naming=UNNAMED,
+        arn="",
+        validation=Validation.LOCAL,
+        computed=computed,
+    )
 
 
 class _Bytes:
@@ -79,14 +92,9 @@ def _characters(rand: _Bytes, s: Mapping[str, Any]) -> str:
     return "".join(rand.shuffled(chosen))
 
 
-@emulates(
+@_random(
     "random:index/randomPassword:RandomPassword",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: {"result": _characters(_Bytes(name), s), "bcryptHash": ""},
+    lambda where, name, s: {"result": _characters(_Bytes(name), s), "bcryptHash": ""},
 )
 def random_password(ctx: Context, r: Resource) -> Emulated:
     return "none", {"result": _characters(_seed(ctx, r), r.inputs), "bcryptHash": ""}
@@ -97,14 +105,9 @@ def _string(rand: _Bytes, s: Mapping[str, Any]) -> Emulated:
     return value, {"result": value}
 
 
-@emulates(
+@_random(
     "random:index/randomString:RandomString",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: _string(_Bytes(name), s)[1],
+    lambda where, name, s: _string(_Bytes(name), s)[1],
 )
 def random_string(ctx: Context, r: Resource) -> Emulated:
     return _string(_seed(ctx, r), r.inputs)
@@ -124,14 +127,9 @@ def _id(rand: _Bytes, s: Mapping[str, Any]) -> Emulated:
     }
 
 
-@emulates(
+@_random(
     "random:index/randomId:RandomId",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: _id(_Bytes(name), s)[1],
+    lambda where, name, s: _id(_Bytes(name), s)[1],
 )
 def random_id(ctx: Context, r: Resource) -> Emulated:
     return _id(_seed(ctx, r), r.inputs)
@@ -152,14 +150,9 @@ def _pet(rand: _Bytes, s: Mapping[str, Any]) -> str:
     return separator.join(words)
 
 
-@emulates(
+@_random(
     "random:index/randomPet:RandomPet",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: {},
+    lambda where, name, s: {},
 )
 def random_pet(ctx: Context, r: Resource) -> Emulated:
     return _pet(_seed(ctx, r), r.inputs), {}
@@ -171,14 +164,9 @@ def _integer(rand: _Bytes, s: Mapping[str, Any]) -> Emulated:
     return str(value), {"result": value}
 
 
-@emulates(
+@_random(
     "random:index/randomInteger:RandomInteger",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: _integer(_Bytes(name), s)[1],
+    lambda where, name, s: _integer(_Bytes(name), s)[1],
 )
 def random_integer(ctx: Context, r: Resource) -> Emulated:
     return _integer(_seed(ctx, r), r.inputs)
@@ -193,29 +181,17 @@ def _uuid(rand: _Bytes, version: int) -> Emulated:
     return value, {"result": value}
 
 
-def _uuid_spec(token: str, version: int) -> Callable[[Emulator], Emulator]:
-    return emulates(
-        token,
-        note=_NOTE,
-        replace_on={EVERY_INPUT},
-        naming=UNNAMED,
-        arn="",
-        validation=Validation.LOCAL,
-        computed=lambda where, name, s: _uuid(_Bytes(name), version)[1],
-    )
-
-
-@_uuid_spec("random:index/randomUuid:RandomUuid", 4)
+@_random("random:index/randomUuid:RandomUuid", lambda where, name, s: _uuid(_Bytes(name), 4)[1])
 def random_uuid(ctx: Context, r: Resource) -> Emulated:
     return _uuid(_seed(ctx, r), 4)
 
 
-@_uuid_spec("random:index/randomUuid4:RandomUuid4", 4)
+@_random("random:index/randomUuid4:RandomUuid4", lambda where, name, s: _uuid(_Bytes(name), 4)[1])
 def random_uuid4(ctx: Context, r: Resource) -> Emulated:
     return _uuid(_seed(ctx, r), 4)
 
 
-@_uuid_spec("random:index/randomUuid7:RandomUuid7", 7)
+@_random("random:index/randomUuid7:RandomUuid7", lambda where, name, s: _uuid(_Bytes(name), 7)[1])
 def random_uuid7(ctx: Context, r: Resource) -> Emulated:
     return _uuid(_seed(ctx, r), 7)
 
@@ -228,14 +204,9 @@ def _shuffle(rand: _Bytes, s: Mapping[str, Any]) -> dict[str, Any]:
     return {"results": [shuffled[i % len(shuffled)] for i in range(count)] if shuffled else []}
 
 
-@emulates(
+@_random(
     "random:index/randomShuffle:RandomShuffle",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: _shuffle(_Bytes(name), s),
+    lambda where, name, s: _shuffle(_Bytes(name), s),
 )
 def random_shuffle(ctx: Context, r: Resource) -> Emulated:
     return "-", _shuffle(_seed(ctx, r), r.inputs)
@@ -246,14 +217,9 @@ def _random_bytes(rand: _Bytes, s: Mapping[str, Any]) -> dict[str, Any]:
     return {"base64": base64.b64encode(raw).decode(), "hex": raw.hex()}
 
 
-@emulates(
+@_random(
     "random:index/randomBytes:RandomBytes",
-    note=_NOTE,
-    replace_on={EVERY_INPUT},
-    naming=UNNAMED,
-    arn="",
-    validation=Validation.LOCAL,
-    computed=lambda where, name, s: _random_bytes(_Bytes(name), s),
+    lambda where, name, s: _random_bytes(_Bytes(name), s),
 )
 def random_bytes(ctx: Context, r: Resource) -> Emulated:
     return "none", _random_bytes(_seed(ctx, r), r.inputs)
