@@ -15,6 +15,7 @@ from infra.rehearsal.emulation import INVOKES, Context, EmulationError, Resource
 from infra.rehearsal.engine import UrnAwareMocks
 from infra.rehearsal.spec import (
     UNNAMED,
+    Rule,
     TypeSpec,
     Validation,
     Where,
@@ -84,6 +85,8 @@ class EmulatedMocks(UrnAwareMocks):
         self._lock = threading.Lock()
         self._provider_regions: dict[str, str] = {}
         """Explicit providers' URNs -> their region, for the resources they create."""
+        self._at_end: list[tuple[Rule, Resource, str]] = []
+        """Rules that failed when their resource was declared, to judge again at the end (Rule.at_end)."""
         self._echoed: set[str] = set()
         """Ids and outputs the echo made up: their form is a guess, so the model check leaves them alone."""
 
@@ -149,12 +152,23 @@ class EmulatedMocks(UrnAwareMocks):
         self._rules(resource)
 
     def _rules(self, resource: Resource) -> None:
-        """The catalogued rules of the resource's type, emulated or not."""
+        """The catalogued rules of the resource's type, emulated or not; a rule judged at the end that
+        fails now is kept for `judge_at_end`."""
         for rule in rules_for(resource.type):
             problem = rule.check(self.context, resource)
+            if problem and rule.at_end:
+                self._at_end.append((rule, resource, self.context.region))
+            elif problem:
+                raise _refusal(rule, resource, problem)
+
+    def judge_at_end(self) -> None:
+        """Once the program has declared everything: the rules kept for the end, judged again; what still
+        fails is a refusal (in `failures`)."""
+        for rule, resource, region in self._at_end:
+            with self._lock, self.context.in_region(region):
+                problem = rule.check(self.context, resource)
             if problem:
-                prop, why = problem if isinstance(problem, tuple) else (rule.prop, problem)
-                raise EmulationError(resource.urn, prop, rule.id, why, rule.source)
+                self.failures.append(_refusal(rule, resource, problem))
 
     def _region_of(self, args: pulumi.runtime.MockResourceArgs, resource: Resource) -> str | None:
         """The resource's own `region` argument (pulumi-aws v7), else its explicit provider's region."""
@@ -208,6 +222,11 @@ class EmulatedMocks(UrnAwareMocks):
 
 
 ECHOED = "echoed: inputs returned with provider-shaped outputs (id, arn, name), nothing created"
+
+
+def _refusal(rule: Rule, resource: Resource, problem: str | tuple[str, str]) -> EmulationError:
+    prop, why = problem if isinstance(problem, tuple) else (rule.prop, problem)
+    return EmulationError(resource.urn, prop, rule.id, why, rule.source)
 
 
 def _echo_note(token: str) -> str:

@@ -112,6 +112,7 @@ def rehearse(
             if mocks.failures:
                 raise RehearsalFailed(project.name, stack, mocks.failures[0]) from err
             raise
+        mocks.judge_at_end()
         if mocks.failures:
             raise RehearsalFailed(project.name, stack, mocks.failures[0])
     except BaseException:

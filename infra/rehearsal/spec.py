@@ -291,15 +291,26 @@ class Rule:
     source: str
     """The AWS API reference or user guide page, or the provider's validation, that states the rule."""
     check: Check
+    at_end: bool = False
+    """Judged again once the program has declared everything when it fails at first: the rule reads
+    another resource the program may declare in any order (a queue's policy for a bucket notification),
+    so the verdict does not depend on which of the two the engine registers first."""
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, tokens: str | Iterable[str], *, prop: str, summary: str, source: str
+    rule_id: str,
+    tokens: str | Iterable[str],
+    *,
+    prop: str,
+    summary: str,
+    source: str,
+    at_end: bool = False,
 ) -> Callable[[Check], Check]:
-    """Add `check` to the catalogue as `rule_id`, run on every resource of `tokens` before it is emulated."""
+    """Add `check` to the catalogue as `rule_id`, run on every resource of `tokens` before it is emulated
+    (and, with `at_end`, again at the end of the program when it failed then: see Rule.at_end)."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES and not _same(RULES[rule_id].check, check):
@@ -313,6 +324,7 @@ def rule(
             summary=summary,
             source=source,
             check=check,
+            at_end=at_end,
         )
         return check
 

@@ -712,6 +712,7 @@ for _prop, _key in _TARGETS:
         prop=_prop,
         summary="Each notification destination exists and its policy lets S3 deliver to it",
         source=DESTINATION_PERMISSIONS,
+        at_end=True,  # the destination's policy may be a resource of its own, declared in any order
     )(_destinations_rule(_prop, _key))
 
 

@@ -4,11 +4,12 @@ moto as declared, through the current types and their deprecated V2 aliases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infra.rehearsal.rehearse import Rehearsal
+from infra.rehearsal.rehearse import Rehearsal, RehearsalFailed, rehearse
 from infra.rehearsal.spec import spec_of
 from tests.infra.rehearsal.test_corpus import rehearse_case
 
@@ -76,3 +77,51 @@ def test_notification_and_v2_aliases() -> None:
         redirect = s3.get_bucket_website(Bucket=bucket)["RedirectAllRequestsTo"]
         assert redirect["HostName"] == "www.example.com"
         assert rehearsal.coverage.types["aws:s3/bucketVersioningV2:BucketVersioningV2"] == "emulated"
+
+
+NOTIFIED_QUEUE = """
+import json
+import pulumi
+import pulumi_aws as aws
+
+bucket = aws.s3.Bucket("uploads")
+queue = aws.sqs.Queue("uploads")
+grant = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+         "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "*"}]}
+events = [{"queue_arn": queue.arn, "events": ["s3:ObjectCreated:*"]}]
+"""
+# The two resources in each order: a depends_on makes the engine register the named one first.
+ORDERS = {
+    "policy": "policy = aws.sqs.QueuePolicy('uploads', queue_url=queue.url, policy=json.dumps(grant))\n"
+    "aws.s3.BucketNotification('uploads', bucket=bucket.id, queues=events,\n"
+    "                          opts=pulumi.ResourceOptions(depends_on=[policy]))\n",
+    "notification": "notified = aws.s3.BucketNotification('uploads', bucket=bucket.id, queues=events)\n"
+    "aws.sqs.QueuePolicy('uploads', queue_url=queue.url, policy=json.dumps(grant),\n"
+    "                    opts=pulumi.ResourceOptions(depends_on=[notified]))\n",
+    "nothing": "aws.s3.BucketNotification('uploads', bucket=bucket.id, queues=events)\n",
+}
+
+
+def _notified_queue(tmp_path: Path, first: str) -> Path:
+    """A bucket notifying a queue whose S3 grant is a QueuePolicy of its own (ORDERS[first])."""
+    (tmp_path / "Pulumi.yaml").write_text("name: notified\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (tmp_path / "__main__.py").write_text(NOTIFIED_QUEUE + ORDERS[first])
+    return tmp_path
+
+
+@pytest.mark.parametrize("first", ["policy", "notification"])
+def test_a_notification_is_judged_once_the_program_declared_its_queues_policy(
+    tmp_path: Path, first: str
+) -> None:
+    """The destination's grant is read when the program is done, so the verdict does not depend on which
+    of the two resources the engine registers first (without a depends_on, a race). The price: a program
+    that forces the policy after the notification is accepted, though a deploy would fail on it."""
+    with rehearse(_notified_queue(tmp_path, first), "dev") as rehearsal:
+        assert len(rehearsal.result.by_type("aws:s3/bucketNotification:BucketNotification")) == 1
+
+
+def test_a_notification_to_a_queue_that_never_grants_s3_is_refused_at_the_end(tmp_path: Path) -> None:
+    with pytest.raises(RehearsalFailed) as caught:
+        rehearse(_notified_queue(tmp_path, "nothing"), "dev")
+    assert (caught.value.error.prop, caught.value.error.code) == ("queues", "s3-notification-queues-exist")
