@@ -106,7 +106,9 @@ class EmulatedMocks(UrnAwareMocks):
             account_id=self.context.account_id,
             naming=spec.naming if spec is not None else UNNAMED,
         )
-        with self._lock, self.context.in_region(self._region_of(args, resource)):
+        # A provider's own `region` is the region it configures, not one it is created in.
+        own_region = None if args.typ == "pulumi:providers:aws" else resource.inputs.get("region")
+        with self._lock, self.context.in_region(self._region_of(own_region, args.provider)):
             if spec is None:
                 self.coverage.record(args.typ, NOT_EMULATED, _echo_note(args.typ))
                 if self.context.checks:
@@ -135,10 +137,7 @@ class EmulatedMocks(UrnAwareMocks):
                 raise InvokeNotEmulatedError(args.token)
             # An invoke reads the region its `region` argument or its explicit provider names, as a
             # resource does (the zones of us-east-1 for subnets made through a us-east-1 provider).
-            own = given.get("region")
-            region = own if isinstance(own, str) and _REGION.fullmatch(own) else None
-            region = region or self._provider_regions.get((args.provider or "").rsplit("::", 1)[0])
-            with self.context.in_region(region):
+            with self.context.in_region(self._region_of(given.get("region"), args.provider)):
                 return answer(self.context, given), []
 
     def _check(self, spec: TypeSpec, resource: Resource) -> None:
@@ -170,12 +169,11 @@ class EmulatedMocks(UrnAwareMocks):
             if problem:
                 self.failures.append(_refusal(rule, resource, problem))
 
-    def _region_of(self, args: pulumi.runtime.MockResourceArgs, resource: Resource) -> str | None:
-        """The resource's own `region` argument (pulumi-aws v7), else its explicit provider's region."""
-        own = resource.inputs.get("region")
-        if args.typ != "pulumi:providers:aws" and isinstance(own, str) and _REGION.fullmatch(own):
+    def _region_of(self, own: Any, provider: str | None) -> str | None:
+        """A resource's or invoke's own `region` argument (pulumi-aws v7), else its explicit provider's."""
+        if isinstance(own, str) and _REGION.fullmatch(own):
             return own
-        return self._provider_regions.get((args.provider or "").rsplit("::", 1)[0])
+        return self._provider_regions.get((provider or "").rsplit("::", 1)[0])
 
     def _model_check(self, resource: Resource) -> None:
         """A type without an emulator: its inputs against its create call's service model (`modelcheck`),

@@ -13,6 +13,7 @@ from infra.rehearsal.emulation import (
     NotFoundError,
     Resource,
     answers,
+    aws_filters,
 )
 from infra.rehearsal.spec import (
     UNNAMED,
@@ -85,11 +86,6 @@ def stack_reference(ctx: Context, r: Resource) -> Emulated:
     return name, {"name": name, "outputs": {}, "secretOutputNames": []}
 
 
-def _filters(args: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """An invoke's `filters` as EC2's Describe* calls take them."""
-    return [{"Name": f["name"], "Values": [str(v) for v in f["values"]]} for f in args.get("filters") or []]
-
-
 @answers("aws:index/getAvailabilityZone:getAvailabilityZone")
 def availability_zone(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     """One zone by name, id or filters, as the provider's aws_availability_zone reads it: exactly one
@@ -99,7 +95,7 @@ def availability_zone(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
         kwargs["ZoneNames"] = [args["name"]]
     if args.get("zoneId"):
         kwargs["ZoneIds"] = [args["zoneId"]]
-    filters = _filters(args)
+    filters = aws_filters(args)
     if args.get("state"):
         filters.append({"Name": "state", "Values": [args["state"]]})
     if filters:
@@ -237,7 +233,7 @@ def ami(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
 @answers("aws:index/getRegions:getRegions")
 def regions(ctx: Context, args: Mapping[str, Any]) -> dict[str, Any]:
     """The regions enabled for the account (all of them with allRegions), as describe_regions lists them."""
-    filters = _filters(args)
+    filters = aws_filters(args)
     every = bool(args.get("allRegions"))
     listed = ctx.client("ec2").describe_regions(AllRegions=every, Filters=filters)["Regions"]
     # moto lists every region of every partition, opted in or not; AWS lists the account's partition, and
